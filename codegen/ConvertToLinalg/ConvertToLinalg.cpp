@@ -1,0 +1,39 @@
+//===- ConvertToLinalg.cpp - The tessel-convert-to-linalg pass ------------===//
+#include "codegen/ConvertToLinalg/LoweringUtils.h"
+#include "codegen/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+using namespace mlir;
+
+namespace tessel {
+
+#define GEN_PASS_DEF_CONVERTTESSELTOLINALG
+#include "codegen/Passes.h.inc"
+
+namespace {
+
+struct ConvertTesselToLinalgPass
+    : impl::ConvertTesselToLinalgBase<ConvertTesselToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<TesselDialect>();
+    target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect, arith::ArithDialect,
+                           math::MathDialect, func::FuncDialect>();
+    RewritePatternSet patterns(ctx);
+    populateMathLoweringPatterns(patterns);
+    populateNNLoweringPatterns(patterns);
+    populateTensorLoweringPatterns(patterns);
+    if (failed(applyPartialConversion(getOperation(), target, std::move(patterns)))) {
+      getOperation().walk([&](Operation *op) {
+        if (isa<TesselDialect>(op->getDialect()))
+          op->emitError() << "Tessel has no code generation for '" << op->getName() << "'";
+      });
+      signalPassFailure();
+    }
+  }
+};
+
+} // namespace
+} // namespace tessel

@@ -1,0 +1,75 @@
+//===- LoweringUtils.h - Building blocks for tessel -> linalg -------------===//
+#ifndef TESSEL_CODEGEN_LOWERING_UTILS_H
+#define TESSEL_CODEGEN_LOWERING_UTILS_H
+
+#include "dialects/Tessel/TesselDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace tessel {
+
+/// Computes one result element from the block arguments of a linalg.generic.
+using ScalarBodyFn =
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+
+/// A tensor.empty of `type`.
+mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type);
+
+/// A tensor of `type` filled with `value` (converted to its element type).
+mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
+                         double value);
+
+/// A scalar arith.constant of `type` (float or integer) holding `value`.
+mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type, double value);
+
+/// The smallest / largest value of an element type (-inf / +inf for floats).
+mlir::Value lowestValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type);
+mlir::Value highestValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type);
+
+/// Indexing map that reads an input of `inputShape` broadcast (NumPy rules)
+/// into an iteration space equal to `resultShape`.
+mlir::AffineMap broadcastIndexingMap(mlir::MLIRContext *ctx, llvm::ArrayRef<int64_t> inputShape,
+                                     llvm::ArrayRef<int64_t> resultShape);
+
+/// linalg.generic computing `body` elementwise over `inputs`, each broadcast
+/// to `resultType`'s shape.
+mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::RankedTensorType resultType, mlir::ValueRange inputs,
+                             ScalarBodyFn body);
+
+/// Reshapes a static tensor to `shape` (same element count) through
+/// tensor.collapse_shape / tensor.expand_shape.
+mlir::Value reshapeTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                          llvm::ArrayRef<int64_t> shape);
+
+/// Pads the trailing `pads.size()/2` axes of `value` (begin pads then end pads)
+/// with `padValue`; returns `value` when all pads are zero.
+mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                       llvm::ArrayRef<int64_t> pads, mlir::Value padValue);
+
+/// Reduces `axes` (sorted) of `input` with `combine`, starting from `init`;
+/// the result drops the reduced axes.
+mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                           llvm::ArrayRef<int64_t> axes, mlir::Value init,
+                           llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                                          mlir::Value acc, mlir::Value x)>
+                               combine);
+
+/// Arithmetic that picks the float or integer arith op by element type.
+mlir::Value createAdd(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
+mlir::Value createMul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
+mlir::Value createMax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
+mlir::Value createMin(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
+
+void populateMathLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateNNLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateTensorLoweringPatterns(mlir::RewritePatternSet &patterns);
+
+} // namespace tessel
+
+#endif // TESSEL_CODEGEN_LOWERING_UTILS_H

@@ -1,0 +1,97 @@
+//===- Linker.cpp ---------------------------------------------------------===//
+#include "codegen/Linker.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#ifndef TESSEL_CLANG_PATH
+#define TESSEL_CLANG_PATH "clang"
+#endif
+
+namespace tessel {
+
+static llvm::Error fail(const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+ArtifactKind artifactKindForPath(llvm::StringRef path) {
+  llvm::StringRef ext = llvm::sys::path::extension(path);
+  if (ext == ".o" || ext == ".obj")
+    return ArtifactKind::Object;
+  if (ext == ".so" || ext == ".dylib")
+    return ArtifactKind::SharedLibrary;
+  return ArtifactKind::Executable;
+}
+
+/// The folder of Tessel's static runtime libraries: lib/ beside the bin/
+/// folder of the running compiler (the build tree and installs share this layout).
+static std::string runtimeLibDir() {
+  std::string exe = llvm::sys::fs::getMainExecutable(nullptr, (void *)&runtimeLibDir);
+  llvm::SmallString<256> dir(llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)));
+  llvm::sys::path::append(dir, "lib");
+  return std::string(dir);
+}
+
+static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef data) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return fail("cannot write '" + path + "': " + ec.message());
+  os << data;
+  os.close();
+  if (os.has_error())
+    return fail("cannot write '" + path + "'");
+  return llvm::Error::success();
+}
+
+llvm::Error writeArtifact(llvm::StringRef object, llvm::StringRef outputPath, ArtifactKind kind) {
+  if (kind == ArtifactKind::Object)
+    return writeFile(outputPath, object);
+
+  llvm::SmallString<128> objectPath;
+  if (auto ec = llvm::sys::fs::createTemporaryFile("tessel", "o", objectPath))
+    return fail("cannot create a temporary file: " + ec.message());
+  llvm::FileRemover removeObject(objectPath);
+  if (auto err = writeFile(objectPath, object))
+    return err;
+
+  std::string clang = TESSEL_CLANG_PATH;
+  if (const char *env = std::getenv("TESSEL_CLANG"))
+    clang = env;
+  std::vector<std::string> args{clang, "-fuse-ld=lld", "-o", outputPath.str(),
+                                std::string(objectPath)};
+  if (kind == ArtifactKind::SharedLibrary) {
+    args.insert(args.begin() + 1, "-shared");
+  } else {
+    std::string lib = runtimeLibDir();
+    args.push_back(lib + "/libtessel_driver.a");
+    args.push_back(lib + "/libtessel_runtime.a");
+    args.push_back("-ldl");
+    args.push_back("-lpthread");
+  }
+  args.push_back("-lm");
+  llvm::SmallVector<llvm::StringRef> argRefs(args.begin(), args.end());
+
+  llvm::SmallString<128> logPath;
+  if (auto ec = llvm::sys::fs::createTemporaryFile("tessel-link", "log", logPath))
+    return fail("cannot create a temporary file: " + ec.message());
+  llvm::FileRemover removeLog(logPath);
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, logPath.str(), logPath.str()};
+  std::string execError;
+  int rc = llvm::sys::ExecuteAndWait(clang, argRefs, std::nullopt, redirects, 0, 0, &execError);
+  if (rc != 0) {
+    std::string log;
+    if (auto buf = llvm::MemoryBuffer::getFile(logPath))
+      log = (*buf)->getBuffer().trim().str();
+    return fail("linking '" + outputPath + "' with " + clang + " failed" +
+                (execError.empty() ? "" : ": " + execError) + (log.empty() ? "" : ": " + log));
+  }
+  return llvm::Error::success();
+}
+
+} // namespace tessel

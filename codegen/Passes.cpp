@@ -1,0 +1,49 @@
+//===- Passes.cpp - The codegen pipelines ---------------------------------===//
+//
+// graph --(buildTiledPipeline)--> tiled --(buildLLVMPipeline)--> llvm.
+// Upstream passes are named textually so that the pipelines read the same as
+// `tessel-opt` command lines and `--print-ir-after` flags.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+namespace tessel {
+
+static void addTextual(OpPassManager &pm, StringRef pipeline) {
+  if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
+    llvm::report_fatal_error("Tessel's built-in pass pipeline does not parse");
+}
+
+void buildTiledPipeline(OpPassManager &pm) {
+  pm.addPass(createRecordModelABI());
+  pm.addPass(createConvertTesselToLinalg());
+  addTextual(pm, "canonicalize,cse");
+}
+
+void buildLLVMPipeline(OpPassManager &pm) {
+  addTextual(pm,
+             // Tensors to buffers: one pass over the whole module, identity
+             // layouts at the function boundary, results written into
+             // caller-provided buffers.
+             "one-shot-bufferize{bufferize-function-boundaries "
+             "function-boundary-type-conversion=identity-layout-map "
+             "unknown-type-conversion=identity-layout-map},"
+             "canonicalize,"
+             "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
+             "canonicalize,"
+             "buffer-deallocation-pipeline,"
+             // Loops, then everything to the LLVM dialect.
+             "func.func(tessel-lower-memref-copies,convert-linalg-to-loops),"
+             "lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+             "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
+             "convert-arith-to-llvm,convert-index-to-llvm,"
+             "convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
+             "convert-cf-to-llvm,reconcile-unrealized-casts,canonicalize");
+  pm.addPass(createBuildABIEntry());
+}
+
+} // namespace tessel

@@ -1,0 +1,34 @@
+//===- Passes.h - Codegen passes and pipelines ----------------------------===//
+#ifndef TESSEL_CODEGEN_PASSES_H
+#define TESSEL_CODEGEN_PASSES_H
+
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
+namespace mlir {
+namespace linalg { class LinalgDialect; }
+namespace tensor { class TensorDialect; }
+namespace arith { class ArithDialect; }
+namespace math { class MathDialect; }
+namespace LLVM { class LLVMDialect; }
+namespace func { class FuncOp; }
+} // namespace mlir
+
+namespace tessel {
+
+#define GEN_PASS_DECL
+#include "codegen/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "codegen/Passes.h.inc"
+
+/// graph -> tiled: tessel on tensors to linalg on tensors, ready for tiling.
+void buildTiledPipeline(mlir::OpPassManager &pm);
+/// tiled -> llvm: bufferize, lower loops and everything else to the LLVM
+/// dialect, and add the ABI entry point.
+void buildLLVMPipeline(mlir::OpPassManager &pm);
+
+
+} // namespace tessel
+
+#endif // TESSEL_CODEGEN_PASSES_H

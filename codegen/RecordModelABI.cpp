@@ -1,0 +1,75 @@
+//===- RecordModelABI.cpp - The tessel-record-abi pass --------------------===//
+#include "codegen/Passes.h"
+
+#include "tessel/abi.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <fmt/format.h>
+
+using namespace mlir;
+
+namespace tessel {
+
+#define GEN_PASS_DEF_RECORDMODELABI
+#include "codegen/Passes.h.inc"
+
+namespace {
+
+/// ONNX TensorProto.DataType of an MLIR element type, or 0.
+int onnxDataType(Type t) {
+  if (t.isF32()) return 1;
+  if (t.isF64()) return 11;
+  if (t.isF16()) return 10;
+  if (t.isInteger(1)) return 9;
+  if (t.isInteger(8)) return 3;
+  if (t.isInteger(16)) return 5;
+  if (t.isInteger(32)) return 6;
+  if (t.isInteger(64)) return 7;
+  return 0;
+}
+
+LogicalResult appendTensors(std::string &out, const char *section, TypeRange types,
+                            ArrayAttr names, Operation *func) {
+  out += fmt::format("{} {}\n", section, types.size());
+  for (auto [i, type] : llvm::enumerate(types)) {
+    auto tt = dyn_cast<RankedTensorType>(type);
+    int dtype = tt ? onnxDataType(tt.getElementType()) : 0;
+    if (!dtype)
+      return func->emitError() << "model " << section << " " << i << " has unsupported type "
+                               << type;
+    std::string name = names && i < names.size() ? cast<StringAttr>(names[i]).str()
+                                                 : fmt::format("{}{}", section, i);
+    out += fmt::format("{} {}", dtype, tt.getRank());
+    for (int64_t d : tt.getShape())
+      out += fmt::format(" {}", d);
+    out += fmt::format(" {}:{}\n", name.size(), name);
+  }
+  return success();
+}
+
+struct RecordModelABIPass : impl::RecordModelABIBase<RecordModelABIPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto func = module.lookupSymbol<func::FuncOp>("main_graph");
+    if (!func) {
+      module.emitError("the module has no @main_graph function to export");
+      return signalPassFailure();
+    }
+    std::string text = fmt::format("tessel-abi {}\n", TESSEL_ABI_VERSION);
+    FunctionType type = func.getFunctionType();
+    if (failed(appendTensors(text, "inputs", type.getInputs(),
+                             func->getAttrOfType<ArrayAttr>("tessel.input_names"), func)) ||
+        failed(appendTensors(text, "outputs", type.getResults(),
+                             func->getAttrOfType<ArrayAttr>("tessel.output_names"), func)))
+      return signalPassFailure();
+    module->setAttr("tessel.abi_metadata", StringAttr::get(&getContext(), text));
+    // The caller owns the input buffers: bufferization must never write them.
+    for (unsigned i = 0; i < func.getNumArguments(); ++i)
+      func.setArgAttr(i, "bufferization.writable", BoolAttr::get(&getContext(), false));
+  }
+};
+
+} // namespace
+} // namespace tessel

@@ -1,0 +1,60 @@
+//===- ShapeHelpers.cpp ---------------------------------------------------===//
+#include "dialects/Tessel/ShapeHelpers.h"
+
+#include <string>
+
+namespace tessel {
+
+std::optional<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t> a,
+                                                          llvm::ArrayRef<int64_t> b) {
+  size_t rank = std::max(a.size(), b.size());
+  llvm::SmallVector<int64_t> out(rank, 1);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (da != db && da != 1 && db != 1)
+      return std::nullopt;
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+std::optional<int64_t> checkedElementCount(llvm::ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t d : shape) {
+    if (d < 0)
+      return std::nullopt;
+    if (d != 0 && count > INT64_MAX / d)
+      return std::nullopt;
+    count *= d;
+  }
+  return count;
+}
+
+int64_t slidingWindowOutputSize(int64_t input, int64_t kernel, int64_t stride,
+                                int64_t padBegin, int64_t padEnd, int64_t dilation,
+                                bool ceilMode) {
+  int64_t effectiveKernel = dilation * (kernel - 1) + 1;
+  int64_t span = input + padBegin + padEnd - effectiveKernel;
+  if (span < 0 || stride <= 0)
+    return -1;
+  int64_t out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+  // ONNX (like PyTorch) drops a last window that would start in the end padding.
+  if (ceilMode && (out - 1) * stride >= input + padBegin)
+    --out;
+  return out;
+}
+
+std::string formatShape(llvm::ArrayRef<int64_t> shape) {
+  if (shape.empty())
+    return "scalar";
+  std::string s;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      s += "x";
+    s += std::to_string(shape[i]);
+  }
+  return s;
+}
+
+} // namespace tessel

@@ -1,0 +1,31 @@
+//===- ShapeHelpers.h - Shape arithmetic shared by ops and lowerings -----===//
+#ifndef TESSEL_SHAPE_HELPERS_H
+#define TESSEL_SHAPE_HELPERS_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Location.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/SmallVector.h"
+#include <optional>
+
+namespace tessel {
+
+/// NumPy broadcast of two static shapes; std::nullopt if incompatible.
+std::optional<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t> a,
+                                                          llvm::ArrayRef<int64_t> b);
+
+/// Number of elements of a static shape, or std::nullopt on int64 overflow.
+std::optional<int64_t> checkedElementCount(llvm::ArrayRef<int64_t> shape);
+
+/// Output length of a sliding window (conv/pool) along one axis, or -1 when
+/// the window does not fit. `ceilMode` rounds up as ONNX pooling does.
+int64_t slidingWindowOutputSize(int64_t input, int64_t kernel, int64_t stride,
+                                int64_t padBegin, int64_t padEnd, int64_t dilation,
+                                bool ceilMode);
+
+/// Formats a shape as "2x3x4" for diagnostics.
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
+} // namespace tessel
+
+#endif // TESSEL_SHAPE_HELPERS_H

@@ -1,0 +1,35 @@
+//===- TesselBase.td - The tessel dialect and its op base class ----------===//
+#ifndef TESSEL_BASE_TD
+#define TESSEL_BASE_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+def Tessel_Dialect : Dialect {
+  let name = "tessel";
+  let cppNamespace = "::tessel";
+  let summary = "Tessel's graph-level dialect for neural networks";
+  let description = [{
+    One op per network operation, on ranked tensors with value semantics and
+    static shapes. The frontend imports each ONNX node as one op whose location
+    is the ONNX node name; graph passes rewrite these into fused high-level ops;
+    codegen lowers them to linalg.
+  }];
+  let hasConstantMaterializer = 1;
+  // Attributes live in the attribute dictionary so that the importer can run
+  // each op's shape inference before creating it and report a clean error.
+  let usePropertiesForAttributes = 0;
+}
+
+// Every tessel op is side-effect free: the graph is a pure dataflow graph.
+class Tessel_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Tessel_Dialect, mnemonic, !listconcat(traits, [Pure])>;
+
+// Element types Tessel supports end to end.
+def Tessel_Element : AnyTypeOf<[F32, F64, F16, I1, I8, I16, I32, I64]>;
+def Tessel_Tensor : RankedTensorOf<[F32, F64, F16, I1, I8, I16, I32, I64]>;
+def Tessel_FloatTensor : RankedTensorOf<[F32, F64, F16]>;
+
+#endif // TESSEL_BASE_TD

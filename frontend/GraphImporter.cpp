@@ -1,0 +1,346 @@
+//===- GraphImporter.cpp - ONNX GraphProto -> func.func of tessel ops -----===//
+//
+// Walks the (topologically ordered) ONNX graph: graph inputs become function
+// arguments, initializers become tessel.constant ops backed by resource blobs,
+// each node is handed to its op importer, graph outputs become the results.
+//
+//===----------------------------------------------------------------------===//
+#include "frontend/ModelLoader.h"
+#include "frontend/OnnxImporter.h"
+#include "frontend/OpRegistry.h"
+#include "dialects/Tessel/ShapeHelpers.h"
+
+#include "onnx/onnx_pb.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <fmt/format.h>
+
+using namespace mlir;
+
+namespace tessel {
+
+namespace {
+
+/// Constants up to this many elements are kept inline (so they fold) and
+/// their values remembered for importers that need them at compile time.
+constexpr int64_t kInlineConstantLimit = 16;
+constexpr int64_t kRememberedConstantLimit = 1 << 16;
+
+Type mlirElementType(MLIRContext *ctx, int32_t onnxType) {
+  switch ((ElementType)onnxType) {
+  case ElementType::F32: return Float32Type::get(ctx);
+  case ElementType::F64: return Float64Type::get(ctx);
+  case ElementType::F16: return Float16Type::get(ctx);
+  case ElementType::I64: return IntegerType::get(ctx, 64);
+  case ElementType::I32: return IntegerType::get(ctx, 32);
+  case ElementType::I16: return IntegerType::get(ctx, 16);
+  case ElementType::I8: return IntegerType::get(ctx, 8);
+  case ElementType::Bool: return IntegerType::get(ctx, 1);
+  default: return {};
+  }
+}
+
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext &ctx, StringRef displayName, StringRef baseDir)
+      : ctx_(ctx), builder_(&ctx), displayName_(displayName.str()), baseDir_(baseDir.str()) {}
+
+  OwningOpRef<ModuleOp> run(const onnx::ModelProto &model);
+
+private:
+  LogicalResult error(const Twine &msg) {
+    return emitError(FileLineColLoc::get(&ctx_, displayName_, 0, 0)) << msg;
+  }
+  LogicalResult readOpsets(const onnx::ModelProto &model);
+  FailureOr<RankedTensorType> valueInfoType(const onnx::ValueInfoProto &info, StringRef what);
+  FailureOr<Value> materialize(TensorData data, Location loc);
+  LogicalResult importNode(const onnx::NodeProto &node);
+  std::string uniqueBlobName(StringRef name);
+
+  MLIRContext &ctx_;
+  OpBuilder builder_;
+  std::string displayName_, baseDir_;
+  int64_t defaultOpset_ = 0;
+  ValueTable table_;
+  llvm::StringSet<> blobNames_;
+};
+
+LogicalResult GraphImporter::readOpsets(const onnx::ModelProto &model) {
+  for (const auto &opset : model.opset_import()) {
+    if (opset.domain().empty() || opset.domain() == "ai.onnx")
+      defaultOpset_ = opset.version();
+  }
+  if (defaultOpset_ == 0)
+    return error("the model imports no opset of the default ONNX domain");
+  if (defaultOpset_ > kMaxSupportedOpset)
+    return error(fmt::format("the model uses opset {}, newer than the newest Tessel supports ({})",
+                             defaultOpset_, kMaxSupportedOpset));
+  return success();
+}
+
+FailureOr<RankedTensorType> GraphImporter::valueInfoType(const onnx::ValueInfoProto &info,
+                                                         StringRef what) {
+  if (!info.type().has_tensor_type())
+    return error(fmt::format("{} '{}' is not a tensor (sequences, maps and optionals are not "
+                             "supported)",
+                             what.str(), info.name()));
+  const auto &tt = info.type().tensor_type();
+  Type element = mlirElementType(&ctx_, tt.elem_type());
+  if (!element)
+    return error(fmt::format("{} '{}' has element type {}, which Tessel does not support",
+                             what.str(), info.name(), onnxTypeName(tt.elem_type())));
+  if (!tt.has_shape())
+    return error(fmt::format("{} '{}' has no shape; Tessel needs static shapes", what.str(),
+                             info.name()));
+  SmallVector<int64_t> shape;
+  for (const auto &dim : tt.shape().dim()) {
+    if (!dim.has_dim_value())
+      return error(fmt::format("{} '{}' has a symbolic dimension '{}'; Tessel needs static shapes",
+                               what.str(), info.name(), dim.dim_param()));
+    if (dim.dim_value() < 0)
+      return error(fmt::format("{} '{}' has a negative dimension {}", what.str(), info.name(),
+                               dim.dim_value()));
+    shape.push_back(dim.dim_value());
+  }
+  if (!checkedElementCount(shape))
+    return error(fmt::format("{} '{}' has more elements than fit in 64 bits", what.str(),
+                             info.name()));
+  return RankedTensorType::get(shape, element);
+}
+
+std::string GraphImporter::uniqueBlobName(StringRef name) {
+  std::string base;
+  for (char c : name)
+    base += (isalnum((unsigned char)c) || c == '_') ? c : '_';
+  if (base.empty() || isdigit((unsigned char)base[0]))
+    base = "w_" + base;
+  std::string candidate = base;
+  for (int i = 1; blobNames_.contains(candidate); ++i)
+    candidate = base + "_" + std::to_string(i);
+  blobNames_.insert(candidate);
+  return candidate;
+}
+
+FailureOr<Value> GraphImporter::materialize(TensorData data, Location loc) {
+  Type element = mlirElementType(&ctx_, data.onnxType);
+  if (!element) {
+    emitError(loc) << "constant '" << data.name << "' has element type "
+                   << onnxTypeName(data.onnxType) << ", which Tessel does not support";
+    return failure();
+  }
+  auto type = RankedTensorType::get(data.shape, element);
+  ElementsAttr value;
+  int64_t count = data.numElements();
+  if (element.isInteger(1)) {
+    SmallVector<bool> bits;
+    for (int64_t i = 0; i < count; ++i)
+      bits.push_back(data.bytes[i] != 0);
+    value = DenseElementsAttr::get(type, bits);
+  } else if (count <= kInlineConstantLimit) {
+    value = DenseElementsAttr::getFromRawBuffer(type, data.bytes);
+  } else {
+    auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(data.bytes, alignof(double));
+    value = DenseResourceElementsAttr::get(type, uniqueBlobName(data.name), std::move(blob));
+  }
+  Value result = ConstantOp::create(builder_, loc, type, value);
+  table_.values[data.name] = result;
+  if (count <= kRememberedConstantLimit)
+    table_.constants[data.name] = std::move(data);
+  return result;
+}
+
+LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
+  std::string where = fmt::format("{} node '{}'", node.op_type(), node.name());
+  Location loc = NameLoc::get(builder_.getStringAttr(node.name().empty() ? node.op_type()
+                                                                         : node.name()));
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    return emitError(loc) << where << ": operator domain '" << node.domain()
+                          << "' is not supported (only the default ONNX domain is)";
+  for (const std::string &in : node.input())
+    if (!in.empty() && !table_.values.count(in))
+      return emitError(loc) << where << ": input '" << in
+                            << "' is not a graph input, an initializer or an earlier node's "
+                               "output";
+  if (node.op_type() == "Constant") {
+    // Constant nodes become constants directly, like initializers.
+    const onnx::AttributeProto *valueAttr = nullptr;
+    for (const auto &a : node.attribute())
+      valueAttr = &a;
+    if (!valueAttr || node.output_size() != 1)
+      return emitError(loc) << where << ": needs exactly one value attribute and one output";
+    onnx::TensorProto proto;
+    if (valueAttr->name() == "value") {
+      proto = valueAttr->t();
+    } else if (valueAttr->name() == "value_float") {
+      proto.set_data_type(onnx::TensorProto::FLOAT);
+      proto.add_float_data(valueAttr->f());
+    } else if (valueAttr->name() == "value_floats") {
+      proto.set_data_type(onnx::TensorProto::FLOAT);
+      proto.add_dims(valueAttr->floats_size());
+      for (float f : valueAttr->floats())
+        proto.add_float_data(f);
+    } else if (valueAttr->name() == "value_int") {
+      proto.set_data_type(onnx::TensorProto::INT64);
+      proto.add_int64_data(valueAttr->i());
+    } else if (valueAttr->name() == "value_ints") {
+      proto.set_data_type(onnx::TensorProto::INT64);
+      proto.add_dims(valueAttr->ints_size());
+      for (int64_t i : valueAttr->ints())
+        proto.add_int64_data(i);
+    } else {
+      return emitError(loc) << where << ": value attribute '" << valueAttr->name()
+                            << "' is not supported";
+    }
+    proto.set_name(node.output(0));
+    auto data = decodeTensor(proto, baseDir_);
+    if (!data)
+      return emitError(loc) << where << ": " << llvm::toString(data.takeError());
+    return materialize(std::move(*data), loc);
+  }
+
+  const OpImporterInfo *info = OpRegistry::get().lookup(node.op_type());
+  if (!info)
+    return emitError(loc) << where << ": operator " << node.op_type() << " (opset "
+                          << defaultOpset_ << ") is not supported by Tessel";
+  if (defaultOpset_ < info->minOpset || defaultOpset_ > info->maxOpset)
+    return emitError(loc) << where << ": operator " << node.op_type() << " is supported at opsets "
+                          << info->minOpset << " to " << info->maxOpset << ", the model uses "
+                          << defaultOpset_;
+  NodeImporter importer(node, defaultOpset_, builder_, table_);
+  if (failed(info->fn(importer)))
+    return failure();
+  for (const std::string &out : node.output())
+    if (!out.empty() && !table_.values.count(out))
+      return emitError(loc) << where << ": output '" << out
+                            << "' is not supported by Tessel's importer";
+  return success();
+}
+
+OwningOpRef<ModuleOp> GraphImporter::run(const onnx::ModelProto &model) {
+  if (failed(readOpsets(model)))
+    return {};
+  const onnx::GraphProto &graph = model.graph();
+  Location fileLoc = FileLineColLoc::get(&ctx_, displayName_, 0, 0);
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  builder_.setInsertionPointToEnd(module->getBody());
+
+  llvm::StringSet<> initializerNames;
+  for (const auto &init : graph.initializer())
+    initializerNames.insert(init.name());
+
+  SmallVector<Type> argTypes;
+  SmallVector<Location> argLocs;
+  SmallVector<Attribute> inputNames;
+  for (const auto &input : graph.input()) {
+    if (initializerNames.contains(input.name()))
+      continue; // Pre-IR4 models list initializers as inputs: they are constants.
+    auto type = valueInfoType(input, "graph input");
+    if (failed(type))
+      return {};
+    argTypes.push_back(*type);
+    argLocs.push_back(NameLoc::get(builder_.getStringAttr(input.name())));
+    inputNames.push_back(builder_.getStringAttr(input.name()));
+  }
+  SmallVector<Type> resultTypes;
+  SmallVector<Attribute> outputNames;
+  for (const auto &output : graph.output()) {
+    auto type = valueInfoType(output, "graph output");
+    if (failed(type))
+      return {};
+    resultTypes.push_back(*type);
+    outputNames.push_back(builder_.getStringAttr(output.name()));
+  }
+  if (resultTypes.empty()) {
+    (void)error("the graph has no outputs");
+    return {};
+  }
+
+  auto func = func::FuncOp::create(builder_, fileLoc, "main_graph",
+                                   builder_.getFunctionType(argTypes, resultTypes));
+  func->setAttr("tessel.input_names", builder_.getArrayAttr(inputNames));
+  func->setAttr("tessel.output_names", builder_.getArrayAttr(outputNames));
+  module->getOperation()->setAttr("tessel.opset", builder_.getI64IntegerAttr(defaultOpset_));
+  Block *body = func.addEntryBlock();
+  for (auto [i, arg] : llvm::enumerate(body->getArguments())) {
+    arg.setLoc(argLocs[i]);
+    table_.values[cast<StringAttr>(inputNames[i]).getValue()] = arg;
+  }
+  builder_.setInsertionPointToStart(body);
+
+  for (const auto &init : graph.initializer()) {
+    auto data = decodeTensor(init, baseDir_);
+    if (!data) {
+      (void)error(fmt::format("initializer: {}", llvm::toString(data.takeError())));
+      return {};
+    }
+    if (failed(materialize(std::move(*data), NameLoc::get(builder_.getStringAttr(init.name())))))
+      return {};
+  }
+  for (const auto &node : graph.node())
+    if (failed(importNode(node)))
+      return {};
+
+  SmallVector<Value> results;
+  for (auto [i, output] : llvm::enumerate(graph.output())) {
+    Value v = table_.values.lookup(output.name());
+    if (!v) {
+      (void)error(fmt::format("graph output '{}' is produced by no node", output.name()));
+      return {};
+    }
+    if (v.getType() != resultTypes[i]) {
+      std::string inferred, declared;
+      llvm::raw_string_ostream(inferred) << v.getType();
+      llvm::raw_string_ostream(declared) << resultTypes[i];
+      (void)error(fmt::format("graph output '{}' is declared as {} but computes {}",
+                              output.name(), declared, inferred));
+      return {};
+    }
+    results.push_back(v);
+  }
+  func::ReturnOp::create(builder_, fileLoc, results);
+  if (failed(verify(*module)))
+    return {};
+  return module;
+}
+
+} // namespace
+
+void registerImporterDialects(MLIRContext &context) {
+  context.loadDialect<TesselDialect, func::FuncDialect>();
+}
+
+OwningOpRef<ModuleOp> importOnnxBytes(MLIRContext &context, StringRef bytes,
+                                      StringRef displayName, StringRef baseDir) {
+  registerImporterDialects(context);
+  onnx::ModelProto model;
+  if (auto err = parseAndCheckModel(bytes, model)) {
+    emitError(FileLineColLoc::get(&context, displayName, 0, 0)) << llvm::toString(std::move(err));
+    return {};
+  }
+  return GraphImporter(context, displayName, baseDir).run(model);
+}
+
+OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path) {
+  registerImporterDialects(context);
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    emitError(FileLineColLoc::get(&context, path, 0, 0))
+        << "cannot read the model: " << buffer.getError().message();
+    return {};
+  }
+  llvm::SmallString<256> dir(path);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  return importOnnxBytes(context, (*buffer)->getBuffer(), path, dir);
+}
+
+} // namespace tessel

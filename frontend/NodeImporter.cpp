@@ -1,0 +1,134 @@
+//===- NodeImporter.cpp ---------------------------------------------------===//
+#include "frontend/NodeImporter.h"
+
+#include "onnx/onnx_pb.h"
+
+#include "mlir/IR/Verifier.h"
+
+using namespace mlir;
+
+namespace tessel {
+
+NodeImporter::NodeImporter(const onnx::NodeProto &node, int64_t opset, OpBuilder &builder,
+                           ValueTable &table)
+    : node_(node), opset_(opset), builder_(builder), table_(table),
+      loc_(NameLoc::get(builder.getStringAttr(node.name().empty() ? node.op_type()
+                                                                  : node.name()))) {}
+
+int NodeImporter::numInputs() const { return node_.input_size(); }
+
+bool NodeImporter::hasInput(int i) const {
+  return i >= 0 && i < node_.input_size() && !node_.input(i).empty();
+}
+
+Value NodeImporter::input(int i) const {
+  if (!hasInput(i))
+    return {};
+  return table_.values.lookup(node_.input(i));
+}
+
+RankedTensorType NodeImporter::inputType(int i) const {
+  Value v = input(i);
+  return v ? cast<RankedTensorType>(v.getType()) : RankedTensorType();
+}
+
+const TensorData *NodeImporter::constantInput(int i) const {
+  if (!hasInput(i))
+    return nullptr;
+  auto it = table_.constants.find(node_.input(i));
+  return it == table_.constants.end() ? nullptr : &it->second;
+}
+
+const onnx::AttributeProto *NodeImporter::attr(llvm::StringRef name) const {
+  for (const auto &a : node_.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+bool NodeImporter::hasAttr(llvm::StringRef name) const { return attr(name) != nullptr; }
+
+int64_t NodeImporter::intAttr(llvm::StringRef name, int64_t dflt) const {
+  const auto *a = attr(name);
+  return a ? a->i() : dflt;
+}
+
+double NodeImporter::floatAttr(llvm::StringRef name, double dflt) const {
+  const auto *a = attr(name);
+  return a ? a->f() : dflt;
+}
+
+std::string NodeImporter::stringAttr(llvm::StringRef name, llvm::StringRef dflt) const {
+  const auto *a = attr(name);
+  return a ? a->s() : dflt.str();
+}
+
+llvm::SmallVector<int64_t> NodeImporter::intsAttr(llvm::StringRef name,
+                                                  llvm::ArrayRef<int64_t> dflt) const {
+  const auto *a = attr(name);
+  if (!a)
+    return llvm::SmallVector<int64_t>(dflt);
+  return llvm::SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+int NodeImporter::numOutputs() const { return node_.output_size(); }
+
+void NodeImporter::setOutput(int i, Value value) {
+  if (i < node_.output_size() && !node_.output(i).empty())
+    table_.values[node_.output(i)] = value;
+}
+
+FailureOr<Value> NodeImporter::reshape(Value value, llvm::ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getShape() == shape)
+    return value;
+  return createWithType<ReshapeOp>(RankedTensorType::get(shape, type.getElementType()),
+                                   ValueRange{value});
+}
+
+Value NodeImporter::scalarConstant(Type elementType, double value) {
+  auto type = RankedTensorType::get({}, elementType);
+  Attribute element;
+  if (auto ft = dyn_cast<FloatType>(elementType))
+    element = builder_.getFloatAttr(ft, value);
+  else
+    element = builder_.getIntegerAttr(elementType, (int64_t)value);
+  return ConstantOp::create(builder_, loc_, type, DenseElementsAttr::get(type, element));
+}
+
+LogicalResult NodeImporter::reportingErrorsAtNode(llvm::function_ref<LogicalResult()> fn) {
+  std::string message;
+  LogicalResult result = success();
+  {
+    ScopedDiagnosticHandler handler(context(), [&](Diagnostic &diag) {
+      if (diag.getSeverity() != DiagnosticSeverity::Error)
+        return success();
+      if (message.empty())
+        message = diag.str();
+      return success();
+    });
+    result = fn();
+  }
+  if (failed(result))
+    return error(message.empty() ? "invalid operands" : message);
+  return success();
+}
+
+LogicalResult NodeImporter::verifyOp(Operation *op) {
+  return mlir::verify(op, /*verifyRecursively=*/false);
+}
+
+LogicalResult NodeImporter::error(const llvm::Twine &message) const {
+  return emitError(loc_) << node_.op_type() << " node '" << node_.name() << "' (opset "
+                         << opset_ << "): " << message;
+}
+
+FailureOr<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank) const {
+  if (axis < -rank || axis >= rank) {
+    (void)error("axis " + llvm::Twine(axis) + " is out of range for rank " + llvm::Twine(rank));
+    return failure();
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+} // namespace tessel

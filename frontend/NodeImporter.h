@@ -1,0 +1,131 @@
+//===- NodeImporter.h - What an op importer sees of one ONNX node ---------===//
+//
+// Each op importer (ops/*Importers.cpp) receives a NodeImporter: typed access
+// to the node's inputs, attributes and constant operands, creation of tessel
+// ops with their shape inference run first, and errors that name the node.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_FRONTEND_NODE_IMPORTER_H
+#define TESSEL_FRONTEND_NODE_IMPORTER_H
+
+#include "frontend/TensorLoader.h"
+
+#include "dialects/Tessel/TesselDialect.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <optional>
+
+namespace onnx {
+class NodeProto;
+class AttributeProto;
+} // namespace onnx
+
+namespace tessel {
+
+/// Values and constants known while importing one graph.
+struct ValueTable {
+  llvm::StringMap<mlir::Value> values;
+  /// Decoded data of small constants (initializers and Constant nodes), for
+  /// importers that need operand values at compile time (shapes, axes...).
+  llvm::StringMap<TensorData> constants;
+};
+
+class NodeImporter {
+public:
+  NodeImporter(const onnx::NodeProto &node, int64_t opset, mlir::OpBuilder &builder,
+               ValueTable &table);
+
+  const onnx::NodeProto &node() const { return node_; }
+  int64_t opset() const { return opset_; }
+  mlir::OpBuilder &builder() { return builder_; }
+  mlir::Location loc() const { return loc_; }
+  mlir::MLIRContext *context() { return builder_.getContext(); }
+
+  // --- Inputs -------------------------------------------------------------
+  /// Number of inputs, counting optional ones left empty in the middle.
+  int numInputs() const;
+  /// True if input `i` exists and is not an empty (omitted optional) name.
+  bool hasInput(int i) const;
+  mlir::Value input(int i) const;
+  mlir::RankedTensorType inputType(int i) const;
+  /// Decoded value of input `i` if it is a known constant.
+  const TensorData *constantInput(int i) const;
+
+  // --- Attributes ---------------------------------------------------------
+  bool hasAttr(llvm::StringRef name) const;
+  int64_t intAttr(llvm::StringRef name, int64_t dflt) const;
+  double floatAttr(llvm::StringRef name, double dflt) const;
+  std::string stringAttr(llvm::StringRef name, llvm::StringRef dflt) const;
+  llvm::SmallVector<int64_t> intsAttr(llvm::StringRef name,
+                                      llvm::ArrayRef<int64_t> dflt = {}) const;
+  const onnx::AttributeProto *attr(llvm::StringRef name) const;
+
+  // --- Results ------------------------------------------------------------
+  int numOutputs() const;
+  void setOutput(int i, mlir::Value value);
+
+  // --- Creating ops ---------------------------------------------------------
+  /// Creates `OpTy` after running its shape inference, which reports a clean
+  /// error at the node (instead of asserting) when the operands do not fit.
+  template <typename OpTy>
+  mlir::FailureOr<mlir::Value> create(mlir::ValueRange operands,
+                                      llvm::ArrayRef<mlir::NamedAttribute> attrs = {}) {
+    llvm::SmallVector<mlir::Type> types;
+    auto dict = mlir::DictionaryAttr::get(context(), attrs);
+    auto infer = [&] {
+      return OpTy::inferReturnTypes(context(), loc_, operands, dict, /*properties=*/nullptr,
+                                    /*regions=*/{}, types);
+    };
+    if (mlir::failed(reportingErrorsAtNode(infer)))
+      return mlir::failure();
+    return createWithType<OpTy>(types.front(), operands, attrs);
+  }
+
+  template <typename OpTy>
+  mlir::FailureOr<mlir::Value> createWithType(mlir::Type type, mlir::ValueRange operands,
+                                              llvm::ArrayRef<mlir::NamedAttribute> attrs = {}) {
+    auto op = OpTy::create(builder_, loc_, mlir::TypeRange{type}, operands, attrs);
+    if (mlir::failed(reportingErrorsAtNode([&] { return verifyOp(op); }))) {
+      op->erase();
+      return mlir::failure();
+    }
+    return op->getResult(0);
+  }
+
+  /// Reshapes `value` to `shape` (no-op when it already has it).
+  mlir::FailureOr<mlir::Value> reshape(mlir::Value value, llvm::ArrayRef<int64_t> shape);
+  /// A tessel.constant holding a scalar of `elementType` shaped as a rank-0 tensor.
+  mlir::Value scalarConstant(mlir::Type elementType, double value);
+
+  /// Named-attribute helpers.
+  mlir::NamedAttribute named(llvm::StringRef name, mlir::Attribute value) {
+    return builder_.getNamedAttr(name, value);
+  }
+  mlir::NamedAttribute namedI64s(llvm::StringRef name, llvm::ArrayRef<int64_t> v) {
+    return named(name, builder_.getDenseI64ArrayAttr(v));
+  }
+
+  /// Emits "<OpType> node '<name>' (opset N): <message>" at the node.
+  mlir::LogicalResult error(const llvm::Twine &message) const;
+  /// Normalizes a possibly negative axis against `rank`, or reports an error.
+  mlir::FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank) const;
+
+private:
+  /// Runs `fn`; an error it emits is re-emitted prefixed with the node.
+  mlir::LogicalResult reportingErrorsAtNode(llvm::function_ref<mlir::LogicalResult()> fn);
+  static mlir::LogicalResult verifyOp(mlir::Operation *op);
+
+  const onnx::NodeProto &node_;
+  int64_t opset_;
+  mlir::OpBuilder &builder_;
+  ValueTable &table_;
+  mlir::Location loc_;
+};
+
+/// Signature of an op importer.
+using OpImportFn = mlir::LogicalResult (*)(NodeImporter &);
+
+} // namespace tessel
+
+#endif // TESSEL_FRONTEND_NODE_IMPORTER_H

@@ -1,0 +1,322 @@
+//===- TensorLoader.cpp - Decoding ONNX TensorProtos ----------------------===//
+#include "frontend/TensorLoader.h"
+
+#include "onnx/onnx_pb.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <cstring>
+#include <fmt/format.h>
+#include <fstream>
+
+namespace tessel {
+
+namespace {
+
+llvm::Error fail(const std::string &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+template <typename Dst, typename Src>
+void appendConverted(std::vector<char> &bytes, const Src &values) {
+  for (auto v : values) {
+    Dst d = static_cast<Dst>(v);
+    const char *p = reinterpret_cast<const char *>(&d);
+    bytes.insert(bytes.end(), p, p + sizeof(Dst));
+  }
+}
+
+/// Reads [offset, offset+length) of an external data file that must live
+/// inside `baseDir`: no absolute paths, no `..` escapes, no symlinks out.
+llvm::Error readExternal(const onnx::TensorProto &proto, llvm::StringRef baseDir,
+                         std::vector<char> &bytes) {
+  std::string location;
+  int64_t offset = 0, length = -1;
+  for (const auto &entry : proto.external_data()) {
+    try {
+      if (entry.key() == "location")
+        location = entry.value();
+      else if (entry.key() == "offset")
+        offset = std::stoll(entry.value());
+      else if (entry.key() == "length")
+        length = std::stoll(entry.value());
+    } catch (...) {
+      return fail(fmt::format("external data entry '{}' of tensor '{}' is not a number",
+                              entry.key(), proto.name()));
+    }
+  }
+  if (baseDir.empty())
+    return fail(fmt::format("tensor '{}' uses external data, which is not allowed here",
+                            proto.name()));
+  if (location.empty())
+    return fail(fmt::format("tensor '{}' uses external data without a location", proto.name()));
+  if (llvm::sys::path::is_absolute(location))
+    return fail(fmt::format("external data path '{}' of tensor '{}' is absolute; it must be "
+                            "relative to the model's folder",
+                            location, proto.name()));
+  if (offset < 0 || length < -1)
+    return fail(fmt::format("external data of tensor '{}' has a negative offset or length",
+                            proto.name()));
+  llvm::SmallString<256> realBase, realFile, joined(baseDir);
+  llvm::sys::path::append(joined, location);
+  if (llvm::sys::fs::real_path(baseDir, realBase))
+    return fail(fmt::format("cannot resolve the model folder '{}'", baseDir.str()));
+  if (llvm::sys::fs::real_path(joined, realFile))
+    return fail(fmt::format("external data file '{}' of tensor '{}' does not exist", location,
+                            proto.name()));
+  llvm::StringRef fileRef(realFile), baseRef(realBase);
+  if (!fileRef.starts_with(baseRef) || fileRef.size() <= baseRef.size() ||
+      !llvm::sys::path::is_separator(fileRef[baseRef.size()]))
+    return fail(fmt::format("external data path '{}' of tensor '{}' leaves the model's folder",
+                            location, proto.name()));
+  uint64_t fileSize = 0;
+  if (llvm::sys::fs::file_size(realFile, fileSize))
+    return fail(fmt::format("cannot read external data file '{}'", location));
+  if ((uint64_t)offset > fileSize)
+    return fail(fmt::format("external data offset {} of tensor '{}' is past the end of '{}' ({} "
+                            "bytes)",
+                            offset, proto.name(), location, fileSize));
+  uint64_t available = fileSize - offset;
+  uint64_t want = length < 0 ? available : (uint64_t)length;
+  if (want > available)
+    return fail(fmt::format("external data file '{}' is too short for tensor '{}': needs {} "
+                            "bytes at offset {}, has {}",
+                            location, proto.name(), want, offset, available));
+  std::ifstream in(realFile.c_str(), std::ios::binary);
+  bytes.resize(want);
+  in.seekg(offset);
+  if (!in.read(bytes.data(), want))
+    return fail(fmt::format("cannot read external data file '{}'", location));
+  return llvm::Error::success();
+}
+
+} // namespace
+
+size_t elementByteSize(int32_t t) {
+  switch ((ElementType)t) {
+  case ElementType::F32:
+  case ElementType::I32:
+    return 4;
+  case ElementType::U8:
+  case ElementType::I8:
+  case ElementType::Bool:
+    return 1;
+  case ElementType::I16:
+  case ElementType::F16:
+    return 2;
+  case ElementType::I64:
+  case ElementType::F64:
+    return 8;
+  }
+  return 0;
+}
+
+const char *onnxTypeName(int32_t t) {
+  if (!onnx::TensorProto_DataType_IsValid(t))
+    return "invalid";
+  static std::string names[32];
+  std::string &n = names[t & 31];
+  if (n.empty()) {
+    n = onnx::TensorProto_DataType_Name((onnx::TensorProto_DataType)t);
+    for (char &c : n)
+      c = (char)tolower(c);
+  }
+  return n.c_str();
+}
+
+int64_t TensorData::numElements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+std::vector<int64_t> TensorData::asInt64() const {
+  std::vector<int64_t> out;
+  int64_t n = numElements();
+  for (int64_t i = 0; i < n; ++i) {
+    switch ((ElementType)onnxType) {
+    case ElementType::I64: out.push_back(data<int64_t>()[i]); break;
+    case ElementType::I32: out.push_back(data<int32_t>()[i]); break;
+    case ElementType::I16: out.push_back(data<int16_t>()[i]); break;
+    case ElementType::I8: out.push_back(data<int8_t>()[i]); break;
+    case ElementType::U8:
+    case ElementType::Bool: out.push_back(data<uint8_t>()[i]); break;
+    case ElementType::F32: out.push_back((int64_t)data<float>()[i]); break;
+    case ElementType::F64: out.push_back((int64_t)data<double>()[i]); break;
+    default: return {};
+    }
+  }
+  return out;
+}
+
+std::vector<double> TensorData::asDouble() const {
+  std::vector<double> out;
+  int64_t n = numElements();
+  for (int64_t i = 0; i < n; ++i) {
+    switch ((ElementType)onnxType) {
+    case ElementType::F32: out.push_back(data<float>()[i]); break;
+    case ElementType::F64: out.push_back(data<double>()[i]); break;
+    default: {
+      auto ints = asInt64();
+      return std::vector<double>(ints.begin(), ints.end());
+    }
+    }
+  }
+  return out;
+}
+
+llvm::Expected<TensorData> decodeTensor(const onnx::TensorProto &proto, llvm::StringRef baseDir) {
+  TensorData t;
+  t.name = proto.name();
+  t.onnxType = proto.data_type();
+  size_t elemSize = elementByteSize(t.onnxType);
+  if (elemSize == 0)
+    return fail(fmt::format("tensor '{}' has element type {}, which Tessel does not support",
+                            proto.name(), onnxTypeName(t.onnxType)));
+  // Element count with overflow checks: a hostile dims list must not wrap.
+  uint64_t count = 1;
+  for (int64_t d : proto.dims()) {
+    if (d < 0)
+      return fail(fmt::format("tensor '{}' has a negative dimension {}", proto.name(), d));
+    if (d != 0 && count > (uint64_t)INT64_MAX / elemSize / (uint64_t)d)
+      return fail(fmt::format("tensor '{}' has more elements than fit in 64 bits", proto.name()));
+    count *= (uint64_t)d;
+    t.shape.push_back(d);
+  }
+  uint64_t byteCount = count * elemSize;
+
+  if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
+    if (auto err = readExternal(proto, baseDir, t.bytes))
+      return std::move(err);
+  } else if (proto.has_raw_data()) {
+    t.bytes.assign(proto.raw_data().begin(), proto.raw_data().end());
+  } else {
+    switch ((ElementType)t.onnxType) {
+    case ElementType::F32: appendConverted<float>(t.bytes, proto.float_data()); break;
+    case ElementType::F64: appendConverted<double>(t.bytes, proto.double_data()); break;
+    case ElementType::I64: appendConverted<int64_t>(t.bytes, proto.int64_data()); break;
+    case ElementType::I32: appendConverted<int32_t>(t.bytes, proto.int32_data()); break;
+    case ElementType::I16: appendConverted<int16_t>(t.bytes, proto.int32_data()); break;
+    case ElementType::I8: appendConverted<int8_t>(t.bytes, proto.int32_data()); break;
+    case ElementType::U8:
+    case ElementType::Bool: appendConverted<uint8_t>(t.bytes, proto.int32_data()); break;
+    case ElementType::F16: appendConverted<uint16_t>(t.bytes, proto.int32_data()); break;
+    }
+  }
+  if (t.bytes.size() != byteCount)
+    return fail(fmt::format("tensor '{}' of shape [{}] and type {} needs {} bytes of data but has "
+                            "{}",
+                            proto.name(), fmt::join(t.shape, ","), onnxTypeName(t.onnxType),
+                            byteCount, t.bytes.size()));
+  return t;
+}
+
+llvm::Expected<TensorData> readTensorProtoFile(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return fail(fmt::format("cannot read '{}': {}", path.str(), buffer.getError().message()));
+  onnx::TensorProto proto;
+  if (!proto.ParseFromArray((*buffer)->getBufferStart(), (int)(*buffer)->getBufferSize()))
+    return fail(fmt::format("'{}' is not a serialized ONNX TensorProto", path.str()));
+  return decodeTensor(proto, llvm::sys::path::parent_path(path));
+}
+
+namespace {
+struct NpyType {
+  const char *descr;
+  ElementType type;
+};
+const NpyType kNpyTypes[] = {{"<f4", ElementType::F32}, {"<f8", ElementType::F64},
+                             {"<f2", ElementType::F16}, {"<i8", ElementType::I64},
+                             {"<i4", ElementType::I32}, {"<i2", ElementType::I16},
+                             {"|i1", ElementType::I8},  {"|u1", ElementType::U8},
+                             {"|b1", ElementType::Bool}};
+} // namespace
+
+llvm::Expected<TensorData> readNpyFile(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return fail(fmt::format("cannot read '{}': {}", path.str(), buffer.getError().message()));
+  llvm::StringRef data = (*buffer)->getBuffer();
+  if (data.size() < 10 || !data.starts_with("\x93NUMPY"))
+    return fail(fmt::format("'{}' is not a .npy file", path.str()));
+  uint8_t major = (uint8_t)data[6];
+  size_t headerLen, headerStart;
+  if (major == 1) {
+    headerLen = (uint8_t)data[8] | ((uint8_t)data[9] << 8);
+    headerStart = 10;
+  } else {
+    if (data.size() < 12)
+      return fail(fmt::format("'{}' is a truncated .npy file", path.str()));
+    headerLen = (uint8_t)data[8] | ((uint8_t)data[9] << 8) | ((uint8_t)data[10] << 16) |
+                ((size_t)(uint8_t)data[11] << 24);
+    headerStart = 12;
+  }
+  if (headerStart + headerLen > data.size())
+    return fail(fmt::format("'{}' is a truncated .npy file", path.str()));
+  llvm::StringRef header = data.substr(headerStart, headerLen);
+  TensorData t;
+  for (const NpyType &nt : kNpyTypes)
+    if (header.contains(std::string("'") + nt.descr + "'"))
+      t.onnxType = (int32_t)nt.type;
+  if (!t.onnxType)
+    return fail(fmt::format("'{}' has an unsupported dtype: {}", path.str(), header.str()));
+  if (header.contains("'fortran_order': True"))
+    return fail(fmt::format("'{}' is in Fortran order; save it in C order", path.str()));
+  size_t open = header.find("'shape': (");
+  if (open == llvm::StringRef::npos)
+    return fail(fmt::format("'{}' has no shape in its header", path.str()));
+  llvm::StringRef dims = header.substr(open + 10);
+  dims = dims.substr(0, dims.find(')'));
+  llvm::SmallVector<llvm::StringRef> parts;
+  dims.split(parts, ',', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef p : parts) {
+    p = p.trim();
+    if (p.empty())
+      continue;
+    int64_t d;
+    if (p.getAsInteger(10, d) || d < 0)
+      return fail(fmt::format("'{}' has a bad shape entry '{}'", path.str(), p.str()));
+    t.shape.push_back(d);
+  }
+  size_t bytes = (size_t)t.numElements() * elementByteSize(t.onnxType);
+  llvm::StringRef payload = data.substr(headerStart + headerLen);
+  if (payload.size() < bytes)
+    return fail(fmt::format("'{}' holds {} bytes of data, its shape needs {}", path.str(),
+                            payload.size(), bytes));
+  t.bytes.assign(payload.begin(), payload.begin() + bytes);
+  return t;
+}
+
+llvm::Error writeNpyFile(llvm::StringRef path, const TensorData &t) {
+  const char *descr = nullptr;
+  for (const NpyType &nt : kNpyTypes)
+    if ((int32_t)nt.type == t.onnxType)
+      descr = nt.descr;
+  if (!descr)
+    return fail(fmt::format("cannot write element type {} to .npy", onnxTypeName(t.onnxType)));
+  std::string shape;
+  for (int64_t d : t.shape)
+    shape += std::to_string(d) + ",";
+  if (t.shape.size() > 1)
+    shape.pop_back();
+  std::string header =
+      fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': ({}), }}", descr, shape);
+  size_t total = 10 + header.size() + 1;
+  header.append((64 - total % 64) % 64, ' ');
+  header += '\n';
+  std::ofstream out(path.str(), std::ios::binary);
+  if (!out)
+    return fail(fmt::format("cannot write '{}'", path.str()));
+  uint16_t len = (uint16_t)header.size();
+  out.write("\x93NUMPY\x01\x00", 8);
+  out.write(reinterpret_cast<const char *>(&len), 2);
+  out << header;
+  out.write(t.bytes.data(), t.bytes.size());
+  return llvm::Error::success();
+}
+
+} // namespace tessel

@@ -1,0 +1,102 @@
+/*===- tessel/tessel.h - Tessel's C runtime API -----------------------------===*
+ *
+ * Load a compiled model, inspect its inputs and outputs, run it.
+ *
+ *   tessel_model *model;
+ *   tessel_status *st = tessel_model_open("model.so", &model);
+ *   if (st) { fprintf(stderr, "%s\n", tessel_status_message(st)); ... }
+ *   tessel_session *session;
+ *   tessel_session_options opts = {TESSEL_API_VERSION, 1};
+ *   tessel_session_create(model, &opts, &session);
+ *   tessel_session_run(session, inputs, input_sizes, outputs, output_sizes);
+ *
+ * Every call that can fail returns NULL on success or a tessel_status the
+ * caller frees with tessel_status_free. A model is immutable once opened: any
+ * number of sessions, on any threads, may use it at once. A session may also
+ * be shared between threads; its runs do not share mutable state.
+ *===----------------------------------------------------------------------===*/
+#ifndef TESSEL_TESSEL_H
+#define TESSEL_TESSEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TESSEL_API_VERSION 1
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+  TESSEL_OK = 0,
+  TESSEL_INVALID_ARGUMENT = 1,
+  TESSEL_IO_ERROR = 2,
+  TESSEL_ABI_MISMATCH = 3,
+  TESSEL_OUT_OF_MEMORY = 4,
+} tessel_status_code;
+
+/* Element types, numbered as ONNX's TensorProto.DataType. */
+typedef enum {
+  TESSEL_FLOAT32 = 1,
+  TESSEL_UINT8 = 2,
+  TESSEL_INT8 = 3,
+  TESSEL_INT16 = 5,
+  TESSEL_INT32 = 6,
+  TESSEL_INT64 = 7,
+  TESSEL_BOOL = 9,
+  TESSEL_FLOAT16 = 10,
+  TESSEL_FLOAT64 = 11,
+} tessel_dtype;
+
+typedef struct tessel_status tessel_status;
+typedef struct tessel_model tessel_model;
+typedef struct tessel_session tessel_session;
+
+typedef struct {
+  const char *name;      /* the ONNX graph input/output name */
+  tessel_dtype dtype;
+  int32_t rank;
+  const int64_t *shape;  /* rank entries, owned by the model */
+  int64_t num_elements;
+  size_t byte_size;      /* num_elements * element size */
+} tessel_tensor_info;
+
+typedef struct {
+  int32_t api_version; /* TESSEL_API_VERSION */
+  int32_t num_threads; /* 0: one per core; generated code is single-threaded for now */
+} tessel_session_options;
+
+/* --- Status ------------------------------------------------------------- */
+tessel_status_code tessel_status_get_code(const tessel_status *status);
+const char *tessel_status_message(const tessel_status *status);
+void tessel_status_free(tessel_status *status);
+
+/* --- Models ------------------------------------------------------------- */
+/* Opens a compiled model shared library (tessel-compile -o model.so). */
+tessel_status *tessel_model_open(const char *path, tessel_model **model);
+void tessel_model_close(tessel_model *model);
+int32_t tessel_model_num_inputs(const tessel_model *model);
+int32_t tessel_model_num_outputs(const tessel_model *model);
+tessel_status *tessel_model_input_info(const tessel_model *model, int32_t index,
+                                       tessel_tensor_info *info);
+tessel_status *tessel_model_output_info(const tessel_model *model, int32_t index,
+                                        tessel_tensor_info *info);
+size_t tessel_dtype_size(tessel_dtype dtype);
+
+/* --- Sessions ----------------------------------------------------------- */
+tessel_status *tessel_session_create(const tessel_model *model,
+                                     const tessel_session_options *options,
+                                     tessel_session **session);
+void tessel_session_destroy(tessel_session *session);
+/* Runs the model. inputs[i] holds input i (input_sizes[i] bytes, which must
+ * equal its byte_size); outputs[i] receives output i (output_sizes[i] bytes at
+ * least its byte_size). Inputs are not modified. */
+tessel_status *tessel_session_run(tessel_session *session, const void *const *inputs,
+                                  const size_t *input_sizes, void *const *outputs,
+                                  const size_t *output_sizes);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TESSEL_TESSEL_H */

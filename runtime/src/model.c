@@ -1,0 +1,337 @@
+/*===- model.c - Loading compiled models, sessions, running ----------------===*/
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tessel_status {
+  tessel_status_code code;
+  char message[];
+};
+
+typedef struct {
+  char *name;
+  tessel_dtype dtype;
+  int32_t rank;
+  int64_t *shape;
+  int64_t num_elements;
+  size_t byte_size;
+} tensor_desc;
+
+struct tessel_model {
+  void *handle; /* dlopen handle, NULL for a statically linked model */
+  tessel_model_run_fn run;
+  int32_t num_inputs, num_outputs;
+  tensor_desc *tensors; /* inputs, then outputs */
+};
+
+struct tessel_session {
+  const tessel_model *model;
+  int32_t num_threads;
+};
+
+tessel_status *tessel_make_status(tessel_status_code code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int len = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (len < 0)
+    len = 0;
+  tessel_status *st = malloc(sizeof(tessel_status) + (size_t)len + 1);
+  if (!st)
+    return NULL; /* Out of memory while reporting: nothing better to do. */
+  st->code = code;
+  va_start(ap, fmt);
+  vsnprintf(st->message, (size_t)len + 1, fmt, ap);
+  va_end(ap);
+  return st;
+}
+
+tessel_status_code tessel_status_get_code(const tessel_status *st) {
+  return st ? st->code : TESSEL_OK;
+}
+const char *tessel_status_message(const tessel_status *st) { return st ? st->message : "ok"; }
+void tessel_status_free(tessel_status *st) { free(st); }
+
+size_t tessel_dtype_size(tessel_dtype dtype) {
+  switch (dtype) {
+  case TESSEL_FLOAT32: case TESSEL_INT32: return 4;
+  case TESSEL_UINT8: case TESSEL_INT8: case TESSEL_BOOL: return 1;
+  case TESSEL_INT16: case TESSEL_FLOAT16: return 2;
+  case TESSEL_INT64: case TESSEL_FLOAT64: return 8;
+  }
+  return 0;
+}
+
+static void free_model(tessel_model *m) {
+  if (!m)
+    return;
+  if (m->tensors) {
+    for (int32_t i = 0; i < m->num_inputs + m->num_outputs; ++i) {
+      free(m->tensors[i].name);
+      free(m->tensors[i].shape);
+    }
+    free(m->tensors);
+  }
+  if (m->handle)
+    dlclose(m->handle);
+  free(m);
+}
+
+/* --- Metadata parsing (format: tessel/abi.h) ----------------------------- */
+
+typedef struct {
+  const char *p, *end;
+} cursor;
+
+static int read_int(cursor *c, int64_t *out) {
+  while (c->p < c->end && *c->p == ' ')
+    ++c->p;
+  char buf[32];
+  size_t n = 0;
+  while (c->p < c->end && n < sizeof(buf) - 1 && (*c->p == '-' || (*c->p >= '0' && *c->p <= '9')))
+    buf[n++] = *c->p++;
+  if (n == 0)
+    return 0;
+  buf[n] = 0;
+  *out = strtoll(buf, NULL, 10);
+  return 1;
+}
+
+static int read_word(cursor *c, const char *word) {
+  size_t n = strlen(word);
+  if ((size_t)(c->end - c->p) < n || memcmp(c->p, word, n) != 0)
+    return 0;
+  c->p += n;
+  return 1;
+}
+
+static int skip_newline(cursor *c) {
+  if (c->p < c->end && *c->p == '\n') {
+    ++c->p;
+    return 1;
+  }
+  return 0;
+}
+
+static int parse_tensor(cursor *c, tensor_desc *t) {
+  int64_t dtype, rank, len;
+  if (!read_int(c, &dtype) || !read_int(c, &rank) || rank < 0 || rank > 64)
+    return 0;
+  t->dtype = (tessel_dtype)dtype;
+  t->rank = (int32_t)rank;
+  t->shape = calloc((size_t)rank + 1, sizeof(int64_t));
+  if (!t->shape || tessel_dtype_size(t->dtype) == 0)
+    return 0;
+  t->num_elements = 1;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (!read_int(c, &t->shape[i]) || t->shape[i] < 0)
+      return 0;
+    t->num_elements *= t->shape[i];
+  }
+  t->byte_size = (size_t)t->num_elements * tessel_dtype_size(t->dtype);
+  if (!read_int(c, &len) || len < 0 || c->p >= c->end || *c->p != ':' ||
+      c->end - c->p - 1 < len)
+    return 0;
+  ++c->p;
+  t->name = malloc((size_t)len + 1);
+  if (!t->name)
+    return 0;
+  memcpy(t->name, c->p, (size_t)len);
+  t->name[len] = 0;
+  c->p += len;
+  return skip_newline(c);
+}
+
+static int parse_section(cursor *c, const char *section, int32_t *count) {
+  int64_t n;
+  if (!read_word(c, section) || !read_int(c, &n) || n < 0 || n > 100000 || !skip_newline(c))
+    return 0;
+  *count = (int32_t)n;
+  return 1;
+}
+
+tessel_status *tessel_model_from_symbols(uint32_t abi_version, const char *metadata,
+                                         uint64_t metadata_size, tessel_model_run_fn run,
+                                         tessel_model **out) {
+  if (!out)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "model output pointer is NULL");
+  *out = NULL;
+  if (abi_version != TESSEL_ABI_VERSION)
+    return tessel_make_status(TESSEL_ABI_MISMATCH,
+                              "the model was compiled for Tessel ABI %u, this runtime speaks %u",
+                              abi_version, TESSEL_ABI_VERSION);
+  tessel_model *m = calloc(1, sizeof(tessel_model));
+  if (!m)
+    return tessel_make_status(TESSEL_OUT_OF_MEMORY, "out of memory");
+  m->run = run;
+  cursor c = {metadata, metadata + metadata_size};
+  int64_t version;
+  int ok = read_word(&c, "tessel-abi") && read_int(&c, &version) && skip_newline(&c) &&
+           version == TESSEL_ABI_VERSION && parse_section(&c, "inputs", &m->num_inputs);
+  if (ok) {
+    m->tensors = calloc((size_t)m->num_inputs + 1, sizeof(tensor_desc));
+    ok = m->tensors != NULL;
+    for (int32_t i = 0; ok && i < m->num_inputs; ++i)
+      ok = parse_tensor(&c, &m->tensors[i]);
+  }
+  int32_t outputs = 0;
+  ok = ok && parse_section(&c, "outputs", &outputs);
+  if (ok) {
+    tensor_desc *grown = realloc(m->tensors, sizeof(tensor_desc) * (size_t)(m->num_inputs + outputs));
+    ok = grown != NULL;
+    if (ok) {
+      m->tensors = grown;
+      memset(m->tensors + m->num_inputs, 0, sizeof(tensor_desc) * (size_t)outputs);
+      m->num_outputs = outputs;
+      for (int32_t i = 0; ok && i < outputs; ++i)
+        ok = parse_tensor(&c, &m->tensors[m->num_inputs + i]);
+    }
+  }
+  if (!ok) {
+    free_model(m);
+    return tessel_make_status(TESSEL_ABI_MISMATCH, "the model's metadata is malformed");
+  }
+  *out = m;
+  return NULL;
+}
+
+tessel_status *tessel_model_open(const char *path, tessel_model **out) {
+  if (!path || !out)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "path or model output pointer is NULL");
+  *out = NULL;
+  /* A path without a slash would make dlopen search the library path. */
+  char *resolved = NULL;
+  if (!strchr(path, '/')) {
+    resolved = malloc(strlen(path) + 3);
+    if (!resolved)
+      return tessel_make_status(TESSEL_OUT_OF_MEMORY, "out of memory");
+    strcpy(resolved, "./");
+    strcat(resolved, path);
+  }
+  void *handle = dlopen(resolved ? resolved : path, RTLD_NOW | RTLD_LOCAL);
+  free(resolved);
+  if (!handle)
+    return tessel_make_status(TESSEL_IO_ERROR, "cannot load compiled model '%s': %s", path,
+                              dlerror());
+  const uint32_t *version = dlsym(handle, TESSEL_SYMBOL_ABI_VERSION);
+  const char *metadata = dlsym(handle, TESSEL_SYMBOL_METADATA);
+  const uint64_t *size = dlsym(handle, TESSEL_SYMBOL_METADATA_SIZE);
+  void *run = dlsym(handle, TESSEL_SYMBOL_RUN);
+  if (!version || !metadata || !size || !run) {
+    dlclose(handle);
+    return tessel_make_status(TESSEL_ABI_MISMATCH,
+                              "'%s' is not a Tessel compiled model (missing %s)", path,
+                              !version ? TESSEL_SYMBOL_ABI_VERSION : TESSEL_SYMBOL_RUN);
+  }
+  tessel_model_run_fn fn;
+  memcpy(&fn, &run, sizeof(fn));
+  tessel_status *st = tessel_model_from_symbols(*version, metadata, *size, fn, out);
+  if (st) {
+    dlclose(handle);
+    return st;
+  }
+  (*out)->handle = handle;
+  return NULL;
+}
+
+void tessel_model_close(tessel_model *model) { free_model(model); }
+
+int32_t tessel_model_num_inputs(const tessel_model *m) { return m ? m->num_inputs : 0; }
+int32_t tessel_model_num_outputs(const tessel_model *m) { return m ? m->num_outputs : 0; }
+
+static void fill_info(const tensor_desc *t, tessel_tensor_info *info) {
+  info->name = t->name;
+  info->dtype = t->dtype;
+  info->rank = t->rank;
+  info->shape = t->shape;
+  info->num_elements = t->num_elements;
+  info->byte_size = t->byte_size;
+}
+
+tessel_status *tessel_model_input_info(const tessel_model *m, int32_t i, tessel_tensor_info *info) {
+  if (!m || !info)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "model or info pointer is NULL");
+  if (i < 0 || i >= m->num_inputs)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "input index %d is out of range (%d inputs)",
+                              i, m->num_inputs);
+  fill_info(&m->tensors[i], info);
+  return NULL;
+}
+
+tessel_status *tessel_model_output_info(const tessel_model *m, int32_t i, tessel_tensor_info *info) {
+  if (!m || !info)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "model or info pointer is NULL");
+  if (i < 0 || i >= m->num_outputs)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                              "output index %d is out of range (%d outputs)", i, m->num_outputs);
+  fill_info(&m->tensors[m->num_inputs + i], info);
+  return NULL;
+}
+
+tessel_status *tessel_session_create(const tessel_model *model,
+                                     const tessel_session_options *options,
+                                     tessel_session **out) {
+  if (!model || !out)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "model or session output pointer is NULL");
+  *out = NULL;
+  if (options && options->api_version != TESSEL_API_VERSION)
+    return tessel_make_status(TESSEL_ABI_MISMATCH,
+                              "session options are for API version %d, this runtime is %d",
+                              options->api_version, TESSEL_API_VERSION);
+  if (options && options->num_threads < 0)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "num_threads must not be negative");
+  tessel_session *s = calloc(1, sizeof(tessel_session));
+  if (!s)
+    return tessel_make_status(TESSEL_OUT_OF_MEMORY, "out of memory");
+  s->model = model;
+  s->num_threads = options ? options->num_threads : 0;
+  *out = s;
+  return NULL;
+}
+
+void tessel_session_destroy(tessel_session *session) { free(session); }
+
+tessel_status *tessel_session_run(tessel_session *s, const void *const *inputs,
+                                  const size_t *input_sizes, void *const *outputs,
+                                  const size_t *output_sizes) {
+  if (!s)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "session is NULL");
+  const tessel_model *m = s->model;
+  int32_t n = m->num_inputs + m->num_outputs;
+  if ((m->num_inputs && (!inputs || !input_sizes)) || (m->num_outputs && (!outputs || !output_sizes)))
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "input or output arrays are NULL");
+  for (int32_t i = 0; i < m->num_inputs; ++i) {
+    const tensor_desc *t = &m->tensors[i];
+    if (!inputs[i] && t->byte_size)
+      return tessel_make_status(TESSEL_INVALID_ARGUMENT, "input %d ('%s') is NULL", i, t->name);
+    if (input_sizes[i] != t->byte_size)
+      return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                                "input %d ('%s') has %zu bytes, expected %zu", i, t->name,
+                                input_sizes[i], t->byte_size);
+  }
+  for (int32_t i = 0; i < m->num_outputs; ++i) {
+    const tensor_desc *t = &m->tensors[m->num_inputs + i];
+    if (!outputs[i] && t->byte_size)
+      return tessel_make_status(TESSEL_INVALID_ARGUMENT, "output %d ('%s') is NULL", i, t->name);
+    if (output_sizes[i] < t->byte_size)
+      return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                                "output %d ('%s') has room for %zu bytes, needs %zu", i, t->name,
+                                output_sizes[i], t->byte_size);
+  }
+  void **buffers = malloc(sizeof(void *) * (size_t)(n ? n : 1));
+  if (!buffers)
+    return tessel_make_status(TESSEL_OUT_OF_MEMORY, "out of memory");
+  /* Generated code takes non-const pointers but never writes its inputs. */
+  for (int32_t i = 0; i < m->num_inputs; ++i)
+    memcpy(&buffers[i], &inputs[i], sizeof(void *));
+  for (int32_t i = 0; i < m->num_outputs; ++i)
+    buffers[m->num_inputs + i] = outputs[i];
+  m->run(buffers);
+  free(buffers);
+  return NULL;
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+"""ONNX backend conformance gate.
+
+Compiles every case of the ONNX backend suite (Debian's libonnx-testdata) with
+tessel-compile, runs each test data set with tessel-run, and classifies it:
+
+  pass         every data set matches (rtol 1e-3, atol 1e-4)
+  fail         compiled but gave wrong results or a runtime error
+  unsupported  tessel-compile refused it with a clean error (exit code 1)
+  crash        tessel-compile or tessel-run crashed, hung or printed no error
+
+Exits non-zero when a case listed in expected_passes.txt does not pass (a
+regression) or when anything crashes. --update rewrites the list.
+Compiled artifacts are cached by the hash of the model and the compiler.
+"""
+import argparse
+import concurrent.futures
+import glob
+import hashlib
+import os
+import subprocess
+import sys
+import threading
+
+import onnx
+
+SUITE = "/usr/share/libonnx-testdata/data"
+CATEGORIES = ["node", "pytorch-converted", "pytorch-operator", "simple"]
+HERE = os.path.dirname(os.path.abspath(__file__))
+EXPECTED = os.path.join(HERE, "expected_passes.txt")
+BASIC_TYPES = {onnx.TensorProto.FLOAT, onnx.TensorProto.INT32, onnx.TensorProto.INT64,
+               onnx.TensorProto.BOOL}
+
+
+def file_hash(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def uses_basic_types(model_path):
+    """True if every graph input/output is a float32/int32/int64/bool tensor."""
+    try:
+        m = onnx.load(model_path, load_external_data=False)
+    except Exception:
+        return False
+    for v in list(m.graph.input) + list(m.graph.output):
+        if not v.type.HasField("tensor_type") or v.type.tensor_type.elem_type not in BASIC_TYPES:
+            return False
+    return True
+
+
+def run(cmd, timeout):
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+        return p.returncode, (p.stdout + p.stderr).decode(errors="replace")
+    except subprocess.TimeoutExpired:
+        return "timeout", ""
+
+
+def check_case(case_dir, bin_dir, cache_dir, compiler_hash):
+    name = os.path.relpath(case_dir, SUITE)
+    model = os.path.join(case_dir, "model.onnx")
+    key = hashlib.sha256((compiler_hash + file_hash(model)).encode()).hexdigest()[:32]
+    artifact = os.path.join(cache_dir, key + ".so")
+    if not os.path.exists(artifact):
+        tmp = "%s.%d-%d.tmp.so" % (artifact, os.getpid(), threading.get_ident())
+        rc, out = run([os.path.join(bin_dir, "tessel-compile"), model, "-o", tmp], 300)
+        if rc == 1 and "error:" in out and len(out.strip().splitlines()) == 1:
+            return name, "unsupported", out.strip()
+        if rc != 0 or not os.path.exists(tmp):
+            return name, "crash", "tessel-compile exit %s: %s" % (rc, out.strip()[-400:])
+        os.replace(tmp, artifact)
+    sets = sorted(glob.glob(os.path.join(case_dir, "test_data_set_*")))
+    if not sets:
+        return name, "fail", "no test data sets"
+    for data in sets:
+        rc, out = run([os.path.join(bin_dir, "tessel-run"), artifact, "--data", data], 300)
+        if rc == 1:
+            return name, "fail", out.strip()[-400:]
+        if rc != 0:
+            return name, "crash", "tessel-run exit %s: %s" % (rc, out.strip()[-400:])
+    return name, "pass", ""
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--bin", required=True, help="folder with tessel-compile and tessel-run")
+    ap.add_argument("--cache", required=True, help="folder for compiled artifacts")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--update", action="store_true", help="rewrite expected_passes.txt")
+    ap.add_argument("--filter", default="", help="only cases whose name contains this")
+    ap.add_argument("--verbose", "-v", action="store_true", help="print every non-passing case")
+    args = ap.parse_args()
+
+    os.makedirs(args.cache, exist_ok=True)
+    compiler_hash = file_hash(os.path.join(args.bin, "tessel-compile"))
+    cases = [d for c in CATEGORIES for d in sorted(glob.glob(os.path.join(SUITE, c, "*")))
+             if os.path.exists(os.path.join(d, "model.onnx")) and args.filter in d]
+    results = {}
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        futures = [pool.submit(check_case, d, args.bin, args.cache, compiler_hash) for d in cases]
+        for f in concurrent.futures.as_completed(futures):
+            name, status, detail = f.result()
+            results[name] = (status, detail)
+
+    basic = {os.path.relpath(d, SUITE) for d in cases
+             if uses_basic_types(os.path.join(d, "model.onnx"))}
+    counts = {s: sum(1 for v in results.values() if v[0] == s)
+              for s in ("pass", "fail", "unsupported", "crash")}
+    basic_pass = sum(1 for n in basic if results[n][0] == "pass")
+
+    expected = set()
+    if os.path.exists(EXPECTED):
+        with open(EXPECTED) as f:
+            expected = {l.strip() for l in f if l.strip() and not l.startswith("#")}
+    passing = {n for n, (s, _) in results.items() if s == "pass"}
+    regressions = sorted(n for n in expected if n in results and n not in passing)
+    crashes = sorted(n for n, (s, _) in results.items() if s == "crash")
+
+    for n in sorted(results):
+        s, d = results[n]
+        if s == "crash" or (args.verbose and s != "pass") or n in regressions:
+            print("%-12s %s: %s" % (s.upper(), n, d.replace("\n", " ")[:300]))
+    if args.update:
+        with open(EXPECTED, "w") as f:
+            f.write("# ONNX backend cases that must pass (tests/conformance/run_conformance.py"
+                    " --update rewrites this).\n")
+            for n in sorted(passing):
+                f.write(n + "\n")
+    new = sorted(passing - expected)
+    print("cases: %d total, %d use only float32/int32/int64/bool tensors" % (len(cases), len(basic)))
+    print("float/int/bool cases passing: %d of %d" % (basic_pass, len(basic)))
+    print("unsupported (clean error): %d, failing: %d, crashes: %d" %
+          (counts["unsupported"], counts["fail"], counts["crash"]))
+    print("regressions against expected_passes.txt: %d%s" %
+          (len(regressions), "" if args.update or not new else
+           "; %d newly passing (run with --update)" % len(new)))
+    print("%d passed, %d failed" % (counts["pass"], len(cases) - counts["pass"]))
+    return 1 if (regressions and not args.update) or crashes else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

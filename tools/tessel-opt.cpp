@@ -1,0 +1,13 @@
+//===- tessel-opt.cpp - mlir-opt with Tessel's dialect and passes ---------===//
+#include "codegen/Registration.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  tessel::registerTesselDialects(registry);
+  tessel::registerTesselPasses();
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "Tessel optimizer driver\n", registry));
+}

@@ -1,0 +1,265 @@
+//===- tessel-run.cpp - Run a compiled model and check its outputs --------===//
+//
+//   tessel-run MODEL.so --data DIR            (ONNX backend test layout)
+//   tessel-run MODEL.so --input x=x.npy --output-dir out/
+//
+// Inputs come from DIR/input_<i>.pb or --input NAME=FILE (.pb or .npy);
+// outputs are compared with DIR/output_<i>.pb when present (|a-e| <= atol +
+// rtol*|e|, as numpy.allclose). Exit code 0 only if every output matches.
+//
+//===----------------------------------------------------------------------===//
+#include "frontend/TensorLoader.h"
+#include "tessel/tessel.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <cstring>
+#include <fmt/format.h>
+
+using namespace llvm;
+using tessel::TensorData;
+
+namespace {
+
+// Plain argument parsing: libLLVM's global options (it registers its own
+// --threads) must not collide with ours.
+struct Options {
+  std::string modelPath, dataDir, outputDir;
+  std::vector<std::string> inputFiles;
+  double relTol = 1e-3, absTol = 1e-4;
+  int threads = 1;
+};
+
+const char *kUsage =
+    "usage: tessel-run MODEL.so [--data DIR] [--input NAME=FILE]... [--output-dir DIR]\n"
+    "                  [--rtol R] [--atol A] [--threads N]\n"
+    "  --data DIR         inputs from DIR/input_<i>.pb; outputs checked against\n"
+    "                     DIR/output_<i>.pb when present\n"
+    "  --input NAME=FILE  an input from a .pb (TensorProto) or .npy file\n"
+    "  --output-dir DIR   write output <i> as DIR/output_<i>.npy\n"
+    "  --rtol, --atol     tolerances: |got-expected| <= atol + rtol*|expected|\n"
+    "                     (defaults 1e-3 and 1e-4)\n"
+    "  --threads N        threads for the session (0: one per core)\n";
+
+std::optional<Options> parseArgs(int argc, char **argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    StringRef arg = argv[i];
+    auto value = [&]() -> std::optional<std::string> {
+      if (arg.contains('='))
+        return arg.split('=').second.str();
+      if (i + 1 < argc)
+        return std::string(argv[++i]);
+      errs() << "tessel-run: error: " << arg << " needs a value\n";
+      return std::nullopt;
+    };
+    auto flag = arg.split('=').first;
+    std::optional<std::string> v;
+    if (arg == "-h" || arg == "--help") {
+      outs() << kUsage;
+      exit(0);
+    } else if (flag == "--data" && (v = value())) {
+      o.dataDir = *v;
+    } else if (flag == "--output-dir" && (v = value())) {
+      o.outputDir = *v;
+    } else if (arg == "--input" && (v = value())) {
+      o.inputFiles.push_back(*v);
+    } else if (flag == "--rtol" && (v = value())) {
+      if (StringRef(*v).getAsDouble(o.relTol))
+        return std::nullopt;
+    } else if (flag == "--atol" && (v = value())) {
+      if (StringRef(*v).getAsDouble(o.absTol))
+        return std::nullopt;
+    } else if (flag == "--threads" && (v = value())) {
+      if (StringRef(*v).getAsInteger(10, o.threads))
+        return std::nullopt;
+    } else if (!arg.starts_with("-") && o.modelPath.empty()) {
+      o.modelPath = arg.str();
+    } else {
+      errs() << "tessel-run: error: unexpected argument '" << arg << "'\n" << kUsage;
+      return std::nullopt;
+    }
+  }
+  if (o.modelPath.empty()) {
+    errs() << kUsage;
+    return std::nullopt;
+  }
+  return o;
+}
+
+int fail(const Twine &message) {
+  errs() << "tessel-run: error: " << message << "\n";
+  return 1;
+}
+
+Expected<TensorData> readTensorFile(StringRef path) {
+  if (path.ends_with(".npy"))
+    return tessel::readNpyFile(path);
+  return tessel::readTensorProtoFile(path);
+}
+
+double elementAsDouble(const TensorData &t, int64_t i) {
+  switch ((tessel::ElementType)t.onnxType) {
+  case tessel::ElementType::F32: return t.data<float>()[i];
+  case tessel::ElementType::F64: return t.data<double>()[i];
+  case tessel::ElementType::I64: return (double)t.data<int64_t>()[i];
+  case tessel::ElementType::I32: return t.data<int32_t>()[i];
+  case tessel::ElementType::I16: return t.data<int16_t>()[i];
+  case tessel::ElementType::I8: return t.data<int8_t>()[i];
+  case tessel::ElementType::U8:
+  case tessel::ElementType::Bool: return t.data<uint8_t>()[i];
+  default: return NAN;
+  }
+}
+
+std::string shapeString(ArrayRef<int64_t> shape) {
+  return "[" + fmt::format("{}", fmt::join(shape, ",")) + "]";
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  auto parsed = parseArgs(argc, argv);
+  if (!parsed)
+    return 1;
+  const Options &opts = *parsed;
+
+  tessel_model *model = nullptr;
+  if (tessel_status *st = tessel_model_open(opts.modelPath.c_str(), &model)) {
+    std::string msg = tessel_status_message(st);
+    tessel_status_free(st);
+    return fail(msg);
+  }
+  int32_t numInputs = tessel_model_num_inputs(model), numOutputs = tessel_model_num_outputs(model);
+
+  // Gather inputs by index: --data first, then --input NAME=FILE overrides.
+  std::vector<std::optional<TensorData>> inputs(numInputs);
+  std::vector<tessel_tensor_info> inInfo(numInputs), outInfo(numOutputs);
+  for (int32_t i = 0; i < numInputs; ++i)
+    tessel_model_input_info(model, i, &inInfo[i]);
+  for (int32_t i = 0; i < numOutputs; ++i)
+    tessel_model_output_info(model, i, &outInfo[i]);
+  if (!opts.dataDir.empty()) {
+    for (int32_t i = 0; i < numInputs; ++i) {
+      std::string path = fmt::format("{}/input_{}.pb", opts.dataDir, i);
+      if (!sys::fs::exists(path))
+        continue;
+      auto t = tessel::readTensorProtoFile(path);
+      if (!t)
+        return fail(toString(t.takeError()));
+      inputs[i] = std::move(*t);
+    }
+  }
+  for (const std::string &spec : opts.inputFiles) {
+    auto [name, file] = StringRef(spec).split('=');
+    int32_t index = -1;
+    for (int32_t i = 0; i < numInputs; ++i)
+      if (name == inInfo[i].name)
+        index = i;
+    if (index < 0)
+      return fail("--input " + spec + ": the model has no input named '" + name + "'");
+    auto t = readTensorFile(file);
+    if (!t)
+      return fail(toString(t.takeError()));
+    inputs[index] = std::move(*t);
+  }
+
+  std::vector<const void *> inPtrs(numInputs);
+  std::vector<size_t> inSizes(numInputs);
+  for (int32_t i = 0; i < numInputs; ++i) {
+    if (!inputs[i])
+      return fail(fmt::format("no value for input {} '{}' (use --data or --input {}=FILE)", i,
+                              inInfo[i].name, inInfo[i].name));
+    const TensorData &t = *inputs[i];
+    ArrayRef<int64_t> want(inInfo[i].shape, inInfo[i].rank);
+    if (t.onnxType != (int32_t)inInfo[i].dtype || ArrayRef<int64_t>(t.shape) != want)
+      return fail(fmt::format("input '{}' must be {} {}, got {} {}", inInfo[i].name,
+                              tessel::onnxTypeName(inInfo[i].dtype), shapeString(want),
+                              tessel::onnxTypeName(t.onnxType), shapeString(t.shape)));
+    inPtrs[i] = t.bytes.data();
+    inSizes[i] = t.bytes.size();
+  }
+  std::vector<TensorData> outputs(numOutputs);
+  std::vector<void *> outPtrs(numOutputs);
+  std::vector<size_t> outSizes(numOutputs);
+  for (int32_t i = 0; i < numOutputs; ++i) {
+    outputs[i].name = outInfo[i].name;
+    outputs[i].onnxType = outInfo[i].dtype;
+    outputs[i].shape.assign(outInfo[i].shape, outInfo[i].shape + outInfo[i].rank);
+    outputs[i].bytes.resize(outInfo[i].byte_size);
+    outPtrs[i] = outputs[i].bytes.data();
+    outSizes[i] = outputs[i].bytes.size();
+  }
+
+  tessel_session *session = nullptr;
+  tessel_session_options options{TESSEL_API_VERSION, opts.threads};
+  tessel_status *st = tessel_session_create(model, &options, &session);
+  if (!st)
+    st = tessel_session_run(session, inPtrs.data(), inSizes.data(), outPtrs.data(),
+                            outSizes.data());
+  if (st) {
+    std::string msg = tessel_status_message(st);
+    tessel_status_free(st);
+    return fail(msg);
+  }
+
+  bool allMatch = true;
+  for (int32_t i = 0; i < numOutputs; ++i) {
+    const TensorData &out = outputs[i];
+    outs() << fmt::format("output {} '{}': {} {}", i, out.name, tessel::onnxTypeName(out.onnxType),
+                          shapeString(out.shape));
+    if (!opts.outputDir.empty()) {
+      std::string path = fmt::format("{}/output_{}.npy", opts.outputDir, i);
+      if (auto err = tessel::writeNpyFile(path, out))
+        return fail(toString(std::move(err)));
+    }
+    std::string expectedPath = fmt::format("{}/output_{}.pb", opts.dataDir, i);
+    if (opts.dataDir.empty() || !sys::fs::exists(expectedPath)) {
+      outs() << "\n";
+      continue;
+    }
+    auto expected = tessel::readTensorProtoFile(expectedPath);
+    if (!expected)
+      return fail(toString(expected.takeError()));
+    if (expected->shape != out.shape) {
+      outs() << fmt::format("  MISMATCH: expected shape {}\n", shapeString(expected->shape));
+      allMatch = false;
+      continue;
+    }
+    double maxAbs = 0, maxRel = 0;
+    int64_t bad = 0, worst = -1;
+    for (int64_t e = 0; e < out.numElements(); ++e) {
+      double a = elementAsDouble(out, e), x = elementAsDouble(*expected, e);
+      if (std::isnan(a) && std::isnan(x))
+        continue;
+      if (std::isinf(a) && std::isinf(x) && (a > 0) == (x > 0))
+        continue;
+      double diff = std::fabs(a - x);
+      if (std::isnan(diff))
+        diff = INFINITY;
+      double rel = diff / std::max(std::fabs(x), 1e-30);
+      if (diff > opts.absTol + opts.relTol * std::fabs(x)) {
+        if (worst < 0 || diff > maxAbs)
+          worst = e;
+        ++bad;
+      }
+      maxAbs = std::max(maxAbs, diff);
+      if (x != 0)
+        maxRel = std::max(maxRel, rel);
+    }
+    outs() << fmt::format("  max abs error {:.3g}, max rel error {:.3g}", maxAbs, maxRel);
+    if (bad) {
+      allMatch = false;
+      outs() << fmt::format("  MISMATCH: {} of {} elements, e.g. flat index {}: got {} expected {}",
+                            bad, out.numElements(), worst, elementAsDouble(out, worst),
+                            elementAsDouble(*expected, worst));
+    }
+    outs() << "\n";
+  }
+  tessel_session_destroy(session);
+  tessel_model_close(model);
+  return allMatch ? 0 : 1;
+}
