@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The main job on a fresh Debian machine: install dependencies, build Tessel,
+# compile the bundled example model to a native executable and run it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD_DIR:-build}
+
+tools/setup.sh
+cmake -G Ninja -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release
+ninja -C "$BUILD" -j"$(nproc)"
+
+echo "== compiling examples/mlp/model.onnx to a native executable"
+"$BUILD"/bin/tessel-compile examples/mlp/model.onnx -o "$BUILD"/mlp
+echo "== running it on examples/mlp/input.npy"
+"$BUILD"/mlp examples/mlp/input.npy
