@@ -13,6 +13,7 @@
 #include "codegen/Passes.h"
 #include "codegen/Registration.h"
 #include "frontend/OnnxImporter.h"
+#include "frontend/OpRegistry.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/AsmState.h"
@@ -29,10 +30,10 @@ using namespace llvm;
 
 namespace {
 
-cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"), cl::Required);
+cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"));
 cl::opt<std::string> outputPath("o", cl::desc("Output: .so shared library, .o object, other: "
                                               "executable; MLIR text with --compile-to"),
-                                cl::value_desc("path"), cl::Required);
+                                cl::value_desc("path"));
 enum class Phase { Import, Graph, Tiled, LLVM, Native };
 cl::opt<Phase> compileTo(
     "compile-to", cl::desc("Stop after a phase and write its MLIR"), cl::init(Phase::Native),
@@ -53,7 +54,21 @@ cl::opt<bool> printDebugInfo("print-locations",
                              cl::desc("Print op locations (ONNX node names) in MLIR output"),
                              cl::init(true));
 
+cl::opt<bool> listOps("list-ops",
+                      cl::desc("Print the supported ONNX ops and opsets as a Markdown table"));
+
 int errors = 0;
+
+int printSupportedOps() {
+  // Constant nodes are imported by the graph importer itself, not the registry.
+  std::vector<tessel::OpImporterInfo> ops = tessel::OpRegistry::get().all();
+  ops.push_back({"Constant", 1, tessel::kMaxSupportedOpset, nullptr});
+  llvm::sort(ops, [](const auto &a, const auto &b) { return StringRef(a.opType) < b.opType; });
+  outs() << "| ONNX op | opsets |\n|---|---|\n";
+  for (const auto &info : ops)
+    outs() << "| " << info.opType << " | " << info.minOpset << "-" << info.maxOpset << " |\n";
+  return 0;
+}
 
 /// One paragraph per error: "tessel-compile: error: FILE: node 'N': message".
 void installDiagnosticHandler(mlir::MLIRContext &ctx) {
@@ -100,6 +115,12 @@ int writeText(mlir::ModuleOp module) {
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "Tessel: compile an ONNX model to native code\n");
+  if (listOps)
+    return printSupportedOps();
+  if (inputPath.empty() || outputPath.empty()) {
+    errs() << "usage: tessel-compile MODEL.onnx -o OUTPUT [options]; see --help\n";
+    return 1;
+  }
 
   mlir::DialectRegistry registry;
   tessel::registerTesselDialects(registry);
