@@ -159,8 +159,10 @@ TESSEL_REDUCE_OP(ReduceProdOp)
 template <typename OpTy>
 static LogicalResult verifySoftmaxAxis(OpTy op) {
   int64_t rank = op.getInput().getType().getRank();
-  if (op.getAxis() < 0 || op.getAxis() >= rank)
-    return op.emitOpError("axis ") << op.getAxis() << " is out of range for rank " << rank;
+  // The I64Attr getter returns uint64_t: read the axis as signed.
+  int64_t axis = op.getAxisAttr().getInt();
+  if (axis < 0 || axis >= rank)
+    return op.emitOpError("axis ") << axis << " is out of range for rank " << rank;
   return success();
 }
 LogicalResult SoftmaxOp::verify() { return verifySoftmaxAxis(*this); }
