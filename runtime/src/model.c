@@ -226,7 +226,10 @@ tessel_status *tessel_model_open(const char *path, tessel_model **out) {
     dlclose(handle);
     return tessel_make_status(TESSEL_ABI_MISMATCH,
                               "'%s' is not a Tessel compiled model (missing %s)", path,
-                              !version ? TESSEL_SYMBOL_ABI_VERSION : TESSEL_SYMBOL_RUN);
+                              !version    ? TESSEL_SYMBOL_ABI_VERSION
+                              : !metadata ? TESSEL_SYMBOL_METADATA
+                              : !size     ? TESSEL_SYMBOL_METADATA_SIZE
+                                          : TESSEL_SYMBOL_RUN);
   }
   tessel_model_run_fn fn;
   memcpy(&fn, &run, sizeof(fn));
