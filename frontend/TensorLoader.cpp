@@ -282,7 +282,14 @@ llvm::Expected<TensorData> readNpyFile(llvm::StringRef path) {
       return fail(fmt::format("'{}' has a bad shape entry '{}'", path.str(), p.str()));
     t.shape.push_back(d);
   }
-  size_t bytes = (size_t)t.numElements() * elementByteSize(t.onnxType);
+  // Overflow-checked like decodeTensor: a hostile shape must not wrap to a
+  // small byte count.
+  uint64_t bytes = elementByteSize(t.onnxType);
+  for (int64_t d : t.shape) {
+    if (d != 0 && bytes > (uint64_t)INT64_MAX / (uint64_t)d)
+      return fail(fmt::format("'{}' has a shape with too many elements", path.str()));
+    bytes *= (uint64_t)d;
+  }
   llvm::StringRef payload = data.substr(headerStart + headerLen);
   if (payload.size() < bytes)
     return fail(fmt::format("'{}' holds {} bytes of data, its shape needs {}", path.str(),
