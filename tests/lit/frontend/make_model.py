@@ -5,7 +5,8 @@
 
 Several models per call keep the tests fast (importing onnx is most of the
 cost). With --data, also writes the model's inputs and numpy-computed expected
-outputs as DIR/input_<i>.pb and DIR/output_<i>.pb (tessel-run --data).
+outputs as DIR/input_<i>.pb and DIR/output_<i>.pb (tessel-run --data), and the
+same tensors as DIR/input_<i>.npy and DIR/output_<i>.npy.
 
 Every model is built here with onnx.helper at test time, so the tests need no
 binary files in the repository. Node names are explicit so that tests can
@@ -204,9 +205,12 @@ def write_data(name, m, data_dir, perturb):
     for kind, arrays, infos in (("input", inputs, m.graph.input),
                                 ("output", outputs, m.graph.output)):
         for i, (a, info) in enumerate(zip(arrays, infos)):
-            t = numpy_helper.from_array(np.asarray(a, np.float32), info.name)
+            a = np.asarray(a, np.float32)
+            t = numpy_helper.from_array(a, info.name)
             with open(os.path.join(data_dir, f"{kind}_{i}.pb"), "wb") as f:
                 f.write(t.SerializeToString())
+            # The same tensor as .npy, for tools that read NumPy files.
+            np.save(os.path.join(data_dir, f"{kind}_{i}.npy"), a)
 
 
 MODELS = {
