@@ -182,7 +182,9 @@ tessel_status *tessel_model_from_symbols(uint32_t abi_version, const char *metad
   int32_t outputs = 0;
   ok = ok && parse_section(&c, "outputs", &outputs);
   if (ok) {
-    tensor_desc *grown = realloc(m->tensors, sizeof(tensor_desc) * (size_t)(m->num_inputs + outputs));
+    /* +1: realloc to size 0 would free the array (then freed again below). */
+    tensor_desc *grown =
+        realloc(m->tensors, sizeof(tensor_desc) * ((size_t)m->num_inputs + (size_t)outputs + 1));
     ok = grown != NULL;
     if (ok) {
       m->tensors = grown;
