@@ -405,6 +405,18 @@ TEST_F(RuntimeTest, HandWrittenModelRuns) {
   EXPECT_EQ(std::memcmp(in, out, sizeof in), 0);
 }
 
+TEST_F(RuntimeTest, ModelWithoutInputsOrOutputs) {
+  // Metadata that lists no tensors at all is valid; it must neither crash
+  // nor leak, and runs need no arrays.
+  ModelPtr m = openModel(TESSEL_FAKE_NO_TENSORS);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(tessel_model_num_inputs(m.get()), 0);
+  EXPECT_EQ(tessel_model_num_outputs(m.get()), 0);
+  SessionPtr s = makeSession(m.get());
+  ASSERT_TRUE(s);
+  ASSERT_TESSEL_OK(tessel_session_run(s.get(), nullptr, nullptr, nullptr, nullptr));
+}
+
 TEST_F(RuntimeTest, OpenRelativePathWithoutSlash) {
   // dlopen would search the library path for a bare name; the runtime opens
   // it from the current folder instead.
