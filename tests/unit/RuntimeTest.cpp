@@ -53,12 +53,13 @@ using SessionPtr = std::unique_ptr<tessel_session, SessionDestroyer>;
 
 // --- The models ---------------------------------------------------------------
 
-/// Two inputs of two dtypes, four outputs: computed, integer, a copy of an
-/// input, and a constant.
-///   y      = relu(x * w + b)   x: float [2,3], w: [3], b: [2,1]
-///   twice  = idx + idx         idx: int64 [4]
-///   x_copy = Identity(x)
-///   cst    = Constant [7, -7]
+/// Two inputs of two dtypes, five outputs: computed, integer, a copy of an
+/// input, a constant, and the first output again.
+///   y       = relu(x * w + b)   x: float [2,3], w: [3], b: [2,1]
+///   twice   = idx + idx         idx: int64 [4]
+///   x_copy  = Identity(x)
+///   cst     = Constant [7, -7]
+///   y_again = Identity(y)       (the same tensor as y, in its own buffer)
 onnx::ModelProto multiOutputModel() {
   onnx::ModelProto m = makeModel(13);
   auto &g = *m.mutable_graph();
@@ -71,6 +72,7 @@ onnx::ModelProto multiOutputModel() {
   addNode(g, "Relu", {"pre"}, {"y"}, "act");
   addNode(g, "Add", {"idx", "idx"}, {"twice"}, "double_it");
   addNode(g, "Identity", {"x"}, {"x_copy"}, "copy");
+  addNode(g, "Identity", {"y"}, {"y_again"}, "copy_y");
   auto &c = addNode(g, "Constant", {}, {"cst"}, "const");
   auto *attr = c.add_attribute();
   attr->set_name("value");
@@ -84,6 +86,7 @@ onnx::ModelProto multiOutputModel() {
   addOutput(g, "twice", onnx::TensorProto::INT64, {4});
   addOutput(g, "x_copy", onnx::TensorProto::FLOAT, {2, 3});
   addOutput(g, "cst", onnx::TensorProto::FLOAT, {2});
+  addOutput(g, "y_again", onnx::TensorProto::FLOAT, {2, 3});
   return m;
 }
 
@@ -193,7 +196,7 @@ TEST_F(RuntimeTest, ReportsInputsAndOutputs) {
   ModelPtr m = openModel(*multiPath_);
   ASSERT_TRUE(m);
   ASSERT_EQ(tessel_model_num_inputs(m.get()), 2);
-  ASSERT_EQ(tessel_model_num_outputs(m.get()), 4);
+  ASSERT_EQ(tessel_model_num_outputs(m.get()), 5);
 
   struct Expected {
     const char *name;
@@ -205,7 +208,8 @@ TEST_F(RuntimeTest, ReportsInputsAndOutputs) {
   const Expected outputs[] = {{"y", TESSEL_FLOAT32, {2, 3}, 24},
                               {"twice", TESSEL_INT64, {4}, 32},
                               {"x_copy", TESSEL_FLOAT32, {2, 3}, 24},
-                              {"cst", TESSEL_FLOAT32, {2}, 8}};
+                              {"cst", TESSEL_FLOAT32, {2}, 8},
+                              {"y_again", TESSEL_FLOAT32, {2, 3}, 24}};
   auto check = [](const tessel_tensor_info &info, const Expected &e) {
     EXPECT_STREQ(info.name, e.name);
     EXPECT_EQ(info.dtype, e.dtype) << e.name;
@@ -222,7 +226,7 @@ TEST_F(RuntimeTest, ReportsInputsAndOutputs) {
     ASSERT_TESSEL_OK(tessel_model_input_info(m.get(), i, &info));
     check(info, inputs[i]);
   }
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 5; ++i) {
     tessel_tensor_info info;
     ASSERT_TESSEL_OK(tessel_model_output_info(m.get(), i, &info));
     check(info, outputs[i]);
@@ -240,9 +244,9 @@ TEST_F(RuntimeTest, InfoIndexOutOfRange) {
               std::string::npos)
         << st.message();
   }
-  Status st(tessel_model_output_info(m.get(), 4, &info));
+  Status st(tessel_model_output_info(m.get(), 5, &info));
   EXPECT_EQ(st.code(), TESSEL_INVALID_ARGUMENT);
-  EXPECT_NE(st.message().find("(4 outputs)"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("(5 outputs)"), std::string::npos) << st.message();
 }
 
 TEST_F(RuntimeTest, DtypeSizes) {
@@ -268,12 +272,12 @@ TEST_F(RuntimeTest, RunComputesEveryOutput) {
   const std::vector<float> x = {1, -2, 3, -4, 5, -6};
   const std::vector<int64_t> idx = {1, -2, 3000000000LL, -4};
   const std::vector<float> xBefore = x;
-  std::vector<float> y(6, NAN), xCopy(6, NAN), cst(2, NAN);
+  std::vector<float> y(6, NAN), xCopy(6, NAN), cst(2, NAN), yAgain(6, NAN);
   std::vector<int64_t> twice(4, 0);
   const void *in[] = {x.data(), idx.data()};
   size_t inSizes[] = {24, 32};
-  void *out[] = {y.data(), twice.data(), xCopy.data(), cst.data()};
-  size_t outSizes[] = {24, 32, 24, 8};
+  void *out[] = {y.data(), twice.data(), xCopy.data(), cst.data(), yAgain.data()};
+  size_t outSizes[] = {24, 32, 24, 8, 24};
   ASSERT_TESSEL_OK(tessel_session_run(s.get(), in, inSizes, out, outSizes));
 
   // relu(x * [0.5, -1, 2] + [[1], [-1]]): exact in float.
@@ -281,6 +285,7 @@ TEST_F(RuntimeTest, RunComputesEveryOutput) {
   EXPECT_EQ(twice, (std::vector<int64_t>{2, -4, 6000000000LL, -8}));
   EXPECT_EQ(xCopy, x);
   EXPECT_EQ(cst, (std::vector<float>{7.0f, -7.0f}));
+  EXPECT_EQ(yAgain, y);
   EXPECT_EQ(x, xBefore) << "the run wrote to its input";
 }
 
@@ -290,12 +295,12 @@ TEST_F(RuntimeTest, OutputBufferMayBeLarger) {
   SessionPtr s = makeSession(m.get());
   const std::vector<float> x = {1, 2, 3, 4, 5, 6};
   const std::vector<int64_t> idx = {1, 2, 3, 4};
-  std::vector<float> y(8, -1.0f), xCopy(6), cst(2);
+  std::vector<float> y(8, -1.0f), xCopy(6), cst(2), yAgain(6);
   std::vector<int64_t> twice(4);
   const void *in[] = {x.data(), idx.data()};
   size_t inSizes[] = {24, 32};
-  void *out[] = {y.data(), twice.data(), xCopy.data(), cst.data()};
-  size_t outSizes[] = {32, 32, 24, 8};
+  void *out[] = {y.data(), twice.data(), xCopy.data(), cst.data(), yAgain.data()};
+  size_t outSizes[] = {32, 32, 24, 8, 24};
   ASSERT_TESSEL_OK(tessel_session_run(s.get(), in, inSizes, out, outSizes));
   EXPECT_EQ(y[0], 1.5f);
   // The bytes past the output's size are left alone.
@@ -435,11 +440,11 @@ TEST_F(RuntimeTest, WrongInputByteSize) {
   ModelPtr m = openModel(*multiPath_);
   ASSERT_TRUE(m);
   SessionPtr s = makeSession(m.get());
-  std::vector<float> x(6), y(6), xCopy(6), cst(2);
+  std::vector<float> x(6), y(6), xCopy(6), cst(2), yAgain(6);
   std::vector<int64_t> idx(4), twice(4);
   const void *in[] = {x.data(), idx.data()};
-  void *out[] = {y.data(), twice.data(), xCopy.data(), cst.data()};
-  size_t outSizes[] = {24, 32, 24, 8};
+  void *out[] = {y.data(), twice.data(), xCopy.data(), cst.data(), yAgain.data()};
+  size_t outSizes[] = {24, 32, 24, 8, 24};
   for (size_t bad : {0, 20, 28, 48}) {
     size_t inSizes[] = {24, bad * 32 / 24};
     Status st(tessel_session_run(s.get(), in, inSizes, out, outSizes));
@@ -462,12 +467,12 @@ TEST_F(RuntimeTest, OutputBufferTooSmall) {
   ModelPtr m = openModel(*multiPath_);
   ASSERT_TRUE(m);
   SessionPtr s = makeSession(m.get());
-  std::vector<float> x(6), y(6), xCopy(6), cst(2);
+  std::vector<float> x(6), y(6), xCopy(6), cst(2), yAgain(6);
   std::vector<int64_t> idx(4), twice(4);
   const void *in[] = {x.data(), idx.data()};
   size_t inSizes[] = {24, 32};
-  void *out[] = {y.data(), twice.data(), xCopy.data(), cst.data()};
-  size_t outSizes[] = {24, 32, 24, 4};
+  void *out[] = {y.data(), twice.data(), xCopy.data(), cst.data(), yAgain.data()};
+  size_t outSizes[] = {24, 32, 24, 4, 24};
   Status st(tessel_session_run(s.get(), in, inSizes, out, outSizes));
   EXPECT_EQ(st.code(), TESSEL_INVALID_ARGUMENT);
   EXPECT_NE(st.message().find("output 3 ('cst') has room for 4 bytes, needs 8"),
@@ -512,12 +517,12 @@ TEST_F(RuntimeTest, NullPointers) {
   SessionPtr s(raw);
   ASSERT_TRUE(s);
 
-  std::vector<float> x(6), y(6), xCopy(6), cst(2);
+  std::vector<float> x(6), y(6), xCopy(6), cst(2), yAgain(6);
   std::vector<int64_t> idx(4), twice(4);
   const void *in[] = {x.data(), idx.data()};
   size_t inSizes[] = {24, 32};
-  void *out[] = {y.data(), twice.data(), xCopy.data(), cst.data()};
-  size_t outSizes[] = {24, 32, 24, 8};
+  void *out[] = {y.data(), twice.data(), xCopy.data(), cst.data(), yAgain.data()};
+  size_t outSizes[] = {24, 32, 24, 8, 24};
   {
     Status st(tessel_session_run(nullptr, in, inSizes, out, outSizes));
     EXPECT_EQ(st.code(), TESSEL_INVALID_ARGUMENT);
@@ -540,7 +545,7 @@ TEST_F(RuntimeTest, NullPointers) {
     EXPECT_NE(st.message().find("input 1 ('idx') is NULL"), std::string::npos) << st.message();
   }
   {
-    void *nullOut[] = {y.data(), twice.data(), nullptr, cst.data()};
+    void *nullOut[] = {y.data(), twice.data(), nullptr, cst.data(), yAgain.data()};
     Status st(tessel_session_run(s.get(), in, inSizes, nullOut, outSizes));
     EXPECT_EQ(st.code(), TESSEL_INVALID_ARGUMENT);
     EXPECT_NE(st.message().find("output 2 ('x_copy') is NULL"), std::string::npos)

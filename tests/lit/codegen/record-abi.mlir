@@ -47,3 +47,17 @@ module {
     return
   }
 }
+
+// -----
+
+// A value returned more than once is copied for each repeat, so that every
+// output gets its own buffer once bufferized.
+// CHECK: func.func @main_graph(%[[X:[^:]*]]: tensor<2xf32> {bufferization.writable = false}, %[[Y:[^:]*]]: tensor<2xf32> {bufferization.writable = false})
+// CHECK-NEXT: %[[C1:.*]] = bufferization.alloc_tensor() copy(%[[X]]) : tensor<2xf32>
+// CHECK-NEXT: %[[C2:.*]] = bufferization.alloc_tensor() copy(%[[X]]) : tensor<2xf32>
+// CHECK-NEXT: return %[[X]], %[[Y]], %[[C1]], %[[C2]] :
+module {
+  func.func @main_graph(%x: tensor<2xf32>, %y: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) {
+    return %x, %y, %x, %x : tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>
+  }
+}

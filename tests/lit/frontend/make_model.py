@@ -142,6 +142,14 @@ def reduce_axes_input():
         [vi("x", [2, 3, 4])], [vi("y", [2, 3])])
 
 
+def duplicate_output():
+    # Two graph outputs that are one tensor: y and Identity(y).
+    return model(
+        [helper.make_node("Relu", ["x"], ["y"], name="act"),
+         helper.make_node("Identity", ["y"], ["y_again"], name="same")],
+        [vi("x", [2, 3])], [vi("y", [2, 3]), vi("y_again", [2, 3])])
+
+
 def unsupported_op():
     return model([helper.make_node("Hardmax", ["x"], ["y"], name="hm")],
                  [vi("x", [2, 3])], [vi("y", [2, 3])])
@@ -188,6 +196,9 @@ def reference(name, m):
         # softmax over the 12 trailing elements of each batch row.
         x = rng.standard_normal((2, 3, 4)).astype(np.float32)
         return [x], [softmax_ref(x.reshape(2, 12), 1).reshape(2, 3, 4)]
+    if name == "duplicate_output":
+        x = rng.standard_normal((2, 3)).astype(np.float32)
+        return [x], [np.maximum(x, 0), np.maximum(x, 0)]
     if name == "softmax_v13":
         x = rng.standard_normal((2, 3, 4)).astype(np.float32)
         return [x], [softmax_ref(x, 2)]
@@ -226,6 +237,7 @@ MODELS = {
     "legacy_broadcast": legacy_broadcast,
     "gemm_flatten": gemm_flatten,
     "reduce_axes_input": reduce_axes_input,
+    "duplicate_output": duplicate_output,
     "unsupported_op": unsupported_op,
     "undefined_input": undefined_input,
     "symbolic_dim": symbolic_dim,
