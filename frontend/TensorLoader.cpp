@@ -3,6 +3,7 @@
 
 #include "onnx/onnx_pb.h"
 
+#include "mlir/IR/BuiltinTypes.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -211,6 +212,38 @@ llvm::Expected<TensorData> decodeTensor(const onnx::TensorProto &proto, llvm::St
                             "{}",
                             proto.name(), fmt::join(t.shape, ","), onnxTypeName(t.onnxType),
                             byteCount, t.bytes.size()));
+  return t;
+}
+
+std::optional<TensorData> tensorDataFromAttr(llvm::StringRef name, mlir::DenseElementsAttr attr) {
+  auto type = llvm::cast<mlir::RankedTensorType>(attr.getType());
+  mlir::Type et = type.getElementType();
+  TensorData t;
+  t.name = name.str();
+  t.shape.assign(type.getShape().begin(), type.getShape().end());
+  if (et.isF32()) t.onnxType = (int32_t)ElementType::F32;
+  else if (et.isF64()) t.onnxType = (int32_t)ElementType::F64;
+  else if (et.isF16()) t.onnxType = (int32_t)ElementType::F16;
+  else if (et.isInteger(1)) t.onnxType = (int32_t)ElementType::Bool;
+  else if (et.isInteger(8)) t.onnxType = (int32_t)ElementType::I8;
+  else if (et.isInteger(16)) t.onnxType = (int32_t)ElementType::I16;
+  else if (et.isInteger(32)) t.onnxType = (int32_t)ElementType::I32;
+  else if (et.isInteger(64)) t.onnxType = (int32_t)ElementType::I64;
+  else return std::nullopt;
+  int64_t count = type.getNumElements();
+  if (et.isInteger(1)) {
+    for (bool b : attr.getValues<bool>())
+      t.bytes.push_back(b ? 1 : 0);
+    return t;
+  }
+  llvm::ArrayRef<char> raw = attr.getRawData();
+  size_t elemSize = elementByteSize(t.onnxType);
+  if (attr.isSplat()) {
+    for (int64_t i = 0; i < count; ++i)
+      t.bytes.insert(t.bytes.end(), raw.begin(), raw.begin() + elemSize);
+  } else {
+    t.bytes.assign(raw.begin(), raw.end());
+  }
   return t;
 }
 
