@@ -109,9 +109,14 @@ FailureOr<RankedTensorType> GraphImporter::valueInfoType(const onnx::ValueInfoPr
                                dim.dim_value()));
     shape.push_back(dim.dim_value());
   }
-  if (!checkedElementCount(shape))
+  auto count = checkedElementCount(shape);
+  if (!count)
     return error(fmt::format("{} '{}' has more elements than fit in 64 bits", what.str(),
                              info.name()));
+  int64_t elementBytes = std::max<int64_t>(1, element.getIntOrFloatBitWidth() / 8);
+  if (*count > INT64_MAX / elementBytes)
+    return error(fmt::format("{} '{}' of shape [{}] needs more bytes than fit in 64 bits",
+                             what.str(), info.name(), fmt::join(shape, ",")));
   return RankedTensorType::get(shape, element);
 }
 
@@ -320,7 +325,7 @@ OwningOpRef<ModuleOp> importOnnxBytes(MLIRContext &context, StringRef bytes,
                                       StringRef displayName, StringRef baseDir) {
   registerImporterDialects(context);
   onnx::ModelProto model;
-  if (auto err = parseAndCheckModel(bytes, model)) {
+  if (auto err = parseAndCheckModel(bytes, model, baseDir)) {
     emitError(FileLineColLoc::get(&context, displayName, 0, 0)) << llvm::toString(std::move(err));
     return {};
   }

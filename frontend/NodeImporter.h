@@ -77,7 +77,7 @@ public:
       return OpTy::inferReturnTypes(context(), loc_, operands, dict, /*properties=*/nullptr,
                                     /*regions=*/{}, types);
     };
-    if (mlir::failed(reportingErrorsAtNode(infer)))
+    if (mlir::failed(reportingErrorsAtNode(infer)) || mlir::failed(checkResultSize(types)))
       return mlir::failure();
     return createWithType<OpTy>(types.front(), operands, attrs);
   }
@@ -115,6 +115,9 @@ private:
   /// Runs `fn`; an error it emits is re-emitted prefixed with the node.
   mlir::LogicalResult reportingErrorsAtNode(llvm::function_ref<mlir::LogicalResult()> fn);
   static mlir::LogicalResult verifyOp(mlir::Operation *op);
+  /// Refuses inferred result shapes whose element or byte count overflows
+  /// 64 bits (huge pads, dilations or broadcasts).
+  mlir::LogicalResult checkResultSize(llvm::ArrayRef<mlir::Type> types) const;
 
   const onnx::NodeProto &node_;
   int64_t opset_;

@@ -61,6 +61,11 @@ struct TensorData {
 /// inside it; an empty `baseDir` forbids external data.
 llvm::Expected<TensorData> decodeTensor(const onnx::TensorProto &proto, llvm::StringRef baseDir);
 
+/// Checks, without reading it, that the external data of `proto` is a regular
+/// file inside `baseDir` (no absolute path, no `..`, no symlink out); an empty
+/// `baseDir` forbids external data.
+llvm::Error checkExternalData(const onnx::TensorProto &proto, llvm::StringRef baseDir);
+
 /// Reads a TensorProto serialized in a .pb file (the ONNX backend test layout).
 llvm::Expected<TensorData> readTensorProtoFile(llvm::StringRef path);
 
