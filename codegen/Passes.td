@@ -23,12 +23,15 @@ def RecordModelABI : Pass<"tessel-record-abi", "mlir::ModuleOp"> {
     Reads `@main_graph`'s tensor signature and its `tessel.input_names` /
     `tessel.output_names` and stores the runtime metadata text (ABI version,
     names, dtypes, shapes) as the module attribute `tessel.abi_metadata`, while
-    the signature still has its tensor types. Then gives zero-element inputs
-    and outputs of rank other than 1 the boundary type `tensor<0xT>`: they hold
-    no data, and the bare-pointer calling convention cannot lower a memref such
-    as 2x0 (its strides are not static).
+    the signature still has its tensor types. Marks the inputs non-writable
+    and copies results returned more than once, so that bufferization gives
+    every output its own buffer. Gives zero-element inputs and outputs of rank
+    other than 1 the boundary type `tensor<0xT>`: they hold no data, and the
+    bare-pointer calling convention cannot lower a memref such as 2x0 (its
+    strides are not static).
   }];
-  let dependentDialects = ["mlir::tensor::TensorDialect"];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 def LowerMemRefCopies : Pass<"tessel-lower-memref-copies", "mlir::func::FuncOp"> {

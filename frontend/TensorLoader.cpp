@@ -3,6 +3,7 @@
 
 #include "onnx/onnx_pb.h"
 
+#include "mlir/IR/BuiltinTypes.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -50,8 +51,8 @@ llvm::Expected<ExternalFile> resolveExternal(const onnx::TensorProto &proto,
     } else if (entry.key() == "offset" || entry.key() == "length") {
       int64_t value;
       if (!parseCount(entry.value(), value))
-        return fail(fmt::format("external data {} '{}' of tensor '{}' is not a number",
-                                entry.key(), entry.value(), proto.name()));
+        return fail(fmt::format("external data entry '{}' of tensor '{}' is not a number ('{}')",
+                                entry.key(), proto.name(), entry.value()));
       (entry.key() == "offset" ? offset : length) = value;
     }
   }
@@ -67,15 +68,19 @@ llvm::Expected<ExternalFile> resolveExternal(const onnx::TensorProto &proto,
     return fail(fmt::format("external data path '{}' of tensor '{}' is absolute; it must be "
                             "relative to the model's folder",
                             location, proto.name()));
-  // Refuse `..` before touching the file system: whether a file outside the
-  // model's folder exists is none of the model's business.
-  for (auto it = llvm::sys::path::begin(location), e = llvm::sys::path::end(location); it != e;
-       ++it)
-    if (*it == "..")
-      return fail(fmt::format("external data path '{}' of tensor '{}' leaves the model's folder",
-                              location, proto.name()));
+  // A `..` that climbs out is refused before touching the file system:
+  // whether a file outside the model's folder exists is none of the model's
+  // business. (`sub/../w.bin` stays inside and is fine.)
+  llvm::SmallString<256> normalized(location);
+  llvm::sys::path::remove_dots(normalized, /*remove_dot_dot=*/true);
+  if (normalized.empty())
+    return fail(fmt::format("external data path '{}' of tensor '{}' is not a regular file",
+                            location, proto.name()));
+  if (*llvm::sys::path::begin(normalized) == "..")
+    return fail(fmt::format("external data path '{}' of tensor '{}' leaves the model's folder",
+                            location, proto.name()));
   llvm::SmallString<256> realBase, realFile, joined(baseDir);
-  llvm::sys::path::append(joined, location);
+  llvm::sys::path::append(joined, normalized);
   if (llvm::sys::fs::real_path(baseDir, realBase))
     return fail(fmt::format("cannot resolve the model folder '{}'", baseDir.str()));
   if (llvm::sys::fs::real_path(joined, realFile))
@@ -112,16 +117,17 @@ llvm::Error readExternal(const onnx::TensorProto &proto, llvm::StringRef baseDir
                             "bytes)",
                             offset, proto.name(), location, fileSize));
   uint64_t available = fileSize - offset;
-  // Without a length, the tensor's own size is read (never the rest of the file).
-  uint64_t want = length < 0 ? byteCount : (uint64_t)length;
+  // Without a length, the data is the rest of the file (as in ONNX).
+  uint64_t want = length < 0 ? available : (uint64_t)length;
   if (want > available)
     return fail(fmt::format("external data file '{}' is too short for tensor '{}': needs {} "
                             "bytes at offset {}, has {}",
                             location, proto.name(), want, offset, available));
+  // Sizes are compared before reading: a huge file is never read in vain.
   if (want != byteCount)
-    return fail(fmt::format("external data length {} of tensor '{}' does not match its shape "
-                            "and type ({} bytes)",
-                            want, proto.name(), byteCount));
+    return fail(fmt::format("tensor '{}' needs {} bytes of data but has {} (external data '{}' "
+                            "from offset {})",
+                            proto.name(), byteCount, want, location, offset));
   std::ifstream in(file->realPath, std::ios::binary);
   bytes.resize(want);
   in.seekg(offset);
@@ -225,7 +231,7 @@ llvm::Expected<TensorData> decodeTensor(const onnx::TensorProto &proto, llvm::St
     if (d < 0)
       return fail(fmt::format("tensor '{}' has a negative dimension {}", proto.name(), d));
     if (d != 0 && count > (uint64_t)INT64_MAX / elemSize / (uint64_t)d)
-      return fail(fmt::format("tensor '{}' needs more bytes than fit in 64 bits", proto.name()));
+      return fail(fmt::format("tensor '{}' has more elements than fit in 64 bits", proto.name()));
     count *= (uint64_t)d;
     t.shape.push_back(d);
   }
@@ -254,6 +260,38 @@ llvm::Expected<TensorData> decodeTensor(const onnx::TensorProto &proto, llvm::St
                             "{}",
                             proto.name(), fmt::join(t.shape, ","), onnxTypeName(t.onnxType),
                             byteCount, t.bytes.size()));
+  return t;
+}
+
+std::optional<TensorData> tensorDataFromAttr(llvm::StringRef name, mlir::DenseElementsAttr attr) {
+  auto type = llvm::cast<mlir::RankedTensorType>(attr.getType());
+  mlir::Type et = type.getElementType();
+  TensorData t;
+  t.name = name.str();
+  t.shape.assign(type.getShape().begin(), type.getShape().end());
+  if (et.isF32()) t.onnxType = (int32_t)ElementType::F32;
+  else if (et.isF64()) t.onnxType = (int32_t)ElementType::F64;
+  else if (et.isF16()) t.onnxType = (int32_t)ElementType::F16;
+  else if (et.isInteger(1)) t.onnxType = (int32_t)ElementType::Bool;
+  else if (et.isInteger(8)) t.onnxType = (int32_t)ElementType::I8;
+  else if (et.isInteger(16)) t.onnxType = (int32_t)ElementType::I16;
+  else if (et.isInteger(32)) t.onnxType = (int32_t)ElementType::I32;
+  else if (et.isInteger(64)) t.onnxType = (int32_t)ElementType::I64;
+  else return std::nullopt;
+  int64_t count = type.getNumElements();
+  if (et.isInteger(1)) {
+    for (bool b : attr.getValues<bool>())
+      t.bytes.push_back(b ? 1 : 0);
+    return t;
+  }
+  llvm::ArrayRef<char> raw = attr.getRawData();
+  size_t elemSize = elementByteSize(t.onnxType);
+  if (attr.isSplat()) {
+    for (int64_t i = 0; i < count; ++i)
+      t.bytes.insert(t.bytes.end(), raw.begin(), raw.begin() + elemSize);
+  } else {
+    t.bytes.assign(raw.begin(), raw.end());
+  }
   return t;
 }
 
@@ -326,10 +364,12 @@ llvm::Expected<TensorData> readNpyFile(llvm::StringRef path) {
       return fail(fmt::format("'{}' has a bad shape entry '{}'", path.str(), p.str()));
     t.shape.push_back(d);
   }
+  // Overflow-checked like decodeTensor: a hostile shape must not wrap to a
+  // small byte count.
   uint64_t bytes = elementByteSize(t.onnxType);
   for (int64_t d : t.shape) {
     if (d != 0 && bytes > (uint64_t)INT64_MAX / (uint64_t)d)
-      return fail(fmt::format("'{}' has a shape whose size overflows 64 bits", path.str()));
+      return fail(fmt::format("'{}' has a shape with too many elements", path.str()));
     bytes *= (uint64_t)d;
   }
   llvm::StringRef payload = data.substr(headerStart + headerLen);

@@ -11,6 +11,9 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <optional>
 
 #include <cstdint>
 #include <string>
@@ -65,6 +68,11 @@ llvm::Expected<TensorData> decodeTensor(const onnx::TensorProto &proto, llvm::St
 /// file inside `baseDir` (no absolute path, no `..`, no symlink out); an empty
 /// `baseDir` forbids external data.
 llvm::Error checkExternalData(const onnx::TensorProto &proto, llvm::StringRef baseDir);
+
+/// Decodes a small dense MLIR constant (for constants the importer folds);
+/// std::nullopt for element types without an ONNX equivalent.
+std::optional<TensorData> tensorDataFromAttr(llvm::StringRef name,
+                                             mlir::DenseElementsAttr attr);
 
 /// Reads a TensorProto serialized in a .pb file (the ONNX backend test layout).
 llvm::Expected<TensorData> readTensorProtoFile(llvm::StringRef path);
