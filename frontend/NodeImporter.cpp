@@ -159,6 +159,13 @@ LogicalResult NodeImporter::reportingErrorsAtNode(llvm::function_ref<LogicalResu
   return success();
 }
 
+LogicalResult NodeImporter::checkOperands(ValueRange operands) const {
+  for (Value v : operands)
+    if (!v)
+      return error("a required input is missing (empty name or absent)");
+  return success();
+}
+
 LogicalResult NodeImporter::checkResultSize(llvm::ArrayRef<Type> types) const {
   for (Type type : types) {
     auto tensor = dyn_cast<RankedTensorType>(type);
