@@ -26,11 +26,13 @@ ninja -C "$BUILD" -j"${JOBS:-2}" tessel-fuzz-importer
 
 FUZZ=$BUILD/fuzz
 mkdir -p "$FUZZ/corpus" "$FUZZ/seeds" "$FUZZ/artifacts"
-for m in /usr/share/libonnx-testdata/data/*/*/model.onnx; do
-  case=$(basename "$(dirname "$m")")
-  cat=$(basename "$(dirname "$(dirname "$m")")")
-  [ -e "$FUZZ/seeds/$cat-$case.onnx" ] || cp "$m" "$FUZZ/seeds/$cat-$case.onnx"
-done
+if [ -z "$(ls -A "$FUZZ/seeds")" ]; then
+  for m in /usr/share/libonnx-testdata/data/*/*/model.onnx; do
+    name=${m#/usr/share/libonnx-testdata/data/}
+    name=${name%/model.onnx}
+    cp "$m" "$FUZZ/seeds/${name//\//-}.onnx"
+  done
+fi
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export LSAN_OPTIONS="suppressions=$PWD/tests/robust/lsan.supp:print_suppressions=0"
