@@ -383,12 +383,32 @@ LogicalResult importEinsum(NodeImporter &n) {
   if ((int)terms.size() != n.numInputs())
     return n.error("equation '" + eq + "' has " + Twine(terms.size()) + " terms for " +
                    Twine(n.numInputs()) + " inputs");
+  // A term is letters with at most one ellipsis; anything else (from a
+  // corrupt or hostile model) is an error before any index arithmetic.
+  auto validTerm = [](StringRef term) {
+    size_t pos = term.find("...");
+    std::string letters =
+        pos == StringRef::npos ? term.str() : (term.substr(0, pos) + term.substr(pos + 3)).str();
+    return llvm::all_of(letters, [](char c) { return llvm::isAlpha(c); });
+  };
+  for (int i = 0; i < n.numInputs(); ++i)
+    if (!n.input(i))
+      return n.error("input " + Twine(i) + " is missing (empty name)");
+  for (StringRef term : terms)
+    if (!validTerm(term))
+      return n.error("equation '" + eq + "' has an invalid term '" + term + "'");
+  if (out && !validTerm(*out))
+    return n.error("equation '" + eq + "' has an invalid output '" + *out + "'");
   // Ellipsis dims become capital letters, right-aligned across operands.
   int64_t ellipsisRank = 0;
   for (auto [i, term] : llvm::enumerate(terms)) {
-    if (term.contains("..."))
-      ellipsisRank = std::max<int64_t>(ellipsisRank, n.inputType(i).getRank() -
-                                                         (int64_t)(term.size() - 3));
+    if (!term.contains("..."))
+      continue;
+    int64_t dims = n.inputType(i).getRank() - (int64_t)(term.size() - 3);
+    if (dims < 0)
+      return n.error("term '" + term + "' has more subscripts than input " + Twine(i) +
+                     " has dimensions");
+    ellipsisRank = std::max<int64_t>(ellipsisRank, dims);
   }
   if (ellipsisRank > 26)
     return n.error("too many ellipsis dimensions");

@@ -65,7 +65,8 @@ LogicalResult importReshape(NodeImporter &n) {
     if (d < 0)
       return n.error("shape entry " + Twine(d) + " is invalid");
     shape.push_back(d);
-    known *= d;
+    if (__builtin_mul_overflow(known, d, &known))
+      return n.error("shape " + formatShape(*target) + " has more elements than fit in 64 bits");
   }
   auto total = checkedElementCount(type.getShape());
   if (!total)
@@ -163,7 +164,8 @@ LogicalResult importConcat(NodeImporter &n) {
     return n.error("needs at least one input");
   if (n.opset() >= 4 && !n.hasAttr("axis"))
     return n.error("attribute 'axis' is required");
-  auto axis = n.normalizeAxis(n.intAttr("axis", 1), n.inputType(0).getRank());
+  auto axis = n.normalizeAxis(n.intAttr("axis", 1),
+                              cast<RankedTensorType>(inputs.front().getType()).getRank());
   if (failed(axis))
     return failure();
   return forward(n, n.create<ConcatOp>(inputs,
