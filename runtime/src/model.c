@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <dlfcn.h>
+#include <elf.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,6 +278,62 @@ tessel_status *tessel_model_from_symbols(uint32_t abi_version, const char *metad
   return NULL;
 }
 
+/* dlopen maps a shared library's segments straight from the file: a
+ * truncated one faults (SIGBUS) on first touch instead of failing. So check
+ * that the file is a 64-bit ELF shared object whose headers and loadable
+ * segments lie inside it, and say what is wrong otherwise. */
+static tessel_status *check_elf_file(const char *open_path, const char *path) {
+  FILE *f = fopen(open_path, "rb");
+  if (!f)
+    return NULL; /* dlopen reports why it cannot open it. */
+  tessel_status *st = NULL;
+  Elf64_Ehdr eh;
+  Elf64_Phdr ph;
+  long size = -1;
+  if (fseek(f, 0, SEEK_END) == 0)
+    size = ftell(f);
+  if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
+    st = tessel_make_status(TESSEL_IO_ERROR, "cannot read '%s'", path);
+    goto done;
+  }
+  if (fread(&eh, sizeof eh, 1, f) != 1 || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+      eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_type != ET_DYN) {
+    st = tessel_make_status(TESSEL_IO_ERROR,
+                            "'%s' is not a compiled model (not a 64-bit ELF shared library; "
+                            "make one with tessel-compile MODEL.onnx -o MODEL.so)",
+                            path);
+    goto done;
+  }
+  if (eh.e_phentsize != sizeof(Elf64_Phdr) ||
+      eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > (uint64_t)size ||
+      (eh.e_shoff && eh.e_shoff + (uint64_t)eh.e_shnum * eh.e_shentsize > (uint64_t)size)) {
+    st = tessel_make_status(TESSEL_IO_ERROR,
+                            "'%s' is truncated or corrupt: its ELF headers extend past its %ld "
+                            "bytes",
+                            path, size);
+    goto done;
+  }
+  for (uint16_t i = 0; i < eh.e_phnum; ++i) {
+    if (fseek(f, (long)(eh.e_phoff + (uint64_t)i * sizeof ph), SEEK_SET) != 0 ||
+        fread(&ph, sizeof ph, 1, f) != 1) {
+      st = tessel_make_status(TESSEL_IO_ERROR, "cannot read '%s'", path);
+      goto done;
+    }
+    if ((ph.p_type == PT_LOAD || ph.p_type == PT_DYNAMIC) &&
+        ph.p_offset + ph.p_filesz > (uint64_t)size) {
+      st = tessel_make_status(TESSEL_IO_ERROR,
+                              "'%s' is truncated or corrupt: segment %u ends at byte %llu, the "
+                              "file has %ld bytes",
+                              path, (unsigned)i,
+                              (unsigned long long)(ph.p_offset + ph.p_filesz), size);
+      goto done;
+    }
+  }
+done:
+  fclose(f);
+  return st;
+}
+
 tessel_status *tessel_model_open(const char *path, tessel_model **out) {
   if (!path || !out)
     return tessel_make_status(TESSEL_INVALID_ARGUMENT, "path or model output pointer is NULL");
@@ -289,6 +346,11 @@ tessel_status *tessel_model_open(const char *path, tessel_model **out) {
       return tessel_make_status(TESSEL_OUT_OF_MEMORY, "out of memory");
     strcpy(resolved, "./");
     strcat(resolved, path);
+  }
+  tessel_status *bad = check_elf_file(resolved ? resolved : path, path);
+  if (bad) {
+    free(resolved);
+    return bad;
   }
   void *handle = dlopen(resolved ? resolved : path, RTLD_NOW | RTLD_LOCAL);
   free(resolved);
@@ -403,7 +465,7 @@ tessel_status *tessel_session_run_profiled(tessel_session *s, const void *const 
   if (!s)
     return tessel_make_status(TESSEL_INVALID_ARGUMENT, "session is NULL");
   const tessel_model *m = s->model;
-  size_t n = (size_t)m->num_inputs + (size_t)m->num_outputs;
+  size_t n = (size_t)(uint32_t)m->num_inputs + (size_t)(uint32_t)m->num_outputs;
   if ((m->num_inputs && (!inputs || !input_sizes)) || (m->num_outputs && (!outputs || !output_sizes)))
     return tessel_make_status(TESSEL_INVALID_ARGUMENT, "input or output arrays are NULL");
   for (int32_t i = 0; i < m->num_inputs; ++i) {
