@@ -170,18 +170,24 @@ uint64_t nowNs() {
   return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/// A 64-byte aligned buffer (at least 1 byte).
+/// A 64-byte aligned buffer (at least 1 byte). `stagger` shifts its start by
+/// stagger * 576 bytes modulo 4 KiB, so that a kernel's scratch buffers do
+/// not all start at the same offset within a page: same-offset loads and
+/// stores falsely depend on each other on x86 (4K aliasing), which would
+/// time the allocator's luck rather than the kernel.
 struct Buffer {
-  void *data = nullptr;
+  void *base = nullptr, *data = nullptr;
   size_t size = 0;
-  explicit Buffer(size_t bytes) : size(bytes) {
-    if (posix_memalign(&data, 64, bytes ? bytes : 1) != 0)
+  explicit Buffer(size_t bytes, unsigned stagger = 0) : size(bytes) {
+    size_t offset = (stagger * 576) % 4096;
+    if (posix_memalign(&base, 4096, (bytes ? bytes : 1) + offset) != 0)
       fail("out of memory allocating " + std::to_string(bytes) + " bytes");
+    data = static_cast<char *>(base) + offset;
     std::memset(data, 0, bytes ? bytes : 1);
   }
-  Buffer(Buffer &&o) noexcept : data(o.data), size(o.size) { o.data = nullptr; }
+  Buffer(Buffer &&o) noexcept : base(o.base), data(o.data), size(o.size) { o.base = nullptr; }
   Buffer(const Buffer &) = delete;
-  ~Buffer() { std::free(data); }
+  ~Buffer() { std::free(base); }
 };
 
 /// Random values in [-1, 1] for floats; zeros (valid indices, false) otherwise.
@@ -404,7 +410,7 @@ private:
       for (int32_t a = 0; a < info.num_inputs + info.num_outputs; ++a) {
         tessel_tensor_info arg;
         check(tessel_model_kernel_arg_info(model, row.index, a, &arg));
-        args.emplace_back(arg.byte_size);
+        args.emplace_back(arg.byte_size, (unsigned)a);
         if (a < info.num_inputs)
           fillRandom(args.back(), arg.dtype, rng);
         ptrs.push_back(args.back().data);
