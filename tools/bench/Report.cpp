@@ -30,8 +30,10 @@ std::string join(const std::vector<std::string> &parts, const std::string &sep) 
   return out;
 }
 
-/// "57.1 us", "1.234 ms".
+/// "35 ns", "57.1 us", "1.234 ms".
 std::string timeText(double ms) {
+  if (ms < 1e-3)
+    return format("%.0f ns", ms * 1e6);
   return ms < 1.0 ? format("%.1f us", ms * 1e3) : format("%.3f ms", ms);
 }
 
