@@ -248,7 +248,7 @@ public:
     check(tessel_session_create(model, &so, &session));
     describeKernels();
 
-    result.whole = summarize(timeRuns(nullptr));
+    timeModel();
     if (opts.kernels) {
       if (opts.peakGflops > 0) {
         Peak p;
@@ -267,8 +267,6 @@ public:
     }
     if (opts.kernels)
       timeKernels();
-    if (opts.profile)
-      profileKernels();
 
     if (opts.json)
       printJson(result, std::cout);
@@ -355,42 +353,47 @@ private:
                                       profile));
   }
 
-  /// Warm-up, then the timed runs; returns each run's milliseconds. With
-  /// `perKernel`, also each run's per-kernel milliseconds.
-  std::vector<double> timeRuns(std::vector<std::vector<double>> *perKernel) {
+  /// Whole-model runs: warm-up, then the timed runs. With --profile, every
+  /// timed run is followed by a profiled one (the kernel hook on), so that
+  /// both see the same machine: their medians, and the sum of the kernels'
+  /// medians, are comparable even on a busy machine.
+  void timeModel() {
     size_t numKernels = result.kernels.size();
     ProfileRun profile;
     profile.begin.assign(numKernels, 0);
     profile.total.assign(numKernels, 0);
-    ProfileRun *p = perKernel ? &profile : nullptr;
-    for (int i = 0; i < opts.warmup; ++i)
-      runOnce(p);
-    std::vector<double> samples;
+    for (int i = 0; i < opts.warmup; ++i) {
+      runOnce(nullptr);
+      if (opts.profile)
+        runOnce(&profile);
+    }
+    std::vector<double> whole, profiled;
+    std::vector<std::vector<double>> perKernel(numKernels);
     double start = nowMs();
     while (true) {
-      if (opts.iterations ? (int)samples.size() >= opts.iterations
-                          : samples.size() >= 10 && nowMs() - start >= 1000.0)
+      if (opts.iterations ? (int)whole.size() >= opts.iterations
+                          : whole.size() >= 10 && nowMs() - start >= 1000.0)
         break;
-      if (!opts.iterations && samples.size() >= 100000)
+      if (!opts.iterations && whole.size() >= 100000)
         break;
-      std::fill(profile.total.begin(), profile.total.end(), 0);
       double t0 = nowMs();
-      runOnce(p);
-      samples.push_back(nowMs() - t0);
-      if (perKernel) {
-        perKernel->resize(numKernels);
-        for (size_t k = 0; k < numKernels; ++k)
-          (*perKernel)[k].push_back((double)profile.total[k] * 1e-6);
-      }
+      runOnce(nullptr);
+      whole.push_back(nowMs() - t0);
+      if (!opts.profile)
+        continue;
+      std::fill(profile.total.begin(), profile.total.end(), 0);
+      t0 = nowMs();
+      runOnce(&profile);
+      profiled.push_back(nowMs() - t0);
+      for (size_t k = 0; k < numKernels; ++k)
+        perKernel[k].push_back((double)profile.total[k] * 1e-6);
     }
-    return samples;
-  }
-
-  void profileKernels() {
-    std::vector<std::vector<double>> perKernel;
-    result.profiledRun = summarize(timeRuns(&perKernel));
+    result.whole = summarize(whole);
+    if (!opts.profile)
+      return;
+    result.profiledRun = summarize(profiled);
     result.kernelSumMs = 0;
-    for (size_t k = 0; k < result.kernels.size() && k < perKernel.size(); ++k) {
+    for (size_t k = 0; k < numKernels; ++k) {
       result.kernels[k].inModel = summarize(perKernel[k]);
       result.kernelSumMs += result.kernels[k].inModel->median;
     }

@@ -97,6 +97,11 @@ def main():
             fail("the profile is not sorted by time")
         if abs(sum(medians) - prof["kernel_sum_ms"]) > 1e-6 * max(1.0, prof["kernel_sum_ms"]):
             fail("kernel_sum_ms is not the sum of the kernels' medians")
+        if abs(prof["kernel_sum_fraction"] - prof["kernel_sum_ms"] / report["median_ms"]) > 1e-4:
+            fail("kernel_sum_fraction is not kernel_sum_ms / the whole-model median")
+        if prof["runs"] != report["runs"]:
+            fail("profiled runs (%d) are not interleaved with the timed runs (%d)" %
+                 (prof["runs"], report["runs"]))
         if not prof["median_ms"] > 0 or not prof["kernel_sum_ms"] > 0:
             fail("profiled run median %r, kernel sum %r" % (prof["median_ms"], prof["kernel_sum_ms"]))
         print("check_bench: --profile lists all %d kernels, sorted by share" % len(rows))

@@ -164,10 +164,10 @@ std::string profileChart(const BenchResult &r) {
                     opColor(k->op), ms});
   }
   std::string footnote = format(
-      "kernels add up to %.3f ms of the %.3f ms median profiled run (%.1f%%); unprofiled "
-      "median %.3f ms",
-      r.kernelSumMs, r.profiledRun.median,
-      r.profiledRun.median > 0 ? 100 * r.kernelSumMs / r.profiledRun.median : 0, r.whole.median);
+      "kernels add up to %.3f ms = %.1f%% of the whole-model median %.3f ms (profiled runs: "
+      "median %.3f ms); shares are of the profiled run",
+      r.kernelSumMs, r.whole.median > 0 ? 100 * r.kernelSumMs / r.whole.median : 0,
+      r.whole.median, r.profiledRun.median);
   return barChart("Where the time goes: each kernel inside whole-model runs", bars, maxMs,
                   footnote);
 }
@@ -267,12 +267,11 @@ void printText(const BenchResult &r, std::ostream &os) {
       os << format("%6.1f%% %6.1f%% %11.2f %9.2f  %4d  %s [%s]\n", 100 * share, 100 * cum, ms * 1e3,
                    k->gflops(ms), k->index, k->name.c_str(), join(k->nodes, ", ").c_str());
     }
-    double outside = r.profiledRun.median - r.kernelSumMs;
-    os << format("kernels add up to %.3f ms = %.1f%% of the profiled run's median %.3f ms "
-                 "(outside kernels: %.3f ms); unprofiled median %.3f ms\n",
-                 r.kernelSumMs,
-                 r.profiledRun.median > 0 ? 100 * r.kernelSumMs / r.profiledRun.median : 0,
-                 r.profiledRun.median, outside, r.whole.median);
+    os << format("kernels add up to %.3f ms = %.1f%% of the whole-model median %.3f ms; "
+                 "profiled runs (interleaved with those): median %.3f ms, %.3f ms outside "
+                 "kernels\n",
+                 r.kernelSumMs, r.whole.median > 0 ? 100 * r.kernelSumMs / r.whole.median : 0,
+                 r.whole.median, r.profiledRun.median, r.profiledRun.median - r.kernelSumMs);
   }
 }
 
@@ -322,7 +321,9 @@ void printJson(const BenchResult &r, std::ostream &os) {
   }
   if (r.profiled) {
     os << ", \"profile\": {" << stats(r.profiledRun)
-       << ", \"kernel_sum_ms\": " << jsonNumber(r.kernelSumMs) << ", \"kernels\": [";
+       << ", \"kernel_sum_ms\": " << jsonNumber(r.kernelSumMs) << ", \"kernel_sum_fraction\": "
+       << jsonNumber(r.whole.median > 0 ? r.kernelSumMs / r.whole.median : 0)
+       << ", \"kernels\": [";
     bool first = true;
     for (const KernelRow *k : byProfileTime(r)) {
       double ms = k->inModel->median;
