@@ -95,7 +95,7 @@ def main():
         medians = [k["median_ms"] for k in rows]
         if medians != sorted(medians, reverse=True):
             fail("the profile is not sorted by time")
-        if abs(sum(medians) - prof["kernel_sum_ms"]) > 1e-6 * max(1.0, prof["kernel_sum_ms"]):
+        if abs(sum(medians) - prof["kernel_sum_ms"]) > 1e-5 * max(1.0, prof["kernel_sum_ms"]):
             fail("kernel_sum_ms is not the sum of the kernels' medians")
         if abs(prof["kernel_sum_fraction"] - prof["kernel_sum_ms"] / report["median_ms"]) > 1e-4:
             fail("kernel_sum_fraction is not kernel_sum_ms / the whole-model median")

@@ -45,6 +45,14 @@ std::string truncate(const std::string &s, size_t n) {
   return s.size() <= n ? s : s.substr(0, n - 3) + "...";
 }
 
+/// Keeps both ends, which name the kernel ("#38 conv") and the node ("/Conv").
+std::string truncateMiddle(const std::string &s, size_t n) {
+  if (s.size() <= n)
+    return s;
+  size_t head = (n - 3) / 2, tail = n - 3 - head;
+  return s.substr(0, head) + "..." + s.substr(s.size() - tail);
+}
+
 double percentile(const std::vector<double> &sorted, double q) {
   if (sorted.empty())
     return 0;
@@ -74,7 +82,7 @@ std::string jsonString(const std::string &s) {
 std::string jsonNumber(double v) {
   if (!std::isfinite(v))
     return "null";
-  return format("%.6g", v);
+  return format("%.9g", v);
 }
 
 std::string xml(const std::string &s) {
@@ -119,7 +127,7 @@ struct Bar {
 /// A horizontal bar chart: one row per bar, label left, value text right.
 std::string barChart(const std::string &title, const std::vector<Bar> &bars, double maxValue,
                      const std::string &footnote) {
-  const int labelWidth = 360, barWidth = 460, textWidth = 190, rowHeight = 18, top = 34;
+  const int labelWidth = 430, barWidth = 440, textWidth = 200, rowHeight = 18, top = 34;
   int height = top + rowHeight * (int)bars.size() + 30;
   int width = labelWidth + barWidth + textWidth;
   std::ostringstream os;
@@ -137,7 +145,7 @@ std::string barChart(const std::string &title, const std::vector<Bar> &bars, dou
     double w = std::max(1.0, barWidth * std::min(1.0, b.value / maxValue));
     os << "<g><title>" << xml(b.tooltip) << "</title>";
     os << format("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", labelWidth - 6,
-                 y + 13, xml(truncate(b.label, 58)).c_str());
+                 y + 13, xml(truncateMiddle(b.label, 64)).c_str());
     os << format("<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
                  labelWidth, y + 2, w, rowHeight - 4, b.color.c_str());
     os << format("<text x=\"%.1f\" y=\"%d\">%s</text></g>\n", labelWidth + w + 4, y + 13,
