@@ -49,8 +49,11 @@ def RecordModelABI : Pass<"tessel-record-abi", "mlir::ModuleOp"> {
     Reads `@main_graph`'s tensor signature and its `tessel.input_names` /
     `tessel.output_names` and stores the runtime metadata text (ABI version,
     names, dtypes, shapes) as the module attribute `tessel.abi_metadata`, while
-    the signature still has its tensor types.
+    the signature still has its tensor types. Marks the inputs non-writable
+    and copies results returned more than once, so that bufferization gives
+    every output its own buffer.
   }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
 }
 
 def LowerMemRefCopies : Pass<"tessel-lower-memref-copies", "mlir::func::FuncOp"> {

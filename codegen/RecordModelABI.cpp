@@ -3,8 +3,10 @@
 
 #include "tessel/abi.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 #include <fmt/format.h>
 
@@ -68,6 +70,20 @@ struct RecordModelABIPass : impl::RecordModelABIBase<RecordModelABIPass> {
     // The caller owns the input buffers: bufferization must never write them.
     for (unsigned i = 0; i < func.getNumArguments(); ++i)
       func.setArgAttr(i, "bufferization.writable", BoolAttr::get(&getContext(), false));
+    // Every output gets its own caller buffer: a value returned twice (two
+    // graph outputs of one tensor) is copied for its repeats, so that no two
+    // results share one allocation (buffer-results-to-out-params would crash
+    // hoisting the same alloc into two out-parameters).
+    func.walk([&](func::ReturnOp ret) {
+      llvm::SmallPtrSet<Value, 8> seen;
+      OpBuilder b(ret);
+      for (OpOperand &result : ret->getOpOperands()) {
+        auto type = dyn_cast<RankedTensorType>(result.get().getType());
+        if (type && !seen.insert(result.get()).second)
+          result.set(bufferization::AllocTensorOp::create(b, ret.getLoc(), type, ValueRange{},
+                                                         result.get()));
+      }
+    });
   }
 };
 

@@ -33,20 +33,6 @@ namespace {
 constexpr int64_t kInlineConstantLimit = 16;
 constexpr int64_t kRememberedConstantLimit = 1 << 16;
 
-Type mlirElementType(MLIRContext *ctx, int32_t onnxType) {
-  switch ((ElementType)onnxType) {
-  case ElementType::F32: return Float32Type::get(ctx);
-  case ElementType::F64: return Float64Type::get(ctx);
-  case ElementType::F16: return Float16Type::get(ctx);
-  case ElementType::I64: return IntegerType::get(ctx, 64);
-  case ElementType::I32: return IntegerType::get(ctx, 32);
-  case ElementType::I16: return IntegerType::get(ctx, 16);
-  case ElementType::I8: return IntegerType::get(ctx, 8);
-  case ElementType::Bool: return IntegerType::get(ctx, 1);
-  default: return {};
-  }
-}
-
 class GraphImporter {
 public:
   GraphImporter(MLIRContext &ctx, StringRef displayName, StringRef baseDir)
@@ -92,7 +78,7 @@ FailureOr<RankedTensorType> GraphImporter::valueInfoType(const onnx::ValueInfoPr
                              "supported)",
                              what.str(), info.name()));
   const auto &tt = info.type().tensor_type();
-  Type element = mlirElementType(&ctx_, tt.elem_type());
+  Type element = onnxElementType(&ctx_, tt.elem_type());
   if (!element)
     return error(fmt::format("{} '{}' has element type {}, which Tessel does not support",
                              what.str(), info.name(), onnxTypeName(tt.elem_type())));
@@ -129,7 +115,7 @@ std::string GraphImporter::uniqueBlobName(StringRef name) {
 }
 
 FailureOr<Value> GraphImporter::materialize(TensorData data, Location loc) {
-  Type element = mlirElementType(&ctx_, data.onnxType);
+  Type element = onnxElementType(&ctx_, data.onnxType);
   if (!element) {
     emitError(loc) << "constant '" << data.name << "' has element type "
                    << onnxTypeName(data.onnxType) << ", which Tessel does not support";

@@ -9,6 +9,20 @@ using namespace mlir;
 
 namespace tessel {
 
+Type onnxElementType(MLIRContext *ctx, int32_t onnxType) {
+  switch ((ElementType)onnxType) {
+  case ElementType::F32: return Float32Type::get(ctx);
+  case ElementType::F64: return Float64Type::get(ctx);
+  case ElementType::F16: return Float16Type::get(ctx);
+  case ElementType::I64: return IntegerType::get(ctx, 64);
+  case ElementType::I32: return IntegerType::get(ctx, 32);
+  case ElementType::I16: return IntegerType::get(ctx, 16);
+  case ElementType::I8: return IntegerType::get(ctx, 8);
+  case ElementType::Bool: return IntegerType::get(ctx, 1);
+  default: return {};
+  }
+}
+
 NodeImporter::NodeImporter(const onnx::NodeProto &node, int64_t opset, OpBuilder &builder,
                            ValueTable &table)
     : node_(node), opset_(opset), builder_(builder), table_(table),
@@ -74,8 +88,37 @@ llvm::SmallVector<int64_t> NodeImporter::intsAttr(llvm::StringRef name,
 int NodeImporter::numOutputs() const { return node_.output_size(); }
 
 void NodeImporter::setOutput(int i, Value value) {
-  if (i < node_.output_size() && !node_.output(i).empty())
-    table_.values[node_.output(i)] = value;
+  if (i >= node_.output_size() || node_.output(i).empty())
+    return;
+  const std::string &name = node_.output(i);
+  table_.values[name] = value;
+  // Remember small constant results: later importers read them at compile
+  // time (Reshape's shape, Slice's starts, ...).
+  if (auto cst = value.getDefiningOp<ConstantOp>())
+    if (auto dense = dyn_cast<DenseElementsAttr>(cst.getValue()))
+      if (auto data = tensorDataFromAttr(name, dense))
+        table_.constants[name] = std::move(*data);
+}
+
+Value NodeImporter::foldIfConstant(Operation *op) {
+  SmallVector<OpFoldResult> folded;
+  if (failed(op->fold(folded)) || folded.size() != 1)
+    return op->getResult(0);
+  if (auto value = dyn_cast<Value>(folded.front())) {
+    if (value == op->getResult(0))
+      return value; // Folded in place.
+    op->erase();
+    return value;
+  }
+  auto attr = dyn_cast<ElementsAttr>(cast<Attribute>(folded.front()));
+  if (!attr || attr.getType() != op->getResult(0).getType())
+    return op->getResult(0);
+  op->erase();
+  return constant(attr);
+}
+
+Value NodeImporter::constant(ElementsAttr value) {
+  return ConstantOp::create(builder_, loc_, value.getType(), value);
 }
 
 FailureOr<Value> NodeImporter::reshape(Value value, llvm::ArrayRef<int64_t> shape) {
@@ -93,7 +136,7 @@ Value NodeImporter::scalarConstant(Type elementType, double value) {
     element = builder_.getFloatAttr(ft, value);
   else
     element = builder_.getIntegerAttr(elementType, (int64_t)value);
-  return ConstantOp::create(builder_, loc_, type, DenseElementsAttr::get(type, element));
+  return constant(DenseElementsAttr::get(type, element));
 }
 
 LogicalResult NodeImporter::reportingErrorsAtNode(llvm::function_ref<LogicalResult()> fn) {

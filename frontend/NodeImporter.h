@@ -90,13 +90,15 @@ public:
       op->erase();
       return mlir::failure();
     }
-    return op->getResult(0);
+    return foldIfConstant(op);
   }
 
   /// Reshapes `value` to `shape` (no-op when it already has it).
   mlir::FailureOr<mlir::Value> reshape(mlir::Value value, llvm::ArrayRef<int64_t> shape);
   /// A tessel.constant holding a scalar of `elementType` shaped as a rank-0 tensor.
   mlir::Value scalarConstant(mlir::Type elementType, double value);
+  /// A tessel.constant holding `value`.
+  mlir::Value constant(mlir::ElementsAttr value);
 
   /// Named-attribute helpers.
   mlir::NamedAttribute named(llvm::StringRef name, mlir::Attribute value) {
@@ -115,6 +117,9 @@ private:
   /// Runs `fn`; an error it emits is re-emitted prefixed with the node.
   mlir::LogicalResult reportingErrorsAtNode(llvm::function_ref<mlir::LogicalResult()> fn);
   static mlir::LogicalResult verifyOp(mlir::Operation *op);
+  /// Folds `op` when its operands are constants (shape arithmetic), so that
+  /// later importers see the result as a constant; returns the result value.
+  mlir::Value foldIfConstant(mlir::Operation *op);
 
   const onnx::NodeProto &node_;
   int64_t opset_;
@@ -122,6 +127,10 @@ private:
   ValueTable &table_;
   mlir::Location loc_;
 };
+
+/// The MLIR element type of an ONNX TensorProto.DataType, or null when
+/// Tessel does not support it.
+mlir::Type onnxElementType(mlir::MLIRContext *ctx, int32_t onnxType);
 
 /// Signature of an op importer.
 using OpImportFn = mlir::LogicalResult (*)(NodeImporter &);

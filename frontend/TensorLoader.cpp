@@ -3,6 +3,7 @@
 
 #include "onnx/onnx_pb.h"
 
+#include "mlir/IR/BuiltinTypes.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -214,6 +215,38 @@ llvm::Expected<TensorData> decodeTensor(const onnx::TensorProto &proto, llvm::St
   return t;
 }
 
+std::optional<TensorData> tensorDataFromAttr(llvm::StringRef name, mlir::DenseElementsAttr attr) {
+  auto type = llvm::cast<mlir::RankedTensorType>(attr.getType());
+  mlir::Type et = type.getElementType();
+  TensorData t;
+  t.name = name.str();
+  t.shape.assign(type.getShape().begin(), type.getShape().end());
+  if (et.isF32()) t.onnxType = (int32_t)ElementType::F32;
+  else if (et.isF64()) t.onnxType = (int32_t)ElementType::F64;
+  else if (et.isF16()) t.onnxType = (int32_t)ElementType::F16;
+  else if (et.isInteger(1)) t.onnxType = (int32_t)ElementType::Bool;
+  else if (et.isInteger(8)) t.onnxType = (int32_t)ElementType::I8;
+  else if (et.isInteger(16)) t.onnxType = (int32_t)ElementType::I16;
+  else if (et.isInteger(32)) t.onnxType = (int32_t)ElementType::I32;
+  else if (et.isInteger(64)) t.onnxType = (int32_t)ElementType::I64;
+  else return std::nullopt;
+  int64_t count = type.getNumElements();
+  if (et.isInteger(1)) {
+    for (bool b : attr.getValues<bool>())
+      t.bytes.push_back(b ? 1 : 0);
+    return t;
+  }
+  llvm::ArrayRef<char> raw = attr.getRawData();
+  size_t elemSize = elementByteSize(t.onnxType);
+  if (attr.isSplat()) {
+    for (int64_t i = 0; i < count; ++i)
+      t.bytes.insert(t.bytes.end(), raw.begin(), raw.begin() + elemSize);
+  } else {
+    t.bytes.assign(raw.begin(), raw.end());
+  }
+  return t;
+}
+
 llvm::Expected<TensorData> readTensorProtoFile(llvm::StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer)
@@ -282,7 +315,14 @@ llvm::Expected<TensorData> readNpyFile(llvm::StringRef path) {
       return fail(fmt::format("'{}' has a bad shape entry '{}'", path.str(), p.str()));
     t.shape.push_back(d);
   }
-  size_t bytes = (size_t)t.numElements() * elementByteSize(t.onnxType);
+  // Overflow-checked like decodeTensor: a hostile shape must not wrap to a
+  // small byte count.
+  uint64_t bytes = elementByteSize(t.onnxType);
+  for (int64_t d : t.shape) {
+    if (d != 0 && bytes > (uint64_t)INT64_MAX / (uint64_t)d)
+      return fail(fmt::format("'{}' has a shape with too many elements", path.str()));
+    bytes *= (uint64_t)d;
+  }
   llvm::StringRef payload = data.substr(headerStart + headerLen);
   if (payload.size() < bytes)
     return fail(fmt::format("'{}' holds {} bytes of data, its shape needs {}", path.str(),

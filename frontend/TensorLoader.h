@@ -11,6 +11,9 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <optional>
 
 #include <cstdint>
 #include <string>
@@ -60,6 +63,11 @@ struct TensorData {
 /// Decodes `proto`. External data is read relative to `baseDir` and must stay
 /// inside it; an empty `baseDir` forbids external data.
 llvm::Expected<TensorData> decodeTensor(const onnx::TensorProto &proto, llvm::StringRef baseDir);
+
+/// Decodes a small dense MLIR constant (for constants the importer folds);
+/// std::nullopt for element types without an ONNX equivalent.
+std::optional<TensorData> tensorDataFromAttr(llvm::StringRef name,
+                                             mlir::DenseElementsAttr attr);
 
 /// Reads a TensorProto serialized in a .pb file (the ONNX backend test layout).
 llvm::Expected<TensorData> readTensorProtoFile(llvm::StringRef path);

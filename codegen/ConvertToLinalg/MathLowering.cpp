@@ -14,6 +14,36 @@ bool isFloat(Value v) { return isa<FloatType>(getElementTypeOrSelf(v.getType()))
 // Scalar semantics of each elementwise op: the one place they are defined.
 //===----------------------------------------------------------------------===//
 
+/// gamma * (x < 0 ? alpha * (exp(x) - 1) : x): ELU (gamma 1) and SELU.
+Value expLinear(OpBuilder &b, Location loc, Value x, double alpha, double gamma) {
+  Type t = x.getType();
+  Value zero = scalarConstant(b, loc, t, 0);
+  Value neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+  Value em1 = arith::SubFOp::create(b, loc, math::ExpOp::create(b, loc, x), scalarConstant(b, loc, t, 1));
+  Value r = arith::SelectOp::create(
+      b, loc, neg, arith::MulFOp::create(b, loc, em1, scalarConstant(b, loc, t, alpha)), x);
+  if (gamma == 1.0)
+    return r;
+  return arith::MulFOp::create(b, loc, r, scalarConstant(b, loc, t, gamma));
+}
+
+Value compare(OpBuilder &b, Location loc, Value x, Value y, arith::CmpFPredicate fp,
+              arith::CmpIPredicate ip) {
+  if (isFloat(x))
+    return arith::CmpFOp::create(b, loc, fp, x, y);
+  // Booleans compare as unsigned (true > false).
+  if (x.getType().isInteger(1)) {
+    switch (ip) {
+    case arith::CmpIPredicate::slt: ip = arith::CmpIPredicate::ult; break;
+    case arith::CmpIPredicate::sle: ip = arith::CmpIPredicate::ule; break;
+    case arith::CmpIPredicate::sgt: ip = arith::CmpIPredicate::ugt; break;
+    case arith::CmpIPredicate::sge: ip = arith::CmpIPredicate::uge; break;
+    default: break;
+    }
+  }
+  return arith::CmpIOp::create(b, loc, ip, x, y);
+}
+
 Value scalarBinary(Operation *op, OpBuilder &b, Location loc, Value x, Value y) {
   bool fp = isFloat(x);
   return llvm::TypeSwitch<Operation *, Value>(op)
@@ -38,7 +68,30 @@ Value scalarBinary(Operation *op, OpBuilder &b, Location loc, Value x, Value y) 
         return math::PowFOp::create(b, loc, x, exponent);
       })
       .Case([&](MaxOp) { return createMax(b, loc, x, y); })
-      .Case([&](MinOp) { return createMin(b, loc, x, y); });
+      .Case([&](MinOp) { return createMin(b, loc, x, y); })
+      .Case([&](AndOp) { return arith::AndIOp::create(b, loc, x, y); })
+      .Case([&](OrOp) { return arith::OrIOp::create(b, loc, x, y); })
+      .Case([&](XorOp) { return arith::XOrIOp::create(b, loc, x, y); })
+      .Case([&](ModOp mod) -> Value {
+        if (fp)
+          return arith::RemFOp::create(b, loc, x, y);
+        Value r = arith::RemSIOp::create(b, loc, x, y);
+        if (mod.getFmod())
+          return r;
+        // Python semantics: the result takes the divisor's sign.
+        Value zero = scalarConstant(b, loc, x.getType(), 0);
+        Value nonzero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, r, zero);
+        Value rNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, r, zero);
+        Value yNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, y, zero);
+        Value differ = arith::XOrIOp::create(b, loc, rNeg, yNeg);
+        Value fix = arith::AndIOp::create(b, loc, nonzero, differ);
+        return arith::SelectOp::create(b, loc, fix, arith::AddIOp::create(b, loc, r, y), r);
+      })
+      .Case([&](EqualOp) { return compare(b, loc, x, y, arith::CmpFPredicate::OEQ, arith::CmpIPredicate::eq); })
+      .Case([&](LessOp) { return compare(b, loc, x, y, arith::CmpFPredicate::OLT, arith::CmpIPredicate::slt); })
+      .Case([&](LessEqualOp) { return compare(b, loc, x, y, arith::CmpFPredicate::OLE, arith::CmpIPredicate::sle); })
+      .Case([&](GreaterOp) { return compare(b, loc, x, y, arith::CmpFPredicate::OGT, arith::CmpIPredicate::sgt); })
+      .Case([&](GreaterEqualOp) { return compare(b, loc, x, y, arith::CmpFPredicate::OGE, arith::CmpIPredicate::sge); });
 }
 
 Value scalarUnary(Operation *op, OpBuilder &b, Location loc, Value x) {
@@ -71,6 +124,98 @@ Value scalarUnary(Operation *op, OpBuilder &b, Location loc, Value x) {
         Value neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, cst(0));
         Value scaled = arith::MulFOp::create(b, loc, x, cst(lr.getAlpha().convertToDouble()));
         return arith::SelectOp::create(b, loc, neg, scaled, x);
+      })
+      .Case([&](NotOp) { return arith::XOrIOp::create(b, loc, x, cst(1)); })
+      .Case([&](SignOp) -> Value {
+        Value pos, neg;
+        if (fp) {
+          pos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, cst(0));
+          neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, cst(0));
+        } else {
+          pos = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, cst(0));
+          neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, cst(0));
+        }
+        // Floats keep 0, -0 and NaN as they are.
+        Value rest = arith::SelectOp::create(b, loc, neg, cst(-1), fp ? x : cst(0));
+        return arith::SelectOp::create(b, loc, pos, cst(1), rest);
+      })
+      .Case([&](IsNaNOp) {
+        return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+      })
+      .Case([&](IsInfOp isInf) -> Value {
+        Type ft = x.getType();
+        auto inf = [&](bool negative) {
+          return arith::ConstantOp::create(
+              b, loc, b.getFloatAttr(ft, APFloat::getInf(cast<FloatType>(ft).getFloatSemantics(),
+                                                         negative)));
+        };
+        Value isPos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x, inf(false));
+        Value isNeg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x, inf(true));
+        Value f = arith::ConstantOp::create(b, loc, b.getBoolAttr(false));
+        Value r = isInf.getDetectPositive() ? isPos : f;
+        return isInf.getDetectNegative() ? arith::OrIOp::create(b, loc, r, isNeg) : r;
+      })
+      .Case([&](FloorOp) { return math::FloorOp::create(b, loc, x); })
+      .Case([&](CeilOp) { return math::CeilOp::create(b, loc, x); })
+      .Case([&](RoundOp) { return math::RoundEvenOp::create(b, loc, x); })
+      .Case([&](SinOp) { return math::SinOp::create(b, loc, x); })
+      .Case([&](CosOp) { return math::CosOp::create(b, loc, x); })
+      .Case([&](TanOp) { return math::TanOp::create(b, loc, x); })
+      .Case([&](AsinOp) { return math::AsinOp::create(b, loc, x); })
+      .Case([&](AcosOp) { return math::AcosOp::create(b, loc, x); })
+      .Case([&](AtanOp) { return math::AtanOp::create(b, loc, x); })
+      .Case([&](SinhOp) { return math::SinhOp::create(b, loc, x); })
+      .Case([&](CoshOp) { return math::CoshOp::create(b, loc, x); })
+      .Case([&](AsinhOp) { return math::AsinhOp::create(b, loc, x); })
+      .Case([&](AcoshOp) { return math::AcoshOp::create(b, loc, x); })
+      .Case([&](AtanhOp) { return math::AtanhOp::create(b, loc, x); })
+      .Case([&](SoftplusOp) -> Value {
+        // max(x, 0) + log1p(exp(-|x|)): no overflow for large |x|.
+        Value absx = math::AbsFOp::create(b, loc, x);
+        Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, absx));
+        return arith::AddFOp::create(b, loc, arith::MaximumFOp::create(b, loc, x, cst(0)),
+                                     math::Log1pOp::create(b, loc, e));
+      })
+      .Case([&](SoftsignOp) {
+        return arith::DivFOp::create(
+            b, loc, x, arith::AddFOp::create(b, loc, cst(1), math::AbsFOp::create(b, loc, x)));
+      })
+      .Case([&](HardSwishOp) {
+        Value t = arith::AddFOp::create(b, loc, arith::MulFOp::create(b, loc, x, cst(1.0 / 6)),
+                                        cst(0.5));
+        t = arith::MinimumFOp::create(b, loc, arith::MaximumFOp::create(b, loc, t, cst(0)), cst(1));
+        return arith::MulFOp::create(b, loc, x, t);
+      })
+      .Case([&](EluOp e) { return expLinear(b, loc, x, e.getAlpha().convertToDouble(), 1.0); })
+      .Case([&](SeluOp e) {
+        return expLinear(b, loc, x, e.getAlpha().convertToDouble(), e.getGamma().convertToDouble());
+      })
+      .Case([&](CeluOp e) -> Value {
+        double alpha = e.getAlpha().convertToDouble();
+        Value scaled = arith::DivFOp::create(b, loc, x, cst(alpha));
+        Value neg = arith::MulFOp::create(
+            b, loc, cst(alpha), arith::SubFOp::create(b, loc, math::ExpOp::create(b, loc, scaled), cst(1)));
+        return arith::AddFOp::create(b, loc, arith::MaximumFOp::create(b, loc, x, cst(0)),
+                                     arith::MinimumFOp::create(b, loc, neg, cst(0)));
+      })
+      .Case([&](HardSigmoidOp h) -> Value {
+        Value t = arith::AddFOp::create(
+            b, loc, arith::MulFOp::create(b, loc, x, cst(h.getAlpha().convertToDouble())),
+            cst(h.getBeta().convertToDouble()));
+        return arith::MinimumFOp::create(b, loc, arith::MaximumFOp::create(b, loc, t, cst(0)), cst(1));
+      })
+      .Case([&](ThresholdedReluOp t) -> Value {
+        Value keep = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
+                                           cst(t.getAlpha().convertToDouble()));
+        return arith::SelectOp::create(b, loc, keep, x, cst(0));
+      })
+      .Case([&](ShrinkOp s) -> Value {
+        double lambd = s.getLambd().convertToDouble(), bias = s.getBias().convertToDouble();
+        Value below = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, cst(-lambd));
+        Value above = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, cst(lambd));
+        Value r = arith::SelectOp::create(b, loc, above, arith::SubFOp::create(b, loc, x, cst(bias)),
+                                          cst(0));
+        return arith::SelectOp::create(b, loc, below, arith::AddFOp::create(b, loc, x, cst(bias)), r);
       })
       .Case([&](ClipOp clip) -> Value {
         Value r = x;
@@ -335,6 +480,313 @@ struct SoftmaxLowering : OpConversionPattern<OpTy> {
   }
 };
 
+struct SelectLowering : OpConversionPattern<SelectOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(SelectOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Value r = buildElementwise(
+        rewriter, op.getLoc(), op.getType(),
+        ValueRange{adaptor.getCondition(), adaptor.getTrueValue(), adaptor.getFalseValue()},
+        [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return arith::SelectOp::create(b, l, a[0], a[1], a[2]);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// ONNX Cast semantics on scalars.
+Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
+  Type from = x.getType();
+  if (from == to)
+    return x;
+  if (to.isInteger(1)) {
+    if (isa<FloatType>(from))
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x,
+                                   scalarConstant(b, loc, from, 0));
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x,
+                                 scalarConstant(b, loc, from, 0));
+  }
+  if (auto toF = dyn_cast<FloatType>(to)) {
+    if (from.isInteger(1))
+      return arith::UIToFPOp::create(b, loc, to, x);
+    if (from.isInteger())
+      return arith::SIToFPOp::create(b, loc, to, x);
+    if (from.getIntOrFloatBitWidth() < toF.getWidth())
+      return arith::ExtFOp::create(b, loc, to, x);
+    return arith::TruncFOp::create(b, loc, to, x);
+  }
+  if (isa<FloatType>(from))
+    return arith::FPToSIOp::create(b, loc, to, x);
+  if (from.isInteger(1))
+    return arith::ExtUIOp::create(b, loc, to, x);
+  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
+    return arith::ExtSIOp::create(b, loc, to, x);
+  return arith::TruncIOp::create(b, loc, to, x);
+}
+
+struct CastLowering : OpConversionPattern<CastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(CastOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Type to = op.getType().getElementType();
+    Value r = buildElementwise(rewriter, op.getLoc(), op.getType(), ValueRange{adaptor.getInput()},
+                               [&](OpBuilder &b, Location l, ValueRange a) {
+                                 return castScalar(b, l, a[0], to);
+                               });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// Norm-like reductions: a map before the sum and one after.
+template <typename OpTy>
+struct NormReduceLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    Type et = type.getElementType();
+    ArrayRef<int64_t> axes = op.getAxes();
+    auto map = [&](Value v, RankedTensorType t, auto fn) {
+      return buildElementwise(rewriter, loc, t, ValueRange{v},
+                              [&](OpBuilder &b, Location l, ValueRange a) { return fn(b, l, a[0]); });
+    };
+    auto sum = [&](Value v) {
+      return buildReduction(rewriter, loc, v, axes, scalarConstant(rewriter, loc, et, 0), createAdd);
+    };
+    Value r;
+    if constexpr (std::is_same_v<OpTy, ReduceL1Op>) {
+      r = sum(map(x, type, [](OpBuilder &b, Location l, Value v) -> Value {
+        if (isFloat(v))
+          return math::AbsFOp::create(b, l, v);
+        return math::AbsIOp::create(b, l, v);
+      }));
+    } else if constexpr (std::is_same_v<OpTy, ReduceL2Op> || std::is_same_v<OpTy, ReduceSumSquareOp>) {
+      r = sum(map(x, type, [](OpBuilder &b, Location l, Value v) { return createMul(b, l, v, v); }));
+      if constexpr (std::is_same_v<OpTy, ReduceL2Op>) {
+        auto rt = cast<RankedTensorType>(r.getType());
+        r = map(r, rt, [](OpBuilder &b, Location l, Value v) -> Value {
+          if (isFloat(v))
+            return math::SqrtOp::create(b, l, v);
+          // Integer L2: the square root of the sum, truncated.
+          Value f = arith::SIToFPOp::create(b, l, b.getF64Type(), v);
+          return arith::FPToSIOp::create(b, l, v.getType(), math::SqrtOp::create(b, l, f));
+        });
+      }
+    } else if constexpr (std::is_same_v<OpTy, ReduceLogSumOp>) {
+      r = sum(x);
+      r = map(r, cast<RankedTensorType>(r.getType()),
+              [](OpBuilder &b, Location l, Value v) { return math::LogOp::create(b, l, v); });
+    } else {
+      // log(sum(exp(x - m))) + m with m the max: stable for large x.
+      Value m = buildReduction(rewriter, loc, x, axes, lowestValue(rewriter, loc, et), createMax);
+      auto mt = cast<RankedTensorType>(m.getType());
+      SmallVector<int64_t> kept(type.getShape());
+      for (int64_t a : axes)
+        kept[a] = 1;
+      Value mKept = reshapeTensor(rewriter, loc, m, kept);
+      Value shifted = buildElementwise(rewriter, loc, type, ValueRange{x, mKept},
+                                       [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                         return math::ExpOp::create(
+                                             b, l, arith::SubFOp::create(b, l, a[0], a[1]));
+                                       });
+      Value s = sum(shifted);
+      r = buildElementwise(rewriter, loc, mt, ValueRange{s, m},
+                           [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                             return arith::AddFOp::create(b, l, math::LogOp::create(b, l, a[0]), a[1]);
+                           });
+    }
+    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, r, op.getType().getShape()));
+    return success();
+  }
+};
+
+/// Index of the extreme element along `axis`: a reduction carrying (value,
+/// index) pairs. The result drops the axis.
+Value buildArgExtreme(OpBuilder &b, Location loc, Value x, int64_t axis, bool isMax,
+                      bool selectLast) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(x.getType());
+  Type et = type.getElementType();
+  SmallVector<int64_t> shape;
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    iterators.push_back(i == axis ? utils::IteratorType::reduction : utils::IteratorType::parallel);
+    if (i != axis) {
+      shape.push_back(type.getDimSize(i));
+      outExprs.push_back(getAffineDimExpr(i, ctx));
+    }
+  }
+  auto valType = RankedTensorType::get(shape, et);
+  auto idxType = RankedTensorType::get(shape, b.getI64Type());
+  Value initVal = isMax ? lowestValue(b, loc, et) : highestValue(b, loc, et);
+  Value vals = linalg::FillOp::create(b, loc, initVal, emptyTensor(b, loc, valType)).getResult(0);
+  Value idxs = filledTensor(b, loc, idxType, -1);
+  auto outMap = AffineMap::get(type.getRank(), 0, outExprs, ctx);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{valType, idxType}, ValueRange{x}, ValueRange{vals, idxs},
+      SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(type.getRank(), ctx), outMap, outMap},
+      iterators, [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value v = a[0], best = a[1], bestIdx = a[2];
+        Value i = arith::IndexCastOp::create(nb, l, nb.getI64Type(),
+                                             linalg::IndexOp::create(nb, l, axis));
+        Value better;
+        if (isFloat(v)) {
+          auto pred = isMax ? (selectLast ? arith::CmpFPredicate::OGE : arith::CmpFPredicate::OGT)
+                            : (selectLast ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT);
+          better = arith::CmpFOp::create(nb, l, pred, v, best);
+        } else {
+          auto pred = isMax ? (selectLast ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sgt)
+                            : (selectLast ? arith::CmpIPredicate::sle : arith::CmpIPredicate::slt);
+          better = arith::CmpIOp::create(nb, l, pred, v, best);
+        }
+        // The first element always wins, so that -inf/+inf inputs get an index.
+        Value first = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, bestIdx,
+                                            scalarConstant(nb, l, nb.getI64Type(), 0));
+        better = arith::OrIOp::create(nb, l, better, first);
+        linalg::YieldOp::create(nb, l,
+                                ValueRange{arith::SelectOp::create(nb, l, better, v, best),
+                                           arith::SelectOp::create(nb, l, better, i, bestIdx)});
+      });
+  return generic.getResult(1);
+}
+
+template <typename OpTy>
+struct ArgLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Value r = buildArgExtreme(rewriter, op.getLoc(), adaptor.getInput(), op.getAxis(),
+                              std::is_same_v<OpTy, ArgMaxOp>, op.getSelectLastIndex());
+    rewriter.replaceOp(op, reshapeTensor(rewriter, op.getLoc(), r, op.getType().getShape()));
+    return success();
+  }
+};
+
+struct HardmaxLowering : OpConversionPattern<HardmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(HardmaxOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    int64_t axis = op.getAxis();
+    Value idx = buildArgExtreme(rewriter, loc, adaptor.getInput(), axis, true, false);
+    SmallVector<int64_t> kept(type.getShape());
+    kept[axis] = 1;
+    idx = reshapeTensor(rewriter, loc, idx, kept);
+    Value r = buildElementwise(rewriter, loc, type, ValueRange{idx},
+                               [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                 Value i = arith::IndexCastOp::create(
+                                     b, l, b.getI64Type(), linalg::IndexOp::create(b, l, axis));
+                                 Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, i, a[0]);
+                                 Type et = type.getElementType();
+                                 return arith::SelectOp::create(b, l, hit, scalarConstant(b, l, et, 1),
+                                                                scalarConstant(b, l, et, 0));
+                               });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// out[..i..] = sum over j of in[..j..] for j <= i (j < i exclusive; j >= i
+/// or j > i reversed): one generic with an extra reduction loop j.
+struct CumSumLowering : OpConversionPattern<CumSumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(CumSumOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    SmallVector<AffineExpr> inExprs, outExprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      outExprs.push_back(getAffineDimExpr(d, ctx));
+      inExprs.push_back(getAffineDimExpr(d == axis ? rank : d, ctx));
+    }
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    bool exclusive = op.getExclusive(), reverse = op.getReverse();
+    Value init = filledTensor(rewriter, loc, type, 0);
+    Value r = linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{type}, ValueRange{adaptor.getInput()}, ValueRange{init},
+                  SmallVector<AffineMap>{AffineMap::get(rank + 1, 0, inExprs, ctx),
+                                         AffineMap::get(rank + 1, 0, outExprs, ctx)},
+                  iterators,
+                  [&](OpBuilder &b, Location l, ValueRange a) {
+                    Value i = linalg::IndexOp::create(b, l, axis);
+                    Value j = linalg::IndexOp::create(b, l, rank);
+                    auto pred = reverse ? (exclusive ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::uge)
+                                        : (exclusive ? arith::CmpIPredicate::ult : arith::CmpIPredicate::ule);
+                    Value take = arith::CmpIOp::create(b, l, pred, j, i);
+                    Value sum = createAdd(b, l, a[1], a[0]);
+                    linalg::YieldOp::create(b, l, ValueRange{arith::SelectOp::create(b, l, take, sum, a[1])});
+                  })
+                  .getResult(0);
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// One linalg.generic: a loop per subscript letter, the output's letters
+/// parallel, the rest reductions; operand dims of size 1 broadcast.
+struct EinsumLowering : OpConversionPattern<EinsumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(EinsumOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto [lhs, out] = op.getEquation().split("->");
+    SmallVector<StringRef> terms;
+    lhs.split(terms, ',');
+    std::string letters = out.str();
+    llvm::DenseMap<char, int64_t> sizes;
+    for (auto [term, v] : llvm::zip(terms, adaptor.getInputs()))
+      for (auto [i, c] : llvm::enumerate(term)) {
+        int64_t d = cast<RankedTensorType>(v.getType()).getDimSize(i);
+        if (!sizes.count(c) || sizes[c] == 1)
+          sizes[c] = d;
+        if (letters.find(c) == std::string::npos)
+          letters += c;
+      }
+    int64_t loops = letters.size();
+    auto dimOf = [&](char c) { return (unsigned)letters.find(c); };
+    SmallVector<AffineMap> maps;
+    for (auto [term, v] : llvm::zip(terms, adaptor.getInputs())) {
+      auto t = cast<RankedTensorType>(v.getType());
+      SmallVector<AffineExpr> exprs;
+      for (auto [i, c] : llvm::enumerate(term))
+        exprs.push_back(t.getDimSize(i) == 1 && sizes[c] != 1 ? getAffineConstantExpr(0, ctx)
+                                                              : getAffineDimExpr(dimOf(c), ctx));
+      maps.push_back(AffineMap::get(loops, 0, exprs, ctx));
+    }
+    SmallVector<AffineExpr> outExprs;
+    for (char c : out)
+      outExprs.push_back(getAffineDimExpr(dimOf(c), ctx));
+    maps.push_back(AffineMap::get(loops, 0, outExprs, ctx));
+    SmallVector<utils::IteratorType> iterators;
+    for (int64_t i = 0; i < loops; ++i)
+      iterators.push_back(i < (int64_t)out.size() ? utils::IteratorType::parallel
+                                                  : utils::IteratorType::reduction);
+    Value init = filledTensor(rewriter, loc, op.getType(), 0);
+    Value r = linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{op.getType()}, adaptor.getInputs(), ValueRange{init},
+                  maps, iterators,
+                  [&](OpBuilder &b, Location l, ValueRange a) {
+                    Value prod = a[0];
+                    for (size_t i = 1; i + 1 < a.size(); ++i)
+                      prod = createMul(b, l, prod, a[i]);
+                    linalg::YieldOp::create(b, l, ValueRange{createAdd(b, l, a.back(), prod)});
+                  })
+                  .getResult(0);
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateMathLoweringPatterns(RewritePatternSet &patterns) {
@@ -351,6 +803,25 @@ void populateMathLoweringPatterns(RewritePatternSet &patterns) {
                ReduceLowering<ReduceMaxOp>, ReduceLowering<ReduceMinOp>,
                ReduceLowering<ReduceProdOp>>(ctx);
   patterns.add<SoftmaxLowering<SoftmaxOp, false>, SoftmaxLowering<LogSoftmaxOp, true>>(ctx);
+  patterns.add<BinaryLowering<AndOp>, BinaryLowering<OrOp>, BinaryLowering<XorOp>,
+               BinaryLowering<ModOp>, BinaryLowering<EqualOp>, BinaryLowering<LessOp>,
+               BinaryLowering<LessEqualOp>, BinaryLowering<GreaterOp>,
+               BinaryLowering<GreaterEqualOp>>(ctx);
+  patterns.add<UnaryLowering<NotOp>, UnaryLowering<SignOp>, UnaryLowering<FloorOp>,
+               UnaryLowering<CeilOp>, UnaryLowering<RoundOp>, UnaryLowering<SinOp>,
+               UnaryLowering<CosOp>, UnaryLowering<TanOp>, UnaryLowering<AsinOp>,
+               UnaryLowering<AcosOp>, UnaryLowering<AtanOp>, UnaryLowering<SinhOp>,
+               UnaryLowering<CoshOp>, UnaryLowering<AsinhOp>, UnaryLowering<AcoshOp>,
+               UnaryLowering<AtanhOp>, UnaryLowering<SoftplusOp>, UnaryLowering<SoftsignOp>,
+               UnaryLowering<HardSwishOp>, UnaryLowering<EluOp>, UnaryLowering<SeluOp>,
+               UnaryLowering<CeluOp>, UnaryLowering<HardSigmoidOp>,
+               UnaryLowering<ThresholdedReluOp>, UnaryLowering<ShrinkOp>,
+               UnaryLowering<IsNaNOp>, UnaryLowering<IsInfOp>>(ctx);
+  patterns.add<SelectLowering, CastLowering, HardmaxLowering, CumSumLowering, EinsumLowering>(ctx);
+  patterns.add<NormReduceLowering<ReduceL1Op>, NormReduceLowering<ReduceL2Op>,
+               NormReduceLowering<ReduceSumSquareOp>, NormReduceLowering<ReduceLogSumOp>,
+               NormReduceLowering<ReduceLogSumExpOp>>(ctx);
+  patterns.add<ArgLowering<ArgMaxOp>, ArgLowering<ArgMinOp>>(ctx);
 }
 
 } // namespace tessel

@@ -64,11 +64,210 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
   }
 };
 
+/// An index read from an indices tensor, made non-negative (counting from the
+/// end of the axis) and clamped into [0, size) so that an out-of-range index
+/// can never read outside the data.
+Value normalizedIndex(OpBuilder &b, Location loc, Value raw, int64_t size) {
+  Value i = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+  Value n = arith::ConstantIndexOp::create(b, loc, size);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i, zero);
+  i = arith::SelectOp::create(b, loc, neg, arith::AddIOp::create(b, loc, i, n), i);
+  i = arith::MaxSIOp::create(b, loc, i, zero);
+  return arith::MinSIOp::create(b, loc, i, arith::ConstantIndexOp::create(b, loc, size - 1));
+}
+
+/// result[pre..., idx..., post...] = data[pre..., indices[idx...], post...].
+struct GatherLowering : OpConversionPattern<GatherOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(GatherOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType type = op.getType();
+    Value data = adaptor.getData();
+    auto dt = cast<RankedTensorType>(data.getType());
+    auto it = cast<RankedTensorType>(adaptor.getIndices().getType());
+    int64_t axis = op.getAxis(), irank = it.getRank(), rank = type.getRank();
+    if (dt.getDimSize(axis) == 0 || type.getNumElements() == 0) {
+      rewriter.replaceOp(op, emptyTensor(rewriter, loc, type));
+      return success();
+    }
+    SmallVector<AffineExpr> idxExprs;
+    for (int64_t i = 0; i < irank; ++i)
+      idxExprs.push_back(getAffineDimExpr(axis + i, ctx));
+    Value r = linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{type}, ValueRange{adaptor.getIndices()},
+                  ValueRange{emptyTensor(rewriter, loc, type)},
+                  SmallVector<AffineMap>{AffineMap::get(rank, 0, idxExprs, ctx),
+                                         AffineMap::getMultiDimIdentityMap(rank, ctx)},
+                  SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+                  [&](OpBuilder &b, Location l, ValueRange a) {
+                    SmallVector<Value> coords;
+                    for (int64_t d = 0; d < axis; ++d)
+                      coords.push_back(linalg::IndexOp::create(b, l, d));
+                    coords.push_back(normalizedIndex(b, l, a[0], dt.getDimSize(axis)));
+                    for (int64_t d = axis + irank; d < rank; ++d)
+                      coords.push_back(linalg::IndexOp::create(b, l, d));
+                    linalg::YieldOp::create(b, l, ValueRange{tensor::ExtractOp::create(b, l, data, coords)});
+                  })
+                  .getResult(0);
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(GatherElementsOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType type = op.getType();
+    Value data = adaptor.getData();
+    auto dt = cast<RankedTensorType>(data.getType());
+    int64_t axis = op.getAxis(), rank = type.getRank();
+    if (dt.getNumElements() == 0 || type.getNumElements() == 0) {
+      rewriter.replaceOp(op, emptyTensor(rewriter, loc, type));
+      return success();
+    }
+    auto id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    Value r = linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{type}, ValueRange{adaptor.getIndices()},
+                  ValueRange{emptyTensor(rewriter, loc, type)}, SmallVector<AffineMap>{id, id},
+                  SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+                  [&](OpBuilder &b, Location l, ValueRange a) {
+                    SmallVector<Value> coords;
+                    for (int64_t d = 0; d < rank; ++d) {
+                      Value c = d == axis ? normalizedIndex(b, l, a[0], dt.getDimSize(axis))
+                                          : linalg::IndexOp::create(b, l, d).getResult();
+                      // Indices may be larger than the data off the axis: clamp.
+                      if (d != axis)
+                        c = arith::MinSIOp::create(
+                            b, l, c, arith::ConstantIndexOp::create(b, l, dt.getDimSize(d) - 1));
+                      coords.push_back(c);
+                    }
+                    linalg::YieldOp::create(b, l, ValueRange{tensor::ExtractOp::create(b, l, data, coords)});
+                  })
+                  .getResult(0);
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// Positive steps: a strided tensor.extract_slice (a view after
+/// bufferization); any negative step: a generic reading in[start + i*step].
+struct SliceLowering : OpConversionPattern<SliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(SliceOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType type = op.getType();
+    if (type.getNumElements() == 0) {
+      rewriter.replaceOp(op, emptyTensor(rewriter, loc, type));
+      return success();
+    }
+    ArrayRef<int64_t> starts = op.getStarts(), steps = op.getSteps();
+    if (llvm::all_of(steps, [](int64_t s) { return s > 0; })) {
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+      for (int64_t d = 0; d < type.getRank(); ++d) {
+        offsets.push_back(rewriter.getIndexAttr(starts[d]));
+        sizes.push_back(rewriter.getIndexAttr(type.getDimSize(d)));
+        strides.push_back(rewriter.getIndexAttr(steps[d]));
+      }
+      rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(op, type, adaptor.getInput(), offsets,
+                                                          sizes, strides);
+      return success();
+    }
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      exprs.push_back(getAffineDimExpr(d, ctx) * steps[d] + starts[d]);
+    Value r = linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{type}, ValueRange{adaptor.getInput()},
+                  ValueRange{emptyTensor(rewriter, loc, type)},
+                  SmallVector<AffineMap>{AffineMap::get(type.getRank(), 0, exprs, ctx),
+                                         AffineMap::getMultiDimIdentityMap(type.getRank(), ctx)},
+                  SmallVector<utils::IteratorType>(type.getRank(), utils::IteratorType::parallel),
+                  [](OpBuilder &b, Location l, ValueRange a) { linalg::YieldOp::create(b, l, a[0]); })
+                  .getResult(0);
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct ExpandLowering : OpConversionPattern<ExpandOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ExpandOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(),
+                                            ValueRange{adaptor.getInput()},
+                                            [](OpBuilder &, Location, ValueRange a) { return a[0]; }));
+    return success();
+  }
+};
+
+/// result[i] = input[i mod input.shape].
+struct TileLowering : OpConversionPattern<TileOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(TileOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType type = op.getType();
+    auto in = cast<RankedTensorType>(adaptor.getInput().getType());
+    if (type.getNumElements() == 0) {
+      rewriter.replaceOp(op, emptyTensor(rewriter, loc, type));
+      return success();
+    }
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      exprs.push_back(getAffineDimExpr(d, ctx) % in.getDimSize(d));
+    Value r = linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{type}, ValueRange{adaptor.getInput()},
+                  ValueRange{emptyTensor(rewriter, loc, type)},
+                  SmallVector<AffineMap>{AffineMap::get(type.getRank(), 0, exprs, ctx),
+                                         AffineMap::getMultiDimIdentityMap(type.getRank(), ctx)},
+                  SmallVector<utils::IteratorType>(type.getRank(), utils::IteratorType::parallel),
+                  [](OpBuilder &b, Location l, ValueRange a) { linalg::YieldOp::create(b, l, a[0]); })
+                  .getResult(0);
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct TriluLowering : OpConversionPattern<TriluOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(TriluOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank(), k = op.getK();
+    bool upper = op.getUpper();
+    Value r = buildElementwise(
+        rewriter, op.getLoc(), type, ValueRange{adaptor.getInput()},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          auto idx = [&](int64_t d) {
+            return arith::IndexCastOp::create(b, l, b.getI64Type(), linalg::IndexOp::create(b, l, d));
+          };
+          // Diagonal offset of this element: column - row.
+          Value diff = arith::SubIOp::create(b, l, idx(rank - 1), idx(rank - 2));
+          Value kv = scalarConstant(b, l, b.getI64Type(), k);
+          Value keep = arith::CmpIOp::create(
+              b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle, diff, kv);
+          return arith::SelectOp::create(b, l, keep, a[0],
+                                         scalarConstant(b, l, type.getElementType(), 0));
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateTensorLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConstantLowering, ReshapeLowering, TransposeLowering, ConcatLowering>(
-      patterns.getContext());
+  patterns.add<ConstantLowering, ReshapeLowering, TransposeLowering, ConcatLowering,
+               GatherLowering, GatherElementsLowering, SliceLowering, ExpandLowering,
+               TileLowering, TriluLowering>(patterns.getContext());
 }
 
 } // namespace tessel

@@ -1,8 +1,11 @@
 //===- MathOps.cpp - Verifiers and shape inference of math ops ------------===//
+#include "dialects/Tessel/ConstantFolding.h"
 #include "dialects/Tessel/ShapeHelpers.h"
 #include "dialects/Tessel/TesselDialect.h"
 
 #include "mlir/IR/Builders.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace tessel;
@@ -159,9 +162,298 @@ TESSEL_REDUCE_OP(ReduceProdOp)
 template <typename OpTy>
 static LogicalResult verifySoftmaxAxis(OpTy op) {
   int64_t rank = op.getInput().getType().getRank();
-  if (op.getAxis() < 0 || op.getAxis() >= rank)
-    return op.emitOpError("axis ") << op.getAxis() << " is out of range for rank " << rank;
+  // The I64Attr getter returns uint64_t: read the axis as signed.
+  int64_t axis = op.getAxisAttr().getInt();
+  if (axis < 0 || axis >= rank)
+    return op.emitOpError("axis ") << axis << " is out of range for rank " << rank;
   return success();
 }
 LogicalResult SoftmaxOp::verify() { return verifySoftmaxAxis(*this); }
 LogicalResult LogSoftmaxOp::verify() { return verifySoftmaxAxis(*this); }
+
+//===----------------------------------------------------------------------===//
+// Logical, comparison, select, cast.
+//===----------------------------------------------------------------------===//
+
+#define TESSEL_BINARY_OP(OP)                                                             \
+  LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location> loc,          \
+                                     Adaptor adaptor, SmallVectorImpl<Type> &types) {    \
+    return inferBroadcast(loc, getOperationName(), adaptor.getLhs(), adaptor.getRhs(),    \
+                          types);                                                        \
+  }
+TESSEL_BINARY_OP(AndOp)
+TESSEL_BINARY_OP(OrOp)
+TESSEL_BINARY_OP(XorOp)
+TESSEL_BINARY_OP(ModOp)
+#undef TESSEL_BINARY_OP
+
+template <typename OpTy>
+static LogicalResult verifyBooleanOperands(OpTy op) {
+  if (!op.getLhs().getType().getElementType().isInteger(1) ||
+      !op.getRhs().getType().getElementType().isInteger(1))
+    return op.emitOpError("operands must be boolean tensors");
+  return success();
+}
+LogicalResult AndOp::verify() { return verifyBooleanOperands(*this); }
+LogicalResult OrOp::verify() { return verifyBooleanOperands(*this); }
+LogicalResult XorOp::verify() { return verifyBooleanOperands(*this); }
+LogicalResult ModOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  if (isa<FloatType>(getLhs().getType().getElementType()) && !getFmod())
+    return emitOpError("floating-point mod requires fmod");
+  return success();
+}
+
+namespace {
+
+/// Folds a broadcasting binary op whose operands are both small constants.
+OpFoldResult foldBinary(Type resultType, ArrayRef<Attribute> operands,
+                        function_ref<std::optional<int64_t>(int64_t, int64_t)> intFn,
+                        function_ref<double(double, double)> floatFn) {
+  if (operands.size() != 2)
+    return {};
+  auto a = decodeConstant(operands[0]), b = decodeConstant(operands[1]);
+  auto type = dyn_cast<RankedTensorType>(resultType);
+  if (!a || !b || !type || type.getNumElements() > kFoldElementLimit)
+    return {};
+  ConstTensor r;
+  r.type = type;
+  bool floatOperands = a->isFloat || b->isFloat;
+  r.isFloat = floatOperands && isa<FloatType>(type.getElementType());
+  for (int64_t i = 0, n = type.getNumElements(); i < n; ++i) {
+    int64_t ia = broadcastSourceIndex(i, type.getShape(), a->type.getShape());
+    int64_t ib = broadcastSourceIndex(i, type.getShape(), b->type.getShape());
+    if (floatOperands) {
+      if (!floatFn)
+        return {};
+      double v = floatFn(a->asDouble(ia), b->asDouble(ib));
+      if (r.isFloat)
+        r.floats.push_back(v);
+      else
+        r.ints.push_back((int64_t)v);
+    } else {
+      auto v = intFn(a->ints[ia], b->ints[ib]);
+      if (!v)
+        return {};
+      r.ints.push_back(*v);
+    }
+  }
+  return encodeConstant(type, r);
+}
+
+using IntResult = std::optional<int64_t>;
+
+} // namespace
+
+OpFoldResult AddOp::fold(FoldAdaptor a) {
+  return foldBinary(getType(), a.getOperands(), [](int64_t x, int64_t y) -> IntResult { return x + y; },
+                    [](double x, double y) { return x + y; });
+}
+OpFoldResult SubOp::fold(FoldAdaptor a) {
+  return foldBinary(getType(), a.getOperands(), [](int64_t x, int64_t y) -> IntResult { return x - y; },
+                    [](double x, double y) { return x - y; });
+}
+OpFoldResult MulOp::fold(FoldAdaptor a) {
+  return foldBinary(getType(), a.getOperands(), [](int64_t x, int64_t y) -> IntResult { return x * y; },
+                    [](double x, double y) { return x * y; });
+}
+OpFoldResult DivOp::fold(FoldAdaptor a) {
+  return foldBinary(
+      getType(), a.getOperands(),
+      [](int64_t x, int64_t y) -> IntResult {
+        if (y == 0)
+          return std::nullopt;
+        return x / y;
+      },
+      [](double x, double y) { return x / y; });
+}
+OpFoldResult PowOp::fold(FoldAdaptor) { return {}; }
+OpFoldResult MaxOp::fold(FoldAdaptor a) {
+  return foldBinary(getType(), a.getOperands(),
+                    [](int64_t x, int64_t y) -> IntResult { return std::max(x, y); },
+                    [](double x, double y) { return std::fmax(x, y); });
+}
+OpFoldResult MinOp::fold(FoldAdaptor a) {
+  return foldBinary(getType(), a.getOperands(),
+                    [](int64_t x, int64_t y) -> IntResult { return std::min(x, y); },
+                    [](double x, double y) { return std::fmin(x, y); });
+}
+OpFoldResult AndOp::fold(FoldAdaptor a) {
+  return foldBinary(getType(), a.getOperands(), [](int64_t x, int64_t y) -> IntResult { return x && y; },
+                    nullptr);
+}
+OpFoldResult OrOp::fold(FoldAdaptor a) {
+  return foldBinary(getType(), a.getOperands(), [](int64_t x, int64_t y) -> IntResult { return x || y; },
+                    nullptr);
+}
+OpFoldResult XorOp::fold(FoldAdaptor a) {
+  return foldBinary(getType(), a.getOperands(),
+                    [](int64_t x, int64_t y) -> IntResult { return (x != 0) != (y != 0); }, nullptr);
+}
+OpFoldResult ModOp::fold(FoldAdaptor) { return {}; }
+
+#define TESSEL_COMPARE_OP(OP, EXPR)                                                      \
+  LogicalResult OP::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,       \
+                                     Adaptor adaptor, SmallVectorImpl<Type> &types) {    \
+    if (failed(inferBroadcast(loc, getOperationName(), adaptor.getLhs(), adaptor.getRhs(), \
+                              types)))                                                   \
+      return failure();                                                                  \
+    types[0] = RankedTensorType::get(cast<RankedTensorType>(types[0]).getShape(),         \
+                                     IntegerType::get(ctx, 1));                          \
+    return success();                                                                    \
+  }                                                                                      \
+  LogicalResult OP::verify() { return verifySameElementTypes(*this); }                  \
+  OpFoldResult OP::fold(FoldAdaptor a) {                                                 \
+    return foldBinary(                                                                   \
+        getType(), a.getOperands(),                                                      \
+        [](int64_t x, int64_t y) -> IntResult { return (int64_t)(EXPR); },               \
+        [](double x, double y) { return (double)(EXPR); });                              \
+  }
+TESSEL_COMPARE_OP(EqualOp, x == y)
+TESSEL_COMPARE_OP(LessOp, x < y)
+TESSEL_COMPARE_OP(LessEqualOp, x <= y)
+TESSEL_COMPARE_OP(GreaterOp, x > y)
+TESSEL_COMPARE_OP(GreaterEqualOp, x >= y)
+#undef TESSEL_COMPARE_OP
+
+LogicalResult SelectOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                         Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto ct = cast<RankedTensorType>(adaptor.getCondition().getType());
+  auto tt = cast<RankedTensorType>(adaptor.getTrueValue().getType());
+  auto ft = cast<RankedTensorType>(adaptor.getFalseValue().getType());
+  if (tt.getElementType() != ft.getElementType())
+    return emitOptionalError(loc, "'tessel.select' op value element types differ");
+  auto shape = broadcastShapes(ct.getShape(), tt.getShape());
+  if (shape)
+    shape = broadcastShapes(*shape, ft.getShape());
+  if (!shape)
+    return emitOptionalError(loc, "'tessel.select' op operand shapes ", formatShape(ct.getShape()),
+                             ", ", formatShape(tt.getShape()), " and ", formatShape(ft.getShape()),
+                             " do not broadcast");
+  types.push_back(RankedTensorType::get(*shape, tt.getElementType()));
+  return success();
+}
+
+OpFoldResult SelectOp::fold(FoldAdaptor a) {
+  auto c = decodeConstant(a.getCondition()), t = decodeConstant(a.getTrueValue()),
+       f = decodeConstant(a.getFalseValue());
+  RankedTensorType type = getType();
+  if (!c || !t || !f || type.getNumElements() > kFoldElementLimit)
+    return {};
+  ConstTensor r;
+  r.type = type;
+  r.isFloat = t->isFloat;
+  for (int64_t i = 0, n = type.getNumElements(); i < n; ++i) {
+    bool cond = c->ints[broadcastSourceIndex(i, type.getShape(), c->type.getShape())];
+    const ConstTensor &src = cond ? *t : *f;
+    int64_t j = broadcastSourceIndex(i, type.getShape(), src.type.getShape());
+    if (r.isFloat)
+      r.floats.push_back(src.floats[j]);
+    else
+      r.ints.push_back(src.ints[j]);
+  }
+  return encodeConstant(type, r);
+}
+
+LogicalResult CastOp::verify() {
+  if (getInput().getType().getShape() != getResult().getType().getShape())
+    return emitOpError("changes the shape");
+  return success();
+}
+
+OpFoldResult CastOp::fold(FoldAdaptor a) {
+  if (getInput().getType() == getType())
+    return getInput();
+  auto in = decodeConstant(a.getInput());
+  if (!in)
+    return {};
+  ConstTensor r = *in;
+  r.type = getType();
+  Type et = getType().getElementType();
+  if (isa<FloatType>(et) && !r.isFloat) {
+    for (int64_t v : r.ints)
+      r.floats.push_back((double)v);
+    r.ints.clear();
+    r.isFloat = true;
+  } else if (!isa<FloatType>(et) && r.isFloat) {
+    for (double v : r.floats)
+      r.ints.push_back(et.isInteger(1) ? (v != 0) : (int64_t)v);
+    r.floats.clear();
+    r.isFloat = false;
+  } else if (et.isInteger(1)) {
+    for (int64_t &v : r.ints)
+      v = v != 0;
+  }
+  return encodeConstant(getType(), r);
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions along one axis, scans, einsum.
+//===----------------------------------------------------------------------===//
+
+#define TESSEL_REDUCE_OP(OP)                                                             \
+  LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location> loc,          \
+                                     Adaptor adaptor, SmallVectorImpl<Type> &types) {    \
+    return inferReduce(loc, getOperationName(), adaptor.getInput(), adaptor.getAxes(),    \
+                       adaptor.getKeepdims(), types);                                     \
+  }
+TESSEL_REDUCE_OP(ReduceL1Op)
+TESSEL_REDUCE_OP(ReduceL2Op)
+TESSEL_REDUCE_OP(ReduceSumSquareOp)
+TESSEL_REDUCE_OP(ReduceLogSumOp)
+TESSEL_REDUCE_OP(ReduceLogSumExpOp)
+#undef TESSEL_REDUCE_OP
+
+#define TESSEL_ARG_OP(OP)                                                                \
+  LogicalResult OP::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,       \
+                                     Adaptor adaptor, SmallVectorImpl<Type> &types) {    \
+    int64_t axis = adaptor.getAxis();                                                    \
+    if (failed(inferReduce(loc, getOperationName(), adaptor.getInput(), {axis},           \
+                           adaptor.getKeepdims(), types)))                                \
+      return failure();                                                                  \
+    types[0] = RankedTensorType::get(cast<RankedTensorType>(types[0]).getShape(),         \
+                                     IntegerType::get(ctx, 64));                         \
+    return success();                                                                    \
+  }
+TESSEL_ARG_OP(ArgMaxOp)
+TESSEL_ARG_OP(ArgMinOp)
+#undef TESSEL_ARG_OP
+
+LogicalResult HardmaxOp::verify() { return verifySoftmaxAxis(*this); }
+LogicalResult CumSumOp::verify() { return verifySoftmaxAxis(*this); }
+
+LogicalResult EinsumOp::verify() {
+  StringRef eq = getEquation();
+  auto [lhs, out] = eq.split("->");
+  if (!eq.contains("->"))
+    return emitOpError("equation must be explicit (contain '->')");
+  SmallVector<StringRef> terms;
+  lhs.split(terms, ',');
+  if (terms.size() != getInputs().size())
+    return emitOpError("equation has ") << terms.size() << " operand terms for "
+                                        << getInputs().size() << " operands";
+  llvm::DenseMap<char, int64_t> sizes;
+  for (auto [term, value] : llvm::zip(terms, getInputs())) {
+    auto type = cast<RankedTensorType>(value.getType());
+    if ((int64_t)term.size() != type.getRank())
+      return emitOpError("term '") << term << "' does not match operand rank " << type.getRank();
+    for (auto [i, c] : llvm::enumerate(term)) {
+      if (!isalpha(c))
+        return emitOpError("invalid subscript '") << c << "'";
+      int64_t d = type.getDimSize(i);
+      auto [it, inserted] = sizes.try_emplace(c, d);
+      if (!inserted && it->second != d && it->second != 1 && d != 1)
+        return emitOpError("subscript '") << c << "' has sizes " << it->second << " and " << d;
+      if (it->second == 1)
+        it->second = d;
+    }
+  }
+  auto rt = getResult().getType();
+  if ((int64_t)out.size() != rt.getRank())
+    return emitOpError("output term does not match the result rank");
+  for (auto [i, c] : llvm::enumerate(out))
+    if (!sizes.count(c) || sizes[c] != rt.getDimSize(i))
+      return emitOpError("output subscript '") << c << "' does not match the result shape";
+  return success();
+}

@@ -22,6 +22,7 @@ class Tessel_BinaryOp<string mnemonic, string desc, list<Trait> traits = []>
     $lhs `,` $rhs attr-dict `:` `(` type($lhs) `,` type($rhs) `)` `->` type($result)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Tessel_AddOp : Tessel_BinaryOp<"add", "sum", [Commutative]>;
@@ -31,6 +32,67 @@ def Tessel_DivOp : Tessel_BinaryOp<"div", "quotient (truncating for integers)">;
 def Tessel_PowOp : Tessel_BinaryOp<"pow", "power (lhs raised to rhs; rhs may have another element type)">;
 def Tessel_MaxOp : Tessel_BinaryOp<"max", "maximum", [Commutative]>;
 def Tessel_MinOp : Tessel_BinaryOp<"min", "minimum", [Commutative]>;
+def Tessel_AndOp : Tessel_BinaryOp<"and", "logical and of booleans", [Commutative]>;
+def Tessel_OrOp : Tessel_BinaryOp<"or", "logical or of booleans", [Commutative]>;
+def Tessel_XorOp : Tessel_BinaryOp<"xor", "logical exclusive or of booleans", [Commutative]>;
+def Tessel_ModOp : Tessel_BinaryOp<"mod", "remainder"> {
+  let description = [{
+    Elementwise remainder. With `fmod` the result takes the sign of the
+    dividend (C fmod); otherwise it takes the sign of the divisor (Python %),
+    which ONNX allows for integers only.
+  }];
+  let arguments = (ins Tessel_Tensor:$lhs, Tessel_Tensor:$rhs,
+                       DefaultValuedAttr<BoolAttr, "false">:$fmod);
+}
+
+//===----------------------------------------------------------------------===//
+// Comparisons: broadcasting, boolean (i1) results.
+//===----------------------------------------------------------------------===//
+
+class Tessel_CompareOp<string mnemonic, string desc>
+    : Tessel_Op<mnemonic, [InferTypeOpAdaptor]> {
+  let summary = "elementwise " # desc # " comparison with NumPy broadcasting";
+  let arguments = (ins Tessel_Tensor:$lhs, Tessel_Tensor:$rhs);
+  let results = (outs RankedTensorOf<[I1]>:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` `(` type($lhs) `,` type($rhs) `)` `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Tessel_EqualOp : Tessel_CompareOp<"equal", "equality">;
+def Tessel_LessOp : Tessel_CompareOp<"less", "less-than">;
+def Tessel_LessEqualOp : Tessel_CompareOp<"less_equal", "less-or-equal">;
+def Tessel_GreaterOp : Tessel_CompareOp<"greater", "greater-than">;
+def Tessel_GreaterEqualOp : Tessel_CompareOp<"greater_equal", "greater-or-equal">;
+
+def Tessel_SelectOp : Tessel_Op<"select", [InferTypeOpAdaptor]> {
+  let summary = "elementwise choice: condition ? true_value : false_value";
+  let description = [{
+    ONNX Where. The three operands broadcast together (NumPy rules).
+  }];
+  let arguments = (ins RankedTensorOf<[I1]>:$condition, Tessel_Tensor:$true_value,
+                       Tessel_Tensor:$false_value);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = [{
+    $condition `,` $true_value `,` $false_value attr-dict `:` functional-type(operands, results)
+  }];
+  let hasFolder = 1;
+}
+
+def Tessel_CastOp : Tessel_Op<"cast"> {
+  let summary = "converts every element to the result's element type";
+  let description = [{
+    Numeric conversion with ONNX Cast semantics: float to integer truncates
+    toward zero, anything to bool is `x != 0`, bool to number is 0 or 1.
+  }];
+  let arguments = (ins Tessel_Tensor:$input);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
 
 //===----------------------------------------------------------------------===//
 // Elementwise unary ops.
@@ -60,6 +122,63 @@ def Tessel_ReciprocalOp : Tessel_FloatUnaryOp<"reciprocal", "reciprocal, 1/x">;
 def Tessel_SigmoidOp : Tessel_FloatUnaryOp<"sigmoid", "logistic sigmoid, 1/(1+exp(-x))">;
 def Tessel_TanhOp : Tessel_FloatUnaryOp<"tanh", "hyperbolic tangent">;
 def Tessel_ErfOp : Tessel_FloatUnaryOp<"erf", "Gauss error function">;
+
+def Tessel_NotOp : Tessel_UnaryOp<"not", "logical negation of booleans">;
+def Tessel_SignOp : Tessel_UnaryOp<"sign", "sign: -1, 0 or 1">;
+def Tessel_FloorOp : Tessel_FloatUnaryOp<"floor", "rounding down">;
+def Tessel_CeilOp : Tessel_FloatUnaryOp<"ceil", "rounding up">;
+def Tessel_RoundOp : Tessel_FloatUnaryOp<"round", "rounding to nearest, ties to even">;
+def Tessel_SinOp : Tessel_FloatUnaryOp<"sin", "sine">;
+def Tessel_CosOp : Tessel_FloatUnaryOp<"cos", "cosine">;
+def Tessel_TanOp : Tessel_FloatUnaryOp<"tan", "tangent">;
+def Tessel_AsinOp : Tessel_FloatUnaryOp<"asin", "arcsine">;
+def Tessel_AcosOp : Tessel_FloatUnaryOp<"acos", "arccosine">;
+def Tessel_AtanOp : Tessel_FloatUnaryOp<"atan", "arctangent">;
+def Tessel_SinhOp : Tessel_FloatUnaryOp<"sinh", "hyperbolic sine">;
+def Tessel_CoshOp : Tessel_FloatUnaryOp<"cosh", "hyperbolic cosine">;
+def Tessel_AsinhOp : Tessel_FloatUnaryOp<"asinh", "inverse hyperbolic sine">;
+def Tessel_AcoshOp : Tessel_FloatUnaryOp<"acosh", "inverse hyperbolic cosine">;
+def Tessel_AtanhOp : Tessel_FloatUnaryOp<"atanh", "inverse hyperbolic tangent">;
+def Tessel_SoftplusOp : Tessel_FloatUnaryOp<"softplus", "softplus, log(1 + exp(x))">;
+def Tessel_SoftsignOp : Tessel_FloatUnaryOp<"softsign", "softsign, x / (1 + |x|)">;
+def Tessel_HardSwishOp : Tessel_FloatUnaryOp<"hard_swish", "hard swish, x * clip(x/6 + 1/2, 0, 1)">;
+
+/// Float activations with scalar parameters.
+class Tessel_ParamUnaryOp<string mnemonic, string desc, dag params>
+    : Tessel_UnaryOp<mnemonic, desc> {
+  let arguments = !con((ins Tessel_FloatTensor:$input), params);
+  let results = (outs Tessel_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Tessel_EluOp : Tessel_ParamUnaryOp<"elu", "ELU, x < 0 ? alpha*(exp(x)-1) : x",
+                                       (ins F64Attr:$alpha)>;
+def Tessel_CeluOp : Tessel_ParamUnaryOp<"celu",
+    "CELU, max(0, x) + min(0, alpha*(exp(x/alpha)-1))", (ins F64Attr:$alpha)>;
+def Tessel_SeluOp : Tessel_ParamUnaryOp<"selu",
+    "SELU, gamma * (x <= 0 ? alpha*(exp(x)-1) : x)", (ins F64Attr:$alpha, F64Attr:$gamma)>;
+def Tessel_HardSigmoidOp : Tessel_ParamUnaryOp<"hard_sigmoid",
+    "hard sigmoid, clip(alpha*x + beta, 0, 1)", (ins F64Attr:$alpha, F64Attr:$beta)>;
+def Tessel_ThresholdedReluOp : Tessel_ParamUnaryOp<"thresholded_relu",
+    "thresholded ReLU, x > alpha ? x : 0", (ins F64Attr:$alpha)>;
+def Tessel_ShrinkOp : Tessel_ParamUnaryOp<"shrink",
+    "shrink, x < -lambd ? x + bias : (x > lambd ? x - bias : 0)",
+    (ins F64Attr:$lambd, F64Attr:$bias)>;
+
+/// Float predicates with boolean results.
+class Tessel_FloatPredicateOp<string mnemonic, string desc>
+    : Tessel_Op<mnemonic, [SameOperandsAndResultShape]> {
+  let summary = "elementwise test: " # desc;
+  let arguments = (ins Tessel_FloatTensor:$input);
+  let results = (outs RankedTensorOf<[I1]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+def Tessel_IsNaNOp : Tessel_FloatPredicateOp<"is_nan", "is NaN">;
+def Tessel_IsInfOp : Tessel_FloatPredicateOp<"is_inf", "is an infinity of a selected sign"> {
+  let arguments = (ins Tessel_FloatTensor:$input,
+                       DefaultValuedAttr<BoolAttr, "true">:$detect_negative,
+                       DefaultValuedAttr<BoolAttr, "true">:$detect_positive);
+}
 
 def Tessel_LeakyReluOp : Tessel_UnaryOp<"leaky_relu", "leaky ReLU, x < 0 ? alpha*x : x"> {
   let arguments = (ins Tessel_FloatTensor:$input, F64Attr:$alpha);
@@ -133,6 +252,62 @@ def Tessel_ReduceMeanOp : Tessel_ReduceOp<"reduce_mean", "arithmetic mean">;
 def Tessel_ReduceMaxOp : Tessel_ReduceOp<"reduce_max", "maximum">;
 def Tessel_ReduceMinOp : Tessel_ReduceOp<"reduce_min", "minimum">;
 def Tessel_ReduceProdOp : Tessel_ReduceOp<"reduce_prod", "product">;
+def Tessel_ReduceL1Op : Tessel_ReduceOp<"reduce_l1", "sum of absolute values">;
+def Tessel_ReduceL2Op : Tessel_ReduceOp<"reduce_l2", "Euclidean norm, sqrt(sum(x^2))">;
+def Tessel_ReduceSumSquareOp : Tessel_ReduceOp<"reduce_sum_square", "sum of squares">;
+def Tessel_ReduceLogSumOp : Tessel_ReduceOp<"reduce_log_sum", "log(sum(x))">;
+def Tessel_ReduceLogSumExpOp : Tessel_ReduceOp<"reduce_log_sum_exp",
+                                               "log(sum(exp(x))), computed stably">;
+
+class Tessel_ArgOp<string mnemonic, string desc> : Tessel_Op<mnemonic, [InferTypeOpAdaptor]> {
+  let summary = "index of the " # desc # " along one axis";
+  let description = [{
+    int64 index of the }] # desc # [{ element along `axis` (the first one, or
+    the last one with `select_last_index`); `keepdims` keeps the axis as size 1.
+  }];
+  let arguments = (ins Tessel_Tensor:$input, I64Attr:$axis,
+                       DefaultValuedAttr<BoolAttr, "true">:$keepdims,
+                       DefaultValuedAttr<BoolAttr, "false">:$select_last_index);
+  let results = (outs RankedTensorOf<[I64]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+def Tessel_ArgMaxOp : Tessel_ArgOp<"arg_max", "largest">;
+def Tessel_ArgMinOp : Tessel_ArgOp<"arg_min", "smallest">;
+
+def Tessel_HardmaxOp : Tessel_Op<"hardmax", [SameOperandsAndResultType]> {
+  let summary = "one-hot of the (first) largest element along one axis";
+  let arguments = (ins Tessel_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs Tessel_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Tessel_CumSumOp : Tessel_Op<"cumsum", [SameOperandsAndResultType]> {
+  let summary = "running sum along one axis";
+  let description = [{
+    Inclusive (or, with `exclusive`, exclusive) prefix sums along `axis`,
+    running backwards with `reverse`.
+  }];
+  let arguments = (ins Tessel_Tensor:$input, I64Attr:$axis,
+                       DefaultValuedAttr<BoolAttr, "false">:$exclusive,
+                       DefaultValuedAttr<BoolAttr, "false">:$reverse);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Tessel_EinsumOp : Tessel_Op<"einsum"> {
+  let summary = "Einstein summation over the operands";
+  let description = [{
+    `equation` in explicit form, e.g. "bij,bjk->bik": each letter is one loop;
+    letters missing from the output are summed over. The importer rewrites
+    ONNX's implicit form and ellipses into this explicit form.
+  }];
+  let arguments = (ins Variadic<Tessel_Tensor>:$inputs, StrAttr:$equation);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
+  let hasVerifier = 1;
+}
 
 class Tessel_SoftmaxLikeOp<string mnemonic, string desc>
     : Tessel_Op<mnemonic, [SameOperandsAndResultType]> {

@@ -1,4 +1,5 @@
 //===- TensorOps.cpp - Constants and data movement ------------------------===//
+#include "dialects/Tessel/ConstantFolding.h"
 #include "dialects/Tessel/ShapeHelpers.h"
 #include "dialects/Tessel/TesselDialect.h"
 
@@ -93,8 +94,192 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   return success();
 }
 
-OpFoldResult ConcatOp::fold(FoldAdaptor) {
+OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
   if (getInputs().size() == 1)
     return getInputs().front();
-  return {};
+  RankedTensorType type = getType();
+  if (type.getNumElements() > kFoldElementLimit)
+    return {};
+  SmallVector<ConstTensor> parts;
+  for (Attribute a : adaptor.getInputs()) {
+    auto c = decodeConstant(a);
+    if (!c)
+      return {};
+    parts.push_back(std::move(*c));
+  }
+  // Row-major: for each outer index, append each part's block along the axis.
+  int64_t axis = getAxis(), outer = 1;
+  for (int64_t i = 0; i < axis; ++i)
+    outer *= type.getDimSize(i);
+  ConstTensor r;
+  r.type = type;
+  r.isFloat = parts.front().isFloat;
+  for (int64_t o = 0; o < outer; ++o)
+    for (const ConstTensor &p : parts) {
+      int64_t block = outer ? p.size() / outer : 0;
+      for (int64_t k = 0; k < block; ++k) {
+        if (r.isFloat)
+          r.floats.push_back(p.floats[o * block + k]);
+        else
+          r.ints.push_back(p.ints[o * block + k]);
+      }
+    }
+  return encodeConstant(type, r);
+}
+
+//===----------------------------------------------------------------------===//
+// Gather, slices, broadcasts.
+//===----------------------------------------------------------------------===//
+
+LogicalResult GatherOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                         Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto dt = cast<RankedTensorType>(adaptor.getData().getType());
+  auto it = cast<RankedTensorType>(adaptor.getIndices().getType());
+  int64_t axis = adaptor.getAxis();
+  if (axis < 0 || axis >= dt.getRank())
+    return emitOptionalError(loc, "'tessel.gather' op axis ", axis, " is out of range for rank ",
+                             dt.getRank());
+  SmallVector<int64_t> shape(dt.getShape().take_front(axis));
+  shape.append(it.getShape().begin(), it.getShape().end());
+  shape.append(dt.getShape().begin() + axis + 1, dt.getShape().end());
+  types.push_back(RankedTensorType::get(shape, dt.getElementType()));
+  return success();
+}
+
+OpFoldResult GatherOp::fold(FoldAdaptor a) {
+  auto data = decodeConstant(a.getData()), idx = decodeConstant(a.getIndices());
+  RankedTensorType type = getType();
+  if (!data || !idx || type.getNumElements() > kFoldElementLimit)
+    return {};
+  ArrayRef<int64_t> dshape = data->type.getShape();
+  int64_t axis = getAxis(), axisSize = dshape[axis];
+  int64_t outer = 1, inner = 1;
+  for (int64_t i = 0; i < axis; ++i)
+    outer *= dshape[i];
+  for (int64_t i = axis + 1; i < (int64_t)dshape.size(); ++i)
+    inner *= dshape[i];
+  ConstTensor r;
+  r.type = type;
+  r.isFloat = data->isFloat;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t k = 0; k < idx->size(); ++k) {
+      int64_t j = idx->ints[k] < 0 ? idx->ints[k] + axisSize : idx->ints[k];
+      if (j < 0 || j >= axisSize)
+        return {}; // Out of range: leave it to run time (and its checks).
+      for (int64_t in = 0; in < inner; ++in) {
+        int64_t src = (o * axisSize + j) * inner + in;
+        if (r.isFloat)
+          r.floats.push_back(data->floats[src]);
+        else
+          r.ints.push_back(data->ints[src]);
+      }
+    }
+  return encodeConstant(type, r);
+}
+
+LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                 Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto dt = cast<RankedTensorType>(adaptor.getData().getType());
+  auto it = cast<RankedTensorType>(adaptor.getIndices().getType());
+  int64_t axis = adaptor.getAxis();
+  if (axis < 0 || axis >= dt.getRank() || it.getRank() != dt.getRank())
+    return emitOptionalError(loc, "'tessel.gather_elements' op needs indices of the data's rank "
+                                  "and an axis in range");
+  types.push_back(RankedTensorType::get(it.getShape(), dt.getElementType()));
+  return success();
+}
+
+LogicalResult SliceOp::verify() {
+  auto in = getInput().getType();
+  auto out = getResult().getType();
+  if (in.getElementType() != out.getElementType() || in.getRank() != out.getRank() ||
+      (int64_t)getStarts().size() != in.getRank() || (int64_t)getSteps().size() != in.getRank())
+    return emitOpError("needs one start and one step per dimension and the input's rank and "
+                       "element type");
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    int64_t start = getStarts()[d], step = getSteps()[d], size = out.getDimSize(d);
+    if (step == 0)
+      return emitOpError("step of dimension ") << d << " is zero";
+    if (size == 0)
+      continue;
+    int64_t last = start + (size - 1) * step;
+    if (start < 0 || start >= in.getDimSize(d) || last < 0 || last >= in.getDimSize(d))
+      return emitOpError("window of dimension ") << d << " leaves the input";
+  }
+  return success();
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor a) {
+  if (getInput().getType() == getType() &&
+      llvm::all_of(getStarts(), [](int64_t s) { return s == 0; }) &&
+      llvm::all_of(getSteps(), [](int64_t s) { return s == 1; }))
+    return getInput();
+  auto in = decodeConstant(a.getInput());
+  RankedTensorType type = getType();
+  if (!in || type.getNumElements() > kFoldElementLimit)
+    return {};
+  auto inStrides = rowMajorStrides(in->type.getShape());
+  auto outStrides = rowMajorStrides(type.getShape());
+  ConstTensor r;
+  r.type = type;
+  r.isFloat = in->isFloat;
+  for (int64_t i = 0, n = type.getNumElements(); i < n; ++i) {
+    int64_t src = 0;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      int64_t coord = (i / outStrides[d]) % type.getDimSize(d);
+      src += (getStarts()[d] + coord * getSteps()[d]) * inStrides[d];
+    }
+    if (r.isFloat)
+      r.floats.push_back(in->floats[src]);
+    else
+      r.ints.push_back(in->ints[src]);
+  }
+  return encodeConstant(type, r);
+}
+
+LogicalResult ExpandOp::verify() {
+  auto in = getInput().getType();
+  auto out = getResult().getType();
+  auto shape = broadcastShapes(in.getShape(), out.getShape());
+  if (in.getElementType() != out.getElementType() || !shape || *shape != out.getShape())
+    return emitOpError("cannot broadcast ") << formatShape(in.getShape()) << " to "
+                                            << formatShape(out.getShape());
+  return success();
+}
+
+OpFoldResult ExpandOp::fold(FoldAdaptor a) {
+  if (getInput().getType() == getType())
+    return getInput();
+  auto in = decodeConstant(a.getInput());
+  RankedTensorType type = getType();
+  if (!in || type.getNumElements() > kFoldElementLimit)
+    return {};
+  ConstTensor r;
+  r.type = type;
+  r.isFloat = in->isFloat;
+  for (int64_t i = 0, n = type.getNumElements(); i < n; ++i) {
+    int64_t src = broadcastSourceIndex(i, type.getShape(), in->type.getShape());
+    if (r.isFloat)
+      r.floats.push_back(in->floats[src]);
+    else
+      r.ints.push_back(in->ints[src]);
+  }
+  return encodeConstant(type, r);
+}
+
+LogicalResult TileOp::verify() {
+  auto in = getInput().getType();
+  auto out = getResult().getType();
+  if (in.getRank() != out.getRank() || in.getElementType() != out.getElementType())
+    return emitOpError("must keep the rank and element type");
+  for (int64_t d = 0; d < in.getRank(); ++d)
+    if (in.getDimSize(d) == 0 ? out.getDimSize(d) != 0 : out.getDimSize(d) % in.getDimSize(d))
+      return emitOpError("result dimension ") << d << " is not a multiple of the input's";
+  return success();
+}
+
+LogicalResult TriluOp::verify() {
+  if (getInput().getType().getRank() < 2)
+    return emitOpError("needs at least two dimensions");
+  return success();
 }

@@ -45,4 +45,79 @@ def Tessel_ConcatOp : Tessel_Op<"concat", [InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
+def Tessel_GatherOp : Tessel_Op<"gather", [InferTypeOpAdaptor]> {
+  let summary = "selects slices of `data` along `axis` by `indices`";
+  let description = [{
+    ONNX Gather: result shape is data.shape[:axis] + indices.shape +
+    data.shape[axis+1:]. Negative indices count from the end of the axis.
+  }];
+  let arguments = (ins Tessel_Tensor:$data, RankedTensorOf<[I32, I64]>:$indices, I64Attr:$axis);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = [{
+    $data `,` $indices attr-dict `:` functional-type(operands, results)
+  }];
+  let hasFolder = 1;
+}
+
+def Tessel_GatherElementsOp : Tessel_Op<"gather_elements", [InferTypeOpAdaptor]> {
+  let summary = "element-wise gather along `axis`";
+  let description = [{
+    result[i...] = data[i with i[axis] replaced by indices[i...]]; the result
+    has the shape of `indices`.
+  }];
+  let arguments = (ins Tessel_Tensor:$data, RankedTensorOf<[I32, I64]>:$indices, I64Attr:$axis);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = [{
+    $data `,` $indices attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Tessel_SliceOp : Tessel_Op<"slice"> {
+  let summary = "a strided window: result[i] = input[starts + i * steps]";
+  let description = [{
+    One start and one (non-zero, possibly negative) step per dimension; the
+    result type gives the sizes. The importer normalizes ONNX Slice's clamped
+    starts/ends/axes/steps into this form.
+  }];
+  let arguments = (ins Tessel_Tensor:$input, DenseI64ArrayAttr:$starts,
+                       DenseI64ArrayAttr:$steps);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Tessel_ExpandOp : Tessel_Op<"expand"> {
+  let summary = "broadcasts a tensor to the result shape (NumPy rules)";
+  let arguments = (ins Tessel_Tensor:$input);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Tessel_TileOp : Tessel_Op<"tile"> {
+  let summary = "repeats the input along every dimension";
+  let description = [{
+    The result's size along each dimension is a multiple of the input's;
+    result[i] = input[i mod input.shape].
+  }];
+  let arguments = (ins Tessel_Tensor:$input);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Tessel_TriluOp : Tessel_Op<"trilu", [SameOperandsAndResultType]> {
+  let summary = "keeps the upper or lower triangle of the last two dimensions";
+  let description = [{
+    Zeroes the elements below (`upper`) or above (lower) the k-th diagonal of
+    every matrix in the last two dimensions.
+  }];
+  let arguments = (ins Tessel_Tensor:$input, I64Attr:$k, BoolAttr:$upper);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
 #endif // TESSEL_TENSOR_OPS_TD

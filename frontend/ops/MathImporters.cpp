@@ -3,6 +3,10 @@
 
 #include "onnx/onnx_pb.h"
 
+#include "llvm/ADT/StringExtras.h"
+
+#include <map>
+
 using namespace mlir;
 
 namespace tessel {
@@ -214,9 +218,269 @@ LogicalResult importReduce(NodeImporter &n) {
   return success();
 }
 
+LogicalResult importMod(NodeImporter &n) {
+  auto r = n.create<ModOp>(ValueRange{n.input(0), n.input(1)},
+                           {n.named("fmod", n.builder().getBoolAttr(n.intAttr("fmod", 0)))});
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+LogicalResult importWhere(NodeImporter &n) {
+  auto r = n.create<SelectOp>(ValueRange{n.input(0), n.input(1), n.input(2)});
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+/// Activations whose ONNX attributes map one to one onto F64 attributes.
+template <typename OpTy>
+LogicalResult importParamUnary(NodeImporter &n,
+                               std::initializer_list<std::pair<const char *, double>> params) {
+  SmallVector<NamedAttribute> attrs;
+  for (auto [name, dflt] : params)
+    attrs.push_back(n.named(name, n.builder().getF64FloatAttr(n.floatAttr(name, dflt))));
+  auto r = n.createWithType<OpTy>(n.inputType(0), ValueRange{n.input(0)}, attrs);
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+LogicalResult importElu(NodeImporter &n) { return importParamUnary<EluOp>(n, {{"alpha", 1.0}}); }
+LogicalResult importCelu(NodeImporter &n) { return importParamUnary<CeluOp>(n, {{"alpha", 1.0}}); }
+LogicalResult importSelu(NodeImporter &n) {
+  return importParamUnary<SeluOp>(
+      n, {{"alpha", 1.67326319217681884765625}, {"gamma", 1.05070102214813232421875}});
+}
+LogicalResult importHardSigmoid(NodeImporter &n) {
+  return importParamUnary<HardSigmoidOp>(n, {{"alpha", 0.2}, {"beta", 0.5}});
+}
+LogicalResult importThresholdedRelu(NodeImporter &n) {
+  return importParamUnary<ThresholdedReluOp>(n, {{"alpha", 1.0}});
+}
+LogicalResult importShrink(NodeImporter &n) {
+  return importParamUnary<ShrinkOp>(n, {{"lambd", 0.5}, {"bias", 0.0}});
+}
+
+template <typename OpTy>
+LogicalResult importFloatPredicate(NodeImporter &n) {
+  auto type = n.inputType(0);
+  if (!isa<FloatType>(type.getElementType()))
+    return n.error("input must be a floating-point tensor");
+  SmallVector<NamedAttribute> attrs;
+  if constexpr (std::is_same_v<OpTy, IsInfOp>) {
+    attrs.push_back(n.named("detect_negative",
+                            n.builder().getBoolAttr(n.intAttr("detect_negative", 1))));
+    attrs.push_back(n.named("detect_positive",
+                            n.builder().getBoolAttr(n.intAttr("detect_positive", 1))));
+  }
+  auto r = n.createWithType<OpTy>(
+      RankedTensorType::get(type.getShape(), n.builder().getI1Type()), ValueRange{n.input(0)},
+      attrs);
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+/// Cast (to: an ONNX element type) and CastLike (the type of input 1).
+LogicalResult importCast(NodeImporter &n) {
+  Type element;
+  if (n.node().op_type() == "CastLike") {
+    element = n.inputType(1).getElementType();
+  } else {
+    int64_t to = n.intAttr("to", 0);
+    element = onnxElementType(n.context(), (int32_t)to);
+    if (!element)
+      return n.error(Twine("casting to ") + onnxTypeName((int32_t)to) + " is not supported");
+  }
+  auto r = n.createWithType<CastOp>(RankedTensorType::get(n.inputType(0).getShape(), element),
+                                    ValueRange{n.input(0)});
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+template <typename OpTy>
+LogicalResult importArg(NodeImporter &n) {
+  auto axis = n.normalizeAxis(n.intAttr("axis", 0), n.inputType(0).getRank());
+  if (failed(axis))
+    return failure();
+  auto &b = n.builder();
+  auto r = n.create<OpTy>(
+      ValueRange{n.input(0)},
+      {n.named("axis", b.getI64IntegerAttr(*axis)),
+       n.named("keepdims", b.getBoolAttr(n.intAttr("keepdims", 1))),
+       n.named("select_last_index", b.getBoolAttr(n.intAttr("select_last_index", 0)))});
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+LogicalResult importCumSum(NodeImporter &n) {
+  const TensorData *axisData = n.constantInput(1);
+  if (!axisData || axisData->numElements() != 1)
+    return n.error("axis must be a constant scalar");
+  auto axis = n.normalizeAxis(axisData->asInt64()[0], n.inputType(0).getRank());
+  if (failed(axis))
+    return failure();
+  auto &b = n.builder();
+  auto r = n.createWithType<CumSumOp>(
+      n.inputType(0), ValueRange{n.input(0)},
+      {n.named("axis", b.getI64IntegerAttr(*axis)),
+       n.named("exclusive", b.getBoolAttr(n.intAttr("exclusive", 0))),
+       n.named("reverse", b.getBoolAttr(n.intAttr("reverse", 0)))});
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+/// Einsum: rewrites ONNX's equation (implicit output, ellipses) into the
+/// explicit, ellipsis-free form tessel.einsum takes, and infers the result.
+LogicalResult importEinsum(NodeImporter &n) {
+  std::string eq;
+  for (char c : n.stringAttr("equation", ""))
+    if (c != ' ')
+      eq += c;
+  size_t arrow = eq.find("->");
+  std::string lhs = eq.substr(0, arrow);
+  std::optional<std::string> out;
+  if (arrow != std::string::npos)
+    out = eq.substr(arrow + 2);
+  SmallVector<StringRef> terms;
+  StringRef(lhs).split(terms, ',');
+  if ((int)terms.size() != n.numInputs())
+    return n.error("equation '" + eq + "' has " + Twine(terms.size()) + " terms for " +
+                   Twine(n.numInputs()) + " inputs");
+  // Ellipsis dims become capital letters, right-aligned across operands.
+  int64_t ellipsisRank = 0;
+  for (auto [i, term] : llvm::enumerate(terms)) {
+    if (term.contains("..."))
+      ellipsisRank = std::max<int64_t>(ellipsisRank, n.inputType(i).getRank() -
+                                                         (int64_t)(term.size() - 3));
+  }
+  if (ellipsisRank > 26)
+    return n.error("too many ellipsis dimensions");
+  std::string ellipsisLetters;
+  for (int64_t i = 0; i < ellipsisRank; ++i)
+    ellipsisLetters += (char)('A' + i);
+  auto expand = [&](StringRef term, int64_t rank) -> std::string {
+    size_t pos = term.find("...");
+    if (pos == StringRef::npos)
+      return term.str();
+    int64_t dims = rank - (int64_t)(term.size() - 3);
+    return term.substr(0, pos).str() + ellipsisLetters.substr(ellipsisRank - dims) +
+           term.substr(pos + 3).str();
+  };
+  std::vector<std::string> explicitTerms;
+  std::map<char, int64_t> counts, sizes;
+  for (auto [i, term] : llvm::enumerate(terms)) {
+    auto type = n.inputType(i);
+    std::string t = expand(term, type.getRank());
+    if ((int64_t)t.size() != type.getRank())
+      return n.error("term '" + term + "' does not match input " + Twine(i) + " of rank " +
+                     Twine(type.getRank()));
+    for (auto [k, c] : llvm::enumerate(t)) {
+      ++counts[c];
+      int64_t d = type.getDimSize(k);
+      auto [it, inserted] = sizes.try_emplace(c, d);
+      if (!inserted && it->second == 1)
+        it->second = d;
+      else if (!inserted && d != 1 && it->second != d)
+        return n.error(Twine("subscript '") + Twine(c) + "' has sizes " + Twine(it->second) +
+                       " and " + Twine(d));
+    }
+    explicitTerms.push_back(t);
+  }
+  std::string output;
+  if (out) {
+    output = out->find("...") == std::string::npos
+                 ? *out
+                 : out->substr(0, out->find("...")) + ellipsisLetters +
+                       out->substr(out->find("...") + 3);
+  } else {
+    output = ellipsisLetters;
+    for (auto [c, count] : counts)
+      if (count == 1 && !isupper(c))
+        output += c;
+  }
+  SmallVector<int64_t> shape;
+  for (char c : output) {
+    if (!sizes.count(c))
+      return n.error(Twine("output subscript '") + Twine(c) + "' appears in no input");
+    shape.push_back(sizes[c]);
+  }
+  std::string equation = llvm::join(explicitTerms, ",") + "->" + output;
+  SmallVector<Value> inputs;
+  for (int i = 0; i < n.numInputs(); ++i)
+    inputs.push_back(n.input(i));
+  auto r = n.createWithType<EinsumOp>(
+      RankedTensorType::get(shape, n.inputType(0).getElementType()), inputs,
+      {n.named("equation", n.builder().getStringAttr(equation))});
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
 } // namespace
 
 void registerMathImporters(OpRegistry &r) {
+  r.add({"And", 1, 17, importBinary<AndOp>});
+  r.add({"Or", 1, 17, importBinary<OrOp>});
+  r.add({"Xor", 1, 17, importBinary<XorOp>});
+  r.add({"Not", 1, 17, importUnary<NotOp>});
+  r.add({"Equal", 1, 17, importBinary<EqualOp>});
+  r.add({"Less", 1, 17, importBinary<LessOp>});
+  r.add({"LessOrEqual", 12, 17, importBinary<LessEqualOp>});
+  r.add({"Greater", 1, 17, importBinary<GreaterOp>});
+  r.add({"GreaterOrEqual", 12, 17, importBinary<GreaterEqualOp>});
+  r.add({"Mod", 10, 17, importMod});
+  r.add({"Where", 9, 17, importWhere});
+  r.add({"Cast", 1, 17, importCast});
+  r.add({"CastLike", 15, 17, importCast});
+  r.add({"Sign", 9, 17, importUnary<SignOp>});
+  r.add({"Floor", 1, 17, importUnary<FloorOp>});
+  r.add({"Ceil", 1, 17, importUnary<CeilOp>});
+  r.add({"Round", 11, 17, importUnary<RoundOp>});
+  r.add({"Sin", 7, 17, importUnary<SinOp>});
+  r.add({"Cos", 7, 17, importUnary<CosOp>});
+  r.add({"Tan", 7, 17, importUnary<TanOp>});
+  r.add({"Asin", 7, 17, importUnary<AsinOp>});
+  r.add({"Acos", 7, 17, importUnary<AcosOp>});
+  r.add({"Atan", 7, 17, importUnary<AtanOp>});
+  r.add({"Sinh", 9, 17, importUnary<SinhOp>});
+  r.add({"Cosh", 9, 17, importUnary<CoshOp>});
+  r.add({"Asinh", 9, 17, importUnary<AsinhOp>});
+  r.add({"Acosh", 9, 17, importUnary<AcoshOp>});
+  r.add({"Atanh", 9, 17, importUnary<AtanhOp>});
+  r.add({"Softplus", 1, 17, importUnary<SoftplusOp>});
+  r.add({"Softsign", 1, 17, importUnary<SoftsignOp>});
+  r.add({"HardSwish", 14, 17, importUnary<HardSwishOp>});
+  r.add({"Elu", 1, 17, importElu});
+  r.add({"Celu", 12, 17, importCelu});
+  r.add({"Selu", 1, 17, importSelu});
+  r.add({"HardSigmoid", 1, 17, importHardSigmoid});
+  r.add({"ThresholdedRelu", 10, 17, importThresholdedRelu});
+  r.add({"Shrink", 9, 17, importShrink});
+  r.add({"IsNaN", 9, 17, importFloatPredicate<IsNaNOp>});
+  r.add({"IsInf", 10, 17, importFloatPredicate<IsInfOp>});
+  r.add({"ReduceL1", 1, 17, importReduce<ReduceL1Op>});
+  r.add({"ReduceL2", 1, 17, importReduce<ReduceL2Op>});
+  r.add({"ReduceSumSquare", 1, 17, importReduce<ReduceSumSquareOp>});
+  r.add({"ReduceLogSum", 1, 17, importReduce<ReduceLogSumOp>});
+  r.add({"ReduceLogSumExp", 1, 17, importReduce<ReduceLogSumExpOp>});
+  r.add({"ArgMax", 1, 17, importArg<ArgMaxOp>});
+  r.add({"ArgMin", 1, 17, importArg<ArgMinOp>});
+  r.add({"Hardmax", 1, 17, importSoftmax<HardmaxOp>});
+  r.add({"CumSum", 11, 17, importCumSum});
+  r.add({"Einsum", 12, 17, importEinsum});
   r.add({"Add", 1, 17, importBinary<AddOp>});
   r.add({"Sub", 1, 17, importBinary<SubOp>});
   r.add({"Mul", 1, 17, importBinary<MulOp>});

@@ -249,7 +249,9 @@ tessel_status *tessel_model_from_symbols(uint32_t abi_version, const char *metad
   int32_t outputs = 0;
   ok = ok && parse_section(&c, "outputs", &outputs);
   if (ok) {
-    tensor_desc *grown = realloc(m->tensors, sizeof(tensor_desc) * (size_t)(m->num_inputs + outputs));
+    /* +1: realloc to size 0 would free the array (then freed again below). */
+    tensor_desc *grown =
+        realloc(m->tensors, sizeof(tensor_desc) * ((size_t)m->num_inputs + (size_t)outputs + 1));
     ok = grown != NULL;
     if (ok) {
       m->tensors = grown;
@@ -380,9 +382,10 @@ tessel_status *tessel_model_open(const char *path, tessel_model **out) {
     dlclose(handle);
     return tessel_make_status(TESSEL_ABI_MISMATCH,
                               "'%s' is not a Tessel compiled model (missing %s)", path,
-                              !metadata || !size ? TESSEL_SYMBOL_METADATA
-                              : !run             ? TESSEL_SYMBOL_RUN
-                                                 : TESSEL_SYMBOL_KERNELS);
+                              !metadata ? TESSEL_SYMBOL_METADATA
+                              : !size   ? TESSEL_SYMBOL_METADATA_SIZE
+                              : !run    ? TESSEL_SYMBOL_RUN
+                                        : TESSEL_SYMBOL_KERNELS);
   }
   tessel_model_run_fn fn;
   memcpy(&fn, &run, sizeof(fn));

@@ -1,0 +1,291 @@
+#!/usr/bin/python3
+"""Writes small ONNX models for the importer lit tests.
+
+    make_model.py NAME OUT.onnx [NAME OUT.onnx]... [--data DIR] [--perturbed-data DIR]
+
+Several models per call keep the tests fast (importing onnx is most of the
+cost). With --data, also writes the model's inputs and numpy-computed expected
+outputs as DIR/input_<i>.pb and DIR/output_<i>.pb (tessel-run --data), and the
+same tensors as DIR/input_<i>.npy and DIR/output_<i>.npy.
+
+Every model is built here with onnx.helper at test time, so the tests need no
+binary files in the repository. Node names are explicit so that tests can
+check that they become op locations. Run with Debian's /usr/bin/python3
+(lit's %python), which has the onnx package.
+"""
+import argparse
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+F = TensorProto.FLOAT
+
+
+def vi(name, shape, elem=F):
+    return helper.make_tensor_value_info(name, elem, shape)
+
+
+def init(name, array):
+    return numpy_helper.from_array(np.asarray(array), name)
+
+
+def model(nodes, inputs, outputs, initializers=(), opset=13, check=True):
+    graph = helper.make_graph(nodes, "g", inputs, outputs, list(initializers))
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
+                          producer_name="tessel-lit")
+    # IR version 7 is understood by ONNX 1.12's checker at every opset used here.
+    m.ir_version = 7
+    if check:
+        onnx.checker.check_model(m)
+    return m
+
+
+def weights(shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
+
+
+# --- Models ------------------------------------------------------------------
+
+def conv_relu():
+    # 4x3x3x3 = 108 weights: more than the inline limit, so a dense_resource.
+    # The 4-element bias stays inline.
+    return model(
+        [helper.make_node("Conv", ["x", "w", "b"], ["c"], name="conv1",
+                          pads=[1, 1, 1, 1], strides=[1, 1]),
+         helper.make_node("Relu", ["c"], ["y"], name="relu1")],
+        [vi("x", [1, 3, 8, 8])], [vi("y", [1, 4, 8, 8])],
+        [init("w", weights((4, 3, 3, 3))),
+         init("b", np.array([0.5, -0.5, 1.0, 0.0], np.float32))])
+
+
+def mlp():
+    # y = relu(x @ w1 + b1) @ w2: the model the pipeline tests compile.
+    return model(
+        [helper.make_node("MatMul", ["x", "w1"], ["h"], name="fc1"),
+         helper.make_node("Add", ["h", "b1"], ["hb"], name="fc1_bias"),
+         helper.make_node("Relu", ["hb"], ["a"], name="act"),
+         helper.make_node("MatMul", ["a", "w2"], ["y"], name="fc2")],
+        [vi("x", [2, 8])], [vi("y", [2, 3])],
+        [init("w1", weights((8, 16), 1)), init("b1", weights((16,), 2)),
+         init("w2", weights((16, 3), 3))])
+
+
+def softmax(opset):
+    def build():
+        return model([helper.make_node("Softmax", ["x"], ["y"], name="sm")],
+                     [vi("x", [2, 3, 4])], [vi("y", [2, 3, 4])], opset=opset)
+    return build
+
+
+def softmax_v11_axis_last():
+    # Before opset 13, coercing at the last axis is a plain last-axis softmax.
+    return model([helper.make_node("Softmax", ["x"], ["y"], name="sm", axis=-1)],
+                 [vi("x", [2, 3, 4])], [vi("y", [2, 3, 4])], opset=11)
+
+
+def reshape_zero_neg():
+    # 0 copies the input dimension, -1 takes what is left: [2,3,4] -> [2,12].
+    return model(
+        [helper.make_node("Reshape", ["x", "shape"], ["y"], name="flatten_it")],
+        [vi("x", [2, 3, 4])], [vi("y", [2, 12])],
+        [init("shape", np.array([0, -1], np.int64))])
+
+
+def reshape_two_neg():
+    return model(
+        [helper.make_node("Reshape", ["x", "shape"], ["y"], name="bad_reshape")],
+        [vi("x", [2, 3, 4])], [vi("y", [2, 12])],
+        [init("shape", np.array([-1, -1], np.int64))])
+
+
+def conv_auto_pad(mode):
+    def build():
+        # A 2x2 kernel on a 5x5 input with stride 1 needs one pad in total per
+        # axis: SAME_UPPER puts it at the end, SAME_LOWER at the beginning.
+        return model(
+            [helper.make_node("Conv", ["x", "w"], ["y"], name="same_conv", auto_pad=mode)],
+            [vi("x", [1, 1, 5, 5])], [vi("y", [1, 2, 5, 5])],
+            [init("w", weights((2, 1, 2, 2), 4))])
+    return build
+
+
+def legacy_broadcast():
+    # Opset 6: Add aligns the [3] operand at axis 1 of [2,3,4] only with
+    # broadcast=1.
+    return model(
+        [helper.make_node("Add", ["x", "b"], ["y"], name="legacy_add", broadcast=1, axis=1)],
+        [vi("x", [2, 3, 4]), vi("b", [3])], [vi("y", [2, 3, 4])], opset=6)
+
+
+def gemm_flatten():
+    # Flatten [2,3,2] -> [2,6], then Gemm with transB and a [4] bias.
+    return model(
+        [helper.make_node("Flatten", ["x"], ["f"], name="flat", axis=1),
+         helper.make_node("Gemm", ["f", "w", "c"], ["y"], name="linear", transB=1,
+                          alpha=2.0)],
+        [vi("x", [2, 3, 2])], [vi("y", [2, 4])],
+        [init("w", weights((4, 6), 5)), init("c", np.ones(4, np.float32))])
+
+
+def reduce_axes_input():
+    # ReduceSum takes its axes from a constant input from opset 13; -1 is the
+    # last axis. Identity and inference Dropout import as no ops at all.
+    return model(
+        [helper.make_node("Constant", [], ["axes"], name="axes_const",
+                          value=init("axes_value", np.array([-1], np.int64))),
+         helper.make_node("ReduceSum", ["x", "axes"], ["r"], name="rsum", keepdims=0),
+         helper.make_node("Identity", ["r"], ["i"], name="ident"),
+         helper.make_node("Dropout", ["i"], ["y"], name="drop")],
+        [vi("x", [2, 3, 4])], [vi("y", [2, 3])])
+
+
+def duplicate_output():
+    # Two graph outputs that are one tensor: y and Identity(y).
+    return model(
+        [helper.make_node("Relu", ["x"], ["y"], name="act"),
+         helper.make_node("Identity", ["y"], ["y_again"], name="same")],
+        [vi("x", [2, 3])], [vi("y", [2, 3]), vi("y_again", [2, 3])])
+
+
+def unsupported_op():
+    return model([helper.make_node("Hardmax", ["x"], ["y"], name="hm")],
+                 [vi("x", [2, 3])], [vi("y", [2, 3])])
+
+
+def undefined_input():
+    # ONNX's checker would reject this graph, so it is written unchecked.
+    return model([helper.make_node("Relu", ["nope"], ["y"], name="r")],
+                 [vi("x", [2, 3])], [vi("y", [2, 3])], check=False)
+
+
+def symbolic_dim():
+    return model([helper.make_node("Relu", ["x"], ["y"], name="r")],
+                 [vi("x", ["batch", 3])], [vi("y", ["batch", 3])])
+
+
+def matmul_mismatch():
+    return model([helper.make_node("MatMul", ["a", "b"], ["y"], name="mm")],
+                 [vi("a", [2, 3]), vi("b", [4, 5])], [vi("y", [2, 5])])
+
+
+def opset_too_new():
+    return model([helper.make_node("Relu", ["x"], ["y"], name="r")],
+                 [vi("x", [2, 3])], [vi("y", [2, 3])], opset=18, check=False)
+
+
+# --- Reference data (ONNX backend test layout: input_<i>.pb, output_<i>.pb) ---
+
+def softmax_ref(x, axis):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def reference(name, m):
+    """Inputs and numpy-computed outputs of model `name`, or None."""
+    inits = {t.name: numpy_helper.to_array(t) for t in m.graph.initializer}
+    rng = np.random.default_rng(42)
+    if name == "mlp":
+        x = rng.standard_normal((2, 8)).astype(np.float32)
+        h = np.maximum(x @ inits["w1"] + inits["b1"], 0)
+        return [x], [h @ inits["w2"]]
+    if name == "softmax_v11":
+        # Before opset 13 the input is coerced to [2, 12] at axis 1: one
+        # softmax over the 12 trailing elements of each batch row.
+        x = rng.standard_normal((2, 3, 4)).astype(np.float32)
+        return [x], [softmax_ref(x.reshape(2, 12), 1).reshape(2, 3, 4)]
+    if name == "duplicate_output":
+        x = rng.standard_normal((2, 3)).astype(np.float32)
+        return [x], [np.maximum(x, 0), np.maximum(x, 0)]
+    if name == "softmax_v13":
+        x = rng.standard_normal((2, 3, 4)).astype(np.float32)
+        return [x], [softmax_ref(x, 2)]
+    return None
+
+
+def write_data(name, m, data_dir, perturb):
+    ref = reference(name, m)
+    if ref is None:
+        sys.exit(f"no reference data for model '{name}'")
+    os.makedirs(data_dir, exist_ok=True)
+    inputs, outputs = ref
+    if perturb:
+        outputs = [o + np.float32(0.5) for o in outputs]
+    for kind, arrays, infos in (("input", inputs, m.graph.input),
+                                ("output", outputs, m.graph.output)):
+        for i, (a, info) in enumerate(zip(arrays, infos)):
+            a = np.asarray(a, np.float32)
+            t = numpy_helper.from_array(a, info.name)
+            with open(os.path.join(data_dir, f"{kind}_{i}.pb"), "wb") as f:
+                f.write(t.SerializeToString())
+            # The same tensor as .npy, for tools that read NumPy files.
+            np.save(os.path.join(data_dir, f"{kind}_{i}.npy"), a)
+
+
+MODELS = {
+    "conv_relu": conv_relu,
+    "mlp": mlp,
+    "softmax_v11": softmax(11),
+    "softmax_v13": softmax(13),
+    "softmax_v11_axis_last": softmax_v11_axis_last,
+    "reshape_zero_neg": reshape_zero_neg,
+    "reshape_two_neg": reshape_two_neg,
+    "same_upper": conv_auto_pad("SAME_UPPER"),
+    "same_lower": conv_auto_pad("SAME_LOWER"),
+    "legacy_broadcast": legacy_broadcast,
+    "gemm_flatten": gemm_flatten,
+    "reduce_axes_input": reduce_axes_input,
+    "duplicate_output": duplicate_output,
+    "unsupported_op": unsupported_op,
+    "undefined_input": undefined_input,
+    "symbolic_dim": symbolic_dim,
+    "matmul_mismatch": matmul_mismatch,
+    "opset_too_new": opset_too_new,
+}
+
+
+def model_bytes(name):
+    if name == "garbage":
+        return b"this is not an ONNX model\x00\xff\xfe" * 8
+    if name == "empty":
+        return b""
+    if name.startswith("truncated:"):
+        full = MODELS[name.split(":", 1)[1]]().SerializeToString()
+        return full[: len(full) // 2]
+    if name not in MODELS:
+        sys.exit(f"unknown model '{name}'; known: {', '.join(sorted(MODELS))}")
+    return MODELS[name]().SerializeToString()
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("models", nargs="+", metavar="NAME OUT.onnx",
+                        help="pairs of a model name (or truncated:NAME, garbage, empty) "
+                             "and the file to write")
+    parser.add_argument("--data", metavar="DIR",
+                        help="also write the (single) model's inputs and numpy-computed "
+                             "expected outputs to DIR/input_<i>.pb, DIR/output_<i>.pb")
+    parser.add_argument("--perturbed-data", metavar="DIR",
+                        help="like --data, with 0.5 added to the expected outputs "
+                             "(a run checked against them must fail)")
+    args = parser.parse_args(argv[1:])
+    if len(args.models) % 2:
+        parser.error("models come in pairs: NAME OUT.onnx")
+    pairs = list(zip(args.models[::2], args.models[1::2]))
+    for data_dir, perturb in ((args.data, False), (args.perturbed_data, True)):
+        if data_dir:
+            if len(pairs) != 1:
+                parser.error("--data and --perturbed-data take exactly one model")
+            name = pairs[0][0]
+            write_data(name, MODELS[name](), data_dir, perturb)
+    for name, out in pairs:
+        data = model_bytes(name)
+        with open(out, "wb") as f:
+            f.write(data)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
