@@ -19,6 +19,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <fmt/format.h>
 
 using namespace llvm;
@@ -178,6 +179,8 @@ int main(int argc, char **argv) {
     tessel_status_free(st);
     return fail(msg);
   }
+  // Closed on every path, errors included (LeakSanitizer checks the tools).
+  std::unique_ptr<tessel_model, void (*)(tessel_model *)> modelOwner(model, tessel_model_close);
   int32_t numInputs = tessel_model_num_inputs(model), numOutputs = tessel_model_num_outputs(model);
 
   // Gather inputs by index: --data first, then --input NAME=FILE overrides.
@@ -242,6 +245,8 @@ int main(int argc, char **argv) {
   tessel_session *session = nullptr;
   tessel_session_options options{TESSEL_API_VERSION, opts.threads};
   tessel_status *st = tessel_session_create(model, &options, &session);
+  std::unique_ptr<tessel_session, void (*)(tessel_session *)> sessionOwner(
+      session, tessel_session_destroy);
   if (!st)
     st = tessel_session_run(session, inPtrs.data(), inSizes.data(), outPtrs.data(),
                             outSizes.data());
@@ -321,7 +326,5 @@ int main(int argc, char **argv) {
                             indexString(out.shape, e), a, x, std::fabs(a - x));
     }
   }
-  tessel_session_destroy(session);
-  tessel_model_close(model);
   return allMatch ? 0 : 1;
 }

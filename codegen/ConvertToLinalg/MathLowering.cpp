@@ -126,8 +126,12 @@ Value scalarUnary(Operation *op, OpBuilder &b, Location loc, Value x) {
       .Case([&](LogOp) { return math::LogOp::create(b, loc, x); })
       .Case([&](ReciprocalOp) { return arith::DivFOp::create(b, loc, cst(1), x); })
       .Case([&](SigmoidOp) {
+        // One statement per op: the IR order must not depend on the order in
+        // which the C++ compiler evaluates call arguments (gcc and clang differ).
         Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
-        return arith::DivFOp::create(b, loc, cst(1), arith::AddFOp::create(b, loc, cst(1), e));
+        Value denominator = arith::AddFOp::create(b, loc, cst(1), e);
+        Value one = cst(1);
+        return arith::DivFOp::create(b, loc, one, denominator);
       })
       .Case([&](TanhOp) { return math::TanhOp::create(b, loc, x); })
       .Case([&](ErfOp) { return math::ErfOp::create(b, loc, x); })
