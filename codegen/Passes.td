@@ -51,9 +51,13 @@ def RecordModelABI : Pass<"tessel-record-abi", "mlir::ModuleOp"> {
     names, dtypes, shapes) as the module attribute `tessel.abi_metadata`, while
     the signature still has its tensor types. Marks the inputs non-writable
     and copies results returned more than once, so that bufferization gives
-    every output its own buffer.
+    every output its own buffer. Gives zero-element inputs and outputs of rank
+    other than 1 the boundary type `tensor<0xT>`: they hold no data, and the
+    bare-pointer calling convention cannot lower a memref such as 2x0 (its
+    strides are not static).
   }];
-  let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 def LowerMemRefCopies : Pass<"tessel-lower-memref-copies", "mlir::func::FuncOp"> {

@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
@@ -51,6 +52,45 @@ LogicalResult appendTensors(std::string &out, const char *section, TypeRange typ
   return success();
 }
 
+/// Zero-element tensors (legal ONNX) carry no data: an input of shape 2x0 is
+/// passed as tensor<0xT> and replaced inside by an empty tensor of its shape;
+/// an output of shape 2x0 is returned as an empty tensor<0xT>.
+void flattenEmptyBoundaryTensors(func::FuncOp func) {
+  auto needsFlattening = [](Type type) {
+    auto tt = dyn_cast<RankedTensorType>(type);
+    return tt && tt.hasStaticShape() && tt.getNumElements() == 0 && tt.getRank() != 1;
+  };
+  auto flat = [](Type type) {
+    return RankedTensorType::get({0}, cast<RankedTensorType>(type).getElementType());
+  };
+  SmallVector<Type> inputs(func.getFunctionType().getInputs());
+  SmallVector<Type> results(func.getFunctionType().getResults());
+  Block &entry = func.getBody().front();
+  OpBuilder b(func.getContext());
+  for (BlockArgument arg : entry.getArguments()) {
+    if (!needsFlattening(arg.getType()))
+      continue;
+    auto tt = cast<RankedTensorType>(arg.getType());
+    b.setInsertionPointToStart(&entry);
+    Value empty = tensor::EmptyOp::create(b, arg.getLoc(), tt.getShape(), tt.getElementType());
+    arg.replaceAllUsesWith(empty);
+    arg.setType(flat(tt));
+    inputs[arg.getArgNumber()] = arg.getType();
+  }
+  func.walk([&](func::ReturnOp ret) {
+    for (OpOperand &operand : ret->getOpOperands()) {
+      if (!needsFlattening(operand.get().getType()))
+        continue;
+      b.setInsertionPoint(ret);
+      auto type = flat(operand.get().getType());
+      operand.set(tensor::EmptyOp::create(b, ret.getLoc(), type.getShape(),
+                                          type.getElementType()));
+      results[operand.getOperandNumber()] = type;
+    }
+  });
+  func.setType(FunctionType::get(func.getContext(), inputs, results));
+}
+
 struct RecordModelABIPass : impl::RecordModelABIBase<RecordModelABIPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -67,6 +107,7 @@ struct RecordModelABIPass : impl::RecordModelABIBase<RecordModelABIPass> {
                              func->getAttrOfType<ArrayAttr>("tessel.output_names"), func)))
       return signalPassFailure();
     module->setAttr("tessel.abi_metadata", StringAttr::get(&getContext(), text));
+    flattenEmptyBoundaryTensors(func);
     // The caller owns the input buffers: bufferization must never write them.
     for (unsigned i = 0; i < func.getNumArguments(); ++i)
       func.setArgAttr(i, "bufferization.writable", BoolAttr::get(&getContext(), false));

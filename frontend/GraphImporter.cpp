@@ -10,6 +10,7 @@
 #include "frontend/OpRegistry.h"
 #include "dialects/Tessel/ShapeHelpers.h"
 
+#include "onnx/defs/schema.h"
 #include "onnx/onnx_pb.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -95,9 +96,14 @@ FailureOr<RankedTensorType> GraphImporter::valueInfoType(const onnx::ValueInfoPr
                                dim.dim_value()));
     shape.push_back(dim.dim_value());
   }
-  if (!checkedElementCount(shape))
+  auto count = checkedElementCount(shape);
+  if (!count)
     return error(fmt::format("{} '{}' has more elements than fit in 64 bits", what.str(),
                              info.name()));
+  int64_t elementBytes = std::max<int64_t>(1, element.getIntOrFloatBitWidth() / 8);
+  if (*count > INT64_MAX / elementBytes)
+    return error(fmt::format("{} '{}' of shape [{}] needs more bytes than fit in 64 bits",
+                             what.str(), info.name(), fmt::join(shape, ",")));
   return RankedTensorType::get(shape, element);
 }
 
@@ -154,6 +160,18 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
       return emitError(loc) << where << ": input '" << in
                             << "' is not a graph input, an initializer or an earlier node's "
                                "output";
+  // Only optional inputs may be left empty (ONNX's checker lets an empty name
+  // through in a variadic list): importers then see every required input.
+  if (const onnx::OpSchema *schema =
+          onnx::OpSchemaRegistry::Schema(node.op_type(), (int)defaultOpset_, "")) {
+    const auto &formals = schema->inputs();
+    for (int i = 0; i < node.input_size() && !formals.empty(); ++i) {
+      const auto &formal = formals[std::min<size_t>(i, formals.size() - 1)];
+      if (node.input(i).empty() && formal.GetOption() != onnx::OpSchema::Optional)
+        return emitError(loc) << where << ": input " << i << " ('" << formal.GetName()
+                              << "') is required but its name is empty";
+    }
+  }
   if (node.op_type() == "Constant") {
     // Constant nodes become constants directly, like initializers.
     const onnx::AttributeProto *valueAttr = nullptr;
@@ -306,7 +324,7 @@ OwningOpRef<ModuleOp> importOnnxBytes(MLIRContext &context, StringRef bytes,
                                       StringRef displayName, StringRef baseDir) {
   registerImporterDialects(context);
   onnx::ModelProto model;
-  if (auto err = parseAndCheckModel(bytes, model)) {
+  if (auto err = parseAndCheckModel(bytes, model, baseDir)) {
     emitError(FileLineColLoc::get(&context, displayName, 0, 0)) << llvm::toString(std::move(err));
     return {};
   }

@@ -12,8 +12,11 @@ class ModelProto;
 namespace tessel {
 
 /// Parses `bytes` as an ONNX ModelProto and validates it with ONNX's checker.
+/// External data must be regular files inside `baseDir` (empty: no external
+/// data allowed); they are checked before the checker looks at them.
 /// Errors say what is wrong in one sentence, without the file name.
-llvm::Error parseAndCheckModel(llvm::StringRef bytes, onnx::ModelProto &model);
+llvm::Error parseAndCheckModel(llvm::StringRef bytes, onnx::ModelProto &model,
+                               llvm::StringRef baseDir);
 
 } // namespace tessel
 

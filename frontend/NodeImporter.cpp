@@ -1,6 +1,8 @@
 //===- NodeImporter.cpp ---------------------------------------------------===//
 #include "frontend/NodeImporter.h"
 
+#include "dialects/Tessel/ShapeHelpers.h"
+
 #include "onnx/onnx_pb.h"
 
 #include "mlir/IR/Verifier.h"
@@ -154,6 +156,29 @@ LogicalResult NodeImporter::reportingErrorsAtNode(llvm::function_ref<LogicalResu
   }
   if (failed(result))
     return error(message.empty() ? "invalid operands" : message);
+  return success();
+}
+
+LogicalResult NodeImporter::checkOperands(ValueRange operands) const {
+  for (Value v : operands)
+    if (!v)
+      return error("a required input is missing (empty name or absent)");
+  return success();
+}
+
+LogicalResult NodeImporter::checkResultSize(llvm::ArrayRef<Type> types) const {
+  for (Type type : types) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor)
+      continue;
+    auto count = checkedElementCount(tensor.getShape());
+    int64_t elementBytes = 1;
+    if (tensor.getElementType().isIntOrFloat())
+      elementBytes = std::max<int64_t>(1, tensor.getElementType().getIntOrFloatBitWidth() / 8);
+    if (!count || *count > INT64_MAX / elementBytes)
+      return error("the result of shape " + formatShape(tensor.getShape()) +
+                   " has more bytes than fit in 64 bits");
+  }
   return success();
 }
 

@@ -71,13 +71,15 @@ public:
   template <typename OpTy>
   mlir::FailureOr<mlir::Value> create(mlir::ValueRange operands,
                                       llvm::ArrayRef<mlir::NamedAttribute> attrs = {}) {
+    if (mlir::failed(checkOperands(operands)))
+      return mlir::failure();
     llvm::SmallVector<mlir::Type> types;
     auto dict = mlir::DictionaryAttr::get(context(), attrs);
     auto infer = [&] {
       return OpTy::inferReturnTypes(context(), loc_, operands, dict, /*properties=*/nullptr,
                                     /*regions=*/{}, types);
     };
-    if (mlir::failed(reportingErrorsAtNode(infer)))
+    if (mlir::failed(reportingErrorsAtNode(infer)) || mlir::failed(checkResultSize(types)))
       return mlir::failure();
     return createWithType<OpTy>(types.front(), operands, attrs);
   }
@@ -85,6 +87,10 @@ public:
   template <typename OpTy>
   mlir::FailureOr<mlir::Value> createWithType(mlir::Type type, mlir::ValueRange operands,
                                               llvm::ArrayRef<mlir::NamedAttribute> attrs = {}) {
+    if (mlir::failed(checkOperands(operands)))
+      return mlir::failure();
+    if (!type)
+      return error("a required input is missing (empty name or absent)");
     auto op = OpTy::create(builder_, loc_, mlir::TypeRange{type}, operands, attrs);
     if (mlir::failed(reportingErrorsAtNode([&] { return verifyOp(op); }))) {
       op->erase();
@@ -117,6 +123,12 @@ private:
   /// Runs `fn`; an error it emits is re-emitted prefixed with the node.
   mlir::LogicalResult reportingErrorsAtNode(llvm::function_ref<mlir::LogicalResult()> fn);
   static mlir::LogicalResult verifyOp(mlir::Operation *op);
+  /// Refuses a missing operand (an input left empty, e.g. in a variadic op),
+  /// which would otherwise reach op creation as a null value.
+  mlir::LogicalResult checkOperands(mlir::ValueRange operands) const;
+  /// Refuses inferred result shapes whose element or byte count overflows
+  /// 64 bits (huge pads, dilations or broadcasts).
+  mlir::LogicalResult checkResultSize(llvm::ArrayRef<mlir::Type> types) const;
   /// Folds `op` when its operands are constants (shape arithmetic), so that
   /// later importers see the result as a constant; returns the result value.
   mlir::Value foldIfConstant(mlir::Operation *op);

@@ -29,23 +29,31 @@ void appendConverted(std::vector<char> &bytes, const Src &values) {
   }
 }
 
-/// Reads [offset, offset+length) of an external data file that must live
-/// inside `baseDir`: no absolute paths, no `..` escapes, no symlinks out.
-llvm::Error readExternal(const onnx::TensorProto &proto, llvm::StringRef baseDir,
-                         std::vector<char> &bytes) {
+/// Parses a whole decimal number (no sign, no trailing characters).
+bool parseCount(const std::string &text, int64_t &out) {
+  return !text.empty() && !llvm::StringRef(text).getAsInteger(10, out) && out >= 0;
+}
+
+struct ExternalFile {
+  std::string location, realPath;
+  int64_t offset = 0, length = -1;
+  uint64_t fileSize = 0;
+};
+
+/// Resolves the external data of `proto`: a regular file inside `baseDir`.
+llvm::Expected<ExternalFile> resolveExternal(const onnx::TensorProto &proto,
+                                             llvm::StringRef baseDir) {
   std::string location;
   int64_t offset = 0, length = -1;
   for (const auto &entry : proto.external_data()) {
-    try {
-      if (entry.key() == "location")
-        location = entry.value();
-      else if (entry.key() == "offset")
-        offset = std::stoll(entry.value());
-      else if (entry.key() == "length")
-        length = std::stoll(entry.value());
-    } catch (...) {
-      return fail(fmt::format("external data entry '{}' of tensor '{}' is not a number",
-                              entry.key(), proto.name()));
+    if (entry.key() == "location") {
+      location = entry.value();
+    } else if (entry.key() == "offset" || entry.key() == "length") {
+      int64_t value;
+      if (!parseCount(entry.value(), value))
+        return fail(fmt::format("external data entry '{}' of tensor '{}' is not a number ('{}')",
+                                entry.key(), proto.name(), entry.value()));
+      (entry.key() == "offset" ? offset : length) = value;
     }
   }
   if (baseDir.empty())
@@ -53,39 +61,74 @@ llvm::Error readExternal(const onnx::TensorProto &proto, llvm::StringRef baseDir
                             proto.name()));
   if (location.empty())
     return fail(fmt::format("tensor '{}' uses external data without a location", proto.name()));
+  if (location.find('\0') != std::string::npos)
+    return fail(fmt::format("external data path of tensor '{}' contains a NUL byte",
+                            proto.name()));
   if (llvm::sys::path::is_absolute(location))
     return fail(fmt::format("external data path '{}' of tensor '{}' is absolute; it must be "
                             "relative to the model's folder",
                             location, proto.name()));
-  if (offset < 0 || length < -1)
-    return fail(fmt::format("external data of tensor '{}' has a negative offset or length",
-                            proto.name()));
+  // A `..` that climbs out is refused before touching the file system:
+  // whether a file outside the model's folder exists is none of the model's
+  // business. (`sub/../w.bin` stays inside and is fine.)
+  llvm::SmallString<256> normalized(location);
+  llvm::sys::path::remove_dots(normalized, /*remove_dot_dot=*/true);
+  if (normalized.empty())
+    return fail(fmt::format("external data path '{}' of tensor '{}' is not a regular file",
+                            location, proto.name()));
+  if (*llvm::sys::path::begin(normalized) == "..")
+    return fail(fmt::format("external data path '{}' of tensor '{}' leaves the model's folder",
+                            location, proto.name()));
   llvm::SmallString<256> realBase, realFile, joined(baseDir);
-  llvm::sys::path::append(joined, location);
+  llvm::sys::path::append(joined, normalized);
   if (llvm::sys::fs::real_path(baseDir, realBase))
     return fail(fmt::format("cannot resolve the model folder '{}'", baseDir.str()));
   if (llvm::sys::fs::real_path(joined, realFile))
     return fail(fmt::format("external data file '{}' of tensor '{}' does not exist", location,
                             proto.name()));
+  // Symlinks are resolved: the file itself must lie inside the folder.
   llvm::StringRef fileRef(realFile), baseRef(realBase);
   if (!fileRef.starts_with(baseRef) || fileRef.size() <= baseRef.size() ||
       !llvm::sys::path::is_separator(fileRef[baseRef.size()]))
     return fail(fmt::format("external data path '{}' of tensor '{}' leaves the model's folder",
                             location, proto.name()));
-  uint64_t fileSize = 0;
-  if (llvm::sys::fs::file_size(realFile, fileSize))
+  llvm::sys::fs::file_status status;
+  if (llvm::sys::fs::status(realFile, status))
     return fail(fmt::format("cannot read external data file '{}'", location));
+  if (!llvm::sys::fs::is_regular_file(status))
+    return fail(fmt::format("external data path '{}' of tensor '{}' is not a regular file",
+                            location, proto.name()));
+  return ExternalFile{location, std::string(realFile), offset, length, status.getSize()};
+}
+
+/// Reads [offset, offset+length) of an external data file that must live
+/// inside `baseDir`: no absolute paths, no `..` components, no symlinks out,
+/// and only a regular file (a FIFO or device would block or never end).
+llvm::Error readExternal(const onnx::TensorProto &proto, llvm::StringRef baseDir,
+                         uint64_t byteCount, std::vector<char> &bytes) {
+  auto file = resolveExternal(proto, baseDir);
+  if (!file)
+    return file.takeError();
+  const std::string &location = file->location;
+  int64_t offset = file->offset, length = file->length;
+  uint64_t fileSize = file->fileSize;
   if ((uint64_t)offset > fileSize)
     return fail(fmt::format("external data offset {} of tensor '{}' is past the end of '{}' ({} "
                             "bytes)",
                             offset, proto.name(), location, fileSize));
   uint64_t available = fileSize - offset;
+  // Without a length, the data is the rest of the file (as in ONNX).
   uint64_t want = length < 0 ? available : (uint64_t)length;
   if (want > available)
     return fail(fmt::format("external data file '{}' is too short for tensor '{}': needs {} "
                             "bytes at offset {}, has {}",
                             location, proto.name(), want, offset, available));
-  std::ifstream in(realFile.c_str(), std::ios::binary);
+  // Sizes are compared before reading: a huge file is never read in vain.
+  if (want != byteCount)
+    return fail(fmt::format("tensor '{}' needs {} bytes of data but has {} (external data '{}' "
+                            "from offset {})",
+                            proto.name(), byteCount, want, location, offset));
+  std::ifstream in(file->realPath, std::ios::binary);
   bytes.resize(want);
   in.seekg(offset);
   if (!in.read(bytes.data(), want))
@@ -94,6 +137,11 @@ llvm::Error readExternal(const onnx::TensorProto &proto, llvm::StringRef baseDir
 }
 
 } // namespace
+
+llvm::Error checkExternalData(const onnx::TensorProto &proto, llvm::StringRef baseDir) {
+  auto file = resolveExternal(proto, baseDir);
+  return file ? llvm::Error::success() : file.takeError();
+}
 
 size_t elementByteSize(int32_t t) {
   switch ((ElementType)t) {
@@ -190,7 +238,7 @@ llvm::Expected<TensorData> decodeTensor(const onnx::TensorProto &proto, llvm::St
   uint64_t byteCount = count * elemSize;
 
   if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
-    if (auto err = readExternal(proto, baseDir, t.bytes))
+    if (auto err = readExternal(proto, baseDir, byteCount, t.bytes))
       return std::move(err);
   } else if (proto.has_raw_data()) {
     t.bytes.assign(proto.raw_data().begin(), proto.raw_data().end());
@@ -252,7 +300,8 @@ llvm::Expected<TensorData> readTensorProtoFile(llvm::StringRef path) {
   if (!buffer)
     return fail(fmt::format("cannot read '{}': {}", path.str(), buffer.getError().message()));
   onnx::TensorProto proto;
-  if (!proto.ParseFromArray((*buffer)->getBufferStart(), (int)(*buffer)->getBufferSize()))
+  if ((*buffer)->getBufferSize() > (size_t)INT32_MAX ||
+      !proto.ParseFromArray((*buffer)->getBufferStart(), (int)(*buffer)->getBufferSize()))
     return fail(fmt::format("'{}' is not a serialized ONNX TensorProto", path.str()));
   return decodeTensor(proto, llvm::sys::path::parent_path(path));
 }

@@ -64,6 +64,11 @@ struct TensorData {
 /// inside it; an empty `baseDir` forbids external data.
 llvm::Expected<TensorData> decodeTensor(const onnx::TensorProto &proto, llvm::StringRef baseDir);
 
+/// Checks, without reading it, that the external data of `proto` is a regular
+/// file inside `baseDir` (no absolute path, no `..`, no symlink out); an empty
+/// `baseDir` forbids external data.
+llvm::Error checkExternalData(const onnx::TensorProto &proto, llvm::StringRef baseDir);
+
 /// Decodes a small dense MLIR constant (for constants the importer folds);
 /// std::nullopt for element types without an ONNX equivalent.
 std::optional<TensorData> tensorDataFromAttr(llvm::StringRef name,

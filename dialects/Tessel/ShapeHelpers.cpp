@@ -34,11 +34,16 @@ std::optional<int64_t> checkedElementCount(llvm::ArrayRef<int64_t> shape) {
 int64_t slidingWindowOutputSize(int64_t input, int64_t kernel, int64_t stride,
                                 int64_t padBegin, int64_t padEnd, int64_t dilation,
                                 bool ceilMode) {
-  int64_t effectiveKernel = dilation * (kernel - 1) + 1;
-  int64_t span = input + padBegin + padEnd - effectiveKernel;
-  if (span < 0 || stride <= 0)
+  // Hostile attributes (pads or dilations near 2^63) must not overflow.
+  int64_t effectiveKernel, span;
+  if (kernel <= 0 || stride <= 0 || dilation <= 0 ||
+      __builtin_mul_overflow(dilation, kernel - 1, &effectiveKernel) ||
+      __builtin_add_overflow(effectiveKernel, 1, &effectiveKernel) ||
+      __builtin_add_overflow(input, padBegin, &span) ||
+      __builtin_add_overflow(span, padEnd, &span) ||
+      __builtin_sub_overflow(span, effectiveKernel, &span) || span < 0)
     return -1;
-  int64_t out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+  int64_t out = span / stride + (ceilMode && span % stride != 0) + 1;
   // ONNX (like PyTorch) drops a last window that would start in the end padding.
   if (ceilMode && (out - 1) * stride >= input + padBegin)
     --out;

@@ -175,6 +175,10 @@ static int parse_tensor(cursor *c, tensor_desc *t) {
   for (int64_t i = 0; i < rank; ++i) {
     if (!read_int(c, &t->shape[i]) || t->shape[i] < 0)
       return 0;
+    /* Element and byte counts must not wrap (a corrupt or hostile library). */
+    if (t->shape[i] != 0 &&
+        t->num_elements > INT64_MAX / (int64_t)tessel_dtype_size(t->dtype) / t->shape[i])
+      return 0;
     t->num_elements *= t->shape[i];
   }
   t->byte_size = (size_t)t->num_elements * tessel_dtype_size(t->dtype);
@@ -501,6 +505,71 @@ tessel_status *tessel_session_run_profiled(tessel_session *s, const void *const 
   m->run(buffers, hook ? &context : NULL);
   free(buffers);
   return NULL;
+}
+
+static tessel_status *check_tensor(const char *kind, int32_t i, const tensor_desc *want,
+                                   const tessel_tensor *got) {
+  if (got->dtype != want->dtype)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "%s %d ('%s') has dtype %d, the model "
+                              "expects %d", kind, i, want->name, (int)got->dtype,
+                              (int)want->dtype);
+  int same = got->rank == want->rank && (got->rank == 0 || got->shape != NULL);
+  for (int32_t d = 0; same && d < want->rank; ++d)
+    same = got->shape[d] == want->shape[d];
+  if (!same) {
+    char expected[256] = "", actual[256] = "";
+    size_t n = 0;
+    for (int32_t d = 0; d < want->rank && n < sizeof(expected); ++d)
+      n += (size_t)snprintf(expected + n, sizeof(expected) - n, d ? "x%lld" : "%lld",
+                            (long long)want->shape[d]);
+    n = 0;
+    for (int32_t d = 0; got->shape && d < got->rank && d < 64 && n < sizeof(actual); ++d)
+      n += (size_t)snprintf(actual + n, sizeof(actual) - n, d ? "x%lld" : "%lld",
+                            (long long)got->shape[d]);
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                              "%s %d ('%s') has rank %d and shape [%s], the model expects rank %d "
+                              "and shape [%s]",
+                              kind, i, want->name, (int)got->rank, actual, (int)want->rank,
+                              expected);
+  }
+  return NULL;
+}
+
+tessel_status *tessel_session_run_tensors(tessel_session *s, const tessel_tensor *inputs,
+                                          int32_t num_inputs, const tessel_tensor *outputs,
+                                          int32_t num_outputs) {
+  if (!s)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "session is NULL");
+  const tessel_model *m = s->model;
+  if (num_inputs != m->num_inputs || num_outputs != m->num_outputs)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                              "got %d inputs and %d outputs, the model has %d and %d",
+                              num_inputs, num_outputs, m->num_inputs, m->num_outputs);
+  if ((num_inputs && !inputs) || (num_outputs && !outputs))
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "input or output arrays are NULL");
+  int32_t n = num_inputs + num_outputs;
+  void **ptrs = malloc(sizeof(void *) * (size_t)(n ? n : 1));
+  size_t *sizes = malloc(sizeof(size_t) * (size_t)(n ? n : 1));
+  tessel_status *st = NULL;
+  if (!ptrs || !sizes)
+    st = tessel_make_status(TESSEL_OUT_OF_MEMORY, "out of memory");
+  for (int32_t i = 0; !st && i < num_inputs; ++i) {
+    st = check_tensor("input", i, &m->tensors[i], &inputs[i]);
+    ptrs[i] = inputs[i].data;
+    sizes[i] = inputs[i].byte_size;
+  }
+  for (int32_t i = 0; !st && i < num_outputs; ++i) {
+    st = check_tensor("output", i, &m->tensors[m->num_inputs + i], &outputs[i]);
+    ptrs[num_inputs + i] = outputs[i].data;
+    sizes[num_inputs + i] = outputs[i].byte_size;
+  }
+  /* Sizes and NULL data are checked by tessel_session_run. */
+  if (!st)
+    st = tessel_session_run(s, (const void *const *)ptrs, sizes, ptrs + num_inputs,
+                            sizes + num_inputs);
+  free(ptrs);
+  free(sizes);
+  return st;
 }
 
 /* --- Kernels ------------------------------------------------------------- */

@@ -37,7 +37,8 @@ def main():
             print("example output differs from PyTorch's:\n%s\n%s" % (got, want))
             return 1
         for artifact in (exe, lib):
-            extra = [d for d in runtime_deps(artifact) if not os.path.basename(d).startswith(ALLOWED)]
+            extra = [d for d in runtime_deps(artifact)
+                     if not os.path.basename(d).startswith(ALLOWED)]
             if extra:
                 print("%s needs libraries beyond libc/libm: %s" % (artifact, extra))
                 return 1

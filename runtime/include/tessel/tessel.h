@@ -101,6 +101,23 @@ tessel_status *tessel_session_run(tessel_session *session, const void *const *in
                                   const size_t *input_sizes, void *const *outputs,
                                   const size_t *output_sizes);
 
+/* A tensor as the caller describes it to tessel_session_run_tensors. */
+typedef struct {
+  tessel_dtype dtype;
+  int32_t rank;
+  const int64_t *shape; /* rank entries */
+  void *data;           /* inputs are only read */
+  size_t byte_size;     /* bytes at data */
+} tessel_tensor;
+
+/* Runs the model like tessel_session_run, after checking the caller's view of
+ * every tensor against the model: the numbers of inputs and outputs, each
+ * dtype, rank and shape, NULL data and byte sizes. A mismatch is a status
+ * naming the tensor; nothing is read or written then. */
+tessel_status *tessel_session_run_tensors(tessel_session *session,
+                                          const tessel_tensor *inputs, int32_t num_inputs,
+                                          const tessel_tensor *outputs, int32_t num_outputs);
+
 /* --- Kernels (for benchmarking and profiling tools) ---------------------- */
 typedef struct {
   const char *name;          /* the generated function, e.g. "k3_conv_layer1_0_conv1_Conv" */

@@ -1,0 +1,239 @@
+/*===- runtime_abuse.c - The C runtime API under misuse -------------------===*
+ *
+ *   tessel-runtime-abuse MODEL.so SCRATCH_DIR OTHER.so
+ *
+ * MODEL.so is tests/robust/runtime_api.py's model: y = x + b, x float32 [2,3],
+ * b float32 [3], y float32 [2,3]. Every misuse below must give a status with
+ * a message (never a crash, never a write past a buffer), and the same
+ * session must still give the right answer afterwards.
+ *===----------------------------------------------------------------------===*/
+#include "tessel/tessel.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int passed, failed;
+
+/* Expects a failing status whose message contains `word`; frees it. */
+static void expect_error(const char *what, tessel_status *st, const char *word) {
+  if (!st) {
+    printf("FAIL %s: succeeded\n", what);
+    ++failed;
+    return;
+  }
+  const char *msg = tessel_status_message(st);
+  if (tessel_status_get_code(st) == TESSEL_OK || !msg || !*msg || !strstr(msg, word)) {
+    printf("FAIL %s: message '%s' lacks '%s'\n", what, msg ? msg : "(null)", word);
+    ++failed;
+  } else {
+    printf("PASS %s: %s\n", what, msg);
+    ++passed;
+  }
+  tessel_status_free(st);
+}
+
+static void expect_true(const char *what, int ok) {
+  printf("%s %s\n", ok ? "PASS" : "FAIL", what);
+  ok ? ++passed : ++failed;
+}
+
+#define GUARD 64
+static const unsigned char kCanary = 0xA5;
+
+/* An output buffer of `size` bytes followed by GUARD canary bytes. */
+static unsigned char *guarded(size_t size) {
+  unsigned char *p = malloc(size + GUARD);
+  memset(p, 0, size);
+  memset(p + size, kCanary, GUARD);
+  return p;
+}
+static int guard_intact(const unsigned char *p, size_t size) {
+  for (size_t i = 0; i < GUARD; ++i)
+    if (p[size + i] != kCanary)
+      return 0;
+  return 1;
+}
+
+static int output_right(const float *y, const float *x, const float *b) {
+  for (int i = 0; i < 6; ++i)
+    if (y[i] != x[i] + b[i % 3])
+      return 0;
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  if (argc != 4) {
+    fprintf(stderr, "usage: tessel-runtime-abuse MODEL.so SCRATCH_DIR OTHER.so\n");
+    return 2;
+  }
+  tessel_model *model = NULL;
+  tessel_session *session = NULL;
+  tessel_tensor_info info;
+
+  /* --- Opening models ---------------------------------------------------- */
+  expect_error("open: NULL path", tessel_model_open(NULL, &model), "NULL");
+  expect_error("open: NULL model pointer", tessel_model_open(argv[1], NULL), "NULL");
+  expect_error("open: missing file", tessel_model_open("/nonexistent/model.so", &model),
+               "cannot load");
+  expect_true("open: failure leaves the model pointer NULL", model == NULL);
+  char junk[4096];
+  snprintf(junk, sizeof(junk), "%s/junk.so", argv[2]);
+  FILE *f = fopen(junk, "wb");
+  fputs("not an ELF file at all", f);
+  fclose(f);
+  expect_error("open: a file that is not a library", tessel_model_open(junk, &model),
+               "cannot load");
+  expect_error("open: a library that is not a Tessel model",
+               tessel_model_open(argv[3], &model), "not a Tessel compiled model");
+  expect_error("open: a bare name is not searched for on the library path",
+               tessel_model_open("libm.so.6", &model), "cannot load");
+
+  /* --- A NULL model to every function ------------------------------------ */
+  expect_true("num_inputs(NULL) is 0", tessel_model_num_inputs(NULL) == 0);
+  expect_true("num_outputs(NULL) is 0", tessel_model_num_outputs(NULL) == 0);
+  expect_error("input_info(NULL)", tessel_model_input_info(NULL, 0, &info), "NULL");
+  expect_error("output_info(NULL)", tessel_model_output_info(NULL, 0, &info), "NULL");
+  expect_error("session_create(NULL)", tessel_session_create(NULL, NULL, &session), "NULL");
+  tessel_model_close(NULL);
+  tessel_session_destroy(NULL);
+  tessel_status_free(NULL);
+  expect_true("NULL status reads as ok",
+              tessel_status_get_code(NULL) == TESSEL_OK && strcmp(tessel_status_message(NULL), "ok") == 0);
+  expect_true("dtype_size of an unknown dtype is 0", tessel_dtype_size((tessel_dtype)99) == 0);
+
+  tessel_status *st = tessel_model_open(argv[1], &model);
+  if (st) {
+    printf("FAIL cannot open %s: %s\n", argv[1], tessel_status_message(st));
+    return 1;
+  }
+  expect_true("the model has 2 inputs and 1 output",
+              tessel_model_num_inputs(model) == 2 && tessel_model_num_outputs(model) == 1);
+  expect_error("input_info: index -1", tessel_model_input_info(model, -1, &info), "out of range");
+  expect_error("input_info: index 2", tessel_model_input_info(model, 2, &info), "out of range");
+  expect_error("output_info: index 1", tessel_model_output_info(model, 1, &info), "out of range");
+  expect_error("input_info: NULL info", tessel_model_input_info(model, 0, NULL), "NULL");
+
+  /* --- Sessions ---------------------------------------------------------- */
+  tessel_session_options bad_version = {99, 1}, bad_threads = {TESSEL_API_VERSION, -1};
+  expect_error("session_create: API version 99",
+               tessel_session_create(model, &bad_version, &session), "API version");
+  expect_error("session_create: -1 threads",
+               tessel_session_create(model, &bad_threads, &session), "num_threads");
+  expect_error("session_create: NULL session pointer",
+               tessel_session_create(model, NULL, NULL), "NULL");
+  tessel_session_options opts = {TESSEL_API_VERSION, 1};
+  st = tessel_session_create(model, &opts, &session);
+  expect_true("session_create succeeds", st == NULL);
+  if (st)
+    return 1;
+
+  /* --- tessel_session_run with bad arguments ----------------------------- */
+  float x[6] = {1, 2, 3, 4, 5, 6}, b[3] = {10, 20, 30};
+  const size_t ysize = sizeof(float) * 6;
+  unsigned char *y = guarded(ysize);
+  const void *in[2] = {x, b};
+  size_t in_sizes[2] = {sizeof(x), sizeof(b)};
+  void *out[1] = {y};
+  size_t out_sizes[1] = {ysize};
+
+  expect_error("run: NULL session", tessel_session_run(NULL, in, in_sizes, out, out_sizes),
+               "NULL");
+  expect_error("run: NULL inputs", tessel_session_run(session, NULL, in_sizes, out, out_sizes),
+               "NULL");
+  expect_error("run: NULL input sizes", tessel_session_run(session, in, NULL, out, out_sizes),
+               "NULL");
+  expect_error("run: NULL outputs", tessel_session_run(session, in, in_sizes, NULL, out_sizes),
+               "NULL");
+  const void *in_null[2] = {x, NULL};
+  expect_error("run: NULL input buffer",
+               tessel_session_run(session, in_null, in_sizes, out, out_sizes), "is NULL");
+  size_t small_in[2] = {sizeof(x) - 4, sizeof(b)};
+  expect_error("run: input buffer too small",
+               tessel_session_run(session, in, small_in, out, out_sizes), "expected 24");
+  size_t big_in[2] = {sizeof(x), sizeof(b) + 4};
+  expect_error("run: input buffer of the wrong size",
+               tessel_session_run(session, in, big_in, out, out_sizes), "expected 12");
+  size_t small_out[1] = {ysize - 1};
+  expect_error("run: output buffer too small",
+               tessel_session_run(session, in, in_sizes, out, small_out), "needs 24");
+  void *out_null[1] = {NULL};
+  expect_error("run: NULL output buffer",
+               tessel_session_run(session, in, in_sizes, out_null, out_sizes), "is NULL");
+  expect_true("failed runs wrote nothing", guard_intact(y, ysize) && y[0] == 0);
+
+  st = tessel_session_run(session, in, in_sizes, out, out_sizes);
+  expect_true("the same session runs correctly after failures",
+              st == NULL && output_right((const float *)y, x, b));
+  tessel_status_free(st);
+  expect_true("the run wrote nothing past the output", guard_intact(y, ysize));
+
+  /* --- tessel_session_run_tensors: counts, dtypes, shapes ----------------- */
+  int64_t xs[2] = {2, 3}, bs[1] = {3}, ys[2] = {2, 3}, wrong[2] = {3, 2};
+  tessel_tensor tin[2] = {{TESSEL_FLOAT32, 2, xs, x, sizeof(x)},
+                          {TESSEL_FLOAT32, 1, bs, b, sizeof(b)}};
+  tessel_tensor tout[1] = {{TESSEL_FLOAT32, 2, ys, y, ysize}};
+  memset(y, 0, ysize);
+  expect_error("run_tensors: NULL session", tessel_session_run_tensors(NULL, tin, 2, tout, 1),
+               "NULL");
+  expect_error("run_tensors: one input instead of two",
+               tessel_session_run_tensors(session, tin, 1, tout, 1), "got 1 inputs");
+  expect_error("run_tensors: three inputs", tessel_session_run_tensors(session, tin, 3, tout, 1),
+               "got 3 inputs");
+  expect_error("run_tensors: no outputs", tessel_session_run_tensors(session, tin, 2, tout, 0),
+               "0 outputs");
+  expect_error("run_tensors: NULL input array",
+               tessel_session_run_tensors(session, NULL, 2, tout, 1), "NULL");
+  tessel_tensor t = tin[0];
+  tin[0].dtype = TESSEL_INT32;
+  expect_error("run_tensors: wrong dtype", tessel_session_run_tensors(session, tin, 2, tout, 1),
+               "dtype");
+  tin[0] = t;
+  tin[0].shape = wrong;
+  expect_error("run_tensors: wrong shape (3x2 for 2x3)",
+               tessel_session_run_tensors(session, tin, 2, tout, 1), "shape [3x2]");
+  tin[0] = t;
+  tin[0].rank = 1;
+  expect_error("run_tensors: wrong rank", tessel_session_run_tensors(session, tin, 2, tout, 1),
+               "rank 1");
+  tin[0] = t;
+  tin[0].shape = NULL;
+  expect_error("run_tensors: NULL shape", tessel_session_run_tensors(session, tin, 2, tout, 1),
+               "shape");
+  tin[0] = t;
+  tin[0].data = NULL;
+  expect_error("run_tensors: NULL data", tessel_session_run_tensors(session, tin, 2, tout, 1),
+               "is NULL");
+  tin[0] = t;
+  tout[0].byte_size = 8;
+  expect_error("run_tensors: output too small",
+               tessel_session_run_tensors(session, tin, 2, tout, 1), "needs 24");
+  tout[0].byte_size = ysize;
+  tout[0].dtype = TESSEL_FLOAT64;
+  expect_error("run_tensors: wrong output dtype",
+               tessel_session_run_tensors(session, tin, 2, tout, 1), "dtype");
+  tout[0].dtype = TESSEL_FLOAT32;
+  expect_true("failed typed runs wrote nothing", guard_intact(y, ysize) && y[0] == 0);
+  st = tessel_session_run_tensors(session, tin, 2, tout, 1);
+  expect_true("run_tensors runs correctly after failures",
+              st == NULL && output_right((const float *)y, x, b));
+  tessel_status_free(st);
+  expect_true("the typed run wrote nothing past the output", guard_intact(y, ysize));
+
+  /* Two sessions of one model, and closing in any order of sessions. */
+  tessel_session *second = NULL;
+  st = tessel_session_create(model, NULL, &second);
+  memset(y, 0, ysize);
+  if (!st)
+    st = tessel_session_run(second, in, in_sizes, out, out_sizes);
+  expect_true("a second session (default options) runs correctly",
+              st == NULL && output_right((const float *)y, x, b));
+  tessel_status_free(st);
+  tessel_session_destroy(second);
+  tessel_session_destroy(session);
+  tessel_model_close(model);
+  free(y);
+
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}

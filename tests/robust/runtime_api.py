@@ -1,0 +1,36 @@
+#!/usr/bin/python3
+"""Compiles a tiny model (y = x + b, both inputs) and runs tessel-runtime-abuse on it."""
+import argparse
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+
+from onnx import TensorProto, helper
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        graph = helper.make_graph(
+            [helper.make_node("Add", ["x", "b"], ["y"], name="add")], "add",
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3]),
+             helper.make_tensor_value_info("b", TensorProto.FLOAT, [3])],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])])
+        m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+        m.ir_version = 8
+        path, so = os.path.join(tmp, "add.onnx"), os.path.join(tmp, "add.so")
+        with open(path, "wb") as f:
+            f.write(m.SerializeToString())
+        subprocess.run([os.path.join(args.bin, "tessel-compile"), path, "-o", so], check=True)
+        # A shared library that is not a Tessel model.
+        other = sorted(glob.glob("/usr/lib/*/libm.so.6") + glob.glob("/lib/*/libm.so.6"))[0]
+        return subprocess.run([os.path.join(args.bin, "tessel-runtime-abuse"), so, tmp,
+                               other]).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
