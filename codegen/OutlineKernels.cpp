@@ -133,6 +133,14 @@ bool isKernelOp(Operation *op) {
   if (!isa<TesselDialect>(op->getDialect()) || op->hasTrait<OpTrait::ConstantLike>() ||
       isa<ReshapeOp>(op) || op->getNumResults() == 0)
     return false;
+  // An op on a zero-element tensor computes nothing: canonicalization empties
+  // such a kernel and it would vanish under its call, so it stays inline.
+  auto empty = [](Type t) {
+    auto s = dyn_cast<ShapedType>(t);
+    return s && s.hasStaticShape() && s.getNumElements() == 0;
+  };
+  if (llvm::any_of(op->getResultTypes(), empty) || llvm::any_of(op->getOperandTypes(), empty))
+    return false;
   return llvm::all_of(op->getResultTypes(), [](Type t) { return isa<RankedTensorType>(t); });
 }
 
