@@ -1,10 +1,21 @@
 //===- BuildABIEntry.cpp - The tessel-build-abi-entry pass ----------------===//
+//
+// Emits what runtime/include/tessel/abi.h promises, on the LLVM-dialect
+// module: the metadata text (inputs/outputs from tessel-record-abi, plus the
+// kernel table from tessel-outline-kernels), the run entry point with its
+// optional per-run context (kernel hooks for profiling), and one wrapper per
+// kernel for running it alone.
+//
+//===----------------------------------------------------------------------===//
 #include "codegen/Passes.h"
 
 #include "tessel/abi.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <fmt/format.h>
 
 using namespace mlir;
 
@@ -14,6 +25,26 @@ namespace tessel {
 #include "codegen/Passes.h.inc"
 
 namespace {
+
+int onnxDataType(Type t) {
+  if (t.isF32()) return 1;
+  if (t.isF64()) return 11;
+  if (t.isF16()) return 10;
+  if (t.isInteger(1)) return 9;
+  if (t.isInteger(8)) return 3;
+  if (t.isInteger(16)) return 5;
+  if (t.isInteger(32)) return 6;
+  if (t.isInteger(64)) return 7;
+  return 0;
+}
+
+std::string counted(StringRef s) { return fmt::format("{}:{}", s.size(), s.str()); }
+
+struct Kernel {
+  LLVM::LLVMFuncOp func;
+  DictionaryAttr info;
+  FunctionType type; // Tensor signature, recorded before bufferization.
+};
 
 struct BuildABIEntryPass : impl::BuildABIEntryBase<BuildABIEntryPass> {
   void runOnOperation() override {
@@ -26,8 +57,23 @@ struct BuildABIEntryPass : impl::BuildABIEntryBase<BuildABIEntryPass> {
                        "tessel-record-abi before lowering");
       return signalPassFailure();
     }
-    // Only the ABI entry point is exported.
+    // Only the ABI entry points are exported.
     main.setLinkage(LLVM::Linkage::Internal);
+    for (Type argType : main.getFunctionType().getParams())
+      if (!isa<LLVM::LLVMPointerType>(argType)) {
+        main.emitError("@main_graph must take bare buffer pointers (bare-pointer calling "
+                       "convention)");
+        return signalPassFailure();
+      }
+
+    SmallVector<Kernel> kernels;
+    if (failed(collectKernels(module, kernels)))
+      return signalPassFailure();
+
+    std::string text = metadata.getValue().str();
+    text += fmt::format("kernels {}\n", kernels.size());
+    for (Kernel &k : kernels)
+      text += describeKernel(k);
 
     OpBuilder b(ctx);
     b.setInsertionPointToEnd(module.getBody());
@@ -35,33 +81,203 @@ struct BuildABIEntryPass : impl::BuildABIEntryBase<BuildABIEntryPass> {
     auto ptrType = LLVM::LLVMPointerType::get(ctx);
     auto i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32),
          i64 = IntegerType::get(ctx, 64);
+    auto voidType = LLVM::LLVMVoidType::get(ctx);
 
     LLVM::GlobalOp::create(b, loc, i32, /*isConstant=*/true, LLVM::Linkage::External,
                            TESSEL_SYMBOL_ABI_VERSION, b.getI32IntegerAttr(TESSEL_ABI_VERSION));
-    StringRef text = metadata.getValue();
     LLVM::GlobalOp::create(b, loc, LLVM::LLVMArrayType::get(i8, text.size()),
                            /*isConstant=*/true, LLVM::Linkage::External, TESSEL_SYMBOL_METADATA,
                            b.getStringAttr(text));
     LLVM::GlobalOp::create(b, loc, i64, /*isConstant=*/true, LLVM::Linkage::External,
                            TESSEL_SYMBOL_METADATA_SIZE, b.getI64IntegerAttr(text.size()));
 
-    auto entryType = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), {ptrType});
-    auto entry = LLVM::LLVMFuncOp::create(b, loc, TESSEL_SYMBOL_RUN, entryType);
-    Block *body = entry.addEntryBlock(b);
-    b.setInsertionPointToStart(body);
-    SmallVector<Value> args;
-    for (auto [i, argType] : llvm::enumerate(main.getFunctionType().getParams())) {
-      if (!isa<LLVM::LLVMPointerType>(argType)) {
-        main.emitError("@main_graph must take bare buffer pointers (bare-pointer calling "
-                       "convention)");
-        return signalPassFailure();
-      }
-      Value slot = LLVM::GEPOp::create(b, loc, ptrType, ptrType, body->getArgument(0),
-                                       ArrayRef<LLVM::GEPArg>{(int32_t)i});
-      args.push_back(LLVM::LoadOp::create(b, loc, ptrType, slot));
+    // main_graph gets the run context as its last argument, and every kernel
+    // call is bracketed by the hook (a no-op branch when the context is NULL).
+    unsigned ctxIndex = main.getNumArguments();
+    SmallVector<Type> params(main.getFunctionType().getParams());
+    params.push_back(ptrType);
+    main.setFunctionType(LLVM::LLVMFunctionType::get(main.getFunctionType().getReturnType(), params));
+    if (ArrayAttr argAttrs = main.getArgAttrsAttr()) {
+      SmallVector<Attribute> attrs(argAttrs.getValue());
+      attrs.push_back(b.getDictionaryAttr({}));
+      main.setArgAttrsAttr(b.getArrayAttr(attrs));
     }
-    LLVM::CallOp::create(b, loc, main, args);
+    Value runContext = main.getBody().front().addArgument(ptrType, loc);
+    LLVM::LLVMFuncOp hook = buildHookHelper(b, loc);
+    llvm::DenseMap<StringRef, int32_t> kernelIndex;
+    for (auto [i, k] : llvm::enumerate(kernels))
+      kernelIndex[k.func.getSymName()] = i;
+    main.walk([&](LLVM::CallOp call) {
+      auto callee = call.getCallee();
+      if (!callee)
+        return;
+      auto it = kernelIndex.find(*callee);
+      if (it == kernelIndex.end())
+        return;
+      OpBuilder cb(call);
+      Value index = LLVM::ConstantOp::create(cb, call.getLoc(), i32, it->second);
+      Value begin = LLVM::ConstantOp::create(cb, call.getLoc(), i32, 0);
+      LLVM::CallOp::create(cb, call.getLoc(), hook, ValueRange{runContext, index, begin});
+      cb.setInsertionPointAfter(call);
+      Value end = LLVM::ConstantOp::create(cb, call.getLoc(), i32, 1);
+      LLVM::CallOp::create(cb, call.getLoc(), hook, ValueRange{runContext, index, end});
+    });
+
+    // tessel_model_run_v2(void **buffers, const tessel_run_context *context).
+    auto entry = LLVM::LLVMFuncOp::create(
+        b, loc, TESSEL_SYMBOL_RUN, LLVM::LLVMFunctionType::get(voidType, {ptrType, ptrType}));
+    {
+      OpBuilder::InsertionGuard guard(b);
+      Block *body = entry.addEntryBlock(b);
+      b.setInsertionPointToStart(body);
+      SmallVector<Value> args = unpackPointers(b, loc, body->getArgument(0), ctxIndex);
+      args.push_back(body->getArgument(1));
+      LLVM::CallOp::create(b, loc, main, args);
+      LLVM::ReturnOp::create(b, loc, ValueRange{});
+    }
+
+    // One `void wrapper(void **args)` per kernel, and the table of them.
+    SmallVector<LLVM::LLVMFuncOp> wrappers;
+    for (Kernel &k : kernels) {
+      // The same machine code runs in the model and alone (tessel-bench
+      // --kernels), and a profile's kernel boundaries stay where they are.
+      k.func.setNoInline(true);
+      k.func.setLinkage(LLVM::Linkage::Internal);
+      auto wrapper = LLVM::LLVMFuncOp::create(b, k.func.getLoc(), (k.func.getSymName() + "_abi").str(),
+                                              LLVM::LLVMFunctionType::get(voidType, {ptrType}),
+                                              LLVM::Linkage::Internal);
+      OpBuilder::InsertionGuard guard(b);
+      Block *body = wrapper.addEntryBlock(b);
+      b.setInsertionPointToStart(body);
+      SmallVector<Value> args =
+          unpackPointers(b, loc, body->getArgument(0), k.func.getNumArguments());
+      LLVM::CallOp::create(b, loc, k.func, args);
+      LLVM::ReturnOp::create(b, loc, ValueRange{});
+      wrappers.push_back(wrapper);
+    }
+    auto tableType = LLVM::LLVMArrayType::get(ptrType, kernels.size());
+    auto table = LLVM::GlobalOp::create(b, loc, tableType, /*isConstant=*/true,
+                                        LLVM::Linkage::External, TESSEL_SYMBOL_KERNELS,
+                                        Attribute());
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(b.createBlock(&table.getInitializerRegion()));
+      Value array = LLVM::UndefOp::create(b, loc, tableType);
+      for (auto [i, wrapper] : llvm::enumerate(wrappers)) {
+        Value address = LLVM::AddressOfOp::create(b, loc, wrapper);
+        array = LLVM::InsertValueOp::create(b, loc, array, address, ArrayRef<int64_t>{(int64_t)i});
+      }
+      LLVM::ReturnOp::create(b, loc, array);
+    }
+  }
+
+  /// The kernels of tessel-outline-kernels, in table order (by `index`).
+  LogicalResult collectKernels(ModuleOp module, SmallVectorImpl<Kernel> &kernels) {
+    for (auto func : module.getOps<LLVM::LLVMFuncOp>()) {
+      auto info = func->getAttrOfType<DictionaryAttr>("tessel.kernel");
+      if (!info)
+        continue;
+      auto typeAttr = info.getAs<TypeAttr>("type");
+      auto type = typeAttr ? dyn_cast<FunctionType>(typeAttr.getValue()) : FunctionType();
+      if (!type || !info.getAs<IntegerAttr>("index") || !info.getAs<StringAttr>("op") ||
+          !info.getAs<ArrayAttr>("nodes") || !info.getAs<IntegerAttr>("flops") ||
+          !info.getAs<IntegerAttr>("bytes"))
+        return func.emitError("malformed tessel.kernel attribute");
+      // Bufferization turned the results into trailing output buffers.
+      if (func.getNumArguments() != type.getNumInputs() + type.getNumResults() ||
+          func.getFunctionType().getReturnType() != LLVM::LLVMVoidType::get(&getContext()) ||
+          !llvm::all_of(func.getFunctionType().getParams(),
+                        [](Type t) { return isa<LLVM::LLVMPointerType>(t); }))
+        return func.emitError("kernel ")
+               << func.getSymName() << " does not have the signature (inputs..., outputs...) of "
+               << type << " as bare pointers";
+      for (Type t : llvm::concat<const Type>(type.getInputs(), type.getResults())) {
+        auto tt = dyn_cast<RankedTensorType>(t);
+        if (!tt || !tt.hasStaticShape() || !onnxDataType(tt.getElementType()))
+          return func.emitError("kernel ") << func.getSymName() << " has an unsupported type " << t;
+      }
+      kernels.push_back({func, info, type});
+    }
+    llvm::stable_sort(kernels, [](const Kernel &a, const Kernel &b) {
+      return a.info.getAs<IntegerAttr>("index").getInt() <
+             b.info.getAs<IntegerAttr>("index").getInt();
+    });
+    return success();
+  }
+
+  static std::string describeKernel(Kernel &k) {
+    std::string line = fmt::format(
+        "kernel {} {} {} {} {} {} {}", k.info.getAs<IntegerAttr>("flops").getInt(),
+        k.info.getAs<IntegerAttr>("bytes").getInt(), k.type.getNumInputs(),
+        k.type.getNumResults(), counted(k.func.getSymName()),
+        counted(k.info.getAs<StringAttr>("op").getValue()),
+        k.info.getAs<ArrayAttr>("nodes").size());
+    for (Attribute node : k.info.getAs<ArrayAttr>("nodes"))
+      line += " " + counted(cast<StringAttr>(node).getValue());
+    line += "\n";
+    auto arg = [&](Type t, std::string name) {
+      auto tt = cast<RankedTensorType>(t);
+      line += fmt::format("{} {}", onnxDataType(tt.getElementType()), tt.getRank());
+      for (int64_t d : tt.getShape())
+        line += fmt::format(" {}", d);
+      line += " " + counted(name) + "\n";
+    };
+    for (auto [i, t] : llvm::enumerate(k.type.getInputs()))
+      arg(t, fmt::format("in{}", i));
+    for (auto [i, t] : llvm::enumerate(k.type.getResults()))
+      arg(t, fmt::format("out{}", i));
+    return line;
+  }
+
+  /// Loads pointers [0, count) from the array `base`.
+  static SmallVector<Value> unpackPointers(OpBuilder &b, Location loc, Value base, unsigned count) {
+    auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
+    SmallVector<Value> values;
+    for (unsigned i = 0; i < count; ++i) {
+      Value slot =
+          LLVM::GEPOp::create(b, loc, ptrType, ptrType, base, ArrayRef<LLVM::GEPArg>{(int32_t)i});
+      values.push_back(LLVM::LoadOp::create(b, loc, ptrType, slot));
+    }
+    return values;
+  }
+
+  /// internal void tessel_kernel_hook(const tessel_run_context *c, i32 k, i32 end):
+  ///   if (c && c->kernel_hook) c->kernel_hook(c->user_data, k, end);
+  LLVM::LLVMFuncOp buildHookHelper(OpBuilder &b, Location loc) {
+    MLIRContext *ctx = b.getContext();
+    auto ptrType = LLVM::LLVMPointerType::get(ctx);
+    auto i32 = IntegerType::get(ctx, 32);
+    auto voidType = LLVM::LLVMVoidType::get(ctx);
+    auto hookType = LLVM::LLVMFunctionType::get(voidType, {ptrType, i32, i32});
+    auto helper = LLVM::LLVMFuncOp::create(b, loc, "tessel_kernel_hook", hookType,
+                                           LLVM::Linkage::Internal);
+    OpBuilder::InsertionGuard guard(b);
+    Block *entry = helper.addEntryBlock(b);
+    Region &region = helper.getBody();
+    Block *check = b.createBlock(&region), *call = b.createBlock(&region),
+          *done = b.createBlock(&region);
+    Value c = entry->getArgument(0);
+
+    b.setInsertionPointToEnd(entry);
+    Value null = LLVM::ZeroOp::create(b, loc, ptrType);
+    Value noContext = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq, c, null);
+    LLVM::CondBrOp::create(b, loc, noContext, done, check);
+
+    b.setInsertionPointToEnd(check);
+    Value fn = LLVM::LoadOp::create(b, loc, ptrType, c);
+    Value noHook = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq, fn, null);
+    LLVM::CondBrOp::create(b, loc, noHook, done, call);
+
+    b.setInsertionPointToEnd(call);
+    Value userSlot = LLVM::GEPOp::create(b, loc, ptrType, ptrType, c, ArrayRef<LLVM::GEPArg>{1});
+    Value user = LLVM::LoadOp::create(b, loc, ptrType, userSlot);
+    LLVM::CallOp::create(b, loc, hookType,
+                         ValueRange{fn, user, entry->getArgument(1), entry->getArgument(2)});
+    LLVM::BrOp::create(b, loc, done);
+
+    b.setInsertionPointToEnd(done);
     LLVM::ReturnOp::create(b, loc, ValueRange{});
+    return helper;
   }
 };
 

@@ -32,6 +32,11 @@ llvm::Expected<std::string> emitObjectFile(mlir::ModuleOp module, const TargetOp
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
 
+  auto step = [&](llvm::StringRef name) {
+    if (options.onStep)
+      options.onStep(name);
+  };
+  step("translate to LLVM IR");
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule = mlir::translateModuleToLLVMIR(module, llvmContext);
   if (!llvmModule)
@@ -57,6 +62,7 @@ llvm::Expected<std::string> emitObjectFile(mlir::ModuleOp module, const TargetOp
 
   // The standard LLVM optimization pipeline (inlining, loop opts, SLP/loop
   // vectorization) over the generated loops.
+  step("optimize LLVM IR");
   {
     llvm::LoopAnalysisManager lam;
     llvm::FunctionAnalysisManager fam;
@@ -78,6 +84,7 @@ llvm::Expected<std::string> emitObjectFile(mlir::ModuleOp module, const TargetOp
     mpm.run(*llvmModule, mam);
   }
 
+  step("emit object code");
   llvm::SmallVector<char, 0> object;
   llvm::raw_svector_ostream os(object);
   llvm::legacy::PassManager codegen;

@@ -5,6 +5,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 
+#include <functional>
 #include <string>
 
 namespace tessel {
@@ -15,6 +16,9 @@ struct TargetOptions {
   std::string cpu;
   std::string features;
   int optLevel = 3;
+  /// Called as each step starts: "translate to LLVM IR", "optimize", "emit
+  /// object code" (progress and timing in tessel-compile).
+  std::function<void(llvm::StringRef step)> onStep;
 };
 
 /// Translates an LLVM-dialect module to LLVM IR, optimizes it and emits a

@@ -20,6 +20,7 @@ static void addTextual(OpPassManager &pm, StringRef pipeline) {
 
 void buildTiledPipeline(OpPassManager &pm) {
   pm.addPass(createRecordModelABI());
+  pm.addPass(createOutlineKernels());
   pm.addPass(createConvertTesselToLinalg());
   addTextual(pm, "canonicalize,cse");
 }

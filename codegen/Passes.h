@@ -11,7 +11,7 @@ namespace tensor { class TensorDialect; }
 namespace arith { class ArithDialect; }
 namespace math { class MathDialect; }
 namespace LLVM { class LLVMDialect; }
-namespace func { class FuncOp; }
+namespace func { class FuncDialect; class FuncOp; }
 } // namespace mlir
 
 namespace tessel {

@@ -4,6 +4,32 @@
 
 include "mlir/Pass/PassBase.td"
 
+def OutlineKernels : Pass<"tessel-outline-kernels", "mlir::ModuleOp"> {
+  let summary = "Outline each compute op of @main_graph into a kernel function";
+  let description = [{
+    One tessel op becomes one private function (a kernel) that `@main_graph`
+    calls, named `k<index>_<op>_<ONNX node>`. Constants of at most 16
+    elements are cloned into the kernel so that lowering can fold them;
+    weights and activations are arguments. Constants and `tessel.reshape`
+    (a view once bufferized) stay in `@main_graph`.
+
+    Each kernel carries a `tessel.kernel` dictionary: `index` (its slot in
+    the compiled model's kernel table), `op`, `nodes` (the ONNX node names
+    of the op's location, NameLoc or FusedLoc), `flops` and `bytes` per call
+    computed from the static shapes, and `type` (its tensor signature).
+    tessel-build-abi-entry exports these as the kernel table that
+    tessel-bench --kernels / --profile use.
+
+    Runs on tensors before tessel-convert-to-linalg: one-shot bufferization
+    with function boundaries then gives every kernel identity-layout buffer
+    arguments and buffer-results-to-out-params turns its results into
+    trailing output buffers that `@main_graph` allocates, so a kernel's
+    machine signature is (inputs..., outputs...) and kernels allocate no
+    result and keep no state.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect"];
+}
+
 def ConvertTesselToLinalg : Pass<"tessel-convert-to-linalg", "mlir::ModuleOp"> {
   let summary = "Lower tessel ops to linalg, tensor, arith and math on tensors";
   let description = [{
@@ -48,10 +74,21 @@ def LowerMemRefCopies : Pass<"tessel-lower-memref-copies", "mlir::func::FuncOp">
 def BuildABIEntry : Pass<"tessel-build-abi-entry", "mlir::ModuleOp"> {
   let summary = "Emit the exported ABI symbols of a compiled model";
   let description = [{
-    On the LLVM-dialect module: adds `tessel_model_run_v1(void **buffers)`,
-    which unpacks the input and output buffers and calls `@main_graph`, and the
-    constant globals `tessel_abi_version`, `tessel_model_metadata` and
-    `tessel_model_metadata_size` that runtime/include/tessel/abi.h declares.
+    On the LLVM-dialect module, emits what runtime/include/tessel/abi.h
+    declares: `tessel_model_run_v2(void **buffers, const tessel_run_context
+    *context)`, which unpacks the input and output buffers and calls
+    `@main_graph`; the constant globals `tessel_abi_version`,
+    `tessel_model_metadata` (tessel-record-abi's text plus a `kernels`
+    section built from the `tessel.kernel` attributes of
+    tessel-outline-kernels) and `tessel_model_metadata_size`; and
+    `tessel_model_kernels`, a table of `void (void **args)` wrappers that run
+    one kernel alone.
+
+    `@main_graph` gets the run context as an extra last argument, and every
+    call to a kernel is bracketed by a call to an internal helper that invokes
+    `context->kernel_hook(user_data, kernel, is_end)` when the context and
+    hook are not NULL (tessel-bench --profile). Kernels are marked
+    `no_inline`: the code timed alone is the code that runs in the model.
   }];
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }

@@ -9,6 +9,7 @@ const OpRegistry &OpRegistry::get() {
     registerMathImporters(r);
     registerNNImporters(r);
     registerTensorImporters(r);
+    registerLossImporters(r);
     return r;
   }();
   return registry;

@@ -34,6 +34,7 @@ private:
 void registerMathImporters(OpRegistry &registry);
 void registerNNImporters(OpRegistry &registry);
 void registerTensorImporters(OpRegistry &registry);
+void registerLossImporters(OpRegistry &registry);
 
 } // namespace tessel
 

@@ -7,6 +7,11 @@
 // paragraph on stderr naming the file, the ONNX node and what is wrong, and
 // exit code 1.
 //
+// For compiler and performance engineers: --print-ir-after-all,
+// --print-ir-after=PASS, --print-ir-before=PASS (IR dumps on stderr),
+// --timing (per-pass times), --op-stats (ops per phase) and -v (progress).
+// Printed IR leaves weights out (--print-weights keeps them).
+//
 //===----------------------------------------------------------------------===//
 #include "codegen/Linker.h"
 #include "codegen/ObjectEmitter.h"
@@ -17,45 +22,90 @@
 #include "passes/Passes.h"
 
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <map>
 
 using namespace llvm;
 
 namespace {
 
-cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"));
+cl::OptionCategory toolCategory("tessel-compile options");
+cl::OptionCategory irCategory("Reading the IR and the compiler's work");
+
+cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"), cl::cat(toolCategory));
 cl::opt<std::string> outputPath("o", cl::desc("Output: .so shared library, .o object, other: "
                                               "executable; MLIR text with --compile-to"),
-                                cl::value_desc("path"));
+                                cl::value_desc("path"), cl::cat(toolCategory));
 enum class Phase { Import, Graph, Tiled, LLVM, Native };
 cl::opt<Phase> compileTo(
     "compile-to", cl::desc("Stop after a phase and write its MLIR"), cl::init(Phase::Native),
     cl::values(clEnumValN(Phase::Import, "import", "tessel dialect, one op per ONNX node"),
                clEnumValN(Phase::Graph, "graph", "optimized tessel graph"),
-               clEnumValN(Phase::Tiled, "tiled", "linalg on tensors"),
-               clEnumValN(Phase::LLVM, "llvm", "LLVM dialect")));
+               clEnumValN(Phase::Tiled, "tiled", "one function per kernel, linalg on tensors"),
+               clEnumValN(Phase::LLVM, "llvm", "LLVM dialect")),
+    cl::cat(toolCategory));
 cl::opt<std::string> emitKind("emit", cl::desc("Artifact kind, overriding -o's suffix"),
-                              cl::value_desc("obj|so|exe"), cl::init(""));
+                              cl::value_desc("obj|so|exe"), cl::init(""), cl::cat(toolCategory));
 cl::opt<std::string> targetCpu("target-cpu", cl::desc("CPU to generate code for (default: host)"),
-                               cl::init(""));
+                               cl::init(""), cl::cat(toolCategory));
 cl::opt<std::string> targetFeatures("target-features",
                                     cl::desc("LLVM target features, e.g. +avx2,+fma"),
-                                    cl::init(""));
+                                    cl::init(""), cl::cat(toolCategory));
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level (0-3)"), cl::init(3),
-                           cl::Prefix);
+                           cl::Prefix, cl::cat(toolCategory));
+cl::opt<bool> listOps("list-ops",
+                      cl::desc("Print the supported ONNX ops and opsets as a Markdown table"),
+                      cl::cat(toolCategory));
+
 cl::opt<bool> printDebugInfo("print-locations",
                              cl::desc("Print op locations (ONNX node names) in MLIR output"),
-                             cl::init(true));
+                             cl::init(true), cl::cat(irCategory));
+cl::opt<bool> printWeights("print-weights",
+                           cl::desc("Keep the weights (resource blobs) in printed IR; by default "
+                                    "blobs over 64 characters are left out, their references stay"),
+                           cl::init(false), cl::cat(irCategory));
+cl::opt<bool> printAfterAll("print-ir-after-all",
+                            cl::desc("Print the IR after every phase and pass (on stderr)"),
+                            cl::init(false), cl::cat(irCategory));
+cl::opt<bool> printBeforeAll("print-ir-before-all",
+                             cl::desc("Print the IR before every pass (on stderr)"),
+                             cl::init(false), cl::cat(irCategory));
+cl::list<std::string> printAfter("print-ir-after",
+                                 cl::desc("Print the IR after these passes or phases (import, "
+                                          "graph, tiled, llvm); comma-separated, repeatable"),
+                                 cl::CommaSeparated, cl::value_desc("pass"), cl::cat(irCategory));
+cl::list<std::string> printBefore("print-ir-before",
+                                  cl::desc("Print the IR before these passes; comma-separated, "
+                                           "repeatable"),
+                                  cl::CommaSeparated, cl::value_desc("pass"), cl::cat(irCategory));
+cl::opt<bool> timing("timing", cl::desc("Print the time of every phase and pass (on stderr)"),
+                     cl::init(false), cl::cat(irCategory));
+cl::opt<bool> opStats("op-stats", cl::desc("Print how many ops of each kind every phase leaves "
+                                           "(on stderr)"),
+                      cl::init(false), cl::cat(irCategory));
+cl::opt<bool> verbose("v", cl::desc("Show progress through the phases (on stderr)"),
+                      cl::init(false), cl::cat(irCategory));
 
-cl::opt<bool> listOps("list-ops",
-                      cl::desc("Print the supported ONNX ops and opsets as a Markdown table"));
+/// Resource blobs whose printed hex string is longer than this are elided.
+constexpr int64_t kElideResourceChars = 64;
+
+const char *kPhaseNames[] = {"import", "graph", "tiled", "llvm", "native"};
 
 int errors = 0;
 
@@ -97,23 +147,110 @@ int fail(const Twine &message) {
   return 1;
 }
 
+double seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+mlir::OpPrintingFlags printingFlags() {
+  mlir::OpPrintingFlags flags;
+  if (printDebugInfo)
+    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+  if (!printWeights)
+    flags.elideLargeResourceString(kElideResourceChars);
+  return flags;
+}
+
+/// "// 62 weight blobs (46.7 MB) ..." when printing leaves weights out.
+std::string elisionNote(mlir::ModuleOp module) {
+  if (printWeights)
+    return "";
+  llvm::StringSet<> seen;
+  size_t count = 0, bytes = 0;
+  module->walk([&](mlir::Operation *op) {
+    for (mlir::NamedAttribute attr : op->getAttrs())
+      attr.getValue().walk([&](mlir::DenseResourceElementsAttr r) {
+        mlir::AsmResourceBlob *blob = r.getRawHandle().getBlob();
+        if (!blob || !seen.insert(r.getRawHandle().getKey()).second)
+          return;
+        // Printed as "0x" + hex of a 4-byte alignment header + the data.
+        size_t size = blob->getData().size();
+        if ((int64_t)(2 + 2 * (4 + size)) > kElideResourceChars) {
+          ++count;
+          bytes += size;
+        }
+      });
+  });
+  if (!count)
+    return "";
+  std::string note;
+  raw_string_ostream os(note);
+  os << "// tessel-compile: " << count << " weight blob" << (count == 1 ? "" : "s") << " ("
+     << (bytes >= 1000000 ? format("%.1f MB", (double)bytes / 1e6)
+                          : format("%.1f kB", (double)bytes / 1e3))
+     << ") left out of dialect_resources; dense_resource<NAME> references stay. "
+        "--print-weights keeps them.\n";
+  return note;
+}
+
+void printModule(mlir::ModuleOp module, raw_ostream &os) {
+  os << elisionNote(module);
+  module->print(os, printingFlags());
+  os << "\n";
+}
+
 int writeText(mlir::ModuleOp module) {
   std::error_code ec;
   ToolOutputFile out(outputPath, ec, sys::fs::OF_Text);
   if (ec)
     return fail("cannot write '" + outputPath + "': " + ec.message());
-  mlir::OpPrintingFlags flags;
-  if (printDebugInfo)
-    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
-  module->print(out.os(), flags);
+  printModule(module, out.os());
   out.keep();
   return 0;
+}
+
+/// --op-stats: ops by name, most frequent first.
+void printOpStats(mlir::ModuleOp module, StringRef phase) {
+  std::map<std::string, size_t> counts;
+  size_t total = 0;
+  module->walk([&](mlir::Operation *op) {
+    if (op == module.getOperation())
+      return;
+    ++counts[op->getName().getStringRef().str()];
+    ++total;
+  });
+  std::vector<std::pair<std::string, size_t>> rows(counts.begin(), counts.end());
+  llvm::stable_sort(rows, [](const auto &a, const auto &b) { return a.second > b.second; });
+  errs() << "tessel-compile: op stats after " << phase << ": " << total << " ops, "
+         << rows.size() << " kinds\n";
+  for (const auto &[name, n] : rows)
+    errs() << format("%8zu  ", n) << name << "\n";
+}
+
+/// Which passes ran (to check --print-ir-after/-before names) and -v lines.
+struct PassTracker : mlir::PassInstrumentation {
+  PassTracker(llvm::StringSet<> &seen, StringRef phase) : seen(seen), phase(phase.str()) {}
+  llvm::StringSet<> &seen; // Outlives the pass managers: all phases share it.
+  std::string phase;
+  void runBeforePass(mlir::Pass *pass, mlir::Operation *op) override {
+    StringRef arg = pass->getArgument();
+    if (arg.empty())
+      return; // Adaptors running nested pass managers.
+    bool first = seen.insert(arg).second;
+    if (verbose && (first || isa<mlir::ModuleOp>(op)))
+      errs() << "tessel-compile:   " << phase << ": " << arg << "\n";
+  }
+};
+
+bool wantsPhaseDump(StringRef phase) {
+  return printAfterAll || llvm::is_contained(printAfter, phase);
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions({&toolCategory, &irCategory});
   cl::ParseCommandLineOptions(argc, argv, "Tessel: compile an ONNX model to native code\n");
   if (listOps)
     return printSupportedOps();
@@ -128,27 +265,112 @@ int main(int argc, char **argv) {
   mlir::MLIRContext ctx(registry);
   installDiagnosticHandler(ctx);
 
-  mlir::OwningOpRef<mlir::ModuleOp> module = tessel::importOnnxFile(ctx, inputPath);
+  // --print-ir-* names: phases, or registered passes.
+  for (const std::string &name : llvm::concat<std::string>(printAfter, printBefore)) {
+    bool isPhase = llvm::is_contained(ArrayRef(kPhaseNames, 4), StringRef(name));
+    if (!isPhase && !mlir::PassInfo::lookup(name))
+    {
+      errs() << "tessel-compile: error: --print-ir-after/--print-ir-before: no pass or phase "
+                "named '"
+             << name << "' (phases: import, graph, tiled, llvm; passes: see -v or tessel-opt "
+                        "--help)\n";
+      return 1;
+    }
+  }
+  bool printingIR = printAfterAll || printBeforeAll || !printAfter.empty() || !printBefore.empty();
+  if (printingIR)
+    ctx.disableMultithreading(); // Module-scope dumps need one thread.
+
+  mlir::DefaultTimingManager timingManager;
+  timingManager.setEnabled(timing);
+  timingManager.setDisplayMode(mlir::DefaultTimingManager::DisplayMode::Tree);
+  mlir::TimingScope rootTiming = timingManager.getRootScope();
+  llvm::StringSet<> passesRun;
+  double compileStart = seconds();
+
+  auto dumpAfterPhase = [&](mlir::ModuleOp module, StringRef phase) {
+    if (opStats)
+      printOpStats(module, phase);
+    if (wantsPhaseDump(phase)) {
+      errs() << "// -----// IR Dump After phase " << phase << " //----- //\n";
+      printModule(module, errs());
+    }
+  };
+
+  double phaseStart = seconds();
+  if (verbose)
+    errs() << "tessel-compile: import " << inputPath << "\n";
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  {
+    mlir::TimingScope importTiming = rootTiming.nest("import (ONNX -> tessel)");
+    module = tessel::importOnnxFile(ctx, inputPath);
+  }
   if (!module)
     return 1;
+  auto progress = [&](StringRef phase, bool countOps = true) {
+    if (!verbose)
+      return;
+    size_t ops = 0;
+    (*module)->walk([&](mlir::Operation *) { ++ops; });
+    errs() << "tessel-compile: " << phase << " done in " << format("%.2f", seconds() - phaseStart)
+           << " s";
+    if (countOps)
+      errs() << " (" << ops - 1 << " ops)";
+    errs() << "\n";
+    phaseStart = seconds();
+  };
+  progress("import");
+  dumpAfterPhase(*module, "import");
   if (compileTo == Phase::Import)
     return writeText(*module);
 
-  auto runPhase = [&](void (*build)(mlir::OpPassManager &)) {
+  auto runPhase = [&](StringRef phase, void (*build)(mlir::OpPassManager &)) {
+    if (verbose)
+      errs() << "tessel-compile: " << phase << "\n";
     mlir::PassManager pm(&ctx);
     build(pm);
-    return mlir::succeeded(pm.run(*module));
+    pm.addInstrumentation(std::make_unique<PassTracker>(passesRun, phase));
+    if (printingIR) {
+      auto matches = [](const cl::list<std::string> &names, bool all) {
+        return [&names, all](mlir::Pass *pass, mlir::Operation *) {
+          return all || llvm::is_contained(names, pass->getArgument());
+        };
+      };
+      pm.enableIRPrinting(matches(printBefore, printBeforeAll), matches(printAfter, printAfterAll),
+                          /*printModuleScope=*/true, /*printAfterOnlyOnChange=*/false,
+                          /*printAfterOnlyOnFailure=*/false, errs(), printingFlags());
+    }
+    mlir::TimingScope phaseTiming = rootTiming.nest(phase);
+    if (timing)
+      pm.enableTiming(phaseTiming); // Last: times no other instrumentation.
+    bool ok = mlir::succeeded(pm.run(*module));
+    phaseTiming.stop();
+    if (ok) {
+      progress(phase);
+      dumpAfterPhase(*module, phase);
+    }
+    return ok;
   };
-  if (!runPhase(tessel::buildGraphPipeline))
+  auto checkPrintNames = [&]() {
+    for (const std::string &name : llvm::concat<std::string>(printAfter, printBefore))
+      if (!llvm::is_contained(ArrayRef(kPhaseNames, 4), StringRef(name)) &&
+          !passesRun.contains(name))
+        errs() << "tessel-compile: warning: --print-ir-after/--print-ir-before: pass '" << name
+               << "' did not run up to --compile-to=" << kPhaseNames[(int)compileTo.getValue()]
+               << "\n";
+  };
+
+  if (!runPhase("graph", tessel::buildGraphPipeline))
     return 1;
   if (compileTo == Phase::Graph)
-    return writeText(*module);
-  if (!runPhase(tessel::buildTiledPipeline))
+    return checkPrintNames(), writeText(*module);
+  if (!runPhase("tiled", tessel::buildTiledPipeline))
     return 1;
   if (compileTo == Phase::Tiled)
-    return writeText(*module);
-  if (!runPhase(tessel::buildLLVMPipeline))
+    return checkPrintNames(), writeText(*module);
+  if (!runPhase("llvm", tessel::buildLLVMPipeline))
     return 1;
+  checkPrintNames();
   if (compileTo == Phase::LLVM)
     return writeText(*module);
 
@@ -156,9 +378,19 @@ int main(int argc, char **argv) {
   target.cpu = targetCpu;
   target.features = targetFeatures;
   target.optLevel = optLevel;
+  std::optional<mlir::TimingScope> stepTiming;
+  target.onStep = [&](StringRef step) {
+    if (stepTiming)
+      stepTiming->stop();
+    stepTiming.emplace(rootTiming.nest(step));
+    if (verbose)
+      errs() << "tessel-compile: " << step << "\n";
+  };
   auto object = tessel::emitObjectFile(*module, target);
+  stepTiming.reset();
   if (!object)
     return fail(toString(object.takeError()));
+  progress("object code", /*countOps=*/false);
   tessel::ArtifactKind kind = tessel::artifactKindForPath(outputPath);
   if (emitKind == "obj")
     kind = tessel::ArtifactKind::Object;
@@ -168,7 +400,15 @@ int main(int argc, char **argv) {
     kind = tessel::ArtifactKind::Executable;
   else if (!emitKind.empty())
     return fail("--emit must be obj, so or exe");
-  if (auto err = tessel::writeArtifact(*object, outputPath, kind))
-    return fail(toString(std::move(err)));
+  if (verbose)
+    errs() << "tessel-compile: write " << outputPath << "\n";
+  {
+    mlir::TimingScope linkTiming = rootTiming.nest("link / write");
+    if (auto err = tessel::writeArtifact(*object, outputPath, kind))
+      return fail(toString(std::move(err)));
+  }
+  if (verbose)
+    errs() << "tessel-compile: wrote " << outputPath << " in "
+           << format("%.2f", seconds() - compileStart) << " s\n";
   return 0;
 }

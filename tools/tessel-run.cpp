@@ -6,6 +6,8 @@
 // Inputs come from DIR/input_<i>.pb or --input NAME=FILE (.pb or .npy);
 // outputs are compared with DIR/output_<i>.pb when present (|a-e| <= atol +
 // rtol*|e|, as numpy.allclose). Exit code 0 only if every output matches.
+// Every output gets its shape and min/max/mean; a mismatch lists the worst
+// elements (by how far they are beyond the tolerance) with their indices.
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/TensorLoader.h"
@@ -120,6 +122,49 @@ std::string shapeString(ArrayRef<int64_t> shape) {
   return "[" + fmt::format("{}", fmt::join(shape, ",")) + "]";
 }
 
+/// The multi-dimensional index of flat (row-major) element `flat`.
+std::string indexString(ArrayRef<int64_t> shape, int64_t flat) {
+  SmallVector<int64_t> index(shape.size());
+  for (size_t d = shape.size(); d-- > 0;) {
+    int64_t extent = std::max<int64_t>(shape[d], 1);
+    index[d] = flat % extent;
+    flat /= extent;
+  }
+  return shapeString(index);
+}
+
+/// "min -1.2 max 3.4 mean 0.05" (plus NaN/Inf counts when there are any).
+std::string statistics(const TensorData &t) {
+  int64_t n = t.numElements(), nan = 0, inf = 0, finite = 0;
+  double lo = INFINITY, hi = -INFINITY, sum = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    double v = elementAsDouble(t, i);
+    if (std::isnan(v)) {
+      ++nan;
+      continue;
+    }
+    if (std::isinf(v))
+      ++inf;
+    else {
+      sum += v;
+      ++finite;
+    }
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  if (n == 0)
+    return "empty";
+  std::string s = nan == n ? "all NaN"
+                           : fmt::format("min {:.6g} max {:.6g} mean {:.6g}", lo, hi,
+                                         finite ? sum / (double)finite : NAN);
+  if (nan || inf)
+    s += fmt::format(" ({} NaN, {} Inf)", nan, inf);
+  return s;
+}
+
+/// How many of the worst mismatching elements tessel-run lists.
+constexpr size_t kWorstShown = 5;
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -214,18 +259,17 @@ int main(int argc, char **argv) {
   bool allMatch = true;
   for (int32_t i = 0; i < numOutputs; ++i) {
     const TensorData &out = outputs[i];
-    outs() << fmt::format("output {} '{}': {} {}", i, out.name, tessel::onnxTypeName(out.onnxType),
-                          shapeString(out.shape));
+    outs() << fmt::format("output {} '{}': {} {}  {}\n", i, out.name,
+                          tessel::onnxTypeName(out.onnxType), shapeString(out.shape),
+                          statistics(out));
     if (!opts.outputDir.empty()) {
       std::string path = fmt::format("{}/output_{}.npy", opts.outputDir, i);
       if (auto err = tessel::writeNpyFile(path, out))
         return fail(toString(std::move(err)));
     }
     std::string expectedPath = fmt::format("{}/output_{}.pb", opts.dataDir, i);
-    if (opts.dataDir.empty() || !sys::fs::exists(expectedPath)) {
-      outs() << "\n";
+    if (opts.dataDir.empty() || !sys::fs::exists(expectedPath))
       continue;
-    }
     auto expected = tessel::readTensorProtoFile(expectedPath);
     if (!expected)
       return fail(toString(expected.takeError()));
@@ -235,7 +279,9 @@ int main(int argc, char **argv) {
       continue;
     }
     double maxAbs = 0, maxRel = 0;
-    int64_t bad = 0, worst = -1;
+    int64_t bad = 0;
+    // (|diff| beyond the tolerance, flat index) of the worst elements.
+    std::vector<std::pair<double, int64_t>> worst;
     for (int64_t e = 0; e < out.numElements(); ++e) {
       double a = elementAsDouble(out, e), x = elementAsDouble(*expected, e);
       if (std::isnan(a) && std::isnan(x))
@@ -246,23 +292,39 @@ int main(int argc, char **argv) {
       if (std::isnan(diff))
         diff = INFINITY;
       double rel = diff / std::max(std::fabs(x), 1e-30);
-      if (diff > opts.absTol + opts.relTol * std::fabs(x)) {
-        if (worst < 0 || diff > maxAbs)
-          worst = e;
+      double excess = diff - (opts.absTol + opts.relTol * std::fabs(x));
+      if (excess > 0) {
         ++bad;
+        worst.push_back({excess, e});
+        // Keep the list short: the kWorstShown largest so far.
+        if (worst.size() > 4 * kWorstShown) {
+          std::nth_element(worst.begin(), worst.begin() + kWorstShown, worst.end(),
+                           std::greater<>());
+          worst.resize(kWorstShown);
+        }
       }
       maxAbs = std::max(maxAbs, diff);
       if (x != 0)
         maxRel = std::max(maxRel, rel);
     }
+    outs() << fmt::format("  expected: {}\n", statistics(*expected));
     outs() << fmt::format("  max abs error {:.3g}, max rel error {:.3g}", maxAbs, maxRel);
-    if (bad) {
-      allMatch = false;
-      outs() << fmt::format("  MISMATCH: {} of {} elements, e.g. flat index {}: got {} expected {}",
-                            bad, out.numElements(), worst, elementAsDouble(out, worst),
-                            elementAsDouble(*expected, worst));
+    if (!bad) {
+      outs() << ": match\n";
+      continue;
     }
-    outs() << "\n";
+    allMatch = false;
+    std::sort(worst.begin(), worst.end(), std::greater<>());
+    if (worst.size() > kWorstShown)
+      worst.resize(kWorstShown);
+    outs() << fmt::format("\n  MISMATCH: {} of {} elements outside |got - expected| <= {} + {} * "
+                          "|expected|; worst:\n",
+                          bad, out.numElements(), opts.absTol, opts.relTol);
+    for (auto [excess, e] : worst) {
+      double a = elementAsDouble(out, e), x = elementAsDouble(*expected, e);
+      outs() << fmt::format("    {}  got {:.7g}  expected {:.7g}  |diff| {:.3g}\n",
+                            indexString(out.shape, e), a, x, std::fabs(a - x));
+    }
   }
   return allMatch ? 0 : 1;
 }

@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD_DIR:-build}
+# ccache keys on paths relative to the checkout, so fresh clones hit the cache.
+export CCACHE_BASEDIR="$PWD"
 
 tools/setup.sh
 cmake -G Ninja -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release

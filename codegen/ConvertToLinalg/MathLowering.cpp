@@ -60,6 +60,17 @@ Value scalarBinary(Operation *op, OpBuilder &b, Location loc, Value x, Value y) 
         return arith::DivSIOp::create(b, loc, x, y);
       })
       .Case([&](PowOp) -> Value {
+        if (!fp) {
+          // Integer powers through double: exact for the results int64 holds.
+          Type f64 = b.getF64Type();
+          Value xf = arith::SIToFPOp::create(b, loc, f64, x);
+          Value yf = y;
+          if (!isFloat(y))
+            yf = arith::SIToFPOp::create(b, loc, f64, y);
+          else if (!y.getType().isF64())
+            yf = arith::ExtFOp::create(b, loc, f64, y);
+          return arith::FPToSIOp::create(b, loc, x.getType(), math::PowFOp::create(b, loc, xf, yf));
+        }
         Value exponent = y;
         if (!isFloat(y))
           exponent = arith::SIToFPOp::create(b, loc, x.getType(), y);

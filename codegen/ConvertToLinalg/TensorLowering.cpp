@@ -243,6 +243,7 @@ struct TriluLowering : OpConversionPattern<TriluOp> {
     RankedTensorType type = op.getType();
     int64_t rank = type.getRank(), k = op.getK();
     bool upper = op.getUpper();
+    Value dynamicK = adaptor.getDynamicK();
     Value r = buildElementwise(
         rewriter, op.getLoc(), type, ValueRange{adaptor.getInput()},
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
@@ -251,7 +252,8 @@ struct TriluLowering : OpConversionPattern<TriluOp> {
           };
           // Diagonal offset of this element: column - row.
           Value diff = arith::SubIOp::create(b, l, idx(rank - 1), idx(rank - 2));
-          Value kv = scalarConstant(b, l, b.getI64Type(), k);
+          Value kv = dynamicK ? tensor::ExtractOp::create(b, l, dynamicK, ValueRange{}).getResult()
+                              : scalarConstant(b, l, b.getI64Type(), k);
           Value keep = arith::CmpIOp::create(
               b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle, diff, kv);
           return arith::SelectOp::create(b, l, keep, a[0],

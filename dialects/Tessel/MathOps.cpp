@@ -82,11 +82,7 @@ LogicalResult MulOp::verify() { return verifySameElementTypes(*this); }
 LogicalResult DivOp::verify() { return verifySameElementTypes(*this); }
 LogicalResult MaxOp::verify() { return verifySameElementTypes(*this); }
 LogicalResult MinOp::verify() { return verifySameElementTypes(*this); }
-LogicalResult PowOp::verify() {
-  if (!isa<FloatType>(getLhs().getType().getElementType()))
-    return emitOpError("base must be a floating-point tensor");
-  return success();
-}
+LogicalResult PowOp::verify() { return success(); }
 
 LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                          Adaptor adaptor, SmallVectorImpl<Type> &types) {

@@ -281,5 +281,7 @@ LogicalResult TileOp::verify() {
 LogicalResult TriluOp::verify() {
   if (getInput().getType().getRank() < 2)
     return emitOpError("needs at least two dimensions");
+  if (getInput().getType() != getResult().getType())
+    return emitOpError("result type must equal the input type");
   return success();
 }

@@ -108,15 +108,20 @@ def Tessel_TileOp : Tessel_Op<"tile"> {
   let hasVerifier = 1;
 }
 
-def Tessel_TriluOp : Tessel_Op<"trilu", [SameOperandsAndResultType]> {
+def Tessel_TriluOp : Tessel_Op<"trilu"> {
   let summary = "keeps the upper or lower triangle of the last two dimensions";
   let description = [{
     Zeroes the elements below (`upper`) or above (lower) the k-th diagonal of
-    every matrix in the last two dimensions.
+    every matrix in the last two dimensions. The diagonal offset is the `k`
+    attribute, or the rank-0 `dynamic_k` operand when it is only known at run
+    time.
   }];
-  let arguments = (ins Tessel_Tensor:$input, I64Attr:$k, BoolAttr:$upper);
+  let arguments = (ins Tessel_Tensor:$input, Optional<0DTensorOf<[I64]>>:$dynamic_k,
+                       I64Attr:$k, BoolAttr:$upper);
   let results = (outs Tessel_Tensor:$result);
-  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let assemblyFormat = [{
+    $input (`,` $dynamic_k^ `:` type($dynamic_k))? attr-dict `:` type($input) `->` type($result)
+  }];
   let hasVerifier = 1;
 }
 

@@ -97,27 +97,52 @@ LogicalResult importLeakyRelu(NodeImporter &n) {
 }
 
 LogicalResult importClip(NodeImporter &n) {
-  SmallVector<NamedAttribute> attrs;
-  auto bound = [&](const char *name, int index) -> LogicalResult {
-    if (n.opset() < 11) {
+  auto &b = n.builder();
+  if (n.opset() < 11) {
+    SmallVector<NamedAttribute> attrs;
+    for (const char *name : {"min", "max"})
       if (n.hasAttr(name))
-        attrs.push_back(n.named(name, n.builder().getF64FloatAttr(n.floatAttr(name, 0))));
-      return success();
-    }
-    if (!n.hasInput(index))
-      return success();
-    const TensorData *c = n.constantInput(index);
-    if (!c || c->numElements() != 1)
-      return n.error(Twine("the ") + name + " bound must be a constant scalar");
-    attrs.push_back(n.named(name, n.builder().getF64FloatAttr(c->asDouble()[0])));
+        attrs.push_back(n.named(name, b.getF64FloatAttr(n.floatAttr(name, 0))));
+    auto r = n.createWithType<ClipOp>(n.inputType(0), ValueRange{n.input(0)}, attrs);
+    if (failed(r))
+      return failure();
+    n.setOutput(0, *r);
     return success();
-  };
-  if (failed(bound("min", 1)) || failed(bound("max", 2)))
-    return failure();
-  auto r = n.createWithType<ClipOp>(n.inputType(0), ValueRange{n.input(0)}, attrs);
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
+  }
+  // From opset 11 the bounds are optional inputs: constant bounds become
+  // attributes; bounds known only at run time become max/min with a scalar.
+  const TensorData *lo = n.hasInput(1) ? n.constantInput(1) : nullptr;
+  const TensorData *hi = n.hasInput(2) ? n.constantInput(2) : nullptr;
+  bool runtimeBound = (n.hasInput(1) && !lo) || (n.hasInput(2) && !hi);
+  for (int i : {1, 2})
+    if (n.hasInput(i) && n.inputType(i).getNumElements() != 1)
+      return n.error(Twine(i == 1 ? "min" : "max") + " must be a scalar");
+  if (!runtimeBound) {
+    SmallVector<NamedAttribute> attrs;
+    if (lo)
+      attrs.push_back(n.named("min", b.getF64FloatAttr(lo->asDouble()[0])));
+    if (hi)
+      attrs.push_back(n.named("max", b.getF64FloatAttr(hi->asDouble()[0])));
+    auto r = n.createWithType<ClipOp>(n.inputType(0), ValueRange{n.input(0)}, attrs);
+    if (failed(r))
+      return failure();
+    n.setOutput(0, *r);
+    return success();
+  }
+  Value v = n.input(0);
+  if (n.hasInput(1)) {
+    auto r = n.create<MaxOp>(ValueRange{v, n.input(1)});
+    if (failed(r))
+      return failure();
+    v = *r;
+  }
+  if (n.hasInput(2)) {
+    auto r = n.create<MinOp>(ValueRange{v, n.input(2)});
+    if (failed(r))
+      return failure();
+    v = *r;
+  }
+  n.setOutput(0, v);
   return success();
 }
 

@@ -456,16 +456,24 @@ LogicalResult importTile(NodeImporter &n) {
 }
 
 LogicalResult importTrilu(NodeImporter &n) {
+  // k: a constant folds into the attribute; otherwise it is read at run time.
   int64_t k = 0;
+  SmallVector<Value> operands{n.input(0)};
   if (n.hasInput(1)) {
-    const TensorData *c = n.constantInput(1);
-    if (!c || c->numElements() != 1)
-      return n.error("k must be a constant scalar");
-    k = c->asInt64()[0];
+    if (n.inputType(1).getNumElements() != 1)
+      return n.error("k must be a scalar");
+    if (const TensorData *c = n.constantInput(1)) {
+      k = c->asInt64()[0];
+    } else {
+      auto scalar = n.reshape(n.input(1), {});
+      if (failed(scalar))
+        return failure();
+      operands.push_back(*scalar);
+    }
   }
   auto &b = n.builder();
   return forward(n, n.createWithType<TriluOp>(
-                        n.inputType(0), ValueRange{n.input(0)},
+                        n.inputType(0), operands,
                         {n.named("k", b.getI64IntegerAttr(k)),
                          n.named("upper", b.getBoolAttr(n.intAttr("upper", 1)))}));
 }

@@ -16,7 +16,8 @@
 extern const uint32_t tessel_abi_version;
 extern const char tessel_model_metadata[];
 extern const uint64_t tessel_model_metadata_size;
-void tessel_model_run_v1(void **buffers);
+extern const tessel_kernel_fn tessel_model_kernels[];
+void tessel_model_run_v2(void **buffers, const tessel_run_context *context);
 
 static void print_value(tessel_dtype dtype, const void *data, int64_t i) {
   switch (dtype) {
@@ -54,8 +55,8 @@ int main(int argc, char **argv) {
   }
   tessel_model *model;
   tessel_status *st = tessel_model_from_symbols(tessel_abi_version, tessel_model_metadata,
-                                                tessel_model_metadata_size, tessel_model_run_v1,
-                                                &model);
+                                                tessel_model_metadata_size, tessel_model_run_v2,
+                                                tessel_model_kernels, &model);
   if (st)
     return fail(st);
   int32_t ni = tessel_model_num_inputs(model), no = tessel_model_num_outputs(model);

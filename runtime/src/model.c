@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <dlfcn.h>
+#include <elf.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +23,22 @@ typedef struct {
   size_t byte_size;
 } tensor_desc;
 
+typedef struct {
+  char *name, *op;
+  char **nodes;
+  int32_t num_nodes;
+  int64_t flops, bytes;
+  int32_t num_inputs, num_outputs;
+  tensor_desc *args; /* inputs, then outputs */
+} kernel_desc;
+
 struct tessel_model {
   void *handle; /* dlopen handle, NULL for a statically linked model */
   tessel_model_run_fn run;
-  int32_t num_inputs, num_outputs;
+  const tessel_kernel_fn *kernel_fns;
+  int32_t num_inputs, num_outputs, num_kernels;
   tensor_desc *tensors; /* inputs, then outputs */
+  kernel_desc *kernels;
 };
 
 struct tessel_session {
@@ -67,15 +79,31 @@ size_t tessel_dtype_size(tessel_dtype dtype) {
   return 0;
 }
 
+static void free_tensors(tensor_desc *tensors, int32_t count) {
+  if (!tensors)
+    return;
+  for (int32_t i = 0; i < count; ++i) {
+    free(tensors[i].name);
+    free(tensors[i].shape);
+  }
+  free(tensors);
+}
+
 static void free_model(tessel_model *m) {
   if (!m)
     return;
-  if (m->tensors) {
-    for (int32_t i = 0; i < m->num_inputs + m->num_outputs; ++i) {
-      free(m->tensors[i].name);
-      free(m->tensors[i].shape);
+  free_tensors(m->tensors, m->num_inputs + m->num_outputs);
+  if (m->kernels) {
+    for (int32_t k = 0; k < m->num_kernels; ++k) {
+      kernel_desc *d = &m->kernels[k];
+      free(d->name);
+      free(d->op);
+      for (int32_t i = 0; d->nodes && i < d->num_nodes; ++i)
+        free(d->nodes[i]);
+      free(d->nodes);
+      free_tensors(d->args, d->num_inputs + d->num_outputs);
     }
-    free(m->tensors);
+    free(m->kernels);
   }
   if (m->handle)
     dlclose(m->handle);
@@ -118,8 +146,24 @@ static int skip_newline(cursor *c) {
   return 0;
 }
 
+/* "<len>:<bytes>" into a malloc'ed, NUL-terminated string. */
+static int read_counted(cursor *c, char **out) {
+  int64_t len;
+  if (!read_int(c, &len) || len < 0 || c->p >= c->end || *c->p != ':' ||
+      c->end - c->p - 1 < len)
+    return 0;
+  ++c->p;
+  *out = malloc((size_t)len + 1);
+  if (!*out)
+    return 0;
+  memcpy(*out, c->p, (size_t)len);
+  (*out)[len] = 0;
+  c->p += len;
+  return 1;
+}
+
 static int parse_tensor(cursor *c, tensor_desc *t) {
-  int64_t dtype, rank, len;
+  int64_t dtype, rank;
   if (!read_int(c, &dtype) || !read_int(c, &rank) || rank < 0 || rank > 64)
     return 0;
   t->dtype = (tessel_dtype)dtype;
@@ -138,17 +182,39 @@ static int parse_tensor(cursor *c, tensor_desc *t) {
     t->num_elements *= t->shape[i];
   }
   t->byte_size = (size_t)t->num_elements * tessel_dtype_size(t->dtype);
-  if (!read_int(c, &len) || len < 0 || c->p >= c->end || *c->p != ':' ||
-      c->end - c->p - 1 < len)
+  return read_counted(c, &t->name) && skip_newline(c);
+}
+
+/* "kernel <flops> <bytes> <inputs> <outputs> <symbol> <op> <n> <node>..." then
+ * one tensor line per argument (tessel/abi.h). */
+static int parse_kernel(cursor *c, kernel_desc *k) {
+  int64_t flops, bytes, ins, outs, nodes;
+  if (!read_word(c, "kernel") || !read_int(c, &flops) || !read_int(c, &bytes) ||
+      !read_int(c, &ins) || !read_int(c, &outs) || ins < 0 || outs < 0 || ins + outs > 4096)
     return 0;
-  ++c->p;
-  t->name = malloc((size_t)len + 1);
-  if (!t->name)
+  k->flops = flops;
+  k->bytes = bytes;
+  k->num_inputs = (int32_t)ins;
+  k->num_outputs = (int32_t)outs;
+  if (!read_counted(c, &k->name) || !read_counted(c, &k->op) || !read_int(c, &nodes) ||
+      nodes < 0 || nodes > 100000)
     return 0;
-  memcpy(t->name, c->p, (size_t)len);
-  t->name[len] = 0;
-  c->p += len;
-  return skip_newline(c);
+  k->nodes = calloc((size_t)nodes + 1, sizeof(char *));
+  if (!k->nodes)
+    return 0;
+  k->num_nodes = (int32_t)nodes;
+  for (int64_t i = 0; i < nodes; ++i)
+    if (!read_counted(c, &k->nodes[i]))
+      return 0;
+  if (!skip_newline(c))
+    return 0;
+  k->args = calloc((size_t)(ins + outs) + 1, sizeof(tensor_desc));
+  if (!k->args)
+    return 0;
+  for (int64_t i = 0; i < ins + outs; ++i)
+    if (!parse_tensor(c, &k->args[i]))
+      return 0;
+  return 1;
 }
 
 static int parse_section(cursor *c, const char *section, int32_t *count) {
@@ -161,7 +227,7 @@ static int parse_section(cursor *c, const char *section, int32_t *count) {
 
 tessel_status *tessel_model_from_symbols(uint32_t abi_version, const char *metadata,
                                          uint64_t metadata_size, tessel_model_run_fn run,
-                                         tessel_model **out) {
+                                         const tessel_kernel_fn *kernels, tessel_model **out) {
   if (!out)
     return tessel_make_status(TESSEL_INVALID_ARGUMENT, "model output pointer is NULL");
   *out = NULL;
@@ -173,6 +239,7 @@ tessel_status *tessel_model_from_symbols(uint32_t abi_version, const char *metad
   if (!m)
     return tessel_make_status(TESSEL_OUT_OF_MEMORY, "out of memory");
   m->run = run;
+  m->kernel_fns = kernels;
   cursor c = {metadata, metadata + metadata_size};
   int64_t version;
   int ok = read_word(&c, "tessel-abi") && read_int(&c, &version) && skip_newline(&c) &&
@@ -198,12 +265,79 @@ tessel_status *tessel_model_from_symbols(uint32_t abi_version, const char *metad
         ok = parse_tensor(&c, &m->tensors[m->num_inputs + i]);
     }
   }
+  int32_t num_kernels = 0;
+  ok = ok && parse_section(&c, "kernels", &num_kernels);
+  if (ok) {
+    m->kernels = calloc((size_t)num_kernels + 1, sizeof(kernel_desc));
+    ok = m->kernels != NULL;
+    if (ok)
+      m->num_kernels = num_kernels;
+    for (int32_t k = 0; ok && k < num_kernels; ++k)
+      ok = parse_kernel(&c, &m->kernels[k]);
+  }
+  ok = ok && c.p == c.end && (num_kernels == 0 || kernels != NULL);
   if (!ok) {
     free_model(m);
     return tessel_make_status(TESSEL_ABI_MISMATCH, "the model's metadata is malformed");
   }
   *out = m;
   return NULL;
+}
+
+/* dlopen maps a shared library's segments straight from the file: a
+ * truncated one faults (SIGBUS) on first touch instead of failing. So check
+ * that the file is a 64-bit ELF shared object whose headers and loadable
+ * segments lie inside it, and say what is wrong otherwise. */
+static tessel_status *check_elf_file(const char *open_path, const char *path) {
+  FILE *f = fopen(open_path, "rb");
+  if (!f)
+    return NULL; /* dlopen reports why it cannot open it. */
+  tessel_status *st = NULL;
+  Elf64_Ehdr eh;
+  Elf64_Phdr ph;
+  long size = -1;
+  if (fseek(f, 0, SEEK_END) == 0)
+    size = ftell(f);
+  if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
+    st = tessel_make_status(TESSEL_IO_ERROR, "cannot read '%s'", path);
+    goto done;
+  }
+  if (fread(&eh, sizeof eh, 1, f) != 1 || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+      eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_type != ET_DYN) {
+    st = tessel_make_status(TESSEL_IO_ERROR,
+                            "'%s' is not a compiled model (not a 64-bit ELF shared library; "
+                            "make one with tessel-compile MODEL.onnx -o MODEL.so)",
+                            path);
+    goto done;
+  }
+  if (eh.e_phentsize != sizeof(Elf64_Phdr) ||
+      eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > (uint64_t)size ||
+      (eh.e_shoff && eh.e_shoff + (uint64_t)eh.e_shnum * eh.e_shentsize > (uint64_t)size)) {
+    st = tessel_make_status(TESSEL_IO_ERROR,
+                            "'%s' is truncated or corrupt: its ELF headers extend past its %ld "
+                            "bytes",
+                            path, size);
+    goto done;
+  }
+  for (uint16_t i = 0; i < eh.e_phnum; ++i) {
+    if (fseek(f, (long)(eh.e_phoff + (uint64_t)i * sizeof ph), SEEK_SET) != 0 ||
+        fread(&ph, sizeof ph, 1, f) != 1) {
+      st = tessel_make_status(TESSEL_IO_ERROR, "cannot read '%s'", path);
+      goto done;
+    }
+    if ((ph.p_type == PT_LOAD || ph.p_type == PT_DYNAMIC) &&
+        ph.p_offset + ph.p_filesz > (uint64_t)size) {
+      st = tessel_make_status(TESSEL_IO_ERROR,
+                              "'%s' is truncated or corrupt: segment %u ends at byte %llu, the "
+                              "file has %ld bytes",
+                              path, (unsigned)i,
+                              (unsigned long long)(ph.p_offset + ph.p_filesz), size);
+      goto done;
+    }
+  }
+done:
+  fclose(f);
+  return st;
 }
 
 tessel_status *tessel_model_open(const char *path, tessel_model **out) {
@@ -219,6 +353,11 @@ tessel_status *tessel_model_open(const char *path, tessel_model **out) {
     strcpy(resolved, "./");
     strcat(resolved, path);
   }
+  tessel_status *bad = check_elf_file(resolved ? resolved : path, path);
+  if (bad) {
+    free(resolved);
+    return bad;
+  }
   void *handle = dlopen(resolved ? resolved : path, RTLD_NOW | RTLD_LOCAL);
   free(resolved);
   if (!handle)
@@ -227,19 +366,34 @@ tessel_status *tessel_model_open(const char *path, tessel_model **out) {
   const uint32_t *version = dlsym(handle, TESSEL_SYMBOL_ABI_VERSION);
   const char *metadata = dlsym(handle, TESSEL_SYMBOL_METADATA);
   const uint64_t *size = dlsym(handle, TESSEL_SYMBOL_METADATA_SIZE);
-  void *run = dlsym(handle, TESSEL_SYMBOL_RUN);
-  if (!version || !metadata || !size || !run) {
+  if (!version) {
     dlclose(handle);
     return tessel_make_status(TESSEL_ABI_MISMATCH,
                               "'%s' is not a Tessel compiled model (missing %s)", path,
-                              !version    ? TESSEL_SYMBOL_ABI_VERSION
-                              : !metadata ? TESSEL_SYMBOL_METADATA
-                              : !size     ? TESSEL_SYMBOL_METADATA_SIZE
-                                          : TESSEL_SYMBOL_RUN);
+                              TESSEL_SYMBOL_ABI_VERSION);
+  }
+  if (*version != TESSEL_ABI_VERSION) {
+    uint32_t v = *version;
+    dlclose(handle);
+    return tessel_make_status(TESSEL_ABI_MISMATCH,
+                              "'%s' was compiled for Tessel ABI %u, this runtime speaks %u; "
+                              "recompile it with this tessel-compile",
+                              path, v, TESSEL_ABI_VERSION);
+  }
+  void *run = dlsym(handle, TESSEL_SYMBOL_RUN);
+  const tessel_kernel_fn *kernels = dlsym(handle, TESSEL_SYMBOL_KERNELS);
+  if (!metadata || !size || !run || !kernels) {
+    dlclose(handle);
+    return tessel_make_status(TESSEL_ABI_MISMATCH,
+                              "'%s' is not a Tessel compiled model (missing %s)", path,
+                              !metadata ? TESSEL_SYMBOL_METADATA
+                              : !size   ? TESSEL_SYMBOL_METADATA_SIZE
+                              : !run    ? TESSEL_SYMBOL_RUN
+                                        : TESSEL_SYMBOL_KERNELS);
   }
   tessel_model_run_fn fn;
   memcpy(&fn, &run, sizeof(fn));
-  tessel_status *st = tessel_model_from_symbols(*version, metadata, *size, fn, out);
+  tessel_status *st = tessel_model_from_symbols(*version, metadata, *size, fn, kernels, out);
   if (st) {
     dlclose(handle);
     return st;
@@ -308,10 +462,17 @@ void tessel_session_destroy(tessel_session *session) { free(session); }
 tessel_status *tessel_session_run(tessel_session *s, const void *const *inputs,
                                   const size_t *input_sizes, void *const *outputs,
                                   const size_t *output_sizes) {
+  return tessel_session_run_profiled(s, inputs, input_sizes, outputs, output_sizes, NULL, NULL);
+}
+
+tessel_status *tessel_session_run_profiled(tessel_session *s, const void *const *inputs,
+                                           const size_t *input_sizes, void *const *outputs,
+                                           const size_t *output_sizes, tessel_kernel_hook hook,
+                                           void *user_data) {
   if (!s)
     return tessel_make_status(TESSEL_INVALID_ARGUMENT, "session is NULL");
   const tessel_model *m = s->model;
-  int32_t n = m->num_inputs + m->num_outputs;
+  size_t n = (size_t)(uint32_t)m->num_inputs + (size_t)(uint32_t)m->num_outputs;
   if ((m->num_inputs && (!inputs || !input_sizes)) || (m->num_outputs && (!outputs || !output_sizes)))
     return tessel_make_status(TESSEL_INVALID_ARGUMENT, "input or output arrays are NULL");
   for (int32_t i = 0; i < m->num_inputs; ++i) {
@@ -332,7 +493,7 @@ tessel_status *tessel_session_run(tessel_session *s, const void *const *inputs,
                                 "output %d ('%s') has room for %zu bytes, needs %zu", i, t->name,
                                 output_sizes[i], t->byte_size);
   }
-  void **buffers = malloc(sizeof(void *) * (size_t)(n ? n : 1));
+  void **buffers = malloc(sizeof(void *) * (n ? n : 1));
   if (!buffers)
     return tessel_make_status(TESSEL_OUT_OF_MEMORY, "out of memory");
   /* Generated code takes non-const pointers but never writes its inputs. */
@@ -340,7 +501,8 @@ tessel_status *tessel_session_run(tessel_session *s, const void *const *inputs,
     memcpy(&buffers[i], &inputs[i], sizeof(void *));
   for (int32_t i = 0; i < m->num_outputs; ++i)
     buffers[m->num_inputs + i] = outputs[i];
-  m->run(buffers);
+  tessel_run_context context = {hook, user_data};
+  m->run(buffers, hook ? &context : NULL);
   free(buffers);
   return NULL;
 }
@@ -408,4 +570,75 @@ tessel_status *tessel_session_run_tensors(tessel_session *s, const tessel_tensor
   free(ptrs);
   free(sizes);
   return st;
+}
+
+/* --- Kernels ------------------------------------------------------------- */
+
+int32_t tessel_model_num_kernels(const tessel_model *m) { return m ? m->num_kernels : 0; }
+
+static tessel_status *check_kernel(const tessel_model *m, int32_t k) {
+  if (!m)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "model is NULL");
+  if (k < 0 || k >= m->num_kernels)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                              "kernel index %d is out of range (%d kernels)", k, m->num_kernels);
+  return NULL;
+}
+
+tessel_status *tessel_model_kernel_info(const tessel_model *m, int32_t k,
+                                        tessel_kernel_info *info) {
+  tessel_status *st = check_kernel(m, k);
+  if (st)
+    return st;
+  if (!info)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "info pointer is NULL");
+  const kernel_desc *d = &m->kernels[k];
+  info->name = d->name;
+  info->op = d->op;
+  info->num_nodes = d->num_nodes;
+  info->nodes = (const char *const *)d->nodes;
+  info->flops = d->flops;
+  info->bytes = d->bytes;
+  info->num_inputs = d->num_inputs;
+  info->num_outputs = d->num_outputs;
+  return NULL;
+}
+
+tessel_status *tessel_model_kernel_arg_info(const tessel_model *m, int32_t k, int32_t arg,
+                                            tessel_tensor_info *info) {
+  tessel_status *st = check_kernel(m, k);
+  if (st)
+    return st;
+  const kernel_desc *d = &m->kernels[k];
+  if (!info)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "info pointer is NULL");
+  if (arg < 0 || arg >= d->num_inputs + d->num_outputs)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                              "argument %d of kernel %d is out of range (%d arguments)", arg, k,
+                              d->num_inputs + d->num_outputs);
+  fill_info(&d->args[arg], info);
+  return NULL;
+}
+
+tessel_status *tessel_model_run_kernel(const tessel_model *m, int32_t k, void *const *args,
+                                       const size_t *arg_sizes) {
+  tessel_status *st = check_kernel(m, k);
+  if (st)
+    return st;
+  const kernel_desc *d = &m->kernels[k];
+  int32_t n = d->num_inputs + d->num_outputs;
+  if (n && (!args || !arg_sizes))
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "argument arrays are NULL");
+  for (int32_t i = 0; i < n; ++i) {
+    if (!args[i] && d->args[i].byte_size)
+      return tessel_make_status(TESSEL_INVALID_ARGUMENT, "argument %d of kernel %d is NULL", i, k);
+    if (arg_sizes[i] < d->args[i].byte_size)
+      return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                                "argument %d of kernel %d has %zu bytes, needs %zu", i, k,
+                                arg_sizes[i], d->args[i].byte_size);
+  }
+  void **mutable_args; /* the ABI's signature; kernels write only their outputs */
+  memcpy(&mutable_args, &args, sizeof(mutable_args));
+  m->kernel_fns[k](mutable_args);
+  return NULL;
 }

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "TestUtil.h"
 
+#include "tessel/abi.h"
 #include "tessel/tessel.h"
 
 #include <gtest/gtest.h>
@@ -379,7 +380,8 @@ TEST_F(RuntimeTest, OpenWrongAbiVersion) {
   tessel_model *m = nullptr;
   Status st(tessel_model_open(TESSEL_FAKE_ABI_MISMATCH, &m));
   EXPECT_EQ(st.code(), TESSEL_ABI_MISMATCH);
-  EXPECT_NE(st.message().find("compiled for Tessel ABI 99, this runtime speaks 1"),
+  EXPECT_NE(st.message().find("compiled for Tessel ABI 99, this runtime speaks " +
+                              std::to_string(TESSEL_ABI_VERSION)),
             std::string::npos)
       << st.message();
   EXPECT_EQ(m, nullptr);

@@ -9,8 +9,14 @@
  *   FAKE_GOOD              a valid one-input identity "model" written by hand
  *   FAKE_NO_TENSORS        valid metadata for no inputs and no outputs
  *===----------------------------------------------------------------------===*/
+#include "tessel/abi.h"
+
 #include <stdint.h>
 #include <string.h>
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define ABI "tessel-abi " STR(TESSEL_ABI_VERSION) "\n"
 
 #define FAKE_NOT_A_MODEL 1
 #define FAKE_ABI_MISMATCH 2
@@ -30,16 +36,16 @@ int tessel_fake_unrelated_function(int x) { return x + 1; }
 #if FAKE_KIND == FAKE_ABI_MISMATCH
 const uint32_t tessel_abi_version = 99;
 #else
-const uint32_t tessel_abi_version = 1;
+const uint32_t tessel_abi_version = TESSEL_ABI_VERSION;
 #endif
 
 #if FAKE_KIND == FAKE_BAD_METADATA
-const char tessel_model_metadata[] = "tessel-abi 1\ninputs two\n";
+const char tessel_model_metadata[] = ABI "inputs two\n";
 #elif FAKE_KIND == FAKE_NO_TENSORS
-const char tessel_model_metadata[] = "tessel-abi 1\ninputs 0\noutputs 0\n";
+const char tessel_model_metadata[] = ABI "inputs 0\noutputs 0\nkernels 0\n";
 #else
 /* One float input 'in' [4], one float output 'out' [4]. */
-#define METADATA "tessel-abi 1\ninputs 1\n1 1 4 2:in\noutputs 1\n1 1 4 3:out\n"
+#define METADATA ABI "inputs 1\n1 1 4 2:in\noutputs 1\n1 1 4 3:out\nkernels 0\n"
 #if FAKE_KIND != FAKE_NO_METADATA
 const char tessel_model_metadata[] = METADATA;
 #endif
@@ -51,9 +57,17 @@ const uint64_t tessel_model_metadata_size = sizeof(METADATA) - 1;
 const uint64_t tessel_model_metadata_size = sizeof(tessel_model_metadata) - 1;
 #endif
 
+const tessel_kernel_fn tessel_model_kernels[1] = {0}; /* no kernels */
+
 #if FAKE_KIND == FAKE_NO_TENSORS
-void tessel_model_run_v1(void **buffers) { (void)buffers; }
+void tessel_model_run_v2(void **buffers, const tessel_run_context *context) {
+  (void)buffers;
+  (void)context;
+}
 #else
-void tessel_model_run_v1(void **buffers) { memcpy(buffers[1], buffers[0], 4 * sizeof(float)); }
+void tessel_model_run_v2(void **buffers, const tessel_run_context *context) {
+  (void)context;
+  memcpy(buffers[1], buffers[0], 4 * sizeof(float));
+}
 #endif
 #endif

@@ -14,6 +14,12 @@
  * caller frees with tessel_status_free. A model is immutable once opened: any
  * number of sessions, on any threads, may use it at once. A session may also
  * be shared between threads; its runs do not share mutable state.
+ *
+ * For tools (tessel-bench): a compiled model is a sequence of kernels, one per
+ * generated function, each mapped back to the ONNX nodes it computes. They can
+ * be listed (tessel_model_kernel_info), run alone on caller buffers
+ * (tessel_model_run_kernel), and timed inside a real run
+ * (tessel_session_run_profiled).
  *===----------------------------------------------------------------------===*/
 #ifndef TESSEL_TESSEL_H
 #define TESSEL_TESSEL_H
@@ -111,6 +117,37 @@ typedef struct {
 tessel_status *tessel_session_run_tensors(tessel_session *session,
                                           const tessel_tensor *inputs, int32_t num_inputs,
                                           const tessel_tensor *outputs, int32_t num_outputs);
+
+/* --- Kernels (for benchmarking and profiling tools) ---------------------- */
+typedef struct {
+  const char *name;          /* the generated function, e.g. "k3_conv_layer1_0_conv1_Conv" */
+  const char *op;            /* the tessel op it computes, e.g. "tessel.conv" */
+  int32_t num_nodes;
+  const char *const *nodes;  /* the ONNX node names it covers */
+  int64_t flops;             /* arithmetic operations per call, from static shapes */
+  int64_t bytes;             /* bytes of its inputs and outputs */
+  int32_t num_inputs, num_outputs;
+} tessel_kernel_info;
+
+int32_t tessel_model_num_kernels(const tessel_model *model);
+tessel_status *tessel_model_kernel_info(const tessel_model *model, int32_t kernel,
+                                        tessel_kernel_info *info);
+/* Argument `arg` of a kernel: inputs first, then outputs. Names are "in<i>" / "out<i>". */
+tessel_status *tessel_model_kernel_arg_info(const tessel_model *model, int32_t kernel,
+                                            int32_t arg, tessel_tensor_info *info);
+/* Runs one kernel alone: args[i] points to argument i (arg_sizes[i] bytes, at
+ * least its byte_size). Reads only the inputs, writes only the outputs. */
+tessel_status *tessel_model_run_kernel(const tessel_model *model, int32_t kernel,
+                                       void *const *args, const size_t *arg_sizes);
+
+/* Called on the running thread right before (is_end = 0) and after (is_end =
+ * 1) each kernel of a run. */
+typedef void (*tessel_kernel_hook)(void *user_data, int32_t kernel, int32_t is_end);
+/* tessel_session_run, calling `hook` around every kernel (NULL: no hook). */
+tessel_status *tessel_session_run_profiled(tessel_session *session, const void *const *inputs,
+                                           const size_t *input_sizes, void *const *outputs,
+                                           const size_t *output_sizes, tessel_kernel_hook hook,
+                                           void *user_data);
 
 #ifdef __cplusplus
 }

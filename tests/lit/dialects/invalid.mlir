@@ -38,14 +38,6 @@ func.func @mixed_element_types(%a: tensor<2x3xf32>, %b: tensor<2x3xi32>) -> tens
 
 // -----
 
-func.func @integer_pow(%a: tensor<2xi32>, %b: tensor<2xi32>) -> tensor<2xi32> {
-  // expected-error @+1 {{'tessel.pow' op base must be a floating-point tensor}}
-  %0 = tessel.pow %a, %b : (tensor<2xi32>, tensor<2xi32>) -> tensor<2xi32>
-  return %0 : tensor<2xi32>
-}
-
-// -----
-
 func.func @unsupported_element_type(%a: tensor<2xbf16>) -> tensor<2xbf16> {
   // expected-error @+1 {{'tessel.relu' op operand #0 must be ranked tensor of}}
   %0 = tessel.relu %a : tensor<2xbf16>
@@ -445,4 +437,36 @@ func.func @unranked(%a: tensor<*xf32>) -> tensor<*xf32> {
   // expected-error @+1 {{'tessel.neg' op operand #0 must be ranked tensor of}}
   %0 = "tessel.neg"(%a) : (tensor<*xf32>) -> tensor<*xf32>
   return %0 : tensor<*xf32>
+}
+
+// -----
+
+func.func @slice_out_of_bounds(%x: tensor<4xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'tessel.slice' op window of dimension 0 leaves the input}}
+  %r = tessel.slice %x {starts = array<i64: 2>, steps = array<i64: 1>} : tensor<4xf32> -> tensor<3xf32>
+  return %r : tensor<3xf32>
+}
+
+// -----
+
+func.func @expand_incompatible(%x: tensor<3xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{'tessel.expand' op cannot broadcast 3 to 2x4}}
+  %r = tessel.expand %x : tensor<3xf32> -> tensor<2x4xf32>
+  return %r : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @einsum_bad_term(%a: tensor<2x3xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'tessel.einsum' op term 'ijk' does not match operand rank 2}}
+  %r = tessel.einsum %a {equation = "ijk->i"} : (tensor<2x3xf32>) -> tensor<2xf32>
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @and_not_bool(%a: tensor<2xi32>) -> tensor<2xi32> {
+  // expected-error @+1 {{'tessel.and' op operands must be boolean tensors}}
+  %r = tessel.and %a, %a : (tensor<2xi32>, tensor<2xi32>) -> tensor<2xi32>
+  return %r : tensor<2xi32>
 }
