@@ -447,6 +447,8 @@ LogicalResult importTile(NodeImporter &n) {
   for (int64_t d = 0; d < type.getRank(); ++d) {
     if (repeats[d] < 0)
       return n.error("repeats must not be negative");
+    if (repeats[d] != 0 && type.getDimSize(d) > INT64_MAX / repeats[d])
+      return n.error("the result has more elements than fit in 64 bits");
     shape.push_back(type.getDimSize(d) * repeats[d]);
   }
   if (!checkedElementCount(shape))
