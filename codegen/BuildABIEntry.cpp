@@ -7,6 +7,7 @@
 // kernel for running it alone.
 //
 //===----------------------------------------------------------------------===//
+#include "codegen/ABIMetadata.h"
 #include "codegen/Passes.h"
 
 #include "tessel/abi.h"
@@ -25,20 +26,6 @@ namespace tessel {
 #include "codegen/Passes.h.inc"
 
 namespace {
-
-int onnxDataType(Type t) {
-  if (t.isF32()) return 1;
-  if (t.isF64()) return 11;
-  if (t.isF16()) return 10;
-  if (t.isInteger(1)) return 9;
-  if (t.isInteger(8)) return 3;
-  if (t.isInteger(16)) return 5;
-  if (t.isInteger(32)) return 6;
-  if (t.isInteger(64)) return 7;
-  return 0;
-}
-
-std::string counted(StringRef s) { return fmt::format("{}:{}", s.size(), s.str()); }
 
 struct Kernel {
   LLVM::LLVMFuncOp func;
@@ -209,23 +196,16 @@ struct BuildABIEntryPass : impl::BuildABIEntryBase<BuildABIEntryPass> {
     std::string line = fmt::format(
         "kernel {} {} {} {} {} {} {}", k.info.getAs<IntegerAttr>("flops").getInt(),
         k.info.getAs<IntegerAttr>("bytes").getInt(), k.type.getNumInputs(),
-        k.type.getNumResults(), counted(k.func.getSymName()),
-        counted(k.info.getAs<StringAttr>("op").getValue()),
+        k.type.getNumResults(), countedString(k.func.getSymName()),
+        countedString(k.info.getAs<StringAttr>("op").getValue()),
         k.info.getAs<ArrayAttr>("nodes").size());
     for (Attribute node : k.info.getAs<ArrayAttr>("nodes"))
-      line += " " + counted(cast<StringAttr>(node).getValue());
+      line += " " + countedString(cast<StringAttr>(node).getValue());
     line += "\n";
-    auto arg = [&](Type t, std::string name) {
-      auto tt = cast<RankedTensorType>(t);
-      line += fmt::format("{} {}", onnxDataType(tt.getElementType()), tt.getRank());
-      for (int64_t d : tt.getShape())
-        line += fmt::format(" {}", d);
-      line += " " + counted(name) + "\n";
-    };
     for (auto [i, t] : llvm::enumerate(k.type.getInputs()))
-      arg(t, fmt::format("in{}", i));
+      line += tensorRecord(cast<RankedTensorType>(t), fmt::format("in{}", i));
     for (auto [i, t] : llvm::enumerate(k.type.getResults()))
-      arg(t, fmt::format("out{}", i));
+      line += tensorRecord(cast<RankedTensorType>(t), fmt::format("out{}", i));
     return line;
   }
 

@@ -35,12 +35,14 @@ def ConvertTesselToLinalg : Pass<"tessel-convert-to-linalg", "mlir::ModuleOp"> {
   let description = [{
     Every tessel op becomes structured linalg ops on tensors (linalg.generic
     for elementwise ops, contractions, convolutions, pooling and reductions;
-    tensor.pad/insert_slice/collapse/expand for data movement), so that tiling,
+    tensor.pad/insert_slice/collapse/expand for data movement; scf.for over the
+    time steps of recurrent layers), so that tiling,
     fusion and vectorization can work on them before bufferization. An op
     without a lowering is an error naming the op and its ONNX node.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
-                           "mlir::arith::ArithDialect", "mlir::math::MathDialect"];
+                           "mlir::arith::ArithDialect", "mlir::math::MathDialect",
+                           "mlir::scf::SCFDialect"];
 }
 
 def RecordModelABI : Pass<"tessel-record-abi", "mlir::ModuleOp"> {

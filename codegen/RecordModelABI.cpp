@@ -1,6 +1,8 @@
 //===- RecordModelABI.cpp - The tessel-record-abi pass --------------------===//
+#include "codegen/ABIMetadata.h"
 #include "codegen/Passes.h"
 
+#include "dialects/Tessel/ModelAttributes.h"
 #include "tessel/abi.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -20,34 +22,62 @@ namespace tessel {
 
 namespace {
 
-/// ONNX TensorProto.DataType of an MLIR element type, or 0.
-int onnxDataType(Type t) {
-  if (t.isF32()) return 1;
-  if (t.isF64()) return 11;
-  if (t.isF16()) return 10;
-  if (t.isInteger(1)) return 9;
-  if (t.isInteger(8)) return 3;
-  if (t.isInteger(16)) return 5;
-  if (t.isInteger(32)) return 6;
-  if (t.isInteger(64)) return 7;
-  return 0;
-}
-
 LogicalResult appendTensors(std::string &out, const char *section, TypeRange types,
                             ArrayAttr names, Operation *func) {
   out += fmt::format("{} {}\n", section, types.size());
   for (auto [i, type] : llvm::enumerate(types)) {
     auto tt = dyn_cast<RankedTensorType>(type);
-    int dtype = tt ? onnxDataType(tt.getElementType()) : 0;
-    if (!dtype)
+    if (!tt || !onnxDataType(tt.getElementType()))
       return func->emitError() << "model " << section << " " << i << " has unsupported type "
                                << type;
     std::string name = names && i < names.size() ? cast<StringAttr>(names[i]).str()
                                                  : fmt::format("{}{}", section, i);
-    out += fmt::format("{} {}", dtype, tt.getRank());
-    for (int64_t d : tt.getShape())
-      out += fmt::format(" {}", d);
-    out += fmt::format(" {}:{}\n", name.size(), name);
+    out += tensorRecord(tt, name);
+  }
+  return success();
+}
+
+/// Little-endian bytes of a dense value as the runtime receives the tensor
+/// (bool: one byte per element).
+std::string denseBytes(DenseElementsAttr value) {
+  std::string bytes;
+  auto append = [&](const APInt &bits) {
+    unsigned width = std::max(8u, bits.getBitWidth());
+    APInt wide = bits.zext(width);
+    for (unsigned b = 0; b < width; b += 8)
+      bytes.push_back((char)wide.extractBitsAsZExtValue(8, b));
+  };
+  if (isa<FloatType>(value.getElementType())) {
+    for (const APFloat &v : value.getValues<APFloat>())
+      append(v.bitcastToAPInt());
+  } else {
+    for (const APInt &v : value.getValues<APInt>())
+      append(v);
+  }
+  return bytes;
+}
+
+/// The "bound" section: inputs fixed at compile time, as
+/// "<input index> <byte count> <hex bytes>". Left out when there are none.
+LogicalResult appendBoundInputs(std::string &out, func::FuncOp func) {
+  SmallVector<std::pair<unsigned, DenseElementsAttr>> bound;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    if (Attribute attr = func.getArgAttr(i, kBoundValueAttr)) {
+      auto value = dyn_cast<DenseElementsAttr>(attr);
+      if (!value || value.getType() != func.getArgumentTypes()[i])
+        return func.emitError() << "input " << i << " has a " << kBoundValueAttr
+                                << " that is not a dense value of the input's type";
+      bound.push_back({i, value});
+    }
+  if (bound.empty())
+    return success();
+  out += fmt::format("bound {}\n", bound.size());
+  for (auto [i, value] : bound) {
+    std::string bytes = denseBytes(value);
+    out += fmt::format("{} {} ", i, bytes.size());
+    for (unsigned char c : bytes)
+      out += fmt::format("{:02x}", c);
+    out += "\n";
   }
   return success();
 }
@@ -104,9 +134,13 @@ struct RecordModelABIPass : impl::RecordModelABIBase<RecordModelABIPass> {
     if (failed(appendTensors(text, "inputs", type.getInputs(),
                              func->getAttrOfType<ArrayAttr>("tessel.input_names"), func)) ||
         failed(appendTensors(text, "outputs", type.getResults(),
-                             func->getAttrOfType<ArrayAttr>("tessel.output_names"), func)))
+                             func->getAttrOfType<ArrayAttr>("tessel.output_names"), func)) ||
+        failed(appendBoundInputs(text, func)))
       return signalPassFailure();
     module->setAttr("tessel.abi_metadata", StringAttr::get(&getContext(), text));
+    // The bound values now live in the metadata; the lowering need not carry them.
+    for (unsigned i = 0; i < func.getNumArguments(); ++i)
+      func.removeArgAttr(i, kBoundValueAttr);
     flattenEmptyBoundaryTensors(func);
     // The caller owns the input buffers: bufferization must never write them.
     for (unsigned i = 0; i < func.getNumArguments(); ++i)

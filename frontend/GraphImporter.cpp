@@ -8,6 +8,7 @@
 #include "frontend/ModelLoader.h"
 #include "frontend/OnnxImporter.h"
 #include "frontend/OpRegistry.h"
+#include "dialects/Tessel/ModelAttributes.h"
 #include "dialects/Tessel/ShapeHelpers.h"
 
 #include "onnx/defs/schema.h"
@@ -22,6 +23,7 @@
 #include "llvm/Support/Path.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 using namespace mlir;
 
@@ -32,12 +34,13 @@ namespace {
 /// Constants up to this many elements are kept inline (so they fold) and
 /// their values remembered for importers that need them at compile time.
 constexpr int64_t kInlineConstantLimit = 16;
-constexpr int64_t kRememberedConstantLimit = 1 << 16;
 
 class GraphImporter {
 public:
-  GraphImporter(MLIRContext &ctx, StringRef displayName, StringRef baseDir)
-      : ctx_(ctx), builder_(&ctx), displayName_(displayName.str()), baseDir_(baseDir.str()) {}
+  GraphImporter(MLIRContext &ctx, StringRef displayName, StringRef baseDir,
+                const ImportOptions &options)
+      : ctx_(ctx), builder_(&ctx), displayName_(displayName.str()), baseDir_(baseDir.str()),
+        options_(options) {}
 
   OwningOpRef<ModuleOp> run(const onnx::ModelProto &model);
 
@@ -49,11 +52,13 @@ private:
   FailureOr<RankedTensorType> valueInfoType(const onnx::ValueInfoProto &info, StringRef what);
   FailureOr<Value> materialize(TensorData data, Location loc);
   LogicalResult importNode(const onnx::NodeProto &node);
+  LogicalResult bindInputs(func::FuncOp func, ArrayRef<Attribute> inputNames);
   std::string uniqueBlobName(StringRef name);
 
   MLIRContext &ctx_;
   OpBuilder builder_;
   std::string displayName_, baseDir_;
+  const ImportOptions &options_;
   int64_t defaultOpset_ = 0;
   ValueTable table_;
   llvm::StringSet<> blobNames_;
@@ -143,9 +148,51 @@ FailureOr<Value> GraphImporter::materialize(TensorData data, Location loc) {
   }
   Value result = ConstantOp::create(builder_, loc, type, value);
   table_.values[data.name] = result;
-  if (count <= kRememberedConstantLimit)
+  if (count <= kRememberedConstantElements)
     table_.constants[data.name] = std::move(data);
   return result;
+}
+
+/// Replaces the uses of each bound graph input by a constant of its value, so
+/// that importers see it like an initializer, and records the value on the
+/// argument (the argument stays: the compiled model keeps its inputs, and the
+/// runtime checks that runs pass the bound value).
+LogicalResult GraphImporter::bindInputs(func::FuncOp func, ArrayRef<Attribute> inputNames) {
+  for (const auto &binding : options_.boundInputFiles) {
+    const std::string &name = binding.first, &path = binding.second;
+    auto it = llvm::find_if(inputNames,
+                            [&](Attribute a) { return cast<StringAttr>(a).getValue() == name; });
+    if (it == inputNames.end())
+      return error(fmt::format("--bind-input: the graph has no input '{}' (initializers cannot "
+                               "be bound)", name));
+    unsigned index = it - inputNames.begin();
+    auto expected = cast<RankedTensorType>(func.getArgumentTypes()[index]);
+    bool npy = StringRef(path).ends_with(".npy");
+    auto data = npy ? readNpyFile(path) : readTensorProtoFile(path);
+    if (!data)
+      return error(fmt::format("--bind-input: input '{}': {}", name,
+                               llvm::toString(data.takeError())));
+    Type element = onnxElementType(&ctx_, data->onnxType);
+    if (element != expected.getElementType() || ArrayRef(data->shape) != expected.getShape()) {
+      std::string want;
+      llvm::raw_string_ostream(want) << expected;
+      return error(fmt::format("--bind-input: input '{}' is {}, but '{}' holds {} [{}]",
+                               name, want, path, onnxTypeName(data->onnxType),
+                               fmt::join(data->shape, ",")));
+    }
+    data->name = name;
+    auto value = materialize(std::move(*data), NameLoc::get(builder_.getStringAttr(name)));
+    if (failed(value))
+      return failure();
+    auto constant = (*value).getDefiningOp<ConstantOp>();
+    auto attr = dyn_cast<DenseElementsAttr>(constant.getValue());
+    if (!attr)
+      return error(fmt::format("--bind-input: input '{}' has {} elements; at most {} can be "
+                               "bound", name, expected.getNumElements(),
+                               kInlineConstantLimit));
+    func.setArgAttr(index, kBoundValueAttr, attr);
+  }
+  return success();
 }
 
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
@@ -277,6 +324,8 @@ OwningOpRef<ModuleOp> GraphImporter::run(const onnx::ModelProto &model) {
     table_.values[cast<StringAttr>(inputNames[i]).getValue()] = arg;
   }
   builder_.setInsertionPointToStart(body);
+  if (failed(bindInputs(func, inputNames)))
+    return {};
 
   for (const auto &init : graph.initializer()) {
     auto data = decodeTensor(init, baseDir_);
@@ -321,17 +370,19 @@ void registerImporterDialects(MLIRContext &context) {
 }
 
 OwningOpRef<ModuleOp> importOnnxBytes(MLIRContext &context, StringRef bytes,
-                                      StringRef displayName, StringRef baseDir) {
+                                      StringRef displayName, StringRef baseDir,
+                                      const ImportOptions &options) {
   registerImporterDialects(context);
   onnx::ModelProto model;
   if (auto err = parseAndCheckModel(bytes, model, baseDir)) {
     emitError(FileLineColLoc::get(&context, displayName, 0, 0)) << llvm::toString(std::move(err));
     return {};
   }
-  return GraphImporter(context, displayName, baseDir).run(model);
+  return GraphImporter(context, displayName, baseDir, options).run(model);
 }
 
-OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path) {
+OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path,
+                                     const ImportOptions &options) {
   registerImporterDialects(context);
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
@@ -344,7 +395,7 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path) {
   llvm::sys::path::remove_filename(dir);
   if (dir.empty())
     dir = ".";
-  return importOnnxBytes(context, (*buffer)->getBuffer(), path, dir);
+  return importOnnxBytes(context, (*buffer)->getBuffer(), path, dir, options);
 }
 
 } // namespace tessel

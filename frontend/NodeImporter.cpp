@@ -6,6 +6,9 @@
 #include "onnx/onnx_pb.h"
 
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+#include <map>
 
 using namespace mlir;
 
@@ -55,6 +58,59 @@ const TensorData *NodeImporter::constantInput(int i) const {
   return it == table_.constants.end() ? nullptr : &it->second;
 }
 
+/// Names of the graph inputs (function arguments, named by their NameLoc)
+/// that `value` is computed from, in argument order.
+static SmallVector<std::string> graphInputsFeeding(Value value) {
+  SmallVector<Value> work{value};
+  llvm::SmallPtrSet<Operation *, 32> seen;
+  std::map<unsigned, std::string> inputs;
+  while (!work.empty() && seen.size() < 10000) {
+    Value v = work.pop_back_val();
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      if (auto name = dyn_cast<NameLoc>(arg.getLoc()))
+        inputs[arg.getArgNumber()] = name.getName().str();
+      continue;
+    }
+    Operation *op = v.getDefiningOp();
+    if (op && seen.insert(op).second)
+      llvm::append_range(work, op->getOperands());
+  }
+  SmallVector<std::string> names;
+  for (auto &[index, name] : inputs)
+    names.push_back(name);
+  return names;
+}
+
+FailureOr<const TensorData *> NodeImporter::requireConstantInput(int i,
+                                                                llvm::StringRef what) const {
+  if (const TensorData *c = constantInput(i))
+    return c;
+  std::string name = hasInput(i) ? node_.input(i) : std::string();
+  std::string hint;
+  if (isa_and_nonnull<BlockArgument>(input(i))) {
+    hint = "; it is a graph input: fix its value at compile time with --bind-input=" + name +
+           "=FILE (.pb or .npy)";
+  } else {
+    // Name the graph inputs it is computed from: binding those may make it a
+    // constant (the ops in between fold).
+    SmallVector<std::string> sources = graphInputsFeeding(input(i));
+    hint = "; it is computed at run time";
+    if (!sources.empty()) {
+      hint += " from graph input";
+      hint += sources.size() > 1 ? "s" : "";
+      for (const std::string &s : sources)
+        hint += " '" + s + "'";
+      hint += ": fixing their values at compile time may make it constant (";
+      for (const std::string &s : sources)
+        hint += (s == sources.front() ? "" : " ") + ("--bind-input=" + s + "=FILE");
+      hint += ")";
+    }
+  }
+  (void)error("input '" + name + "' (" + what +
+              ") must be a compile-time constant (Tessel compiles static shapes)" + hint);
+  return failure();
+}
+
 const onnx::AttributeProto *NodeImporter::attr(llvm::StringRef name) const {
   for (const auto &a : node_.attribute())
     if (a.name() == name)
@@ -96,10 +152,13 @@ void NodeImporter::setOutput(int i, Value value) {
   table_.values[name] = value;
   // Remember small constant results: later importers read them at compile
   // time (Reshape's shape, Slice's starts, ...).
+  // (Only small ones: a splat of 2^40 elements, e.g. from ConstantOfShape, is
+  // cheap as an attribute but would be expanded element by element here.)
   if (auto cst = value.getDefiningOp<ConstantOp>())
     if (auto dense = dyn_cast<DenseElementsAttr>(cst.getValue()))
-      if (auto data = tensorDataFromAttr(name, dense))
-        table_.constants[name] = std::move(*data);
+      if (dense.getNumElements() <= kRememberedConstantElements)
+        if (auto data = tensorDataFromAttr(name, dense))
+          table_.constants[name] = std::move(*data);
 }
 
 Value NodeImporter::foldIfConstant(Operation *op) {

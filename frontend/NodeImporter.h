@@ -23,6 +23,10 @@ class AttributeProto;
 
 namespace tessel {
 
+/// Constants up to this many elements are decoded and remembered for
+/// importers that need operand values at compile time (shapes, axes, ...).
+constexpr int64_t kRememberedConstantElements = 1 << 16;
+
 /// Values and constants known while importing one graph.
 struct ValueTable {
   llvm::StringMap<mlir::Value> values;
@@ -51,6 +55,10 @@ public:
   mlir::RankedTensorType inputType(int i) const;
   /// Decoded value of input `i` if it is a known constant.
   const TensorData *constantInput(int i) const;
+  /// Same, or an error when input `i` is not a compile-time constant: it names
+  /// the input and its role `what` ("shape", "starts") and, for a graph input,
+  /// says how to fix its value (tessel-compile --bind-input).
+  mlir::FailureOr<const TensorData *> requireConstantInput(int i, llvm::StringRef what) const;
 
   // --- Attributes ---------------------------------------------------------
   bool hasAttr(llvm::StringRef name) const;
@@ -64,6 +72,14 @@ public:
   // --- Results ------------------------------------------------------------
   int numOutputs() const;
   void setOutput(int i, mlir::Value value);
+  /// Sets output 0 to `value`, or passes its failure on: importers end with
+  /// `return n.setResult(n.create<...>(...));`.
+  mlir::LogicalResult setResult(mlir::FailureOr<mlir::Value> value) {
+    if (mlir::failed(value))
+      return mlir::failure();
+    setOutput(0, *value);
+    return mlir::success();
+  }
 
   // --- Creating ops ---------------------------------------------------------
   /// Creates `OpTy` after running its shape inference, which reports a clean
@@ -97,6 +113,26 @@ public:
       return mlir::failure();
     }
     return foldIfConstant(op);
+  }
+
+  /// Like create<OpTy>, for ops with several results: returns the op.
+  template <typename OpTy>
+  mlir::FailureOr<OpTy> createMulti(mlir::ValueRange operands,
+                                    llvm::ArrayRef<mlir::NamedAttribute> attrs = {}) {
+    llvm::SmallVector<mlir::Type> types;
+    auto dict = mlir::DictionaryAttr::get(context(), attrs);
+    auto infer = [&] {
+      return OpTy::inferReturnTypes(context(), loc_, operands, dict, /*properties=*/nullptr,
+                                    /*regions=*/{}, types);
+    };
+    if (mlir::failed(reportingErrorsAtNode(infer)))
+      return mlir::failure();
+    auto op = OpTy::create(builder_, loc_, mlir::TypeRange(types), operands, attrs);
+    if (mlir::failed(reportingErrorsAtNode([&] { return verifyOp(op); }))) {
+      op->erase();
+      return mlir::failure();
+    }
+    return op;
   }
 
   /// Reshapes `value` to `shape` (no-op when it already has it).

@@ -6,7 +6,20 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <map>
+#include <string>
+
 namespace tessel {
+
+/// Import-time choices of the user.
+struct ImportOptions {
+  /// Graph inputs whose value is fixed at compile time (--bind-input), by
+  /// name. Tessel compiles static shapes: an input that sets a shape (a
+  /// Reshape's shape, Slice's starts, Resize's scales...) must be known. A
+  /// bound input stays an input of the compiled model; the runtime checks
+  /// that every run passes exactly the bound value.
+  std::map<std::string, std::string> boundInputFiles; // name -> .pb or .npy path
+};
 
 /// The newest default-domain opset the importer knows.
 constexpr int64_t kMaxSupportedOpset = 17;
@@ -15,14 +28,16 @@ constexpr int64_t kMaxSupportedOpset = 17;
 /// `@main_graph`, with one tessel op per ONNX node. Problems are reported as
 /// MLIR diagnostics located at the file or the ONNX node; returns null then.
 mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(mlir::MLIRContext &context,
-                                                 llvm::StringRef path);
+                                                 llvm::StringRef path,
+                                                 const ImportOptions &options = {});
 
 /// Same, for a model already in memory; external data is resolved relative
 /// to `baseDir` (empty: external data is refused).
 mlir::OwningOpRef<mlir::ModuleOp> importOnnxBytes(mlir::MLIRContext &context,
                                                   llvm::StringRef bytes,
                                                   llvm::StringRef displayName,
-                                                  llvm::StringRef baseDir);
+                                                  llvm::StringRef baseDir,
+                                                  const ImportOptions &options = {});
 
 /// Registers the dialects the importer creates ops of.
 void registerImporterDialects(mlir::MLIRContext &context);

@@ -9,7 +9,9 @@ const OpRegistry &OpRegistry::get() {
     registerMathImporters(r);
     registerNNImporters(r);
     registerTensorImporters(r);
+    registerRNNImporters(r);
     registerLossImporters(r);
+    registerGeneratorImporters(r);
     return r;
   }();
   return registry;

@@ -34,7 +34,9 @@ private:
 void registerMathImporters(OpRegistry &registry);
 void registerNNImporters(OpRegistry &registry);
 void registerTensorImporters(OpRegistry &registry);
+void registerRNNImporters(OpRegistry &registry);
 void registerLossImporters(OpRegistry &registry);
+void registerGeneratorImporters(OpRegistry &registry);
 
 } // namespace tessel
 

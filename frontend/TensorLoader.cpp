@@ -8,6 +8,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <cmath>
 #include <cstring>
 #include <fmt/format.h>
 #include <fstream>
@@ -182,6 +183,18 @@ int64_t TensorData::numElements() const {
   return n;
 }
 
+/// A float as int64 without undefined behaviour: NaN is 0, out-of-range
+/// values saturate (a hostile model's float "shape" must not be UB).
+static int64_t saturatingInt64(double v) {
+  if (std::isnan(v))
+    return 0;
+  if (v >= 9223372036854775807.0)
+    return INT64_MAX;
+  if (v <= -9223372036854775808.0)
+    return INT64_MIN;
+  return (int64_t)v;
+}
+
 std::vector<int64_t> TensorData::asInt64() const {
   std::vector<int64_t> out;
   int64_t n = numElements();
@@ -193,8 +206,8 @@ std::vector<int64_t> TensorData::asInt64() const {
     case ElementType::I8: out.push_back(data<int8_t>()[i]); break;
     case ElementType::U8:
     case ElementType::Bool: out.push_back(data<uint8_t>()[i]); break;
-    case ElementType::F32: out.push_back((int64_t)data<float>()[i]); break;
-    case ElementType::F64: out.push_back((int64_t)data<double>()[i]); break;
+    case ElementType::F32: out.push_back(saturatingInt64(data<float>()[i])); break;
+    case ElementType::F64: out.push_back(saturatingInt64(data<double>()[i])); break;
     default: return {};
     }
   }

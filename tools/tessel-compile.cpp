@@ -69,6 +69,12 @@ cl::opt<std::string> targetFeatures("target-features",
                                     cl::init(""), cl::cat(toolCategory));
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level (0-3)"), cl::init(3),
                            cl::Prefix, cl::cat(toolCategory));
+cl::list<std::string> bindInputs(
+    "bind-input",
+    cl::desc("Fix graph input NAME to the tensor in FILE (.pb or .npy) at compile time, for "
+             "inputs that set a shape (Reshape's shape, Slice's starts, Resize's scales...). "
+             "The model keeps the input; runs must pass exactly that value. Repeatable"),
+    cl::value_desc("NAME=FILE"), cl::cat(toolCategory));
 cl::opt<bool> listOps("list-ops",
                       cl::desc("Print the supported ONNX ops and opsets as a Markdown table"),
                       cl::cat(toolCategory));
@@ -303,7 +309,17 @@ int main(int argc, char **argv) {
   mlir::OwningOpRef<mlir::ModuleOp> module;
   {
     mlir::TimingScope importTiming = rootTiming.nest("import (ONNX -> tessel)");
-    module = tessel::importOnnxFile(ctx, inputPath);
+    tessel::ImportOptions options;
+    for (const std::string &binding : bindInputs) {
+      auto [name, file] = StringRef(binding).split('=');
+      if (name.empty() || file.empty()) {
+        errs() << "tessel-compile: error: --bind-input expects NAME=FILE, got '" << binding
+               << "'\n";
+        return 1;
+      }
+      options.boundInputFiles[name.str()] = file.str();
+    }
+    module = tessel::importOnnxFile(ctx, inputPath, options);
   }
   if (!module)
     return 1;

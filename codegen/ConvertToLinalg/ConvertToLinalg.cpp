@@ -3,6 +3,7 @@
 #include "codegen/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
 
@@ -20,11 +21,12 @@ struct ConvertTesselToLinalgPass
     ConversionTarget target(*ctx);
     target.addIllegalDialect<TesselDialect>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect, arith::ArithDialect,
-                           math::MathDialect, func::FuncDialect>();
+                           math::MathDialect, func::FuncDialect, scf::SCFDialect>();
     RewritePatternSet patterns(ctx);
     populateMathLoweringPatterns(patterns);
     populateNNLoweringPatterns(patterns);
     populateTensorLoweringPatterns(patterns);
+    populateRNNLoweringPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns)))) {
       getOperation().walk([&](Operation *op) {
         if (isa<TesselDialect>(op->getDialect()))

@@ -69,6 +69,7 @@ mlir::Value createMin(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mli
 void populateMathLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateNNLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateTensorLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateRNNLoweringPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace tessel
 

@@ -2,6 +2,9 @@
 #include "codegen/ConvertToLinalg/LoweringUtils.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+#include <functional>
 
 using namespace mlir;
 
@@ -17,64 +20,150 @@ AffineExpr windowExpr(MLIRContext *ctx, unsigned outDim, unsigned tapDim, int64_
 /// Convolution as one linalg.generic over
 ///   (n, f, out_spatial..., c, taps...)
 /// with input[n, group(f) * C/G + c, out*s + tap*d] and weight[f, c, taps];
-/// the output starts as the broadcast bias (or zero).
+/// the output starts as the broadcast bias (or zero). `input` is already padded.
+Value buildConvGeneric(OpBuilder &b, Location loc, Value input, Value weight, Value bias,
+                       RankedTensorType type, ArrayRef<int64_t> strides,
+                       ArrayRef<int64_t> dilations, int64_t group) {
+  MLIRContext *ctx = b.getContext();
+  auto wt = cast<RankedTensorType>(weight.getType());
+  int64_t spatial = type.getRank() - 2;
+  int64_t filtersPerGroup = wt.getDimSize(0) / group, channelsPerGroup = wt.getDimSize(1);
+
+  // Loop dims: 0 = n, 1 = f, [2, 2+spatial) = out, 2+spatial = c, then taps.
+  unsigned cDim = 2 + spatial, tap0 = cDim + 1, loops = tap0 + spatial;
+  AffineExpr f = getAffineDimExpr(1, ctx), c = getAffineDimExpr(cDim, ctx);
+  AffineExpr channel = group == 1 ? c : f.floorDiv(filtersPerGroup) * channelsPerGroup + c;
+  SmallVector<AffineExpr> inExprs{getAffineDimExpr(0, ctx), channel};
+  SmallVector<AffineExpr> wExprs{f, c};
+  SmallVector<AffineExpr> outExprs{getAffineDimExpr(0, ctx), f};
+  for (int64_t i = 0; i < spatial; ++i) {
+    inExprs.push_back(windowExpr(ctx, 2 + i, tap0 + i, strides[i], dilations[i]));
+    wExprs.push_back(getAffineDimExpr(tap0 + i, ctx));
+    outExprs.push_back(getAffineDimExpr(2 + i, ctx));
+  }
+  SmallVector<AffineMap> maps{AffineMap::get(loops, 0, inExprs, ctx),
+                              AffineMap::get(loops, 0, wExprs, ctx),
+                              AffineMap::get(loops, 0, outExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators(2 + spatial, utils::IteratorType::parallel);
+  iterators.append(1 + spatial, utils::IteratorType::reduction);
+
+  Value init;
+  if (bias) {
+    // bias[f] broadcast over n and the spatial axes.
+    auto biasMap = AffineMap::get(type.getRank(), 0, {getAffineDimExpr(1, ctx)}, ctx);
+    init = linalg::GenericOp::create(
+               b, loc, TypeRange{type}, ValueRange{bias}, ValueRange{emptyTensor(b, loc, type)},
+               SmallVector<AffineMap>{biasMap,
+                                      AffineMap::getMultiDimIdentityMap(type.getRank(), ctx)},
+               SmallVector<utils::IteratorType>(type.getRank(), utils::IteratorType::parallel),
+               [](OpBuilder &nb, Location l, ValueRange a) { linalg::YieldOp::create(nb, l, a[0]); })
+               .getResult(0);
+  } else {
+    init = filledTensor(b, loc, type, 0.0);
+  }
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{input, weight}, ValueRange{init}, maps, iterators,
+             [](OpBuilder &nb, Location l, ValueRange a) {
+               Value prod = arith::MulFOp::create(nb, l, a[0], a[1]);
+               linalg::YieldOp::create(nb, l, ValueRange{arith::AddFOp::create(nb, l, a[2], prod)});
+             })
+      .getResult(0);
+}
+
 struct ConvLowering : OpConversionPattern<ConvOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(ConvOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    Type et = op.getType().getElementType();
+    Value input = padSpatial(rewriter, loc, adaptor.getInput(), op.getPads(),
+                             scalarConstant(rewriter, loc, et, 0));
+    rewriter.replaceOp(op, buildConvGeneric(rewriter, loc, input, adaptor.getWeight(),
+                                            adaptor.getBias(), op.getType(), op.getStrides(),
+                                            op.getDilations(), op.getGroup()));
+    return success();
+  }
+};
+
+/// Transposed convolution as a direct convolution (stride 1, same dilation)
+/// over the input with strides-1 zeros between its elements and
+/// (kernel-1)*dilation - pad zeros around it (cropped where that is negative),
+/// with the kernel flipped and its two channel axes exchanged per group.
+struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ConvTransposeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     RankedTensorType type = op.getType();
     Type et = type.getElementType();
+    auto it = cast<RankedTensorType>(adaptor.getInput().getType());
     auto wt = cast<RankedTensorType>(adaptor.getWeight().getType());
-    int64_t spatial = type.getRank() - 2;
-    int64_t group = op.getGroup();
-    int64_t filtersPerGroup = wt.getDimSize(0) / group, channelsPerGroup = wt.getDimSize(1);
-    Value input = padSpatial(rewriter, loc, adaptor.getInput(), op.getPads(),
-                             scalarConstant(rewriter, loc, et, 0));
+    int64_t rank = it.getRank(), spatial = rank - 2, group = op.getGroup();
+    int64_t channelsPerGroup = it.getDimSize(1) / group, filtersPerGroup = wt.getDimSize(1);
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations(),
+                      pads = op.getPads(), outPad = op.getOutputPadding();
 
-    // Loop dims: 0 = n, 1 = f, [2, 2+spatial) = out, 2+spatial = c, then taps.
-    unsigned cDim = 2 + spatial, tap0 = cDim + 1, loops = tap0 + spatial;
-    AffineExpr f = getAffineDimExpr(1, ctx), c = getAffineDimExpr(cDim, ctx);
-    AffineExpr channel = group == 1 ? c : f.floorDiv(filtersPerGroup) * channelsPerGroup + c;
-    SmallVector<AffineExpr> inExprs{getAffineDimExpr(0, ctx), channel};
-    SmallVector<AffineExpr> wExprs{f, c};
-    SmallVector<AffineExpr> outExprs{getAffineDimExpr(0, ctx), f};
+    // Conv weight [M, C/G, k...]: w'[m, c, t] = w[g(m) * C/G + c, m mod M/G, k-1-t].
+    SmallVector<int64_t> convShape{filtersPerGroup * group, channelsPerGroup};
+    AffineExpr m = getAffineDimExpr(0, ctx), c = getAffineDimExpr(1, ctx);
+    SmallVector<AffineExpr> srcExprs{m.floorDiv(filtersPerGroup) * channelsPerGroup + c,
+                                     m % filtersPerGroup};
     for (int64_t i = 0; i < spatial; ++i) {
-      inExprs.push_back(windowExpr(ctx, 2 + i, tap0 + i, op.getStrides()[i], op.getDilations()[i]));
-      wExprs.push_back(getAffineDimExpr(tap0 + i, ctx));
-      outExprs.push_back(getAffineDimExpr(2 + i, ctx));
+      int64_t k = wt.getDimSize(2 + i);
+      convShape.push_back(k);
+      srcExprs.push_back(getAffineConstantExpr(k - 1, ctx) - getAffineDimExpr(2 + i, ctx));
     }
-    SmallVector<AffineMap> maps{AffineMap::get(loops, 0, inExprs, ctx),
-                                AffineMap::get(loops, 0, wExprs, ctx),
-                                AffineMap::get(loops, 0, outExprs, ctx)};
-    SmallVector<utils::IteratorType> iterators(2 + spatial, utils::IteratorType::parallel);
-    iterators.append(1 + spatial, utils::IteratorType::reduction);
+    auto convWeightType = RankedTensorType::get(convShape, et);
+    Value convWeight =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{convWeightType}, ValueRange{adaptor.getWeight()},
+            ValueRange{emptyTensor(rewriter, loc, convWeightType)},
+            SmallVector<AffineMap>{AffineMap::get(rank, 0, srcExprs, ctx),
+                                   AffineMap::getMultiDimIdentityMap(rank, ctx)},
+            SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+            [](OpBuilder &b, Location l, ValueRange a) { linalg::YieldOp::create(b, l, a[0]); })
+            .getResult(0);
 
-    Value init;
-    if (Value bias = adaptor.getBias()) {
-      // bias[f] broadcast over n and the spatial axes.
-      auto biasMap = AffineMap::get(type.getRank(), 0, {getAffineDimExpr(1, ctx)}, ctx);
-      init = linalg::GenericOp::create(
-                 rewriter, loc, TypeRange{type}, ValueRange{bias},
-                 ValueRange{emptyTensor(rewriter, loc, type)},
-                 SmallVector<AffineMap>{biasMap,
-                                        AffineMap::getMultiDimIdentityMap(type.getRank(), ctx)},
-                 SmallVector<utils::IteratorType>(type.getRank(), utils::IteratorType::parallel),
-                 [](OpBuilder &b, Location l, ValueRange a) { linalg::YieldOp::create(b, l, a[0]); })
-                 .getResult(0);
-    } else {
-      init = filledTensor(rewriter, loc, type, 0.0);
+    // Zero-stuffed and padded input.
+    SmallVector<int64_t> stuffedShape(it.getShape().take_front(2));
+    SmallVector<OpFoldResult> insertOffsets(2, rewriter.getIndexAttr(0)), insertSizes,
+        insertStrides(2, rewriter.getIndexAttr(1));
+    SmallVector<int64_t> cropBegin(rank, 0), cropShape;
+    bool crop = false;
+    for (int64_t d : it.getShape())
+      insertSizes.push_back(rewriter.getIndexAttr(d));
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t reach = (wt.getDimSize(2 + i) - 1) * dilations[i];
+      int64_t lo = reach - pads[i], hi = reach - pads[spatial + i] + outPad[i];
+      int64_t length = (it.getDimSize(2 + i) - 1) * strides[i] + 1;
+      stuffedShape.push_back(length + std::max<int64_t>(lo, 0) + std::max<int64_t>(hi, 0));
+      insertOffsets.push_back(rewriter.getIndexAttr(std::max<int64_t>(lo, 0)));
+      insertStrides.push_back(rewriter.getIndexAttr(strides[i]));
+      cropBegin[2 + i] = std::max<int64_t>(-lo, 0);
+      crop |= lo < 0 || hi < 0;
     }
-    Value r = linalg::GenericOp::create(
-                  rewriter, loc, TypeRange{type}, ValueRange{input, adaptor.getWeight()},
-                  ValueRange{init}, maps, iterators,
-                  [](OpBuilder &b, Location l, ValueRange a) {
-                    Value prod = arith::MulFOp::create(b, l, a[0], a[1]);
-                    linalg::YieldOp::create(b, l, ValueRange{arith::AddFOp::create(b, l, a[2], prod)});
-                  })
-                  .getResult(0);
-    rewriter.replaceOp(op, r);
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t cropEnd = 0;
+      if (d >= 2) {
+        int64_t i = d - 2;
+        int64_t hi = (wt.getDimSize(d) - 1) * dilations[i] - pads[spatial + i] + outPad[i];
+        cropEnd = std::max<int64_t>(-hi, 0);
+      }
+      cropShape.push_back(stuffedShape[d] - cropBegin[d] - cropEnd);
+    }
+    Value stuffed = filledTensor(rewriter, loc, RankedTensorType::get(stuffedShape, et), 0.0);
+    stuffed = tensor::InsertSliceOp::create(rewriter, loc, adaptor.getInput(), stuffed,
+                                            insertOffsets, insertSizes, insertStrides);
+    if (crop)
+      stuffed = tensor::ExtractSliceOp::create(
+          rewriter, loc, RankedTensorType::get(cropShape, et), stuffed,
+          ValueRange{}, ValueRange{}, ValueRange{}, rewriter.getDenseI64ArrayAttr(cropBegin),
+          rewriter.getDenseI64ArrayAttr(cropShape),
+          rewriter.getDenseI64ArrayAttr(SmallVector<int64_t>(rank, 1)));
+    SmallVector<int64_t> ones(spatial, 1);
+    rewriter.replaceOp(op, buildConvGeneric(rewriter, loc, stuffed, convWeight, adaptor.getBias(),
+                                            type, ones, dilations, group));
     return success();
   }
 };
@@ -234,11 +323,476 @@ struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
   }
 };
 
+/// Constant padding is tensor.pad (after an extract_slice for negative pads);
+/// reflect and edge padding read the input at a computed index per axis.
+struct PadLowering : OpConversionPattern<PadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(PadOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type et = type.getElementType();
+    Value input = adaptor.getInput();
+    auto it = cast<RankedTensorType>(input.getType());
+    int64_t rank = it.getRank();
+    ArrayRef<int64_t> pads = op.getPads();
+    if (op.getMode() == "constant") {
+      // Crop first, then pad.
+      SmallVector<int64_t> offsets(rank, 0), sizes(it.getShape()), positive(2 * rank, 0);
+      bool crop = false;
+      for (int64_t i = 0; i < rank; ++i) {
+        int64_t begin = pads[i], end = pads[i + rank];
+        if (begin < 0) {
+          offsets[i] = -begin;
+          sizes[i] += begin;
+          crop = true;
+        }
+        if (end < 0) {
+          sizes[i] += end;
+          crop = true;
+        }
+        positive[i] = std::max<int64_t>(begin, 0);
+        positive[i + rank] = std::max<int64_t>(end, 0);
+      }
+      if (crop)
+        input = tensor::ExtractSliceOp::create(
+            rewriter, loc, RankedTensorType::get(sizes, et), input, ValueRange{}, ValueRange{},
+            ValueRange{}, rewriter.getDenseI64ArrayAttr(offsets),
+            rewriter.getDenseI64ArrayAttr(sizes),
+            rewriter.getDenseI64ArrayAttr(SmallVector<int64_t>(rank, 1)));
+      Value value = scalarConstant(rewriter, loc, et, op.getConstantValue().convertToDouble());
+      rewriter.replaceOp(op, padSpatial(rewriter, loc, input, positive, value));
+      return success();
+    }
+    bool reflect = op.getMode() == "reflect";
+    Value r = linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{type}, ValueRange{},
+                  ValueRange{emptyTensor(rewriter, loc, type)},
+                  SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, getContext())},
+                  SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+                  [&](OpBuilder &b, Location l, ValueRange) {
+                    auto idx = [&](int64_t v) { return arith::ConstantIndexOp::create(b, l, v); };
+                    SmallVector<Value> indices;
+                    for (int64_t i = 0; i < rank; ++i) {
+                      Value o = linalg::IndexOp::create(b, l, i);
+                      if (pads[i] == 0 && pads[i + rank] == 0) {
+                        indices.push_back(o);
+                        continue;
+                      }
+                      int64_t last = it.getDimSize(i) - 1;
+                      Value src = arith::SubIOp::create(b, l, o, idx(pads[i]));
+                      if (reflect) {
+                        // |src| folds the begin side, last - |last - x| the end side.
+                        Value negated = arith::SubIOp::create(b, l, idx(0), src);
+                        src = arith::MaxSIOp::create(b, l, src, negated);
+                        Value fromEnd = arith::SubIOp::create(b, l, idx(last), src);
+                        Value absFromEnd = arith::MaxSIOp::create(
+                            b, l, fromEnd, arith::SubIOp::create(b, l, idx(0), fromEnd));
+                        src = arith::SubIOp::create(b, l, idx(last), absFromEnd);
+                      } else {
+                        src = arith::MinSIOp::create(b, l, arith::MaxSIOp::create(b, l, src, idx(0)),
+                                                     idx(last));
+                      }
+                      indices.push_back(src);
+                    }
+                    Value v = tensor::ExtractOp::create(b, l, adaptor.getInput(), indices);
+                    linalg::YieldOp::create(b, l, v);
+                  })
+                  .getResult(0);
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Resize: per-axis interpolation tables computed at compile time.
+//===----------------------------------------------------------------------===//
+
+/// The input elements (and weights) that one output index along one axis
+/// reads, following the ONNX reference implementation of Resize.
+struct AxisTaps {
+  SmallVector<SmallVector<std::pair<int64_t, double>>> taps; // per output index
+  SmallVector<bool> outside; // tf_crop_and_resize: coordinate outside the input
+  int64_t maxTaps = 0;
+  bool identity = false;
+};
+
+AxisTaps computeAxisTaps(ResizeOp op, int64_t axis, int64_t in, int64_t out) {
+  StringRef mode = op.getMode(), ctm = op.getCoordinateTransformationMode(),
+            nearestMode = op.getNearestMode();
+  double scale = op.getScales()[axis];
+  double a = op.getCubicCoeffA().convertToDouble();
+  bool excludeOutside = op.getExcludeOutside();
+  double outputWidth = scale * (double)in;
+  AxisTaps result;
+  result.identity = in == out;
+  // An axis that keeps its size at scale 1 is left alone (as ONNX Runtime
+  // does), also by tf_half_pixel_for_nn, whose +0.5 shift would round
+  // every index up under ceil / round_prefer_ceil.
+  if (in == out && scale == 1.0 && ctm != "tf_crop_and_resize")
+    return result;
+  for (int64_t x = 0; x < out; ++x) {
+    double xo = 0;
+    bool outside = false;
+    if (ctm == "align_corners") {
+      xo = outputWidth == 1 ? 0 : x * (double)(in - 1) / (outputWidth - 1);
+    } else if (ctm == "asymmetric") {
+      xo = x / scale;
+    } else if (ctm == "tf_crop_and_resize") {
+      ArrayRef<double> roi = *op.getRoi();
+      double start = roi[axis], end = roi[axis + roi.size() / 2];
+      xo = outputWidth == 1 ? (end - start) * (in - 1) / 2.0
+                            : x * (end - start) * (in - 1) / (outputWidth - 1);
+      xo += start * (in - 1);
+      outside = xo < 0 || xo > in - 1;
+    } else if (ctm == "pytorch_half_pixel") {
+      xo = outputWidth == 1 ? -0.5 : (x + 0.5) / scale - 0.5;
+    } else if (ctm == "tf_half_pixel_for_nn") {
+      xo = (x + 0.5) / scale;
+    } else { // half_pixel
+      xo = (x + 0.5) / scale - 0.5;
+    }
+    double xInt = std::floor(xo);
+    double ratio = xo == xInt ? 1.0 : xo - xInt;
+    SmallVector<double> coeffs;
+    if (mode == "nearest") {
+      if (xo == xInt)
+        coeffs = {0, 1};
+      else if (nearestMode == "round_prefer_ceil")
+        coeffs = {ratio < 0.5 ? 1.0 : 0.0, ratio >= 0.5 ? 1.0 : 0.0};
+      else if (nearestMode == "floor")
+        coeffs = {1, 0};
+      else if (nearestMode == "ceil")
+        coeffs = {0, 1};
+      else // round_prefer_floor
+        coeffs = {ratio <= 0.5 ? 1.0 : 0.0, ratio > 0.5 ? 1.0 : 0.0};
+    } else if (mode == "linear") {
+      coeffs = {1 - ratio, ratio};
+    } else { // cubic
+      double r = ratio, s = 1 - ratio;
+      coeffs = {((a * (r + 1) - 5 * a) * (r + 1) + 8 * a) * (r + 1) - 4 * a,
+                ((a + 2) * r - (a + 3)) * r * r + 1, ((a + 2) * s - (a + 3)) * s * s + 1,
+                ((a * (s + 1) - 5 * a) * (s + 1) + 8 * a) * (s + 1) - 4 * a};
+    }
+    // The n nearest indexes of the edge-padded axis, preferring smaller ones.
+    int64_t n = coeffs.size(), pad = (n + 1) / 2, limit = in + 2 * pad;
+    double xp = xo + pad;
+    int64_t center = std::clamp<int64_t>((int64_t)std::floor(xp), 0, limit - 1);
+    SmallVector<int64_t> candidates;
+    for (int64_t i = std::max<int64_t>(0, center - n - 1); i < std::min(limit, center + n + 2); ++i)
+      candidates.push_back(i);
+    llvm::sort(candidates, [&](int64_t l, int64_t r) {
+      double dl = std::abs(xp - l), dr = std::abs(xp - r);
+      return dl != dr ? dl < dr : l < r;
+    });
+    candidates.resize(n);
+    llvm::sort(candidates);
+    if (excludeOutside) {
+      double sum = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        int64_t orig = candidates[i] - pad;
+        if (orig < 0 || orig >= in)
+          coeffs[i] = 0;
+        sum += coeffs[i];
+      }
+      for (double &c : coeffs)
+        c /= sum;
+    }
+    SmallVector<std::pair<int64_t, double>> taps;
+    for (int64_t i = 0; i < n; ++i) {
+      if (coeffs[i] == 0)
+        continue;
+      int64_t src = std::clamp<int64_t>(candidates[i] - pad, 0, in - 1);
+      auto same = llvm::find_if(taps, [&](auto &t) { return t.first == src; });
+      if (same != taps.end())
+        same->second += coeffs[i];
+      else
+        taps.push_back({src, coeffs[i]});
+    }
+    if (taps.empty())
+      taps.push_back({std::clamp<int64_t>((int64_t)xInt, 0, in - 1), 0.0});
+    result.identity &= !outside && taps.size() == 1 && taps[0].first == x && taps[0].second == 1;
+    result.maxTaps = std::max<int64_t>(result.maxTaps, taps.size());
+    result.taps.push_back(taps);
+    result.outside.push_back(outside);
+  }
+  return result;
+}
+
+struct ResizeLowering : OpConversionPattern<ResizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ResizeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type et = type.getElementType();
+    auto it = cast<RankedTensorType>(adaptor.getInput().getType());
+    int64_t rank = type.getRank();
+    Type i64 = rewriter.getI64Type();
+    // Per resized axis: index and weight tables [out, taps], and for
+    // tf_crop_and_resize an outside flag [out].
+    struct Tables {
+      AxisTaps taps;
+      Value index, weight, outside;
+    };
+    SmallVector<std::optional<Tables>> axes(rank);
+    for (int64_t d = 0; d < rank; ++d) {
+      AxisTaps taps = computeAxisTaps(op, d, it.getDimSize(d), type.getDimSize(d));
+      if (taps.identity)
+        continue;
+      int64_t out = type.getDimSize(d), n = taps.maxTaps;
+      SmallVector<int64_t> index;
+      SmallVector<double> weight;
+      SmallVector<bool> outside;
+      bool anyOutside = false;
+      for (int64_t x = 0; x < out; ++x) {
+        for (int64_t t = 0; t < n; ++t) {
+          bool has = t < (int64_t)taps.taps[x].size();
+          index.push_back(has ? taps.taps[x][t].first : 0);
+          weight.push_back(has ? taps.taps[x][t].second : 0.0);
+        }
+        outside.push_back(taps.outside[x]);
+        anyOutside |= taps.outside[x];
+      }
+      Tables tables{taps, {}, {}, {}};
+      auto indexType = RankedTensorType::get({out, n}, i64);
+      tables.index = arith::ConstantOp::create(rewriter, loc,
+                                               DenseElementsAttr::get(indexType, ArrayRef(index)));
+      if (op.getMode() != "nearest") {
+        auto weightType = RankedTensorType::get({out, n}, et);
+        SmallVector<Attribute> w;
+        for (double v : weight)
+          w.push_back(rewriter.getFloatAttr(et, v));
+        tables.weight =
+            arith::ConstantOp::create(rewriter, loc, DenseElementsAttr::get(weightType, w));
+      }
+      if (anyOutside) {
+        auto outsideType = RankedTensorType::get({out}, rewriter.getI1Type());
+        tables.outside = arith::ConstantOp::create(
+            rewriter, loc, DenseElementsAttr::get(outsideType, ArrayRef(outside)));
+      }
+      axes[d] = tables;
+    }
+    Value input = adaptor.getInput();
+    double extrapolation = op.getExtrapolationValue().convertToDouble();
+    Value r =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{type}, ValueRange{}, ValueRange{emptyTensor(rewriter, loc, type)},
+            SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, getContext())},
+            SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l, ValueRange) {
+              SmallVector<Value> outIdx;
+              for (int64_t d = 0; d < rank; ++d)
+                outIdx.push_back(linalg::IndexOp::create(b, l, d));
+              // Sum over every combination of taps of the resized axes.
+              SmallVector<Value> srcIdx(outIdx);
+              Value acc;
+              std::function<void(int64_t, Value)> visit = [&](int64_t d, Value weight) {
+                if (d == rank) {
+                  Value v = tensor::ExtractOp::create(b, l, input, srcIdx);
+                  if (weight)
+                    v = arith::MulFOp::create(b, l, v, weight);
+                  acc = acc ? arith::AddFOp::create(b, l, acc, v) : v;
+                  return;
+                }
+                if (!axes[d]) {
+                  visit(d + 1, weight);
+                  return;
+                }
+                for (int64_t t = 0; t < axes[d]->taps.maxTaps; ++t) {
+                  Value tap = arith::ConstantIndexOp::create(b, l, t);
+                  Value index = tensor::ExtractOp::create(b, l, axes[d]->index,
+                                                          ValueRange{outIdx[d], tap});
+                  srcIdx[d] = arith::IndexCastOp::create(b, l, b.getIndexType(), index);
+                  Value w = weight;
+                  if (axes[d]->weight) {
+                    Value tw = tensor::ExtractOp::create(b, l, axes[d]->weight,
+                                                         ValueRange{outIdx[d], tap});
+                    w = w ? arith::MulFOp::create(b, l, w, tw) : tw;
+                  }
+                  visit(d + 1, w);
+                }
+                srcIdx[d] = outIdx[d];
+              };
+              visit(0, Value());
+              for (int64_t d = 0; d < rank; ++d) {
+                if (!axes[d] || !axes[d]->outside)
+                  continue;
+                Value outside = tensor::ExtractOp::create(b, l, axes[d]->outside,
+                                                          ValueRange{outIdx[d]});
+                acc = arith::SelectOp::create(b, l, outside, scalarConstant(b, l, et, extrapolation),
+                                              acc);
+              }
+              linalg::YieldOp::create(b, l, acc);
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// Layer norm: the mean and the centered variance reduced over the trailing
+/// axes, then one elementwise pass (x - mean) * rsqrt(var + eps) * scale + bias.
+struct LayerNormLowering : OpConversionPattern<LayerNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(LayerNormOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType type = op.getType();
+    Type et = type.getElementType();
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    Value x = adaptor.getInput();
+    SmallVector<int64_t> axes, lead(type.getShape().take_front(axis));
+    int64_t count = 1;
+    for (int64_t i = axis; i < rank; ++i) {
+      axes.push_back(i);
+      count *= type.getDimSize(i);
+    }
+    auto leadType = RankedTensorType::get(lead, et);
+    SmallVector<AffineExpr> leadExprs;
+    for (int64_t i = 0; i < axis; ++i)
+      leadExprs.push_back(getAffineDimExpr(i, ctx));
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap leadMap = AffineMap::get(rank, 0, leadExprs, ctx);
+    SmallVector<utils::IteratorType> reduceIters(axis, utils::IteratorType::parallel);
+    reduceIters.append(rank - axis, utils::IteratorType::reduction);
+    auto cst = [&](OpBuilder &b, Location l, double v) { return scalarConstant(b, l, et, v); };
+
+    Value sum = buildReduction(rewriter, loc, x, axes, cst(rewriter, loc, 0), createAdd);
+    Value mean = buildElementwise(rewriter, loc, leadType, ValueRange{sum},
+                                  [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                    return arith::DivFOp::create(b, l, a[0], cst(b, l, count));
+                                  });
+    Value sq = linalg::GenericOp::create(
+                   rewriter, loc, TypeRange{leadType}, ValueRange{x, mean},
+                   ValueRange{filledTensor(rewriter, loc, leadType, 0.0)},
+                   SmallVector<AffineMap>{identity, leadMap, leadMap}, reduceIters,
+                   [&](OpBuilder &b, Location l, ValueRange a) {
+                     Value d = arith::SubFOp::create(b, l, a[0], a[1]);
+                     Value s = arith::AddFOp::create(b, l, a[2], arith::MulFOp::create(b, l, d, d));
+                     linalg::YieldOp::create(b, l, s);
+                   })
+                   .getResult(0);
+    double eps = op.getEpsilon().convertToDouble();
+    Value inv = buildElementwise(rewriter, loc, leadType, ValueRange{sq},
+                                 [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                   Value var = arith::DivFOp::create(b, l, a[0], cst(b, l, count));
+                                   Value v = arith::AddFOp::create(b, l, var, cst(b, l, eps));
+                                   return math::RsqrtOp::create(b, l, v);
+                                 });
+    SmallVector<Value> inputs{x, mean, inv, adaptor.getScale()};
+    SmallVector<AffineMap> maps{identity, leadMap, leadMap};
+    for (Value param : {adaptor.getScale(), adaptor.getBias()}) {
+      if (!param)
+        continue;
+      auto pt = cast<RankedTensorType>(param.getType());
+      maps.push_back(broadcastIndexingMap(ctx, pt.getShape(), type.getShape()));
+    }
+    if (Value bias = adaptor.getBias())
+      inputs.push_back(bias);
+    maps.push_back(identity);
+    Value r = linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{type}, inputs, ValueRange{emptyTensor(rewriter, loc, type)},
+                  maps, SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+                  [&](OpBuilder &b, Location l, ValueRange a) {
+                    Value d = arith::SubFOp::create(b, l, a[0], a[1]);
+                    Value y = arith::MulFOp::create(b, l, arith::MulFOp::create(b, l, d, a[2]), a[3]);
+                    if (inputs.size() > 4)
+                      y = arith::AddFOp::create(b, l, y, a[4]);
+                    linalg::YieldOp::create(b, l, y);
+                  })
+                  .getResult(0);
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct PReluLowering : OpConversionPattern<PReluOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(PReluOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Value r = buildElementwise(rewriter, op.getLoc(), op.getType(),
+                               ValueRange{adaptor.getInput(), adaptor.getSlope()},
+                               [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                 Value zero = scalarConstant(b, l, a[0].getType(), 0);
+                                 Value neg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT,
+                                                                   a[0], zero);
+                                 Value scaled = arith::MulFOp::create(b, l, a[0], a[1]);
+                                 return arith::SelectOp::create(b, l, neg, scaled, a[0]);
+                               });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// LRN: squares zero-padded along the channel axis, summed over a window of
+/// `size` channels, then x / (bias + alpha/size * sum)^beta.
+struct LRNLowering : OpConversionPattern<LRNOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(LRNOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType type = op.getType();
+    Type et = type.getElementType();
+    int64_t rank = type.getRank(), size = op.getSize();
+    int64_t before = (size - 1) / 2, after = size - 1 - before;
+    Value x = adaptor.getInput();
+    Value sq = buildElementwise(rewriter, loc, type, ValueRange{x},
+                                [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                  return arith::MulFOp::create(b, l, a[0], a[0]);
+                                });
+    SmallVector<int64_t> low(rank, 0), high(rank, 0), paddedShape(type.getShape());
+    low[1] = before;
+    high[1] = after;
+    paddedShape[1] += size - 1;
+    Value padded = tensor::PadOp::create(
+        rewriter, loc, RankedTensorType::get(paddedShape, et), sq,
+        getAsIndexOpFoldResult(ctx, low), getAsIndexOpFoldResult(ctx, high),
+        scalarConstant(rewriter, loc, et, 0));
+    // Loops: the result dims, then the channel tap.
+    SmallVector<AffineExpr> inExprs, outExprs;
+    for (int64_t i = 0; i < rank; ++i) {
+      AffineExpr d = getAffineDimExpr(i, ctx);
+      inExprs.push_back(i == 1 ? d + getAffineDimExpr(rank, ctx) : d);
+      outExprs.push_back(d);
+    }
+    Value window = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{size}, et);
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    iters.push_back(utils::IteratorType::reduction);
+    Value sum = linalg::GenericOp::create(
+                    rewriter, loc, TypeRange{type}, ValueRange{padded, window},
+                    ValueRange{filledTensor(rewriter, loc, type, 0.0)},
+                    SmallVector<AffineMap>{
+                        AffineMap::get(rank + 1, 0, inExprs, ctx),
+                        AffineMap::get(rank + 1, 0, {getAffineDimExpr(rank, ctx)}, ctx),
+                        AffineMap::get(rank + 1, 0, outExprs, ctx)},
+                    iters,
+                    [](OpBuilder &b, Location l, ValueRange a) {
+                      linalg::YieldOp::create(b, l, ValueRange{arith::AddFOp::create(b, l, a[2], a[0])});
+                    })
+                    .getResult(0);
+    double alpha = op.getAlpha().convertToDouble(), beta = op.getBeta().convertToDouble(),
+           bias = op.getBias().convertToDouble();
+    Value r = buildElementwise(
+        rewriter, loc, type, ValueRange{x, sum}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value scaled = arith::MulFOp::create(b, l, a[1], scalarConstant(b, l, et, alpha / size));
+          Value base = arith::AddFOp::create(b, l, scaled, scalarConstant(b, l, et, bias));
+          Value denom = math::PowFOp::create(b, l, base, scalarConstant(b, l, et, beta));
+          return arith::DivFOp::create(b, l, a[0], denom);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateNNLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConvLowering, MaxPoolLowering, AvgPoolLowering, BatchNormLowering>(
-      patterns.getContext());
+  patterns.add<ConvLowering, ConvTransposeLowering, MaxPoolLowering, AvgPoolLowering,
+               BatchNormLowering, PadLowering, ResizeLowering, LayerNormLowering, PReluLowering,
+               LRNLowering>(patterns.getContext());
 }
 
 } // namespace tessel

@@ -1,6 +1,8 @@
 //===- TensorLowering.cpp - Constants and data movement lowering ----------===//
 #include "codegen/ConvertToLinalg/LoweringUtils.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
 using namespace mlir;
 
 namespace tessel {
@@ -155,6 +157,132 @@ struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
   }
 };
 
+/// result[B..., I..., J...] = data[B..., indices[B..., I..., t] for t < k, J...]:
+/// a generic over the result that reads the k index components and the data.
+struct GatherNDLowering : OpConversionPattern<GatherNDOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(GatherNDOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType type = op.getType();
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
+    auto dt = cast<RankedTensorType>(data.getType());
+    auto it = cast<RankedTensorType>(indices.getType());
+    int64_t b = op.getBatchDims(), q = it.getRank(), k = it.getDimSize(q - 1);
+    int64_t rank = type.getRank();
+    if (dt.getNumElements() == 0 || type.getNumElements() == 0) {
+      rewriter.replaceOp(op, emptyTensor(rewriter, loc, type));
+      return success();
+    }
+    auto id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    Value r = linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{type}, ValueRange{},
+                  ValueRange{emptyTensor(rewriter, loc, type)}, SmallVector<AffineMap>{id},
+                  SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+                  [&](OpBuilder &bb, Location l, ValueRange) {
+                    SmallVector<Value> tuple; // indices[B..., I..., t]
+                    for (int64_t d = 0; d < q - 1; ++d)
+                      tuple.push_back(linalg::IndexOp::create(bb, l, d));
+                    tuple.push_back(Value());
+                    SmallVector<Value> coords;
+                    for (int64_t d = 0; d < b; ++d)
+                      coords.push_back(linalg::IndexOp::create(bb, l, d));
+                    for (int64_t t = 0; t < k; ++t) {
+                      tuple.back() = arith::ConstantIndexOp::create(bb, l, t);
+                      Value raw = tensor::ExtractOp::create(bb, l, indices, tuple);
+                      coords.push_back(normalizedIndex(bb, l, raw, dt.getDimSize(b + t)));
+                    }
+                    for (int64_t d = q - 1; d < rank; ++d)
+                      coords.push_back(linalg::IndexOp::create(bb, l, d));
+                    linalg::YieldOp::create(bb, l, ValueRange{tensor::ExtractOp::create(bb, l, data, coords)});
+                  })
+                  .getResult(0);
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+using TargetFn =
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange updatePosition)>;
+
+/// result = data; then, for every position p of `updates` in row-major order,
+/// result[target(p)] = updates[p] (or combined with the value there by
+/// `reduction`). Writes must happen in order (repeated targets: the last one
+/// wins), so this is an scf.for nest that updates the tensor in place
+/// (its iter_arg) rather than a parallel generic.
+Value buildScatter(OpBuilder &b, Location loc, Value data, Value updates, StringRef reduction,
+                   TargetFn target) {
+  auto ut = cast<RankedTensorType>(updates.getType());
+  if (ut.getNumElements() == 0 || cast<RankedTensorType>(data.getType()).getNumElements() == 0)
+    return data;
+  SmallVector<Value> lbs, ubs, steps;
+  for (int64_t size : ut.getShape()) {
+    lbs.push_back(arith::ConstantIndexOp::create(b, loc, 0));
+    ubs.push_back(arith::ConstantIndexOp::create(b, loc, size));
+    steps.push_back(arith::ConstantIndexOp::create(b, loc, 1));
+  }
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, lbs, ubs, steps, ValueRange{data},
+      [&](OpBuilder &nb, Location l, ValueRange ivs, ValueRange acc) -> scf::ValueVector {
+        SmallVector<Value> coords = target(nb, l, ivs);
+        Value v = tensor::ExtractOp::create(nb, l, updates, ivs);
+        if (reduction != "none") {
+          Value old = tensor::ExtractOp::create(nb, l, acc[0], coords);
+          v = reduction == "add"   ? createAdd(nb, l, old, v)
+              : reduction == "mul" ? createMul(nb, l, old, v)
+              : reduction == "max" ? createMax(nb, l, old, v)
+                                   : createMin(nb, l, old, v);
+        }
+        return {tensor::InsertOp::create(nb, l, v, acc[0], coords).getResult()};
+      });
+  return nest.results.front();
+}
+
+struct ScatterElementsLowering : OpConversionPattern<ScatterElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ScatterElementsOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Value indices = adaptor.getIndices();
+    auto dt = cast<RankedTensorType>(adaptor.getData().getType());
+    int64_t axis = op.getAxis();
+    Value r = buildScatter(rewriter, op.getLoc(), adaptor.getData(), adaptor.getUpdates(),
+                           op.getReduction(), [&](OpBuilder &b, Location l, ValueRange p) {
+                             SmallVector<Value> coords(p);
+                             Value raw = tensor::ExtractOp::create(b, l, indices, p);
+                             coords[axis] = normalizedIndex(b, l, raw, dt.getDimSize(axis));
+                             return coords;
+                           });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct ScatterNDLowering : OpConversionPattern<ScatterNDOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ScatterNDOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Value indices = adaptor.getIndices();
+    auto dt = cast<RankedTensorType>(adaptor.getData().getType());
+    auto it = cast<RankedTensorType>(indices.getType());
+    int64_t q = it.getRank(), k = it.getDimSize(q - 1);
+    Value r = buildScatter(rewriter, op.getLoc(), adaptor.getData(), adaptor.getUpdates(),
+                           op.getReduction(), [&](OpBuilder &b, Location l, ValueRange p) {
+                             SmallVector<Value> tuple(p.take_front(q - 1)), coords;
+                             tuple.push_back(Value());
+                             for (int64_t t = 0; t < k; ++t) {
+                               tuple.back() = arith::ConstantIndexOp::create(b, l, t);
+                               Value raw = tensor::ExtractOp::create(b, l, indices, tuple);
+                               coords.push_back(normalizedIndex(b, l, raw, dt.getDimSize(t)));
+                             }
+                             llvm::append_range(coords, p.drop_front(q - 1));
+                             return coords;
+                           });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 /// Positive steps: a strided tensor.extract_slice (a view after
 /// bufferization); any negative step: a generic reading in[start + i*step].
 struct SliceLowering : OpConversionPattern<SliceOp> {
@@ -268,7 +396,8 @@ struct TriluLowering : OpConversionPattern<TriluOp> {
 
 void populateTensorLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<ConstantLowering, ReshapeLowering, TransposeLowering, ConcatLowering,
-               GatherLowering, GatherElementsLowering, SliceLowering, ExpandLowering,
+               GatherLowering, GatherElementsLowering, GatherNDLowering, ScatterElementsLowering,
+               ScatterNDLowering, SliceLowering, ExpandLowering,
                TileLowering, TriluLowering>(patterns.getContext());
 }
 

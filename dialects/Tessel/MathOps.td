@@ -112,8 +112,9 @@ class Tessel_FloatUnaryOp<string mnemonic, string desc>
   let results = (outs Tessel_FloatTensor:$result);
 }
 
-def Tessel_NegOp : Tessel_UnaryOp<"neg", "negation">;
-def Tessel_AbsOp : Tessel_UnaryOp<"abs", "absolute value">;
+// Neg and Abs fold on small constants: exporters negate axes and sizes.
+def Tessel_NegOp : Tessel_UnaryOp<"neg", "negation"> { let hasFolder = 1; }
+def Tessel_AbsOp : Tessel_UnaryOp<"abs", "absolute value"> { let hasFolder = 1; }
 def Tessel_ReluOp : Tessel_UnaryOp<"relu", "rectified linear unit, max(x, 0)">;
 def Tessel_SqrtOp : Tessel_FloatUnaryOp<"sqrt", "square root">;
 def Tessel_ExpOp : Tessel_FloatUnaryOp<"exp", "natural exponential">;

@@ -117,3 +117,170 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
   types.push_back(it);
   return success();
 }
+
+LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                Adaptor a, SmallVectorImpl<Type> &types) {
+  const char *name = "'tessel.conv_transpose' op ";
+  auto it = cast<RankedTensorType>(a.getInput().getType());
+  auto wt = cast<RankedTensorType>(a.getWeight().getType());
+  int64_t group = a.getGroup();
+  if (it.getRank() < 3 || wt.getRank() != it.getRank())
+    return emitOptionalError(loc, name, "input ", formatShape(it.getShape()), " and weight ",
+                             formatShape(wt.getShape()), " must have the same rank, at least 3");
+  int64_t channels = it.getDimSize(1);
+  if (group <= 0 || channels % group != 0)
+    return emitOptionalError(loc, name, "group ", group, " does not divide ", channels,
+                             " input channels");
+  if (wt.getDimSize(0) != channels)
+    return emitOptionalError(loc, name, "weight ", formatShape(wt.getShape()),
+                             " must have as many rows as the input has channels (", channels, ")");
+  int64_t filters = wt.getDimSize(1) * group;
+  if (Value bias = a.getBias()) {
+    auto bt = cast<RankedTensorType>(bias.getType());
+    if (bt.getRank() != 1 || bt.getDimSize(0) != filters)
+      return emitOptionalError(loc, name, "bias ", formatShape(bt.getShape()),
+                               " must have shape ", filters);
+  }
+  size_t n = it.getRank() - 2;
+  ArrayRef<int64_t> strides = a.getStrides(), pads = a.getPads(), dilations = a.getDilations(),
+                    outPad = a.getOutputPadding();
+  if (strides.size() != n || dilations.size() != n || outPad.size() != n || pads.size() != 2 * n)
+    return emitOptionalError(loc, name, "expects ", n, " strides, dilations and output_padding, and ",
+                             2 * n, " pads");
+  SmallVector<int64_t> shape{it.getDimSize(0), filters};
+  for (size_t i = 0; i < n; ++i) {
+    if (strides[i] <= 0 || dilations[i] <= 0)
+      return emitOptionalError(loc, name, "strides and dilations must be positive");
+    if (pads[i] < 0 || pads[i + n] < 0 || outPad[i] < 0)
+      return emitOptionalError(loc, name, "pads and output_padding must not be negative");
+    int64_t in = it.getDimSize(i + 2), k = wt.getDimSize(i + 2);
+    int64_t out = strides[i] * (in - 1) + outPad[i] + dilations[i] * (k - 1) + 1 - pads[i] -
+                  pads[i + n];
+    if (in <= 0 || k <= 0 || out <= 0)
+      return emitOptionalError(loc, name, "spatial axis ", i + 2, " (input ", in, ", kernel ", k,
+                               ") has no output with pads ", pads[i], "+", pads[i + n]);
+    shape.push_back(out);
+  }
+  types.push_back(RankedTensorType::get(shape, it.getElementType()));
+  return success();
+}
+
+LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor a,
+                                      SmallVectorImpl<Type> &types) {
+  const char *name = "'tessel.pad' op ";
+  auto it = cast<RankedTensorType>(a.getInput().getType());
+  int64_t rank = it.getRank();
+  ArrayRef<int64_t> pads = a.getPads();
+  StringRef mode = a.getMode();
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return emitOptionalError(loc, name, "mode '", mode,
+                             "' is not supported (constant, reflect or edge)");
+  if ((int64_t)pads.size() != 2 * rank)
+    return emitOptionalError(loc, name, "expects ", 2 * rank, " pads for rank ", rank, ", got ",
+                             pads.size());
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t in = it.getDimSize(i), begin = pads[i], end = pads[i + rank];
+    int64_t out = in + begin + end;
+    if (out < 0 || std::max(-begin, -end) > in)
+      return emitOptionalError(loc, name, "pads ", begin, "+", end, " crop more than axis ", i,
+                               " of size ", in, " holds");
+    if (mode == "reflect" && (begin > 0 || end > 0) && std::max(begin, end) >= in)
+      return emitOptionalError(loc, name, "reflect pads ", begin, "+", end,
+                               " must be smaller than axis ", i, " of size ", in);
+    if (mode == "edge" && (begin > 0 || end > 0) && in == 0)
+      return emitOptionalError(loc, name, "edge mode cannot pad the empty axis ", i);
+    shape.push_back(out);
+  }
+  types.push_back(RankedTensorType::get(shape, it.getElementType()));
+  return success();
+}
+
+LogicalResult ResizeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor a,
+                                         SmallVectorImpl<Type> &types) {
+  const char *name = "'tessel.resize' op ";
+  auto it = cast<RankedTensorType>(a.getInput().getType());
+  int64_t rank = it.getRank();
+  StringRef mode = a.getMode(), ctm = a.getCoordinateTransformationMode(),
+            nearest = a.getNearestMode();
+  if (mode != "nearest" && mode != "linear" && mode != "cubic")
+    return emitOptionalError(loc, name, "mode '", mode,
+                             "' is not supported (nearest, linear or cubic)");
+  if (mode != "nearest" && !isa<FloatType>(it.getElementType()))
+    return emitOptionalError(loc, name, "mode '", mode, "' needs a float tensor, got ",
+                             it.getElementType());
+  if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
+                           "tf_half_pixel_for_nn", "tf_crop_and_resize"},
+                          ctm))
+    return emitOptionalError(loc, name, "coordinate_transformation_mode '", ctm,
+                             "' is not supported");
+  if (!llvm::is_contained({"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"}, nearest))
+    return emitOptionalError(loc, name, "nearest_mode '", nearest, "' is not supported");
+  ArrayRef<int64_t> sizes = a.getSizes();
+  ArrayRef<double> scales = a.getScales();
+  if ((int64_t)sizes.size() != rank || (int64_t)scales.size() != rank)
+    return emitOptionalError(loc, name, "expects ", rank, " sizes and scales for rank ", rank,
+                             ", got ", sizes.size(), " and ", scales.size());
+  for (int64_t i = 0; i < rank; ++i) {
+    if (sizes[i] <= 0 || !(scales[i] > 0))
+      return emitOptionalError(loc, name, "sizes and scales must be positive (axis ", i, ")");
+    if (it.getDimSize(i) <= 0)
+      return emitOptionalError(loc, name, "cannot resize the empty axis ", i);
+  }
+  if (ctm == "tf_crop_and_resize") {
+    auto roi = a.getRoi();
+    if (!roi || (int64_t)roi->size() != 2 * rank)
+      return emitOptionalError(loc, name, "tf_crop_and_resize needs a roi of ", 2 * rank,
+                               " values");
+  }
+  types.push_back(RankedTensorType::get(sizes, it.getElementType()));
+  return success();
+}
+
+LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                            Adaptor a, SmallVectorImpl<Type> &types) {
+  const char *name = "'tessel.layer_norm' op ";
+  auto it = cast<RankedTensorType>(a.getInput().getType());
+  int64_t axis = a.getAxis(), rank = it.getRank();
+  if (axis < 0 || axis >= rank)
+    return emitOptionalError(loc, name, "axis ", axis, " is out of range for rank ", rank);
+  if (!(a.getEpsilon().convertToDouble() >= 0))
+    return emitOptionalError(loc, name, "epsilon must not be negative");
+  ArrayRef<int64_t> normalized = it.getShape().drop_front(axis);
+  for (auto [what, v] : {std::pair<const char *, Value>{"scale", a.getScale()},
+                         std::pair<const char *, Value>{"bias", a.getBias()}}) {
+    if (!v)
+      continue;
+    auto vt = cast<RankedTensorType>(v.getType());
+    auto b = broadcastShapes(vt.getShape(), normalized);
+    if (vt.getElementType() != it.getElementType() || !b || ArrayRef<int64_t>(*b) != normalized)
+      return emitOptionalError(loc, name, what, " of type ", vt,
+                               " does not broadcast to the normalized shape ",
+                               formatShape(normalized), " of ", it.getElementType());
+  }
+  types.push_back(it);
+  return success();
+}
+
+LogicalResult PReluOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor a,
+                                        SmallVectorImpl<Type> &types) {
+  auto it = cast<RankedTensorType>(a.getInput().getType());
+  auto st = cast<RankedTensorType>(a.getSlope().getType());
+  auto b = broadcastShapes(st.getShape(), it.getShape());
+  if (st.getElementType() != it.getElementType() || !b || ArrayRef<int64_t>(*b) != it.getShape())
+    return emitOptionalError(loc, "'tessel.prelu' op slope ", st,
+                             " does not broadcast to the input ", it);
+  types.push_back(it);
+  return success();
+}
+
+LogicalResult LRNOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor a,
+                                      SmallVectorImpl<Type> &types) {
+  auto it = cast<RankedTensorType>(a.getInput().getType());
+  if (it.getRank() < 2)
+    return emitOptionalError(loc, "'tessel.lrn' op input must have rank >= 2");
+  if (a.getSize() <= 0)
+    return emitOptionalError(loc, "'tessel.lrn' op size must be positive, got ", a.getSize());
+  types.push_back(it);
+  return success();
+}

@@ -59,4 +59,150 @@ def Tessel_BatchNormOp : Tessel_Op<"batch_norm", [InferTypeOpAdaptor]> {
   }];
 }
 
+def Tessel_ConvTransposeOp : Tessel_Op<"conv_transpose", [InferTypeOpAdaptor]> {
+  let summary = "N-D grouped transposed convolution in NC[D]HW layout";
+  let description = [{
+    The gradient of `tessel.conv` with respect to its input (ONNX
+    ConvTranspose): every input element scatters `weight`-weighted copies into
+    the output. `input` is [N, C, spatial...], `weight` [C, M/group, kernel...],
+    the optional `bias` [M]. Along each spatial axis i the full output has
+    `strides[i] * (in[i] - 1) + dilations[i] * (kernel[i] - 1) + 1` elements;
+    `output_padding[i]` elements (bias only) are appended at its end, then
+    `pads[i]` are cropped from the begin and `pads[i + n]` from the end:
+
+        out[i] = strides[i] * (in[i] - 1) + output_padding[i]
+                 + dilations[i] * (kernel[i] - 1) + 1 - pads[i] - pads[i + n]
+
+    Explicit pads only: the importer resolves ONNX auto_pad and output_shape.
+  }];
+  let arguments = (ins Tessel_FloatTensor:$input, Tessel_FloatTensor:$weight,
+                       Optional<Tessel_FloatTensor>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, DenseI64ArrayAttr:$output_padding,
+                       DefaultValuedAttr<I64Attr, "1">:$group);
+  let results = (outs Tessel_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Tessel_PadOp : Tessel_Op<"pad", [InferTypeOpAdaptor]> {
+  let summary = "pads (or crops) every axis with a constant, a reflection or the edge";
+  let description = [{
+    `pads` holds the begin pads of every axis followed by the end pads (ONNX
+    order). A negative pad crops. `mode` is one of:
+    - `constant`: new elements are `constant_value` (converted to the element
+      type);
+    - `reflect`: mirror without repeating the edge element (pads must be
+      smaller than the axis);
+    - `edge`: repeat the edge element (the axis must not be empty).
+  }];
+  let arguments = (ins Tessel_Tensor:$input, DenseI64ArrayAttr:$pads,
+                       DefaultValuedStrAttr<StrAttr, "constant">:$mode,
+                       DefaultValuedAttr<F64Attr, "0.0">:$constant_value);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Tessel_ResizeOp : Tessel_Op<"resize", [InferTypeOpAdaptor]> {
+  let summary = "resizes a tensor by nearest, (multi)linear or cubic interpolation";
+  let description = [{
+    ONNX Resize with static parameters. The result shape is `sizes`. Along
+    each axis, output coordinate x maps to an input coordinate by
+    `coordinate_transformation_mode` (`half_pixel`, `pytorch_half_pixel`,
+    `align_corners`, `asymmetric`, `tf_half_pixel_for_nn`,
+    `tf_crop_and_resize`) using that axis's `scales` entry (the ONNX scale,
+    kept apart from `sizes` because the transforms use its exact value) and,
+    for `tf_crop_and_resize`, `roi` (starts then ends, normalized). `mode`
+    `nearest` picks one input element (rounded by `nearest_mode`: one of
+    `round_prefer_floor`, `round_prefer_ceil`, `floor`, `ceil`); `linear`
+    interpolates the 2 neighbours per axis and `cubic` the 4 neighbours
+    (with `cubic_coeff_a`, renormalized without outside taps when
+    `exclude_outside`). Neighbours outside the input repeat the edge; with
+    `tf_crop_and_resize` a coordinate outside the input gives
+    `extrapolation_value`. Interpolation is separable, so an N-D resize is the
+    product of per-axis weights. `nearest` takes any element type, the
+    interpolating modes float types.
+
+    The coordinates follow the ONNX reference implementation that produced
+    the backend suite's data: the transforms use the given scale, and
+    `align_corners` / `tf_crop_and_resize` divide by (scale * in - 1), not by
+    (out - 1). ONNX Runtime uses (out - 1); the two differ only when
+    scale * in is not an integer. An axis of unchanged size at scale 1 is
+    left alone in every mode except `tf_crop_and_resize`.
+  }];
+  let arguments = (ins Tessel_Tensor:$input, DenseI64ArrayAttr:$sizes,
+                       DenseF64ArrayAttr:$scales,
+                       OptionalAttr<DenseF64ArrayAttr>:$roi,
+                       DefaultValuedStrAttr<StrAttr, "nearest">:$mode,
+                       DefaultValuedStrAttr<StrAttr, "half_pixel">:$coordinate_transformation_mode,
+                       DefaultValuedStrAttr<StrAttr, "round_prefer_floor">:$nearest_mode,
+                       DefaultValuedAttr<F64Attr, "-0.75">:$cubic_coeff_a,
+                       DefaultValuedAttr<BoolAttr, "false">:$exclude_outside,
+                       DefaultValuedAttr<F64Attr, "0.0">:$extrapolation_value);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Tessel_LayerNormOp : Tessel_Op<"layer_norm", [InferTypeOpAdaptor]> {
+  let summary = "layer normalization over the trailing axes from `axis` on";
+  let description = [{
+    Normalizes `input` over the axes [axis, rank) (the "normalized shape"):
+
+        y = (x - mean) / sqrt(var + epsilon) * scale + bias
+
+    where mean and the (biased) variance are taken over the normalized axes
+    for every index of the leading axes. `scale` and the optional `bias` each
+    broadcast (NumPy rules, aligned from the right) to the normalized shape;
+    a layer norm without learned scale takes a splat 1.0 constant (ODS's
+    operand segment sizes do not compile with attributes kept outside
+    properties, so at most one operand can be optional).
+    `axis` is non-negative and below the rank. This is ONNX
+    LayerNormalization (opset 17) and the op that graph fusion produces from
+    written-out layer norms (ReduceMean / Sub / Pow / Sqrt / Div chains).
+
+    Example:
+    ```mlir
+    %y = tessel.layer_norm %x, %g, %b {axis = 2 : i64, epsilon = 1.0e-05 : f64}
+        : (tensor<2x8x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<2x8x64xf32>
+    ```
+  }];
+  let arguments = (ins Tessel_FloatTensor:$input, Tessel_FloatTensor:$scale,
+                       Optional<Tessel_FloatTensor>:$bias, I64Attr:$axis,
+                       DefaultValuedAttr<F64Attr, "1.0e-5">:$epsilon);
+  let results = (outs Tessel_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $bias^)? attr-dict `:`
+      functional-type(operands, results)
+  }];
+}
+
+def Tessel_PReluOp : Tessel_Op<"prelu", [InferTypeOpAdaptor]> {
+  let summary = "parametric ReLU: x < 0 ? slope * x : x";
+  let description = [{
+    `slope` broadcasts unidirectionally (NumPy rules) to the shape of `input`,
+    which is also the result shape.
+  }];
+  let arguments = (ins Tessel_FloatTensor:$input, Tessel_FloatTensor:$slope);
+  let results = (outs Tessel_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $slope attr-dict `:` `(` type($input) `,` type($slope) `)` `->` type($result)
+  }];
+}
+
+def Tessel_LRNOp : Tessel_Op<"lrn", [InferTypeOpAdaptor]> {
+  let summary = "local response normalization across channels (axis 1)";
+  let description = [{
+    y = x / (bias + alpha / size * square_sum)^beta, where square_sum at
+    channel c sums x^2 over channels [c - floor((size-1)/2),
+    c + ceil((size-1)/2)] clipped to the valid range.
+  }];
+  let arguments = (ins Tessel_FloatTensor:$input, I64Attr:$size,
+                       DefaultValuedAttr<F64Attr, "0.0001">:$alpha,
+                       DefaultValuedAttr<F64Attr, "0.75">:$beta,
+                       DefaultValuedAttr<F64Attr, "1.0">:$bias);
+  let results = (outs Tessel_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
 #endif // TESSEL_NN_OPS_TD

@@ -189,6 +189,79 @@ LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *, std::optional<Lo
   return success();
 }
 
+LogicalResult GatherNDOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                           Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto dt = cast<RankedTensorType>(adaptor.getData().getType());
+  auto it = cast<RankedTensorType>(adaptor.getIndices().getType());
+  int64_t b = adaptor.getBatchDims(), r = dt.getRank(), q = it.getRank();
+  if (q < 1 || r < 1 || b < 0 || b >= std::min(q, r))
+    return emitOptionalError(loc, "'tessel.gather_nd' op needs data and indices of rank >= 1 "
+                                  "and batch_dims below both ranks, got ranks ",
+                             r, " and ", q, " with batch_dims ", b);
+  int64_t k = it.getDimSize(q - 1);
+  if (k < 1 || k > r - b)
+    return emitOptionalError(loc, "'tessel.gather_nd' op index tuples of length ", k,
+                             " do not fit data of rank ", r, " after ", b, " batch axes");
+  for (int64_t d = 0; d < b; ++d)
+    if (dt.getDimSize(d) != it.getDimSize(d))
+      return emitOptionalError(loc, "'tessel.gather_nd' op batch axis ", d, " differs: ",
+                               dt.getDimSize(d), " in data, ", it.getDimSize(d), " in indices");
+  SmallVector<int64_t> shape(it.getShape().drop_back());
+  llvm::append_range(shape, dt.getShape().drop_front(b + k));
+  types.push_back(RankedTensorType::get(shape, dt.getElementType()));
+  return success();
+}
+
+static bool isScatterReduction(StringRef r) {
+  return r == "none" || r == "add" || r == "mul" || r == "max" || r == "min";
+}
+
+LogicalResult ScatterElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                  Adaptor adaptor,
+                                                  SmallVectorImpl<Type> &types) {
+  auto dt = cast<RankedTensorType>(adaptor.getData().getType());
+  auto it = cast<RankedTensorType>(adaptor.getIndices().getType());
+  auto ut = cast<RankedTensorType>(adaptor.getUpdates().getType());
+  int64_t axis = adaptor.getAxis(), rank = dt.getRank();
+  if (!isScatterReduction(adaptor.getReduction()))
+    return emitOptionalError(loc, "'tessel.scatter_elements' op reduction '",
+                             adaptor.getReduction(), "' is not none, add, mul, max or min");
+  if (axis < 0 || axis >= rank || it.getRank() != rank || it.getShape() != ut.getShape() ||
+      ut.getElementType() != dt.getElementType())
+    return emitOptionalError(loc, "'tessel.scatter_elements' op needs indices and updates of "
+                                  "one shape, the data's rank and element type, and an axis "
+                                  "in range");
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis && it.getDimSize(d) > dt.getDimSize(d))
+      return emitOptionalError(loc, "'tessel.scatter_elements' op indices axis ", d,
+                               " is larger than the data's");
+  types.push_back(dt);
+  return success();
+}
+
+LogicalResult ScatterNDOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                            Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto dt = cast<RankedTensorType>(adaptor.getData().getType());
+  auto it = cast<RankedTensorType>(adaptor.getIndices().getType());
+  auto ut = cast<RankedTensorType>(adaptor.getUpdates().getType());
+  if (!isScatterReduction(adaptor.getReduction()))
+    return emitOptionalError(loc, "'tessel.scatter_nd' op reduction '", adaptor.getReduction(),
+                             "' is not none, add, mul, max or min");
+  int64_t q = it.getRank(), r = dt.getRank();
+  int64_t k = q >= 1 ? it.getDimSize(q - 1) : 0;
+  if (q < 1 || r < 1 || k < 1 || k > r)
+    return emitOptionalError(loc, "'tessel.scatter_nd' op index tuples of length ", k,
+                             " do not fit data of rank ", r);
+  SmallVector<int64_t> expected(it.getShape().drop_back());
+  llvm::append_range(expected, dt.getShape().drop_front(k));
+  if (ut.getShape() != ArrayRef(expected) || ut.getElementType() != dt.getElementType())
+    return emitOptionalError(loc, "'tessel.scatter_nd' op updates must have shape "
+                                  "indices.shape[:-1] + data.shape[k:] and the data's "
+                                  "element type");
+  types.push_back(dt);
+  return success();
+}
+
 LogicalResult SliceOp::verify() {
   auto in = getInput().getType();
   auto out = getResult().getType();

@@ -72,6 +72,58 @@ def Tessel_GatherElementsOp : Tessel_Op<"gather_elements", [InferTypeOpAdaptor]>
   }];
 }
 
+def Tessel_GatherNDOp : Tessel_Op<"gather_nd", [InferTypeOpAdaptor]> {
+  let summary = "gathers slices of `data` addressed by the last axis of `indices`";
+  let description = [{
+    ONNX GatherND. With b = `batch_dims` and k the size of the last axis of
+    `indices`, result[B..., I..., J...] = data[B..., indices[B..., I..., :],
+    J...]: the first b axes are shared batch axes, each index tuple addresses
+    the next k axes of `data`, and the remaining axes of `data` are copied.
+    The result shape is indices.shape[:-1] + data.shape[b + k:].
+  }];
+  let arguments = (ins Tessel_Tensor:$data, RankedTensorOf<[I32, I64]>:$indices,
+                       I64Attr:$batch_dims);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = [{
+    $data `,` $indices attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Tessel_ScatterElementsOp : Tessel_Op<"scatter_elements", [InferTypeOpAdaptor]> {
+  let summary = "writes `updates` into a copy of `data` at positions from `indices` along `axis`";
+  let description = [{
+    ONNX ScatterElements (and the older Scatter): result = data, then for
+    every position p of `updates` in row-major order, result[p with p[axis]
+    replaced by indices[p]] = updates[p], or combined with what is there by
+    `reduction` ("add", "mul", "max", "min"; "none" overwrites, so with
+    repeated indices the last write wins). Negative indices count from the
+    end of the axis.
+  }];
+  let arguments = (ins Tessel_Tensor:$data, RankedTensorOf<[I32, I64]>:$indices,
+                       Tessel_Tensor:$updates, I64Attr:$axis, StrAttr:$reduction);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = [{
+    $data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Tessel_ScatterNDOp : Tessel_Op<"scatter_nd", [InferTypeOpAdaptor]> {
+  let summary = "writes slices of `updates` into a copy of `data` at index tuples";
+  let description = [{
+    ONNX ScatterND: with k the size of the last axis of `indices`, for each
+    index tuple indices[I..., :] (in row-major order) the slice
+    result[indices[I..., :], J...] = updates[I..., J...], or combined by
+    `reduction` as for tessel.scatter_elements. updates.shape =
+    indices.shape[:-1] + data.shape[k:].
+  }];
+  let arguments = (ins Tessel_Tensor:$data, RankedTensorOf<[I64]>:$indices,
+                       Tessel_Tensor:$updates, StrAttr:$reduction);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = [{
+    $data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def Tessel_SliceOp : Tessel_Op<"slice"> {
   let summary = "a strided window: result[i] = input[starts + i * steps]";
   let description = [{

@@ -6,5 +6,6 @@ include "dialects/Tessel/TesselBase.td"
 include "dialects/Tessel/MathOps.td"
 include "dialects/Tessel/NNOps.td"
 include "dialects/Tessel/TensorOps.td"
+include "dialects/Tessel/RNNOps.td"
 
 #endif // TESSEL_OPS_TD

@@ -97,10 +97,7 @@ LogicalResult buildNLL(NodeImporter &n, Value input, Value target, Value weight)
     denominator = *wsum;
   }
   auto mean = n.create<DivOp>(ValueRange{*total, denominator});
-  if (failed(mean))
-    return failure();
-  n.setOutput(0, *mean);
-  return success();
+  return n.setResult(mean);
 }
 
 LogicalResult importNLL(NodeImporter &n) {

@@ -35,10 +35,7 @@ LogicalResult importBinary(NodeImporter &n) {
   if (failed(rhs))
     return failure();
   auto r = n.create<OpTy>(ValueRange{n.input(0), *rhs});
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(r);
 }
 
 /// Folds the inputs of a variadic node (Max, Min, Sum, Mean) pairwise.
@@ -59,10 +56,7 @@ FailureOr<Value> foldInputsPairwise(NodeImporter &n) {
 template <typename OpTy>
 LogicalResult importVariadic(NodeImporter &n) {
   auto r = foldInputsPairwise<OpTy>(n);
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(r);
 }
 
 LogicalResult importMean(NodeImporter &n) {
@@ -71,29 +65,20 @@ LogicalResult importMean(NodeImporter &n) {
     return failure();
   Type element = cast<RankedTensorType>(sum->getType()).getElementType();
   auto r = n.create<DivOp>(ValueRange{*sum, n.scalarConstant(element, n.numInputs())});
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(r);
 }
 
 template <typename OpTy>
 LogicalResult importUnary(NodeImporter &n) {
   auto r = n.create<OpTy>(ValueRange{n.input(0)});
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(r);
 }
 
 LogicalResult importLeakyRelu(NodeImporter &n) {
   auto r = n.createWithType<LeakyReluOp>(
       n.inputType(0), ValueRange{n.input(0)},
       {n.named("alpha", n.builder().getF64FloatAttr(n.floatAttr("alpha", 0.01)))});
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(r);
 }
 
 LogicalResult importClip(NodeImporter &n) {
@@ -104,10 +89,7 @@ LogicalResult importClip(NodeImporter &n) {
       if (n.hasAttr(name))
         attrs.push_back(n.named(name, b.getF64FloatAttr(n.floatAttr(name, 0))));
     auto r = n.createWithType<ClipOp>(n.inputType(0), ValueRange{n.input(0)}, attrs);
-    if (failed(r))
-      return failure();
-    n.setOutput(0, *r);
-    return success();
+    return n.setResult(r);
   }
   // From opset 11 the bounds are optional inputs: constant bounds become
   // attributes; bounds known only at run time become max/min with a scalar.
@@ -124,10 +106,7 @@ LogicalResult importClip(NodeImporter &n) {
     if (hi)
       attrs.push_back(n.named("max", b.getF64FloatAttr(hi->asDouble()[0])));
     auto r = n.createWithType<ClipOp>(n.inputType(0), ValueRange{n.input(0)}, attrs);
-    if (failed(r))
-      return failure();
-    n.setOutput(0, *r);
-    return success();
+    return n.setResult(r);
   }
   Value v = n.input(0);
   if (n.hasInput(1)) {
@@ -160,10 +139,7 @@ LogicalResult importGemm(NodeImporter &n) {
                              n.named("trans_b", b.getBoolAttr(n.intAttr("transB", 0))),
                              n.named("alpha", b.getF64FloatAttr(n.floatAttr("alpha", 1.0))),
                              n.named("beta", b.getF64FloatAttr(n.floatAttr("beta", 1.0)))});
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(r);
 }
 
 /// Softmax/LogSoftmax: from opset 13 along one axis (default -1); before, the
@@ -178,10 +154,7 @@ LogicalResult importSoftmax(NodeImporter &n) {
   auto axisAttr = [&](int64_t a) { return n.named("axis", n.builder().getI64IntegerAttr(a)); };
   if (n.opset() >= 13 || *axis == rank - 1) {
     auto r = n.createWithType<OpTy>(type, ValueRange{n.input(0)}, {axisAttr(*axis)});
-    if (failed(r))
-      return failure();
-    n.setOutput(0, *r);
-    return success();
+    return n.setResult(r);
   }
   int64_t outer = 1, inner = 1;
   for (int64_t i = 0; i < rank; ++i)
@@ -194,10 +167,7 @@ LogicalResult importSoftmax(NodeImporter &n) {
   if (failed(r))
     return failure();
   auto back = n.reshape(*r, type.getShape());
-  if (failed(back))
-    return failure();
-  n.setOutput(0, *back);
-  return success();
+  return n.setResult(back);
 }
 
 /// Reduce*: axes come from an attribute, or (ReduceSum from opset 13) from a
@@ -210,10 +180,10 @@ LogicalResult importReduce(NodeImporter &n) {
   bool axesFromInput = n.node().op_type() == "ReduceSum" && n.opset() >= 13;
   if (axesFromInput) {
     if (n.hasInput(1)) {
-      const TensorData *c = n.constantInput(1);
-      if (!c)
-        return n.error("axes must be a constant");
-      for (int64_t a : c->asInt64())
+      auto c = n.requireConstantInput(1, "axes");
+      if (failed(c))
+        return failure();
+      for (int64_t a : (*c)->asInt64())
         axes.push_back(a);
     }
   } else {
@@ -237,27 +207,18 @@ LogicalResult importReduce(NodeImporter &n) {
   auto r = n.create<OpTy>(ValueRange{n.input(0)},
                           {n.namedI64s("axes", axes),
                            n.named("keepdims", n.builder().getBoolAttr(n.intAttr("keepdims", 1)))});
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(r);
 }
 
 LogicalResult importMod(NodeImporter &n) {
   auto r = n.create<ModOp>(ValueRange{n.input(0), n.input(1)},
                            {n.named("fmod", n.builder().getBoolAttr(n.intAttr("fmod", 0)))});
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(r);
 }
 
 LogicalResult importWhere(NodeImporter &n) {
   auto r = n.create<SelectOp>(ValueRange{n.input(0), n.input(1), n.input(2)});
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(r);
 }
 
 /// Activations whose ONNX attributes map one to one onto F64 attributes.
@@ -268,10 +229,7 @@ LogicalResult importParamUnary(NodeImporter &n,
   for (auto [name, dflt] : params)
     attrs.push_back(n.named(name, n.builder().getF64FloatAttr(n.floatAttr(name, dflt))));
   auto r = n.createWithType<OpTy>(n.inputType(0), ValueRange{n.input(0)}, attrs);
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(r);
 }
 
 LogicalResult importElu(NodeImporter &n) { return importParamUnary<EluOp>(n, {{"alpha", 1.0}}); }
@@ -305,10 +263,7 @@ LogicalResult importFloatPredicate(NodeImporter &n) {
   auto r = n.createWithType<OpTy>(
       RankedTensorType::get(type.getShape(), n.builder().getI1Type()), ValueRange{n.input(0)},
       attrs);
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(r);
 }
 
 /// Cast (to: an ONNX element type) and CastLike (the type of input 1).
@@ -324,10 +279,7 @@ LogicalResult importCast(NodeImporter &n) {
   }
   auto r = n.createWithType<CastOp>(RankedTensorType::get(n.inputType(0).getShape(), element),
                                     ValueRange{n.input(0)});
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(r);
 }
 
 template <typename OpTy>
@@ -341,17 +293,16 @@ LogicalResult importArg(NodeImporter &n) {
       {n.named("axis", b.getI64IntegerAttr(*axis)),
        n.named("keepdims", b.getBoolAttr(n.intAttr("keepdims", 1))),
        n.named("select_last_index", b.getBoolAttr(n.intAttr("select_last_index", 0)))});
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(r);
 }
 
 LogicalResult importCumSum(NodeImporter &n) {
-  const TensorData *axisData = n.constantInput(1);
-  if (!axisData || axisData->numElements() != 1)
-    return n.error("axis must be a constant scalar");
-  auto axis = n.normalizeAxis(axisData->asInt64()[0], n.inputType(0).getRank());
+  auto axisData = n.requireConstantInput(1, "axis");
+  if (failed(axisData))
+    return failure();
+  if ((*axisData)->numElements() != 1)
+    return n.error("axis must be a scalar");
+  auto axis = n.normalizeAxis((*axisData)->asInt64()[0], n.inputType(0).getRank());
   if (failed(axis))
     return failure();
   auto &b = n.builder();
@@ -360,10 +311,7 @@ LogicalResult importCumSum(NodeImporter &n) {
       {n.named("axis", b.getI64IntegerAttr(*axis)),
        n.named("exclusive", b.getBoolAttr(n.intAttr("exclusive", 0))),
        n.named("reverse", b.getBoolAttr(n.intAttr("reverse", 0)))});
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(r);
 }
 
 /// Einsum: rewrites ONNX's equation (implicit output, ellipses) into the
@@ -468,10 +416,7 @@ LogicalResult importEinsum(NodeImporter &n) {
   auto r = n.createWithType<EinsumOp>(
       RankedTensorType::get(shape, n.inputType(0).getElementType()), inputs,
       {n.named("equation", n.builder().getStringAttr(equation))});
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(r);
 }
 
 } // namespace

@@ -11,13 +11,6 @@ using namespace mlir;
 namespace tessel {
 namespace {
 
-LogicalResult forward(NodeImporter &n, FailureOr<Value> value) {
-  if (failed(value))
-    return failure();
-  n.setOutput(0, *value);
-  return success();
-}
-
 /// Integer values of a constant input, or of an attribute before `inputSince`.
 FailureOr<SmallVector<int64_t>> intsFromInputOrAttr(NodeImporter &n, int index,
                                                     StringRef attrName, int64_t inputSince,
@@ -32,11 +25,10 @@ FailureOr<SmallVector<int64_t>> intsFromInputOrAttr(NodeImporter &n, int index,
       return n.error("input '" + attrName + "' is required");
     return SmallVector<int64_t>();
   }
-  const TensorData *c = n.constantInput(index);
-  if (!c)
-    return n.error("input '" + attrName +
-                           "' must be a compile-time constant (Tessel needs static shapes)");
-  auto values = c->asInt64();
+  auto c = n.requireConstantInput(index, attrName);
+  if (failed(c))
+    return failure();
+  auto values = (*c)->asInt64();
   return SmallVector<int64_t>(values.begin(), values.end());
 }
 
@@ -81,7 +73,7 @@ LogicalResult importReshape(NodeImporter &n) {
   if (!count || *count != *total)
     return n.error("cannot reshape " + formatShape(type.getShape()) + " into " +
                    formatShape(shape));
-  return forward(n, n.reshape(n.input(0), shape));
+  return n.setResult(n.reshape(n.input(0), shape));
 }
 
 LogicalResult importFlatten(NodeImporter &n) {
@@ -95,7 +87,7 @@ LogicalResult importFlatten(NodeImporter &n) {
   int64_t outer = 1, inner = 1;
   for (int64_t i = 0; i < rank; ++i)
     (i < axis ? outer : inner) *= type.getDimSize(i);
-  return forward(n, n.reshape(n.input(0), {outer, inner}));
+  return n.setResult(n.reshape(n.input(0), {outer, inner}));
 }
 
 LogicalResult importSqueeze(NodeImporter &n) {
@@ -121,7 +113,7 @@ LogicalResult importSqueeze(NodeImporter &n) {
   for (int64_t i = 0; i < type.getRank(); ++i)
     if (!drop[i])
       shape.push_back(type.getDimSize(i));
-  return forward(n, n.reshape(n.input(0), shape));
+  return n.setResult(n.reshape(n.input(0), shape));
 }
 
 LogicalResult importUnsqueeze(NodeImporter &n) {
@@ -143,7 +135,7 @@ LogicalResult importUnsqueeze(NodeImporter &n) {
   int64_t next = 0;
   for (int64_t i = 0; i < rank; ++i)
     shape.push_back(inserted[i] ? 1 : type.getDimSize(next++));
-  return forward(n, n.reshape(n.input(0), shape));
+  return n.setResult(n.reshape(n.input(0), shape));
 }
 
 LogicalResult importTranspose(NodeImporter &n) {
@@ -152,7 +144,7 @@ LogicalResult importTranspose(NodeImporter &n) {
   for (int64_t i = type.getRank() - 1; i >= 0; --i)
     reversed.push_back(i);
   auto perm = n.intsAttr("perm", reversed);
-  return forward(n, n.create<TransposeOp>(ValueRange{n.input(0)}, {n.namedI64s("perm", perm)}));
+  return n.setResult(n.create<TransposeOp>(ValueRange{n.input(0)}, {n.namedI64s("perm", perm)}));
 }
 
 LogicalResult importConcat(NodeImporter &n) {
@@ -168,7 +160,7 @@ LogicalResult importConcat(NodeImporter &n) {
                               cast<RankedTensorType>(inputs.front().getType()).getRank());
   if (failed(axis))
     return failure();
-  return forward(n, n.create<ConcatOp>(inputs,
+  return n.setResult(n.create<ConcatOp>(inputs,
                                        {n.named("axis", n.builder().getI64IntegerAttr(*axis))}));
 }
 
@@ -178,16 +170,107 @@ LogicalResult importIdentity(NodeImporter &n) {
 }
 
 /// Inference-mode Dropout is the identity; its optional mask output is all true.
+/// Dropout drops nothing at inference: the output is the input and the mask is
+/// all true. In training mode it drops at random, which only a ratio of 0
+/// makes deterministic.
 LogicalResult importDropout(NodeImporter &n) {
-  if (n.numOutputs() > 1 && !n.node().output(1).empty())
-    return n.error("the mask output of Dropout is not supported");
+  bool training = false;
   if (n.opset() >= 12 && n.hasInput(2)) {
-    const TensorData *training = n.constantInput(2);
-    if (!training || training->asInt64().empty() || training->asInt64()[0] != 0)
-      return n.error("training_mode must be a constant false (inference only)");
+    auto mode = n.requireConstantInput(2, "training_mode");
+    if (failed(mode))
+      return failure();
+    training = !(*mode)->asInt64().empty() && (*mode)->asInt64()[0] != 0;
+  }
+  if (training) {
+    double ratio = 0.5;
+    if (n.hasInput(1)) {
+      auto r = n.requireConstantInput(1, "ratio");
+      if (failed(r))
+        return failure();
+      if ((*r)->numElements() != 1)
+        return n.error("ratio must be a scalar");
+      ratio = (*r)->asDouble()[0];
+    }
+    if (ratio != 0)
+      return n.error("training_mode is true with ratio " + std::to_string(ratio) +
+                     ": that drops elements at random, which Tessel does not compile "
+                     "(inference only; ratio 0 is accepted)");
   }
   n.setOutput(0, n.input(0));
+  if (n.numOutputs() > 1 && !n.node().output(1).empty()) {
+    // Bool from opset 10; the input's type before.
+    auto type = n.inputType(0);
+    Type element = n.opset() >= 10 ? n.builder().getI1Type() : type.getElementType();
+    auto maskType = RankedTensorType::get(type.getShape(), element);
+    Attribute one = isa<FloatType>(element)
+                        ? Attribute(n.builder().getFloatAttr(element, 1.0))
+                        : Attribute(n.builder().getIntegerAttr(element, 1));
+    n.setOutput(1, n.constant(DenseElementsAttr::get(maskType, one)));
+  }
   return success();
+}
+
+/// OneHot: output[..., j, ...] (j at `axis`) is values[1] where the index
+/// (negative ones count from depth) equals j, values[0] elsewhere; written as
+/// Equal(indices with a unit axis, [0..depth) along that axis) and a select.
+LogicalResult importOneHot(NodeImporter &n) {
+  auto it = n.inputType(0);
+  auto depthData = n.requireConstantInput(1, "depth");
+  if (failed(depthData))
+    return failure();
+  if ((*depthData)->numElements() != 1)
+    return n.error("depth must be a scalar");
+  double depthValue = (*depthData)->asDouble()[0];
+  if (!(depthValue >= 1 && depthValue <= (1 << 24)))
+    return n.error("depth " + std::to_string(depthValue) + " is out of range (1 to 2^24)");
+  int64_t depth = (int64_t)depthValue;
+  auto vt = n.inputType(2);
+  if (vt.getNumElements() != 2)
+    return n.error("values must hold two elements (off, on), got " +
+                   Twine(vt.getNumElements()));
+  int64_t rank = it.getRank() + 1;
+  auto axis = n.normalizeAxis(n.intAttr("axis", -1), rank);
+  if (failed(axis))
+    return failure();
+
+  Type i64 = n.builder().getI64Type();
+  FailureOr<Value> indices = n.input(0);
+  if (it.getElementType() != i64)
+    indices = n.createWithType<CastOp>(RankedTensorType::get(it.getShape(), i64),
+                                       ValueRange{n.input(0)});
+  if (failed(indices))
+    return failure();
+  Value depthScalar = n.scalarConstant(i64, (double)depth);
+  auto negative = n.create<LessOp>(ValueRange{*indices, n.scalarConstant(i64, 0)});
+  auto wrapped = n.create<AddOp>(ValueRange{*indices, depthScalar});
+  if (failed(negative) || failed(wrapped))
+    return failure();
+  indices = n.create<SelectOp>(ValueRange{*negative, *wrapped, *indices});
+  if (failed(indices))
+    return failure();
+  SmallVector<int64_t> unitShape(it.getShape());
+  unitShape.insert(unitShape.begin() + *axis, 1);
+  indices = n.reshape(*indices, unitShape);
+  if (failed(indices))
+    return failure();
+  SmallVector<int64_t> iotaShape(rank, 1), iota(depth);
+  iotaShape[*axis] = depth;
+  for (int64_t j = 0; j < depth; ++j)
+    iota[j] = j;
+  Value positions = n.constant(DenseElementsAttr::get(RankedTensorType::get(iotaShape, i64),
+                                                      ArrayRef<int64_t>(iota)));
+  auto hot = n.create<EqualOp>(ValueRange{*indices, positions});
+  if (failed(hot))
+    return failure();
+  auto values = n.reshape(n.input(2), {2});
+  if (failed(values))
+    return failure();
+  auto axis0 = n.named("axis", n.builder().getI64IntegerAttr(0));
+  auto off = n.create<GatherOp>(ValueRange{*values, n.scalarConstant(i64, 0)}, {axis0});
+  auto on = n.create<GatherOp>(ValueRange{*values, n.scalarConstant(i64, 1)}, {axis0});
+  if (failed(off) || failed(on))
+    return failure();
+  return n.setResult(n.create<SelectOp>(ValueRange{*hot, *on, *off}));
 }
 
 //===----------------------------------------------------------------------===//
@@ -220,11 +303,11 @@ LogicalResult importSize(NodeImporter &n) {
 }
 
 LogicalResult importConstantOfShape(NodeImporter &n) {
-  const TensorData *shapeData = n.constantInput(0);
-  if (!shapeData)
-    return n.error("the shape input must be a compile-time constant");
+  auto shapeData = n.requireConstantInput(0, "shape");
+  if (failed(shapeData))
+    return failure();
   SmallVector<int64_t> shape;
-  for (int64_t d : shapeData->asInt64()) {
+  for (int64_t d : (*shapeData)->asInt64()) {
     if (d < 0)
       return n.error("shape entry " + Twine(d) + " is negative");
     shape.push_back(d);
@@ -252,17 +335,31 @@ LogicalResult importConstantOfShape(NodeImporter &n) {
 }
 
 LogicalResult importRange(NodeImporter &n) {
-  const TensorData *start = n.constantInput(0), *limit = n.constantInput(1),
-                   *delta = n.constantInput(2);
-  if (!start || !limit || !delta)
-    return n.error("start, limit and delta must be compile-time constants");
+  auto startData = n.requireConstantInput(0, "start");
+  if (failed(startData))
+    return failure();
+  auto limitData = n.requireConstantInput(1, "limit");
+  if (failed(limitData))
+    return failure();
+  auto deltaData = n.requireConstantInput(2, "delta");
+  if (failed(deltaData))
+    return failure();
+  const TensorData *start = *startData, *limit = *limitData, *delta = *deltaData;
+  if (start->numElements() != 1 || limit->numElements() != 1 || delta->numElements() != 1)
+    return n.error("start, limit and delta must be scalars");
   Type element = n.inputType(0).getElementType();
   double s = start->asDouble()[0], l = limit->asDouble()[0], d = delta->asDouble()[0];
   if (d == 0)
     return n.error("delta is zero");
-  int64_t count = std::max<int64_t>(0, (int64_t)std::ceil((l - s) / d));
-  if (count > (1 << 24))
-    return n.error("the range has " + Twine(count) + " elements; at most 2^24 are supported");
+  // In double first: NaN, infinities or a huge count must not reach the cast.
+  double steps = std::ceil((l - s) / d);
+  if (!std::isfinite(steps) && !(steps < 0))
+    return n.error("the range from " + std::to_string(s) + " to " + std::to_string(l) + " by " +
+                   std::to_string(d) + " is not finite");
+  if (steps > (1 << 24))
+    return n.error("the range has " + std::to_string(steps) +
+                   " elements; at most 2^24 are supported");
+  int64_t count = steps > 0 ? (int64_t)steps : 0;
   auto type = RankedTensorType::get({count}, element);
   DenseElementsAttr value;
   if (isa<FloatType>(element)) {
@@ -278,7 +375,8 @@ LogicalResult importRange(NodeImporter &n) {
     int64_t si = start->asInt64()[0], di = delta->asInt64()[0];
     SmallVector<APInt> values;
     for (int64_t i = 0; i < count; ++i)
-      values.push_back(APInt(element.getIntOrFloatBitWidth(), (uint64_t)(si + i * di), true, true));
+      values.push_back(APInt(element.getIntOrFloatBitWidth(),
+                             (uint64_t)si + (uint64_t)i * (uint64_t)di, true, true));
     value = DenseElementsAttr::get(type, values);
   }
   n.setOutput(0, n.constant(value));
@@ -293,7 +391,7 @@ LogicalResult importGather(NodeImporter &n) {
   auto axis = n.normalizeAxis(n.intAttr("axis", 0), n.inputType(0).getRank());
   if (failed(axis))
     return failure();
-  return forward(n, n.create<GatherOp>(ValueRange{n.input(0), n.input(1)},
+  return n.setResult(n.create<GatherOp>(ValueRange{n.input(0), n.input(1)},
                                        {n.named("axis", n.builder().getI64IntegerAttr(*axis))}));
 }
 
@@ -301,9 +399,43 @@ LogicalResult importGatherElements(NodeImporter &n) {
   auto axis = n.normalizeAxis(n.intAttr("axis", 0), n.inputType(0).getRank());
   if (failed(axis))
     return failure();
-  return forward(n, n.create<GatherElementsOp>(
+  return n.setResult(n.create<GatherElementsOp>(
                         ValueRange{n.input(0), n.input(1)},
                         {n.named("axis", n.builder().getI64IntegerAttr(*axis))}));
+}
+
+LogicalResult importGatherND(NodeImporter &n) {
+  return n.setResult(n.create<GatherNDOp>(
+                        ValueRange{n.input(0), n.input(1)},
+                        {n.named("batch_dims", n.builder().getI64IntegerAttr(n.intAttr("batch_dims", 0)))}));
+}
+
+/// The reduction attribute of ScatterElements/ScatterND ("none" before opset 16).
+FailureOr<StringAttr> scatterReduction(NodeImporter &n) {
+  std::string r = n.stringAttr("reduction", "none");
+  if (r != "none" && r != "add" && r != "mul" && r != "max" && r != "min")
+    return n.error("reduction '" + r + "' is not supported (none, add, mul, max or min)");
+  return n.builder().getStringAttr(r);
+}
+
+/// ScatterElements, and Scatter (its name before opset 11).
+LogicalResult importScatterElements(NodeImporter &n) {
+  auto axis = n.normalizeAxis(n.intAttr("axis", 0), n.inputType(0).getRank());
+  auto reduction = scatterReduction(n);
+  if (failed(axis) || failed(reduction))
+    return failure();
+  return n.setResult(n.create<ScatterElementsOp>(
+                        ValueRange{n.input(0), n.input(1), n.input(2)},
+                        {n.named("axis", n.builder().getI64IntegerAttr(*axis)),
+                         n.named("reduction", *reduction)}));
+}
+
+LogicalResult importScatterND(NodeImporter &n) {
+  auto reduction = scatterReduction(n);
+  if (failed(reduction))
+    return failure();
+  return n.setResult(n.create<ScatterNDOp>(ValueRange{n.input(0), n.input(1), n.input(2)},
+                                          {n.named("reduction", *reduction)}));
 }
 
 /// Builds tessel.slice for per-axis [start, end) with step on `value`, with
@@ -360,11 +492,10 @@ LogicalResult importSlice(NodeImporter &n) {
     auto read = [&](int index, const char *what, SmallVector<int64_t> &out) -> LogicalResult {
       if (!n.hasInput(index))
         return success();
-      const TensorData *c = n.constantInput(index);
-      if (!c)
-        return n.error(Twine(what) + " must be a compile-time constant (Tessel needs static "
-                                     "shapes)");
-      auto v = c->asInt64();
+      auto c = n.requireConstantInput(index, what);
+      if (failed(c))
+        return failure();
+      auto v = (*c)->asInt64();
       out.assign(v.begin(), v.end());
       return success();
     };
@@ -380,7 +511,7 @@ LogicalResult importSlice(NodeImporter &n) {
   if (starts.size() != ends.size() || axes.size() != starts.size() ||
       steps.size() != starts.size() || (int64_t)starts.size() > rank)
     return n.error("starts, ends, axes and steps must have the same length, at most the rank");
-  return forward(n, sliceAxes(n, n.input(0), axes, starts, ends, steps));
+  return n.setResult(sliceAxes(n, n.input(0), axes, starts, ends, steps));
 }
 
 LogicalResult importSplit(NodeImporter &n) {
@@ -392,10 +523,10 @@ LogicalResult importSplit(NodeImporter &n) {
   if (n.opset() < 13) {
     sizes = n.intsAttr("split");
   } else if (n.hasInput(1)) {
-    const TensorData *c = n.constantInput(1);
-    if (!c)
-      return n.error("split must be a compile-time constant");
-    auto v = c->asInt64();
+    auto c = n.requireConstantInput(1, "split");
+    if (failed(c))
+      return failure();
+    auto v = (*c)->asInt64();
     sizes.assign(v.begin(), v.end());
   }
   int64_t dim = type.getDimSize(*axis), outputs = n.numOutputs();
@@ -423,24 +554,24 @@ LogicalResult importSplit(NodeImporter &n) {
 }
 
 LogicalResult importExpand(NodeImporter &n) {
-  const TensorData *c = n.constantInput(1);
-  if (!c)
-    return n.error("shape must be a compile-time constant (Tessel needs static shapes)");
+  auto c = n.requireConstantInput(1, "shape");
+  if (failed(c))
+    return failure();
   auto type = n.inputType(0);
-  auto target = c->asInt64();
+  auto target = (*c)->asInt64();
   auto shape = broadcastShapes(type.getShape(), SmallVector<int64_t>(target.begin(), target.end()));
   if (!shape)
     return n.error("cannot broadcast " + formatShape(type.getShape()) + " to the given shape");
-  return forward(n, n.createWithType<ExpandOp>(RankedTensorType::get(*shape, type.getElementType()),
+  return n.setResult(n.createWithType<ExpandOp>(RankedTensorType::get(*shape, type.getElementType()),
                                                ValueRange{n.input(0)}));
 }
 
 LogicalResult importTile(NodeImporter &n) {
-  const TensorData *c = n.constantInput(1);
+  auto c = n.requireConstantInput(1, "repeats");
+  if (failed(c))
+    return failure();
   auto type = n.inputType(0);
-  if (!c)
-    return n.error("repeats must be a compile-time constant");
-  auto repeats = c->asInt64();
+  auto repeats = (*c)->asInt64();
   if ((int64_t)repeats.size() != type.getRank())
     return n.error("repeats needs one entry per dimension");
   SmallVector<int64_t> shape;
@@ -453,7 +584,7 @@ LogicalResult importTile(NodeImporter &n) {
   }
   if (!checkedElementCount(shape))
     return n.error("the result has more elements than fit in 64 bits");
-  return forward(n, n.createWithType<TileOp>(RankedTensorType::get(shape, type.getElementType()),
+  return n.setResult(n.createWithType<TileOp>(RankedTensorType::get(shape, type.getElementType()),
                                              ValueRange{n.input(0)}));
 }
 
@@ -474,7 +605,7 @@ LogicalResult importTrilu(NodeImporter &n) {
     }
   }
   auto &b = n.builder();
-  return forward(n, n.createWithType<TriluOp>(
+  return n.setResult(n.createWithType<TriluOp>(
                         n.inputType(0), operands,
                         {n.named("k", b.getI64IntegerAttr(k)),
                          n.named("upper", b.getBoolAttr(n.intAttr("upper", 1)))}));
@@ -502,6 +633,11 @@ void registerTensorImporters(OpRegistry &r) {
   r.add({"Concat", 1, 17, importConcat});
   r.add({"Identity", 1, 17, importIdentity});
   r.add({"Dropout", 1, 17, importDropout});
+  r.add({"OneHot", 9, 17, importOneHot});
+  r.add({"GatherND", 11, 17, importGatherND});
+  r.add({"Scatter", 9, 10, importScatterElements});
+  r.add({"ScatterElements", 11, 17, importScatterElements});
+  r.add({"ScatterND", 11, 17, importScatterND});
 }
 
 } // namespace tessel

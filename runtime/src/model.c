@@ -21,6 +21,7 @@ typedef struct {
   int64_t *shape;
   int64_t num_elements;
   size_t byte_size;
+  unsigned char *bound; /* an input's value fixed at compile time, or NULL */
 } tensor_desc;
 
 typedef struct {
@@ -85,6 +86,7 @@ static void free_tensors(tensor_desc *tensors, int32_t count) {
   for (int32_t i = 0; i < count; ++i) {
     free(tensors[i].name);
     free(tensors[i].shape);
+    free(tensors[i].bound);
   }
   free(tensors);
 }
@@ -217,6 +219,39 @@ static int parse_kernel(cursor *c, kernel_desc *k) {
   return 1;
 }
 
+static int hex_digit(char ch) {
+  if (ch >= '0' && ch <= '9')
+    return ch - '0';
+  if (ch >= 'a' && ch <= 'f')
+    return ch - 'a' + 10;
+  return -1;
+}
+
+/* "<input index> <byte count> <hex bytes>": a bound input's value (tessel/abi.h).
+ * The byte count must be the input's. */
+static int parse_bound(cursor *c, tessel_model *m) {
+  int64_t index, size;
+  if (!read_int(c, &index) || index < 0 || index >= m->num_inputs || !read_int(c, &size))
+    return 0;
+  tensor_desc *t = &m->tensors[index];
+  if (t->bound || size < 0 || (uint64_t)size != t->byte_size || c->p >= c->end || *c->p != ' ')
+    return 0;
+  ++c->p;
+  if ((uint64_t)(c->end - c->p) / 2 < (uint64_t)size)
+    return 0;
+  t->bound = malloc((size_t)size + 1);
+  if (!t->bound)
+    return 0;
+  for (int64_t i = 0; i < size; ++i) {
+    int hi = hex_digit(c->p[2 * i]), lo = hex_digit(c->p[2 * i + 1]);
+    if (hi < 0 || lo < 0)
+      return 0;
+    t->bound[i] = (unsigned char)(hi << 4 | lo);
+  }
+  c->p += 2 * size;
+  return skip_newline(c);
+}
+
 static int parse_section(cursor *c, const char *section, int32_t *count) {
   int64_t n;
   if (!read_word(c, section) || !read_int(c, &n) || n < 0 || n > 100000 || !skip_newline(c))
@@ -265,6 +300,13 @@ tessel_status *tessel_model_from_symbols(uint32_t abi_version, const char *metad
         ok = parse_tensor(&c, &m->tensors[m->num_inputs + i]);
     }
   }
+  /* Optional: inputs bound at compile time. */
+  if (ok && (size_t)(c.end - c.p) > 6 && memcmp(c.p, "bound ", 6) == 0) {
+    int32_t num_bound = 0;
+    ok = parse_section(&c, "bound", &num_bound) && num_bound <= m->num_inputs;
+    for (int32_t i = 0; ok && i < num_bound; ++i)
+      ok = parse_bound(&c, m);
+  }
   int32_t num_kernels = 0;
   ok = ok && parse_section(&c, "kernels", &num_kernels);
   if (ok) {
@@ -305,8 +347,8 @@ static tessel_status *check_elf_file(const char *open_path, const char *path) {
   if (fread(&eh, sizeof eh, 1, f) != 1 || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
       eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_type != ET_DYN) {
     st = tessel_make_status(TESSEL_IO_ERROR,
-                            "'%s' is not a compiled model (not a 64-bit ELF shared library; "
-                            "make one with tessel-compile MODEL.onnx -o MODEL.so)",
+                            "cannot load compiled model '%s': not a 64-bit ELF shared library "
+                            "(make one with tessel-compile MODEL.onnx -o MODEL.so)",
                             path);
     goto done;
   }
@@ -314,8 +356,8 @@ static tessel_status *check_elf_file(const char *open_path, const char *path) {
       eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > (uint64_t)size ||
       (eh.e_shoff && eh.e_shoff + (uint64_t)eh.e_shnum * eh.e_shentsize > (uint64_t)size)) {
     st = tessel_make_status(TESSEL_IO_ERROR,
-                            "'%s' is truncated or corrupt: its ELF headers extend past its %ld "
-                            "bytes",
+                            "cannot load compiled model '%s': the file is truncated or corrupt "
+                            "(its ELF headers extend past its %ld bytes)",
                             path, size);
     goto done;
   }
@@ -328,8 +370,8 @@ static tessel_status *check_elf_file(const char *open_path, const char *path) {
     if ((ph.p_type == PT_LOAD || ph.p_type == PT_DYNAMIC) &&
         ph.p_offset + ph.p_filesz > (uint64_t)size) {
       st = tessel_make_status(TESSEL_IO_ERROR,
-                              "'%s' is truncated or corrupt: segment %u ends at byte %llu, the "
-                              "file has %ld bytes",
+                              "cannot load compiled model '%s': the file is truncated or corrupt "
+                              "(segment %u ends at byte %llu, the file has %ld bytes)",
                               path, (unsigned)i,
                               (unsigned long long)(ph.p_offset + ph.p_filesz), size);
       goto done;
@@ -483,6 +525,13 @@ tessel_status *tessel_session_run_profiled(tessel_session *s, const void *const 
       return tessel_make_status(TESSEL_INVALID_ARGUMENT,
                                 "input %d ('%s') has %zu bytes, expected %zu", i, t->name,
                                 input_sizes[i], t->byte_size);
+    /* The code was specialised for this value: another one would compute
+     * with the wrong shapes. */
+    if (t->bound && t->byte_size && memcmp(inputs[i], t->bound, t->byte_size) != 0)
+      return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                                "input %d ('%s') was bound at compile time (tessel-compile "
+                                "--bind-input) and this run passes a different value",
+                                i, t->name);
   }
   for (int32_t i = 0; i < m->num_outputs; ++i) {
     const tensor_desc *t = &m->tensors[m->num_inputs + i];

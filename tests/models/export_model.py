@@ -24,19 +24,361 @@ def alexnet(size):
     return torchvision.models.alexnet(weights=None).eval(), [torch.randn(1, 3, size, size)]
 
 
-MODELS = {"resnet18": (resnet18, 224), "alexnet": (alexnet, 224)}
+class RNNClassifier(torch.nn.Module):
+    """Text classifier over embedded tokens [batch, seq, embed] (the embedding
+    lookup itself, a Gather, is left out: the model input is the embedded
+    sequence). The recurrent layer's outputs are averaged over time."""
+
+    def __init__(self, cell, embed=16, hidden=24, layers=2, bidirectional=False, classes=5):
+        super().__init__()
+        self.rnn = cell(embed, hidden, num_layers=layers, batch_first=True,
+                        bidirectional=bidirectional)
+        self.head = torch.nn.Linear(hidden * (2 if bidirectional else 1), classes)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.head(out.mean(dim=1))
+
+
+def lstm_classifier(size):
+    torch.manual_seed(0)
+    model = RNNClassifier(torch.nn.LSTM, layers=2, bidirectional=True).eval()
+    return model, [torch.randn(2, size, 16)]
+
+
+def gru_classifier(size):
+    torch.manual_seed(0)
+    model = RNNClassifier(torch.nn.GRU, layers=2, bidirectional=False).eval()
+    return model, [torch.randn(2, size, 16)]
+
+
+def _randomize_batchnorm(model):
+    # Non-trivial running statistics, so that BatchNorm is really checked.
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 1.5)
+            m.weight.data.uniform_(0.5, 1.5)
+            m.bias.data.uniform_(-0.5, 0.5)
+    return model
+
+
+def dcgan_generator(size):
+    """DCGAN generator (nz=16, ngf=8): latent [1, 16, size, size] -> image
+    [1, 3, 32*size, 32*size] (4x4 at size 1) through ConvTranspose/BN/ReLU, Tanh."""
+    torch.manual_seed(0)
+    nz, ngf = 16, 8
+    nn = torch.nn
+    model = nn.Sequential(
+        nn.ConvTranspose2d(nz, ngf * 4, 4, 1, 0, bias=False), nn.BatchNorm2d(ngf * 4), nn.ReLU(True),
+        nn.ConvTranspose2d(ngf * 4, ngf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf * 2), nn.ReLU(True),
+        nn.ConvTranspose2d(ngf * 2, ngf, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf), nn.ReLU(True),
+        nn.ConvTranspose2d(ngf, 3, 4, 2, 1, bias=False), nn.Tanh())
+    return _randomize_batchnorm(model).eval(), [torch.randn(1, nz, size, size)]
+
+
+def dcgan_discriminator(size):
+    """DCGAN discriminator (ndf=8): image [1, 3, size, size] -> probabilities
+    through strided Conv/BN/LeakyReLU(0.2), Sigmoid."""
+    torch.manual_seed(0)
+    ndf = 8
+    nn = torch.nn
+    model = nn.Sequential(
+        nn.Conv2d(3, ndf, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, True),
+        nn.Conv2d(ndf, ndf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 2), nn.LeakyReLU(0.2, True),
+        nn.Conv2d(ndf * 2, ndf * 4, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 4), nn.LeakyReLU(0.2, True),
+        nn.Conv2d(ndf * 4, 1, 4, 1, 0, bias=False), nn.Sigmoid())
+    return _randomize_batchnorm(model).eval(), [torch.randn(1, 3, size, size)]
+
+
+class UNet(torch.nn.Module):
+    """A small U-Net: two downsampling levels (MaxPool), transposed-conv
+    upsampling and skip concatenation, a 1x1 conv head with 2 classes."""
+
+    def __init__(self, c=8):
+        super().__init__()
+        nn = torch.nn
+
+        def block(cin, cout):
+            return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout),
+                                 nn.ReLU(True), nn.Conv2d(cout, cout, 3, padding=1, bias=False),
+                                 nn.BatchNorm2d(cout), nn.ReLU(True))
+
+        self.enc1, self.enc2, self.mid = block(3, c), block(c, 2 * c), block(2 * c, 4 * c)
+        self.pool = nn.MaxPool2d(2)
+        self.up2 = nn.ConvTranspose2d(4 * c, 2 * c, 2, stride=2)
+        self.dec2 = block(4 * c, 2 * c)
+        self.up1 = nn.ConvTranspose2d(2 * c, c, 2, stride=2)
+        self.dec1 = block(2 * c, c)
+        self.head = nn.Conv2d(c, 2, 1)
+
+    def forward(self, x):
+        e1 = self.enc1(x)
+        e2 = self.enc2(self.pool(e1))
+        m = self.mid(self.pool(e2))
+        d2 = self.dec2(torch.cat([self.up2(m), e2], dim=1))
+        d1 = self.dec1(torch.cat([self.up1(d2), e1], dim=1))
+        return self.head(d1)
+
+
+def unet(size):
+    torch.manual_seed(0)
+    return _randomize_batchnorm(UNet()).eval(), [torch.randn(1, 3, size, size)]
+
+
+def mobilenet_v2(size):
+    torch.manual_seed(0)
+    return _randomize_batchnorm(torchvision.models.mobilenet_v2(weights=None)).eval(), \
+        [torch.randn(1, 3, size, size)]
+
+
+class ViT(torch.nn.Module):
+    """A small vision transformer: 4x4 patches, class token, learned position
+    embeddings, pre-norm encoder layers with GELU, a linear head on the class
+    token."""
+
+    def __init__(self, size, patch=4, dim=32, heads=4, layers=2, classes=10):
+        super().__init__()
+        nn = torch.nn
+        self.embed = nn.Conv2d(3, dim, patch, stride=patch)
+        self.cls = nn.Parameter(torch.randn(1, 1, dim) * 0.02)
+        self.pos = nn.Parameter(torch.randn(1, (size // patch) ** 2 + 1, dim) * 0.02)
+        layer = nn.TransformerEncoderLayer(dim, heads, dim * 2, dropout=0.0, activation="gelu",
+                                           batch_first=True, norm_first=True)
+        self.encoder = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
+        self.norm = nn.LayerNorm(dim)
+        self.head = nn.Linear(dim, classes)
+
+    def forward(self, x):
+        t = self.embed(x).flatten(2).transpose(1, 2)
+        t = torch.cat([self.cls.expand(x.shape[0], -1, -1), t], dim=1) + self.pos
+        return self.head(self.norm(self.encoder(t))[:, 0])
+
+
+def vit(size):
+    torch.manual_seed(0)
+    return ViT(size).eval(), [torch.randn(1, 3, size, size)]
+
+
+class BertEncoder(torch.nn.Module):
+    """A BERT-style encoder: token, position and segment embeddings, post-norm
+    layers with GELU (nn.TransformerEncoderLayer), a pooler (tanh of the first
+    token). At opset 13 PyTorch writes LayerNorm out as ReduceMean/Sub/Pow/Sqrt/Div."""
+
+    def __init__(self, vocab=100, dim=32, heads=4, layers=2, max_len=64):
+        super().__init__()
+        nn = torch.nn
+        self.tokens = nn.Embedding(vocab, dim)
+        self.positions = nn.Embedding(max_len, dim)
+        self.segments = nn.Embedding(2, dim)
+        self.norm = nn.LayerNorm(dim)
+        layer = nn.TransformerEncoderLayer(dim, heads, dim * 4, dropout=0.0, activation="gelu",
+                                           batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
+        self.pooler = nn.Linear(dim, dim)
+
+    def forward(self, ids, segments):
+        positions = torch.arange(ids.shape[1]).unsqueeze(0)
+        h = self.norm(self.tokens(ids) + self.positions(positions) + self.segments(segments))
+        h = self.encoder(h)
+        return h, torch.tanh(self.pooler(h[:, 0]))
+
+
+def bert(size):
+    torch.manual_seed(0)
+    ids = torch.randint(0, 100, (2, size))
+    segments = (torch.arange(size) >= size // 2).long().unsqueeze(0).expand(2, -1).contiguous()
+    return BertEncoder().eval(), [ids, segments]
+
+
+def prenorm_encoder(size):
+    """Pre-norm transformer encoder (opset 17: LayerNormalization) over
+    embedded tokens [batch, seq, dim]."""
+    torch.manual_seed(0)
+    nn = torch.nn
+    layer = nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, batch_first=True, norm_first=True)
+    return nn.TransformerEncoder(layer, 2, enable_nested_tensor=False).eval(), \
+        [torch.randn(2, size, 32)]
+
+
+class RMSNorm(torch.nn.Module):
+    def __init__(self, dim, eps=1e-6):
+        super().__init__()
+        self.eps = eps
+        self.weight = torch.nn.Parameter(1 + 0.1 * torch.randn(dim))
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
+
+
+class LlamaBlock(torch.nn.Module):
+    """A LLaMA-style decoder block: RMSNorm, causal multi-head self-attention
+    with rotary position embeddings, RMSNorm, SiLU-gated MLP; residuals."""
+
+    def __init__(self, dim=32, heads=4, hidden=64):
+        super().__init__()
+        nn = torch.nn
+        self.heads, self.head_dim = heads, dim // heads
+        self.attn_norm, self.mlp_norm = RMSNorm(dim), RMSNorm(dim)
+        self.wq, self.wk, self.wv, self.wo = (nn.Linear(dim, dim, bias=False) for _ in range(4))
+        self.gate = nn.Linear(dim, hidden, bias=False)
+        self.up = nn.Linear(dim, hidden, bias=False)
+        self.down = nn.Linear(hidden, dim, bias=False)
+
+    def rotate(self, x, cos, sin):
+        x1, x2 = x[..., : self.head_dim // 2], x[..., self.head_dim // 2:]
+        return x * cos + torch.cat([-x2, x1], dim=-1) * sin
+
+    def forward(self, x):
+        b, s, d = x.shape
+        inv_freq = 1.0 / (10000 ** (torch.arange(0, self.head_dim, 2).float() / self.head_dim))
+        freqs = torch.outer(torch.arange(s).float(), inv_freq)
+        emb = torch.cat([freqs, freqs], dim=-1)
+        cos, sin = emb.cos(), emb.sin()
+        h = self.attn_norm(x)
+        q, k, v = (w(h).view(b, s, self.heads, self.head_dim).transpose(1, 2)
+                   for w in (self.wq, self.wk, self.wv))
+        q, k = self.rotate(q, cos, sin), self.rotate(k, cos, sin)
+        scores = q @ k.transpose(-1, -2) / self.head_dim ** 0.5
+        mask = torch.triu(torch.ones(s, s, dtype=torch.bool), diagonal=1)
+        scores = scores.masked_fill(mask, float("-inf"))
+        attn = torch.softmax(scores, dim=-1) @ v
+        x = x + self.wo(attn.transpose(1, 2).reshape(b, s, d))
+        h = self.mlp_norm(x)
+        return x + self.down(torch.nn.functional.silu(self.gate(h)) * self.up(h))
+
+
+def llama_block(size):
+    torch.manual_seed(0)
+    return LlamaBlock().eval(), [torch.randn(1, size, 32)]
+
+
+class ConvVAE(torch.nn.Module):
+    """A convolutional VAE: strided-conv encoder to mu and log-variance, the
+    reparameterisation with the noise as a second input, a transposed-conv
+    decoder. Outputs the reconstruction and mu."""
+
+    def __init__(self, size, latent=8):
+        super().__init__()
+        nn = torch.nn
+        self.s = size // 4
+        self.enc = nn.Sequential(nn.Conv2d(1, 8, 3, 2, 1), nn.ReLU(), nn.Conv2d(8, 16, 3, 2, 1),
+                                 nn.ReLU(), nn.Flatten())
+        self.mu = nn.Linear(16 * self.s * self.s, latent)
+        self.logvar = nn.Linear(16 * self.s * self.s, latent)
+        self.dec_in = nn.Linear(latent, 16 * self.s * self.s)
+        self.dec = nn.Sequential(nn.ConvTranspose2d(16, 8, 4, 2, 1), nn.ReLU(),
+                                 nn.ConvTranspose2d(8, 1, 4, 2, 1), nn.Sigmoid())
+
+    def forward(self, x, eps):
+        h = self.enc(x)
+        mu, logvar = self.mu(h), self.logvar(h)
+        z = mu + eps * torch.exp(0.5 * logvar)
+        return self.dec(self.dec_in(z).view(-1, 16, self.s, self.s)), mu
+
+
+def vae(size):
+    torch.manual_seed(0)
+    return ConvVAE(size).eval(), [torch.rand(1, 1, size, size), torch.randn(1, 8)]
+
+
+class YoloHead(torch.nn.Module):
+    """A YOLO-style detector: a small strided backbone (Conv/BN/LeakyReLU), then
+    a 1x1 head per cell and anchor decoded to boxes (sigmoid offsets plus the
+    cell grid, exp of the sizes times the anchors, objectness and classes)."""
+
+    def __init__(self, classes=4):
+        super().__init__()
+        nn = torch.nn
+        self.classes = classes
+        self.anchors = torch.tensor([[10.0, 13.0], [16.0, 30.0], [33.0, 23.0]])
+        layers, cin = [], 3
+        for cout in (8, 16, 32):
+            layers += [nn.Conv2d(cin, cout, 3, 2, 1, bias=False), nn.BatchNorm2d(cout),
+                       nn.LeakyReLU(0.1)]
+            cin = cout
+        self.backbone = nn.Sequential(*layers)
+        self.head = nn.Conv2d(cin, 3 * (5 + classes), 1)
+
+    def forward(self, x):
+        p = self.head(self.backbone(x))
+        b, _, h, w = p.shape
+        p = p.view(b, 3, 5 + self.classes, h, w).permute(0, 1, 3, 4, 2)
+        gy, gx = torch.meshgrid(torch.arange(h), torch.arange(w), indexing="ij")
+        grid = torch.stack((gx, gy), -1).view(1, 1, h, w, 2).float()
+        xy = (p[..., :2].sigmoid() + grid) * 8.0
+        wh = p[..., 2:4].exp() * self.anchors.view(1, 3, 1, 1, 2)
+        rest = p[..., 4:].sigmoid()
+        return torch.cat([xy, wh, rest], -1).view(b, -1, 5 + self.classes)
+
+
+def yolo_head(size):
+    torch.manual_seed(0)
+    return _randomize_batchnorm(YoloHead()).eval(), [torch.randn(1, 3, size, size)]
+
+
+class DiffusionBlock(torch.nn.Module):
+    """A diffusion U-Net block: sinusoidal timestep embedding through an MLP
+    added to the features, GroupNorm + SiLU + Conv twice (a residual block),
+    then spatial self-attention over the H*W positions with
+    nn.MultiheadAttention."""
+
+    def __init__(self, channels=16, groups=4, tdim=16):
+        super().__init__()
+        nn = torch.nn
+        self.tdim = tdim
+        self.time = nn.Sequential(nn.Linear(tdim, 32), nn.SiLU(), nn.Linear(32, channels))
+        self.norm1, self.norm2 = nn.GroupNorm(groups, channels), nn.GroupNorm(groups, channels)
+        self.conv1 = nn.Conv2d(channels, channels, 3, padding=1)
+        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1)
+        self.attn_norm = nn.GroupNorm(groups, channels)
+        self.attn = nn.MultiheadAttention(channels, 2, batch_first=True)
+
+    def timestep_embedding(self, t):
+        half = self.tdim // 2
+        freqs = torch.exp(-torch.log(torch.tensor(10000.0)) * torch.arange(half).float() / half)
+        args = t[:, None] * freqs[None]
+        return torch.cat([torch.sin(args), torch.cos(args)], dim=-1)
+
+    def forward(self, x, t):
+        silu = torch.nn.functional.silu
+        h = self.conv1(silu(self.norm1(x)))
+        h = h + self.time(self.timestep_embedding(t))[:, :, None, None]
+        x = x + self.conv2(silu(self.norm2(h)))
+        b, c, hh, ww = x.shape
+        seq = self.attn_norm(x).flatten(2).transpose(1, 2)
+        a, _ = self.attn(seq, seq, seq, need_weights=False)
+        return x + a.transpose(1, 2).reshape(b, c, hh, ww)
+
+
+def diffusion_block(size):
+    torch.manual_seed(0)
+    return DiffusionBlock().eval(), [torch.randn(1, 16, size, size), torch.tensor([37.0])]
+
+
+# NAME -> (builder, default size, opset). Opset 13 unless the model is about a
+# newer op (the LLaMA block's causal mask is Trilu, opset 14; the pre-norm
+# encoder's LayerNormalization is opset 17).
+MODELS = {"resnet18": (resnet18, 224, 13), "alexnet": (alexnet, 224, 13),
+          "mobilenet_v2": (mobilenet_v2, 64, 13), "vit": (vit, 16, 13),
+          "bert": (bert, 8, 13), "prenorm_encoder": (prenorm_encoder, 8, 17),
+          "llama_block": (llama_block, 8, 14),
+          "lstm_classifier": (lstm_classifier, 12, 13), "gru_classifier": (gru_classifier, 12, 13),
+          "vae": (vae, 16, 13), "dcgan_generator": (dcgan_generator, 1, 13),
+          "dcgan_discriminator": (dcgan_discriminator, 32, 13), "unet": (unet, 32, 13),
+          "yolo_head": (yolo_head, 32, 13), "diffusion_block": (diffusion_block, 8, 13)}
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("name", choices=sorted(MODELS))
     ap.add_argument("out_dir")
-    ap.add_argument("--opset", type=int, default=13)
+    ap.add_argument("--opset", type=int, default=0, help="default: the model's own")
     ap.add_argument("--size", type=int, default=0, help="input resolution (default per model)")
     args = ap.parse_args()
 
     torch.manual_seed(0)
-    build, default_size = MODELS[args.name]
+    build, default_size, opset = MODELS[args.name]
     model, inputs = build(args.size or default_size)
     with torch.no_grad():
         outputs = model(*inputs)
@@ -45,13 +387,13 @@ def main():
 
     os.makedirs(os.path.join(args.out_dir, "test_data_set_0"), exist_ok=True)
     path = os.path.join(args.out_dir, "model.onnx")
-    torch.onnx.export(model, tuple(inputs), path, opset_version=args.opset,
+    torch.onnx.export(model, tuple(inputs), path, opset_version=args.opset or opset,
                       input_names=["input_%d" % i for i in range(len(inputs))],
                       output_names=["output_%d" % i for i in range(len(outputs))])
     onnx.checker.check_model(onnx.load(path))
     for kind, tensors in (("input", inputs), ("output", outputs)):
         for i, t in enumerate(tensors):
-            proto = numpy_helper.from_array(t.detach().numpy().astype(np.float32), "%s_%d" % (kind, i))
+            proto = numpy_helper.from_array(t.detach().numpy(), "%s_%d" % (kind, i))
             with open(os.path.join(args.out_dir, "test_data_set_0", "%s_%d.pb" % (kind, i)), "wb") as f:
                 f.write(proto.SerializeToString())
     return 0

@@ -12,10 +12,15 @@
  *   <dtype> <rank> <dim>... <name-length>:<name>     (one line per input)
  *   outputs <count>
  *   <dtype> <rank> <dim>... <name-length>:<name>     (one line per output)
+ *   bound <count>                                    (optional section)
+ *   <input index> <byte count> <hex bytes>           (one line per bound input)
  *   kernels <count>
  *   kernel <flops> <bytes> <inputs> <outputs> <len>:<symbol> <len>:<op> <nodes> [<len>:<node>]...
  *   <dtype> <rank> <dim>... <len>:<arg name>         (inputs then outputs of that kernel)
  * dtype is the ONNX TensorProto.DataType number (1 = float, 7 = int64, ...).
+ * A bound input was fixed at compile time (tessel-compile --bind-input): the
+ * code is specialised for that value, and the runtime refuses runs that pass
+ * another one (bytes as the run passes them; bool is one byte per element).
  * A kernel is one generated function (one tessel op, see
  * codegen/OutlineKernels.cpp); `op` is that op ("tessel.conv"), the nodes are
  * the ONNX nodes it computes, flops and bytes are per call.
@@ -37,7 +42,7 @@
 
 #include <stdint.h>
 
-#define TESSEL_ABI_VERSION 2
+#define TESSEL_ABI_VERSION 3
 
 #ifdef __cplusplus
 extern "C" {

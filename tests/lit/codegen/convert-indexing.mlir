@@ -1,4 +1,4 @@
-// tessel-convert-to-linalg: gather, gather_elements, slice, tile, trilu,
+// tessel-convert-to-linalg: gather, gather_elements, gather_nd, scatters, slice, tile, trilu,
 // comparisons, select, cast, arg_max, cumsum and einsum.
 // RUN: tessel-opt %s --tessel-convert-to-linalg -split-input-file | FileCheck %s
 
@@ -13,6 +13,44 @@
 func.func @gather(%d: tensor<5x4xf32>, %i: tensor<2x3xi64>) -> tensor<2x3x4xf32> {
   %r = tessel.gather %d, %i {axis = 0 : i64} : (tensor<5x4xf32>, tensor<2x3xi64>) -> tensor<2x3x4xf32>
   return %r : tensor<2x3x4xf32>
+}
+
+// -----
+
+// GatherND: one generic over the result; each of the k index components is
+// read from the indices and clamped into its data axis, then the data read.
+// CHECK-LABEL: func.func @gather_nd
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel"]
+// CHECK-COUNT-2: arith.minsi
+// CHECK: tensor.extract %{{.*}} : tensor<2x4x3x5xf32>
+func.func @gather_nd(%d: tensor<2x4x3x5xf32>, %i: tensor<2x6x2xi64>) -> tensor<2x6x5xf32> {
+  %r = tessel.gather_nd %d, %i {batch_dims = 1 : i64} : (tensor<2x4x3x5xf32>, tensor<2x6x2xi64>) -> tensor<2x6x5xf32>
+  return %r : tensor<2x6x5xf32>
+}
+
+// -----
+
+// Scatters write in order (repeated indices: the last write wins, or the
+// reduction combines): an scf.for nest over the updates whose iter_arg is the
+// result tensor, updated with tensor.insert.
+// CHECK-LABEL: func.func @scatter_elements
+// CHECK: scf.for {{.*}} iter_args(%[[A:.*]] = %arg0)
+// CHECK: scf.for {{.*}} iter_args(%[[B:.*]] = %[[A]])
+// CHECK: arith.minsi
+// CHECK: arith.addf
+// CHECK: tensor.insert {{.*}} into %[[B]]
+func.func @scatter_elements(%d: tensor<3x3xf32>, %i: tensor<2x3xi64>, %u: tensor<2x3xf32>) -> tensor<3x3xf32> {
+  %r = tessel.scatter_elements %d, %i, %u {axis = 0 : i64, reduction = "add"} : (tensor<3x3xf32>, tensor<2x3xi64>, tensor<2x3xf32>) -> tensor<3x3xf32>
+  return %r : tensor<3x3xf32>
+}
+
+// CHECK-LABEL: func.func @scatter_nd
+// CHECK-COUNT-3: scf.for
+// CHECK: tensor.insert
+func.func @scatter_nd(%d: tensor<4x4x4xf32>, %i: tensor<2x1xi64>, %u: tensor<2x4x4xf32>) -> tensor<4x4x4xf32> {
+  %r = tessel.scatter_nd %d, %i, %u {reduction = "none"} : (tensor<4x4x4xf32>, tensor<2x1xi64>, tensor<2x4x4xf32>) -> tensor<4x4x4xf32>
+  return %r : tensor<4x4x4xf32>
 }
 
 // -----

@@ -52,3 +52,20 @@ func.func @no_fold(%x: tensor<2xf32>) -> tensor<2xf32> {
   %r = tessel.add %x, %c : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
   return %r : tensor<2xf32>
 }
+
+// -----
+
+// Neg and Abs fold on small constants (exporters negate axes and sizes);
+// negating INT64_MIN wraps instead of being undefined.
+// CHECK-LABEL: func.func @neg_abs
+// CHECK-DAG: tessel.constant dense<[-3, 2, -9223372036854775808]> : tensor<3xi64>
+// CHECK-DAG: tessel.constant dense<[1.500000e+00, 0.000000e+00]> : tensor<2xf32>
+// CHECK-NOT: tessel.neg
+// CHECK-NOT: tessel.abs
+func.func @neg_abs() -> (tensor<3xi64>, tensor<2xf32>) {
+  %a = tessel.constant dense<[3, -2, -9223372036854775808]> : tensor<3xi64>
+  %n = tessel.neg %a : tensor<3xi64>
+  %f = tessel.constant dense<[-1.5, 0.0]> : tensor<2xf32>
+  %b = tessel.abs %f : tensor<2xf32>
+  return %n, %b : tensor<3xi64>, tensor<2xf32>
+}

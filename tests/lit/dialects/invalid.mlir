@@ -470,3 +470,39 @@ func.func @and_not_bool(%a: tensor<2xi32>) -> tensor<2xi32> {
   %r = tessel.and %a, %a : (tensor<2xi32>, tensor<2xi32>) -> tensor<2xi32>
   return %r : tensor<2xi32>
 }
+
+// -----
+
+func.func @gather_nd_tuple_too_long(%d: tensor<2x3xf32>, %i: tensor<4x3xi64>) -> tensor<4xf32> {
+  // expected-error @+2 {{'tessel.gather_nd' op index tuples of length 3 do not fit data of rank 2 after 0 batch axes}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %r = tessel.gather_nd %d, %i {batch_dims = 0 : i64} : (tensor<2x3xf32>, tensor<4x3xi64>) -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+func.func @gather_nd_batch_mismatch(%d: tensor<2x3xf32>, %i: tensor<3x1xi64>) -> tensor<3xf32> {
+  // expected-error @+2 {{'tessel.gather_nd' op batch axis 0 differs: 2 in data, 3 in indices}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %r = tessel.gather_nd %d, %i {batch_dims = 1 : i64} : (tensor<2x3xf32>, tensor<3x1xi64>) -> tensor<3xf32>
+  return %r : tensor<3xf32>
+}
+
+// -----
+
+func.func @scatter_bad_reduction(%d: tensor<3xf32>, %i: tensor<2xi64>, %u: tensor<2xf32>) -> tensor<3xf32> {
+  // expected-error @+2 {{'tessel.scatter_elements' op reduction 'sub' is not none, add, mul, max or min}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %r = tessel.scatter_elements %d, %i, %u {axis = 0 : i64, reduction = "sub"} : (tensor<3xf32>, tensor<2xi64>, tensor<2xf32>) -> tensor<3xf32>
+  return %r : tensor<3xf32>
+}
+
+// -----
+
+func.func @scatter_nd_bad_updates(%d: tensor<4x4xf32>, %i: tensor<2x1xi64>, %u: tensor<2x3xf32>) -> tensor<4x4xf32> {
+  // expected-error @+2 {{'tessel.scatter_nd' op updates must have shape indices.shape[:-1] + data.shape[k:] and the data's element type}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %r = tessel.scatter_nd %d, %i, %u {reduction = "none"} : (tensor<4x4xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<4x4xf32>
+  return %r : tensor<4x4xf32>
+}

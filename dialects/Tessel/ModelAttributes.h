@@ -1,0 +1,23 @@
+//===- ModelAttributes.h - Attributes the importer leaves for codegen ----===//
+//
+// Names of the discardable attributes that carry facts about the model from
+// the importer (frontend/) to the ABI passes (codegen/), which must agree on
+// them without depending on each other.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_DIALECT_MODEL_ATTRIBUTES_H
+#define TESSEL_DIALECT_MODEL_ATTRIBUTES_H
+
+#include "llvm/ADT/StringRef.h"
+
+namespace tessel {
+
+/// On an argument of @main_graph: the DenseElementsAttr value the input was
+/// bound to at compile time (tessel-compile --bind-input). The argument stays
+/// a model input; tessel-record-abi writes the value into the metadata and
+/// the runtime refuses runs that pass another value.
+constexpr llvm::StringLiteral kBoundValueAttr = "tessel.bound_value";
+
+} // namespace tessel
+
+#endif // TESSEL_DIALECT_MODEL_ATTRIBUTES_H
