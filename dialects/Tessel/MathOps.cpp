@@ -6,6 +6,7 @@
 #include "mlir/IR/Builders.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace tessel;
@@ -240,25 +241,64 @@ OpFoldResult foldBinary(Type resultType, ArrayRef<Attribute> operands,
 
 using IntResult = std::optional<int64_t>;
 
+/// Folds an elementwise unary op whose operand is a small constant.
+OpFoldResult foldUnary(Type resultType, Attribute operand, function_ref<int64_t(int64_t)> intFn,
+                       function_ref<double(double)> floatFn) {
+  auto a = decodeConstant(operand);
+  auto type = dyn_cast<RankedTensorType>(resultType);
+  if (!a || !type || type.getNumElements() != a->size())
+    return {};
+  ConstTensor r = *a;
+  r.type = type;
+  for (int64_t &v : r.ints)
+    v = intFn(v);
+  for (double &v : r.floats)
+    v = floatFn(v);
+  return encodeConstant(type, r);
+}
+
 } // namespace
 
+OpFoldResult NegOp::fold(FoldAdaptor a) {
+  // Unsigned wrap-around: negating INT64_MIN must not be undefined behaviour.
+  return foldUnary(getType(), a.getInput(),
+                   [](int64_t x) { return (int64_t)(0 - (uint64_t)x); },
+                   [](double x) { return -x; });
+}
+OpFoldResult AbsOp::fold(FoldAdaptor a) {
+  return foldUnary(getType(), a.getInput(),
+                   [](int64_t x) { return x < 0 ? (int64_t)(0 - (uint64_t)x) : x; },
+                   [](double x) { return std::fabs(x); });
+}
+
+// Integer tensors wrap around like the two's-complement arithmetic of the generated code (and
+// of ONNX Runtime); folding in uint64_t keeps an overflowing constant from being undefined
+// behaviour in the compiler itself.
+static int64_t wrappingAdd(int64_t x, int64_t y) { return (int64_t)((uint64_t)x + (uint64_t)y); }
+static int64_t wrappingSub(int64_t x, int64_t y) { return (int64_t)((uint64_t)x - (uint64_t)y); }
+static int64_t wrappingMul(int64_t x, int64_t y) { return (int64_t)((uint64_t)x * (uint64_t)y); }
+
 OpFoldResult AddOp::fold(FoldAdaptor a) {
-  return foldBinary(getType(), a.getOperands(), [](int64_t x, int64_t y) -> IntResult { return x + y; },
+  return foldBinary(getType(), a.getOperands(),
+                    [](int64_t x, int64_t y) -> IntResult { return wrappingAdd(x, y); },
                     [](double x, double y) { return x + y; });
 }
 OpFoldResult SubOp::fold(FoldAdaptor a) {
-  return foldBinary(getType(), a.getOperands(), [](int64_t x, int64_t y) -> IntResult { return x - y; },
+  return foldBinary(getType(), a.getOperands(),
+                    [](int64_t x, int64_t y) -> IntResult { return wrappingSub(x, y); },
                     [](double x, double y) { return x - y; });
 }
 OpFoldResult MulOp::fold(FoldAdaptor a) {
-  return foldBinary(getType(), a.getOperands(), [](int64_t x, int64_t y) -> IntResult { return x * y; },
+  return foldBinary(getType(), a.getOperands(),
+                    [](int64_t x, int64_t y) -> IntResult { return wrappingMul(x, y); },
                     [](double x, double y) { return x * y; });
 }
 OpFoldResult DivOp::fold(FoldAdaptor a) {
   return foldBinary(
       getType(), a.getOperands(),
       [](int64_t x, int64_t y) -> IntResult {
-        if (y == 0)
+        // Division by zero is left to run time; INT64_MIN / -1 overflows, so it is not folded.
+        if (y == 0 || (y == -1 && x == std::numeric_limits<int64_t>::min()))
           return std::nullopt;
         return x / y;
       },
