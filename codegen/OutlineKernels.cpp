@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 #include "codegen/Passes.h"
 
+#include "dialects/Tessel/NodeNames.h"
 #include "dialects/Tessel/TesselDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -71,7 +72,22 @@ int64_t countFlops(Operation *op) {
         auto w = cast<ShapedType>(conv.getWeight().getType());
         // Every output element is a dot product over C/group * kernel taps.
         int64_t macs = out * product(w.getShape().drop_front(1));
-        return 2 * macs + (conv.getBias() ? out : 0);
+        // Plus the bias (and residual) the accumulator starts from.
+        return 2 * macs + out * (conv.getResidual() ? 2 : 1);
+      })
+      .Case([&](LinearOp linear) {
+        auto in = cast<ShapedType>(linear.getInput().getType());
+        return 2 * out * in.getShape().back() + out * (linear.getResidual() ? 2 : 1);
+      })
+      .Case([&](AttentionOp attention) {
+        // Two products (q kᵀ and p v) plus ~5 operations per score (scale,
+        // max, exp, sum, rescale).
+        auto q = cast<ShapedType>(attention.getQ().getType());
+        auto k = cast<ShapedType>(attention.getK().getType());
+        int64_t lk = k.getShape()[k.getRank() - 2], d = q.getShape().back();
+        int64_t dv = cast<ShapedType>(attention.getType()).getShape().back();
+        int64_t scores = dv ? out / dv * lk : 0;
+        return 2 * scores * (d + dv) + 5 * scores;
       })
       .Case([&](MatMulOp mm) {
         auto lhs = cast<ShapedType>(mm.getLhs().getType());
@@ -85,28 +101,14 @@ int64_t countFlops(Operation *op) {
       .Case<MaxPoolOp, AvgPoolOp>(
           [&](auto pool) { return out * product(pool.getKernelShape()); })
       .Case([&](BatchNormOp) { return 2 * out; })
+      // Two reductions and the normalization: ~8 operations per element.
+      .Case<LayerNormOp, RMSNormOp, GroupNormOp>([&](Operation *) { return 8 * out; })
       .Case<ReduceSumOp, ReduceMeanOp, ReduceMaxOp, ReduceMinOp, ReduceProdOp>(
           [&](Operation *r) { return numElements(r->getOperand(0).getType()); })
       // max, subtract, exp, sum, divide (log for log_softmax) per element.
       .Case<SoftmaxOp, LogSoftmaxOp>([&](Operation *) { return 5 * out; })
       .Case<TransposeOp, ConcatOp>([](Operation *) { return int64_t(0); })
       .Default([&](Operation *) { return out; });
-}
-
-/// The ONNX node names of a location: a NameLoc's name, the names inside a
-/// FusedLoc (in order, without repeats), or nothing.
-void collectNodeNames(Location loc, llvm::SetVector<StringRef> &names) {
-  if (auto name = dyn_cast<NameLoc>(loc)) {
-    names.insert(name.getName().getValue());
-    return;
-  }
-  if (auto fused = dyn_cast<FusedLoc>(loc)) {
-    for (Location inner : fused.getLocations())
-      collectNodeNames(inner, names);
-    return;
-  }
-  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
-    collectNodeNames(callSite.getCallee(), names);
 }
 
 /// A C-identifier-like piece of a symbol name: [A-Za-z0-9_], no repeats of

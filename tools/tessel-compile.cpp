@@ -17,6 +17,7 @@
 #include "codegen/ObjectEmitter.h"
 #include "codegen/Passes.h"
 #include "codegen/Registration.h"
+#include "dialects/Tessel/NodeNames.h"
 #include "frontend/OnnxImporter.h"
 #include "frontend/OpRegistry.h"
 #include "passes/Passes.h"
@@ -30,6 +31,7 @@
 #include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -105,6 +107,13 @@ cl::opt<bool> timing("timing", cl::desc("Print the time of every phase and pass 
 cl::opt<bool> opStats("op-stats", cl::desc("Print how many ops of each kind every phase leaves "
                                            "(on stderr)"),
                       cl::init(false), cl::cat(irCategory));
+cl::opt<bool> fusionReport("fusion-report",
+                           cl::desc("List every fusion made and every near miss, by ONNX node "
+                                    "names (on stderr)"),
+                           cl::init(false), cl::cat(irCategory));
+cl::opt<bool> noFusion("no-fusion",
+                       cl::desc("Skip graph fusion (attention, norms, conv/linear epilogues)"),
+                       cl::init(false), cl::cat(toolCategory));
 cl::opt<bool> verbose("v", cl::desc("Show progress through the phases (on stderr)"),
                       cl::init(false), cl::cat(irCategory));
 
@@ -126,9 +135,53 @@ int printSupportedOps() {
   return 0;
 }
 
+/// The remarks of the fusion passes ("fused KIND (detail)" / "missed KIND:
+/// reason") with the ONNX nodes they concern, in the order they were made.
+struct FusionRemark {
+  std::string message;
+  std::vector<std::string> nodes;
+};
+std::vector<FusionRemark> fusionRemarks;
+
+/// --fusion-report: one line per fusion and per near miss, then a summary.
+void printFusionReport() {
+  std::map<std::string, int> fusedCounts;
+  int missed = 0;
+  errs() << "tessel-compile: fusion report for " << inputPath << "\n";
+  for (const FusionRemark &r : fusionRemarks) {
+    StringRef msg = r.message;
+    bool isFused = msg.consume_front("fused ");
+    if (!isFused)
+      msg.consume_front("missed ");
+    StringRef kind = msg.take_until([](char c) { return c == ' ' || c == ':'; });
+    std::string nodes = llvm::join(r.nodes, ", ");
+    if (isFused) {
+      ++fusedCounts[kind.str()];
+      errs() << "  fused   " << msg << "\n          nodes: " << nodes << "\n";
+    } else {
+      ++missed;
+      errs() << "  missed  " << msg << "\n          at: " << nodes << "\n";
+    }
+  }
+  int total = 0;
+  std::string counts;
+  for (auto &[kind, n] : fusedCounts) {
+    total += n;
+    counts += (counts.empty() ? "" : ", ") + kind + " " + std::to_string(n);
+  }
+  errs() << "  summary: " << total << " fusions" << (counts.empty() ? "" : " (" + counts + ")")
+         << ", " << missed << " near misses\n";
+}
+
 /// One paragraph per error: "tessel-compile: error: FILE: node 'N': message".
 void installDiagnosticHandler(mlir::MLIRContext &ctx) {
   ctx.getDiagEngine().registerHandler([](mlir::Diagnostic &diag) {
+    if (diag.getSeverity() == mlir::DiagnosticSeverity::Remark && fusionReport) {
+      llvm::SetVector<StringRef> names;
+      tessel::collectNodeNames(diag.getLocation(), names);
+      fusionRemarks.push_back({diag.str(), std::vector<std::string>(names.begin(), names.end())});
+      return mlir::success();
+    }
     if (diag.getSeverity() != mlir::DiagnosticSeverity::Error)
       return mlir::success();
     if (errors++ > 0)
@@ -268,6 +321,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   tessel::registerTesselDialects(registry);
   tessel::registerTesselPasses();
+  tessel::registerGraphPipeline();
   mlir::MLIRContext ctx(registry);
   installDiagnosticHandler(ctx);
 
@@ -340,7 +394,7 @@ int main(int argc, char **argv) {
   if (compileTo == Phase::Import)
     return writeText(*module);
 
-  auto runPhase = [&](StringRef phase, void (*build)(mlir::OpPassManager &)) {
+  auto runPhase = [&](StringRef phase, llvm::function_ref<void(mlir::OpPassManager &)> build) {
     if (verbose)
       errs() << "tessel-compile: " << phase << "\n";
     mlir::PassManager pm(&ctx);
@@ -376,7 +430,15 @@ int main(int argc, char **argv) {
                << "\n";
   };
 
-  if (!runPhase("graph", tessel::buildGraphPipeline))
+  tessel::GraphPipelineOptions graphOptions;
+  graphOptions.fusion = !noFusion;
+  graphOptions.report = fusionReport;
+  bool graphOk = runPhase("graph", [&](mlir::OpPassManager &pm) {
+    tessel::buildGraphPipeline(pm, graphOptions);
+  });
+  if (fusionReport && graphOk)
+    printFusionReport();
+  if (!graphOk)
     return 1;
   if (compileTo == Phase::Graph)
     return checkPrintNames(), writeText(*module);

@@ -27,6 +27,8 @@ struct ConvertTesselToLinalgPass
     populateNNLoweringPatterns(patterns);
     populateTensorLoweringPatterns(patterns);
     populateRNNLoweringPatterns(patterns);
+    populateNormLoweringPatterns(patterns);
+    populateFusedLoweringPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns)))) {
       getOperation().walk([&](Operation *op) {
         if (isa<TesselDialect>(op->getDialect()))

@@ -66,6 +66,13 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
   for (Value in : inputs)
     maps.push_back(broadcastIndexingMap(ctx, cast<RankedTensorType>(in.getType()).getShape(),
                                         resultType.getShape()));
+  return buildElementwiseMapped(b, loc, resultType, inputs, maps, body);
+}
+
+Value buildElementwiseMapped(OpBuilder &b, Location loc, RankedTensorType resultType,
+                             ValueRange inputs, ArrayRef<AffineMap> inputMaps, ScalarBodyFn body) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps(inputMaps);
   maps.push_back(AffineMap::getMultiDimIdentityMap(resultType.getRank(), ctx));
   SmallVector<utils::IteratorType> iterators(resultType.getRank(),
                                              utils::IteratorType::parallel);
@@ -76,6 +83,23 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
         linalg::YieldOp::create(nb, nloc, r);
       });
   return generic.getResult(0);
+}
+
+Value buildMatmulGeneric(OpBuilder &b, Location loc, Value lhs, Value rhs, Value init,
+                         AffineMap lhsMap, AffineMap rhsMap) {
+  MLIRContext *ctx = b.getContext();
+  AffineMap outMap = AffineMap::get(3, 0, {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)}, ctx);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, ValueRange{init},
+             SmallVector<AffineMap>{lhsMap, rhsMap, outMap},
+             SmallVector<utils::IteratorType>{utils::IteratorType::parallel,
+                                              utils::IteratorType::parallel,
+                                              utils::IteratorType::reduction},
+             [](OpBuilder &nb, Location l, ValueRange a) {
+               Value p = createMul(nb, l, a[0], a[1]);
+               linalg::YieldOp::create(nb, l, ValueRange{createAdd(nb, l, a[2], p)});
+             })
+      .getResult(0);
 }
 
 Value reshapeTensor(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> shape) {

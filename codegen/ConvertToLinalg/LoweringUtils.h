@@ -42,6 +42,19 @@ mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::RankedTensorType resultType, mlir::ValueRange inputs,
                              ScalarBodyFn body);
 
+/// linalg.generic computing `body` elementwise over `inputs`, each read
+/// through its indexing map from `maps` (the result's map is the identity).
+mlir::Value buildElementwiseMapped(mlir::OpBuilder &b, mlir::Location loc,
+                                   mlir::RankedTensorType resultType, mlir::ValueRange inputs,
+                                   llvm::ArrayRef<mlir::AffineMap> maps, ScalarBodyFn body);
+
+/// A 2-D contraction out[i, j] += lhs[...] * rhs[...] over loops (i, j, r)
+/// reading lhs / rhs through `lhsMap` / `rhsMap` (3 dims) and accumulating into
+/// `init`.
+mlir::Value buildMatmulGeneric(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
+                               mlir::Value rhs, mlir::Value init, mlir::AffineMap lhsMap,
+                               mlir::AffineMap rhsMap);
+
 /// Reshapes a static tensor to `shape` (same element count) through
 /// tensor.collapse_shape / tensor.expand_shape.
 mlir::Value reshapeTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
@@ -66,10 +79,25 @@ mlir::Value createMul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mli
 mlir::Value createMax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
 mlir::Value createMin(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
 
+/// The epilogue activation of tessel.conv / tessel.linear on one scalar.
+mlir::Value applyActivation(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                            llvm::StringRef activation, llvm::ArrayRef<double> params);
+
+/// The accumulator a fused conv / linear starts from: `bias` broadcast along
+/// axis `biasAxis` of `type`, plus `residual` (of `type`) when given.
+mlir::Value buildEpilogueInit(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
+                              mlir::Value bias, int64_t biasAxis, mlir::Value residual);
+
+/// Applies `activation` elementwise to `value` (returns it unchanged for "none").
+mlir::Value buildActivation(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                            llvm::StringRef activation, llvm::ArrayRef<double> params);
+
 void populateMathLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateNNLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateTensorLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateRNNLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateNormLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateFusedLoweringPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace tessel
 

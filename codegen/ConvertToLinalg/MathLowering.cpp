@@ -360,21 +360,10 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
     AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
                k = getAffineDimExpr(2, ctx);
     auto map2 = [&](AffineExpr a, AffineExpr b2) { return AffineMap::get(3, 0, {a, b2}, ctx); };
-    SmallVector<AffineMap> maps{op.getTransA() ? map2(k, m) : map2(m, k),
-                                op.getTransB() ? map2(n, k) : map2(k, n), map2(m, n)};
-    SmallVector<utils::IteratorType> iterators{utils::IteratorType::parallel,
-                                               utils::IteratorType::parallel,
-                                               utils::IteratorType::reduction};
     Value init = filledTensor(rewriter, loc, type, 0.0);
-    Value product =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{type}, ValueRange{adaptor.getA(), adaptor.getB()},
-            ValueRange{init}, maps, iterators,
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              linalg::YieldOp::create(b, l,
-                                      createAdd(b, l, args[2], createMul(b, l, args[0], args[1])));
-            })
-            .getResult(0);
+    Value product = buildMatmulGeneric(rewriter, loc, adaptor.getA(), adaptor.getB(), init,
+                                       op.getTransA() ? map2(k, m) : map2(m, k),
+                                       op.getTransB() ? map2(n, k) : map2(k, n));
     double alpha = op.getAlpha().convertToDouble(), beta = op.getBeta().convertToDouble();
     Value c = adaptor.getC();
     if (alpha == 1.0 && (!c || beta == 0.0)) {

@@ -20,8 +20,9 @@ AffineExpr windowExpr(MLIRContext *ctx, unsigned outDim, unsigned tapDim, int64_
 /// Convolution as one linalg.generic over
 ///   (n, f, out_spatial..., c, taps...)
 /// with input[n, group(f) * C/G + c, out*s + tap*d] and weight[f, c, taps];
-/// the output starts as the broadcast bias (or zero). `input` is already padded.
-Value buildConvGeneric(OpBuilder &b, Location loc, Value input, Value weight, Value bias,
+/// the sums accumulate into `init` (the epilogue's bias + residual, or zero).
+/// `input` is already padded.
+Value buildConvGeneric(OpBuilder &b, Location loc, Value input, Value weight, Value init,
                        RankedTensorType type, ArrayRef<int64_t> strides,
                        ArrayRef<int64_t> dilations, int64_t group) {
   MLIRContext *ctx = b.getContext();
@@ -47,20 +48,6 @@ Value buildConvGeneric(OpBuilder &b, Location loc, Value input, Value weight, Va
   SmallVector<utils::IteratorType> iterators(2 + spatial, utils::IteratorType::parallel);
   iterators.append(1 + spatial, utils::IteratorType::reduction);
 
-  Value init;
-  if (bias) {
-    // bias[f] broadcast over n and the spatial axes.
-    auto biasMap = AffineMap::get(type.getRank(), 0, {getAffineDimExpr(1, ctx)}, ctx);
-    init = linalg::GenericOp::create(
-               b, loc, TypeRange{type}, ValueRange{bias}, ValueRange{emptyTensor(b, loc, type)},
-               SmallVector<AffineMap>{biasMap,
-                                      AffineMap::getMultiDimIdentityMap(type.getRank(), ctx)},
-               SmallVector<utils::IteratorType>(type.getRank(), utils::IteratorType::parallel),
-               [](OpBuilder &nb, Location l, ValueRange a) { linalg::YieldOp::create(nb, l, a[0]); })
-               .getResult(0);
-  } else {
-    init = filledTensor(b, loc, type, 0.0);
-  }
   return linalg::GenericOp::create(
              b, loc, TypeRange{type}, ValueRange{input, weight}, ValueRange{init}, maps, iterators,
              [](OpBuilder &nb, Location l, ValueRange a) {
@@ -78,9 +65,13 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     Type et = op.getType().getElementType();
     Value input = padSpatial(rewriter, loc, adaptor.getInput(), op.getPads(),
                              scalarConstant(rewriter, loc, et, 0));
-    rewriter.replaceOp(op, buildConvGeneric(rewriter, loc, input, adaptor.getWeight(),
-                                            adaptor.getBias(), op.getType(), op.getStrides(),
-                                            op.getDilations(), op.getGroup()));
+    // Epilogue: the accumulator starts at bias + residual, the activation follows.
+    Value init = buildEpilogueInit(rewriter, loc, op.getType(), adaptor.getBias(), /*biasAxis=*/1,
+                                   adaptor.getResidual());
+    Value conv = buildConvGeneric(rewriter, loc, input, adaptor.getWeight(), init, op.getType(),
+                                  op.getStrides(), op.getDilations(), op.getGroup());
+    rewriter.replaceOp(op, buildActivation(rewriter, loc, conv, op.getActivation(),
+                                           op.getActivationParams()));
     return success();
   }
 };
@@ -162,8 +153,11 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
           rewriter.getDenseI64ArrayAttr(cropShape),
           rewriter.getDenseI64ArrayAttr(SmallVector<int64_t>(rank, 1)));
     SmallVector<int64_t> ones(spatial, 1);
-    rewriter.replaceOp(op, buildConvGeneric(rewriter, loc, stuffed, convWeight, adaptor.getBias(),
-                                            type, ones, dilations, group));
+    Value bias = adaptor.getBias();
+    Value init = bias ? buildEpilogueInit(rewriter, loc, type, bias, /*biasAxis=*/1, Value())
+                      : filledTensor(rewriter, loc, type, 0.0);
+    rewriter.replaceOp(op, buildConvGeneric(rewriter, loc, stuffed, convWeight, init, type, ones,
+                                            dilations, group));
     return success();
   }
 };
@@ -633,81 +627,6 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
 
 /// Layer norm: the mean and the centered variance reduced over the trailing
 /// axes, then one elementwise pass (x - mean) * rsqrt(var + eps) * scale + bias.
-struct LayerNormLowering : OpConversionPattern<LayerNormOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(LayerNormOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
-    RankedTensorType type = op.getType();
-    Type et = type.getElementType();
-    int64_t rank = type.getRank(), axis = op.getAxis();
-    Value x = adaptor.getInput();
-    SmallVector<int64_t> axes, lead(type.getShape().take_front(axis));
-    int64_t count = 1;
-    for (int64_t i = axis; i < rank; ++i) {
-      axes.push_back(i);
-      count *= type.getDimSize(i);
-    }
-    auto leadType = RankedTensorType::get(lead, et);
-    SmallVector<AffineExpr> leadExprs;
-    for (int64_t i = 0; i < axis; ++i)
-      leadExprs.push_back(getAffineDimExpr(i, ctx));
-    AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
-    AffineMap leadMap = AffineMap::get(rank, 0, leadExprs, ctx);
-    SmallVector<utils::IteratorType> reduceIters(axis, utils::IteratorType::parallel);
-    reduceIters.append(rank - axis, utils::IteratorType::reduction);
-    auto cst = [&](OpBuilder &b, Location l, double v) { return scalarConstant(b, l, et, v); };
-
-    Value sum = buildReduction(rewriter, loc, x, axes, cst(rewriter, loc, 0), createAdd);
-    Value mean = buildElementwise(rewriter, loc, leadType, ValueRange{sum},
-                                  [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                    return arith::DivFOp::create(b, l, a[0], cst(b, l, count));
-                                  });
-    Value sq = linalg::GenericOp::create(
-                   rewriter, loc, TypeRange{leadType}, ValueRange{x, mean},
-                   ValueRange{filledTensor(rewriter, loc, leadType, 0.0)},
-                   SmallVector<AffineMap>{identity, leadMap, leadMap}, reduceIters,
-                   [&](OpBuilder &b, Location l, ValueRange a) {
-                     Value d = arith::SubFOp::create(b, l, a[0], a[1]);
-                     Value s = arith::AddFOp::create(b, l, a[2], arith::MulFOp::create(b, l, d, d));
-                     linalg::YieldOp::create(b, l, s);
-                   })
-                   .getResult(0);
-    double eps = op.getEpsilon().convertToDouble();
-    Value inv = buildElementwise(rewriter, loc, leadType, ValueRange{sq},
-                                 [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                   Value var = arith::DivFOp::create(b, l, a[0], cst(b, l, count));
-                                   Value v = arith::AddFOp::create(b, l, var, cst(b, l, eps));
-                                   return math::RsqrtOp::create(b, l, v);
-                                 });
-    SmallVector<Value> inputs{x, mean, inv, adaptor.getScale()};
-    SmallVector<AffineMap> maps{identity, leadMap, leadMap};
-    for (Value param : {adaptor.getScale(), adaptor.getBias()}) {
-      if (!param)
-        continue;
-      auto pt = cast<RankedTensorType>(param.getType());
-      maps.push_back(broadcastIndexingMap(ctx, pt.getShape(), type.getShape()));
-    }
-    if (Value bias = adaptor.getBias())
-      inputs.push_back(bias);
-    maps.push_back(identity);
-    Value r = linalg::GenericOp::create(
-                  rewriter, loc, TypeRange{type}, inputs, ValueRange{emptyTensor(rewriter, loc, type)},
-                  maps, SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-                  [&](OpBuilder &b, Location l, ValueRange a) {
-                    Value d = arith::SubFOp::create(b, l, a[0], a[1]);
-                    Value y = arith::MulFOp::create(b, l, arith::MulFOp::create(b, l, d, a[2]), a[3]);
-                    if (inputs.size() > 4)
-                      y = arith::AddFOp::create(b, l, y, a[4]);
-                    linalg::YieldOp::create(b, l, y);
-                  })
-                  .getResult(0);
-    rewriter.replaceOp(op, r);
-    return success();
-  }
-};
-
 struct PReluLowering : OpConversionPattern<PReluOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(PReluOp op, OpAdaptor adaptor,
@@ -791,7 +710,7 @@ struct LRNLowering : OpConversionPattern<LRNOp> {
 
 void populateNNLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<ConvLowering, ConvTransposeLowering, MaxPoolLowering, AvgPoolLowering,
-               BatchNormLowering, PadLowering, ResizeLowering, LayerNormLowering, PReluLowering,
+               BatchNormLowering, PadLowering, ResizeLowering, PReluLowering,
                LRNLowering>(patterns.getContext());
 }
 

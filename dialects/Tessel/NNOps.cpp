@@ -1,4 +1,5 @@
 //===- NNOps.cpp - Shape inference of convolution, pooling, norms ---------===//
+#include "dialects/Tessel/Activation.h"
 #include "dialects/Tessel/ShapeHelpers.h"
 #include "dialects/Tessel/TesselDialect.h"
 
@@ -58,12 +59,10 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
     return emitOptionalError(loc, "'tessel.conv' op weight ", formatShape(wt.getShape()),
                              " expects ", wt.getDimSize(1) * group, " input channels, input has ",
                              channels);
-  if (Value bias = adaptor.getBias()) {
-    auto bt = cast<RankedTensorType>(bias.getType());
-    if (bt.getRank() != 1 || bt.getDimSize(0) != filters)
-      return emitOptionalError(loc, "'tessel.conv' op bias ", formatShape(bt.getShape()),
-                               " must have shape ", filters);
-  }
+  auto bt = cast<RankedTensorType>(adaptor.getBias().getType());
+  if (bt.getRank() != 1 || bt.getDimSize(0) != filters)
+    return emitOptionalError(loc, "'tessel.conv' op bias ", formatShape(bt.getShape()),
+                             " must have shape ", filters);
   SmallVector<int64_t> spatial;
   if (failed(inferWindowedShape(loc, "tessel.conv", it.getShape(), wt.getShape().drop_front(2),
                                 adaptor.getStrides(), adaptor.getPads(), adaptor.getDilations(),
@@ -73,6 +72,10 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
   shape.append(spatial);
   types.push_back(RankedTensorType::get(shape, it.getElementType()));
   return success();
+}
+
+LogicalResult ConvOp::verify() {
+  return verifyEpilogue(*this, getResidual(), getActivation(), getActivationParams());
 }
 
 static LogicalResult inferPool(std::optional<Location> loc, StringRef name, Value input,

@@ -5,22 +5,35 @@
 include "dialects/Tessel/TesselBase.td"
 
 def Tessel_ConvOp : Tessel_Op<"conv", [InferTypeOpAdaptor]> {
-  let summary = "N-D grouped convolution in NC[D]HW layout";
+  let summary = "N-D grouped convolution in NC[D]HW layout, with a fused epilogue";
   let description = [{
     Cross-correlation of `input` [N, C, spatial...] with `weight`
-    [M, C/group, kernel...], plus an optional per-channel `bias` [M].
+    [M, C/group, kernel...], then the epilogue
+
+        y = act(conv + bias[m] + residual)
+
+    `bias` [M] is always present (the importer gives a bias-less Conv zeros:
+    the accumulator starts from it, so this costs nothing). The optional
+    `residual` has the result's shape; `activation` and `activation_params`
+    are as for `tessel.linear` (Activation.h). Graph fusion folds BatchNorm
+    into `weight` and `bias` and the following activation and residual Add
+    into the epilogue.
     `pads` holds the begin pads of every spatial axis followed by the end pads.
     Explicit pads only: the importer resolves ONNX auto_pad.
   }];
   let arguments = (ins Tessel_FloatTensor:$input, Tessel_FloatTensor:$weight,
-                       Optional<Tessel_FloatTensor>:$bias,
+                       Tessel_FloatTensor:$bias, Optional<Tessel_FloatTensor>:$residual,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                        DenseI64ArrayAttr:$dilations,
-                       DefaultValuedAttr<I64Attr, "1">:$group);
+                       DefaultValuedAttr<I64Attr, "1">:$group,
+                       DefaultValuedAttr<StrAttr, "\"none\"">:$activation,
+                       DefaultValuedAttr<DenseF64ArrayAttr, "{}">:$activation_params);
   let results = (outs Tessel_FloatTensor:$result);
   let assemblyFormat = [{
-    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+    $input `,` $weight `,` $bias (`,` $residual^)? attr-dict `:`
+      functional-type(operands, results)
   }];
+  let hasVerifier = 1;
 }
 
 class Tessel_PoolOp<string mnemonic, string desc>

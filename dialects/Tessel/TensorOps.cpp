@@ -62,6 +62,16 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
 }
 
 OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  // transpose(transpose(x, p0), p) = transpose(x, p0 ∘ p), updated in place.
+  if (auto inner = getInput().getDefiningOp<TransposeOp>()) {
+    ArrayRef<int64_t> p0 = inner.getPerm();
+    SmallVector<int64_t> composed;
+    for (int64_t p : getPerm())
+      composed.push_back(p0[p]);
+    setOperand(inner.getInput());
+    setPerm(composed);
+    return getResult();
+  }
   for (auto [i, p] : llvm::enumerate(getPerm()))
     if ((int64_t)i != p)
       return {};

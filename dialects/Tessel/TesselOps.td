@@ -7,5 +7,6 @@ include "dialects/Tessel/MathOps.td"
 include "dialects/Tessel/NNOps.td"
 include "dialects/Tessel/TensorOps.td"
 include "dialects/Tessel/RNNOps.td"
+include "dialects/Tessel/FusedOps.td"
 
 #endif // TESSEL_OPS_TD

@@ -57,6 +57,13 @@ FailureOr<Window> readWindow(NodeImporter &n, ArrayRef<int64_t> kernel) {
   return w;
 }
 
+/// A zero [M] bias for a convolution whose weight is [M, ...].
+Value zeroBias(NodeImporter &n, RankedTensorType weightType) {
+  auto type = RankedTensorType::get({weightType.getDimSize(0)}, weightType.getElementType());
+  Attribute zero = n.builder().getZeroAttr(weightType.getElementType());
+  return ConstantOp::create(n.builder(), n.loc(), type, DenseElementsAttr::get(type, zero));
+}
+
 LogicalResult importConv(NodeImporter &n) {
   auto wt = n.inputType(1);
   if (!wt || wt.getRank() < 3)
@@ -67,10 +74,10 @@ LogicalResult importConv(NodeImporter &n) {
   auto w = readWindow(n, kernel);
   if (failed(w))
     return failure();
-  SmallVector<Value> operands{n.input(0), n.input(1)};
-  if (n.hasInput(2))
-    operands.push_back(n.input(2));
-  auto r = n.create<ConvOp>(operands,
+  // tessel.conv always has a bias (its accumulator starts from it); a
+  // bias-less Conv gets zeros.
+  Value bias = n.hasInput(2) ? n.input(2) : zeroBias(n, wt);
+  auto r = n.create<ConvOp>(ValueRange{n.input(0), n.input(1), bias},
                             {n.namedI64s("strides", w->strides), n.namedI64s("pads", w->pads),
                              n.namedI64s("dilations", w->dilations),
                              n.named("group", n.builder().getI64IntegerAttr(n.intAttr("group", 1)))});

@@ -4,13 +4,20 @@ tessel-compile into a shared library, run it with tessel-run and compare with
 PyTorch's outputs (rtol 1e-3, atol 1e-4).
 
     run_model_test.py NAME --bin BUILD/bin --cache DIR [--size S] [--phases]
+                      [--compare-unfused] [--expect OP=N]... [--forbid OP]...
 
 --phases also prints every --compile-to phase (import, graph, tiled, llvm),
 checks that each re-parses with tessel-opt, and that the graph phase holds no
 shape arithmetic (no op other than a constant yields a rank-1 integer tensor:
 Shape -> Gather -> Concat -> Reshape chains must have folded away).
+
+--expect tessel.attention=2 and --forbid tessel.relu check how many ops of a
+kind the graph phase holds (what graph fusion must achieve on the model).
+--compare-unfused also compiles with --no-fusion, checks that artifact against
+PyTorch too, and compares the two artifacts' outputs with each other.
 """
 import argparse
+import collections
 import hashlib
 import os
 import re
@@ -44,6 +51,68 @@ def check_phases(bin_dir, model_dir, label):
     return 0
 
 
+GRAPH_OP = re.compile(r"^\s*(?:%\S+(?:, %\S+)* = )?(tessel\.[a-z_0-9]+)\b")
+
+
+def check_graph_ops(bin_dir, model_dir, label, expect, forbid):
+    out = os.path.join(model_dir, "fusion-graph.mlir")
+    cmd = [os.path.join(bin_dir, "tessel-compile"), os.path.join(model_dir, "model.onnx"),
+           "--compile-to=graph", "-o", out]
+    if subprocess.run(cmd).returncode != 0:
+        print("%s: '%s' failed" % (label, " ".join(cmd)))
+        return 1
+    counts = collections.Counter()
+    with open(out) as f:
+        for line in f:
+            m = GRAPH_OP.match(line)
+            if m:
+                counts[m.group(1)] += 1
+    failures = 0
+    for entry in expect:
+        op, n = entry.split("=")
+        status = "ok" if counts[op] == int(n) else "FAILED"
+        failures += status != "ok"
+        print("%s: graph phase holds %d %s (expected %s) %s" % (label, counts[op], op, n, status))
+    for op in forbid:
+        status = "ok" if counts[op] == 0 else "FAILED"
+        failures += status != "ok"
+        print("%s: graph phase holds %d %s (expected none) %s" % (label, counts[op], op, status))
+    return 1 if failures else 0
+
+
+def compile_and_run(bin_dir, model_dir, label, extra_flags, suffix):
+    artifact = os.path.join(model_dir, "model%s.so" % suffix)
+    start = time.monotonic()
+    rc = subprocess.run([os.path.join(bin_dir, "tessel-compile"),
+                         os.path.join(model_dir, "model.onnx"), "-o", artifact] + extra_flags
+                        ).returncode
+    print("%s: tessel-compile%s took %.1f s" % (label, "".join(" " + f for f in extra_flags),
+                                               time.monotonic() - start))
+    if rc != 0:
+        return 1, None
+    out_dir = os.path.join(model_dir, "outputs%s" % suffix)
+    os.makedirs(out_dir, exist_ok=True)
+    rc = subprocess.run([os.path.join(bin_dir, "tessel-run"), artifact, "--data",
+                         os.path.join(model_dir, "test_data_set_0"), "--output-dir", out_dir]
+                        ).returncode
+    return rc, out_dir
+
+
+def compare_outputs(label, fused_dir, unfused_dir):
+    import numpy as np
+    names = sorted(n for n in os.listdir(unfused_dir) if n.endswith(".npy"))
+    failures = 0
+    for name in names:
+        a = np.load(os.path.join(fused_dir, name))
+        b = np.load(os.path.join(unfused_dir, name))
+        ok = a.shape == b.shape and np.allclose(a, b, rtol=1e-3, atol=1e-4)
+        err = float(np.max(np.abs(a - b))) if a.shape == b.shape and a.size else 0.0
+        print("%s: fusion on vs off, %s: max abs difference %.3g %s"
+              % (label, name, err, "ok" if ok else "FAILED"))
+        failures += not ok
+    return 1 if failures or not names else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("name")
@@ -51,6 +120,12 @@ def main():
     ap.add_argument("--cache", required=True)
     ap.add_argument("--size", type=int, default=0, help="input size (default: the model's own)")
     ap.add_argument("--phases", action="store_true", help="also check every --compile-to phase")
+    ap.add_argument("--compare-unfused", action="store_true",
+                    help="also compile with --no-fusion and compare the outputs")
+    ap.add_argument("--expect", action="append", default=[], metavar="OP=N",
+                    help="the graph phase holds exactly N ops OP")
+    ap.add_argument("--forbid", action="append", default=[], metavar="OP",
+                    help="the graph phase holds no op OP")
     args = ap.parse_args()
 
     # The export is deterministic (fixed seed); re-export when the script changes.
@@ -63,15 +138,16 @@ def main():
                         "--size", str(args.size)], check=True)
     if args.phases and check_phases(args.bin, model_dir, label) != 0:
         return 1
-    artifact = os.path.join(model_dir, "model.so")
-    start = time.monotonic()
-    rc = subprocess.run([os.path.join(args.bin, "tessel-compile"),
-                         os.path.join(model_dir, "model.onnx"), "-o", artifact]).returncode
-    print("%s: tessel-compile took %.1f s" % (label, time.monotonic() - start))
-    if rc != 0:
+    if (args.expect or args.forbid) and check_graph_ops(args.bin, model_dir, label, args.expect,
+                                                        args.forbid) != 0:
         return 1
-    return subprocess.run([os.path.join(args.bin, "tessel-run"), artifact, "--data",
-                           os.path.join(model_dir, "test_data_set_0")]).returncode
+    rc, fused_out = compile_and_run(args.bin, model_dir, label, [], "")
+    if rc != 0 or not args.compare_unfused:
+        return rc
+    rc, unfused_out = compile_and_run(args.bin, model_dir, label, ["--no-fusion"], "-unfused")
+    if rc != 0:
+        return rc
+    return compare_outputs(label, fused_out, unfused_out)
 
 
 if __name__ == "__main__":

@@ -31,18 +31,35 @@ func.func @conv_grouped_strided_padded(%x: tensor<1x4x8x8xf32>, %w: tensor<6x2x3
 
 // -----
 
-// 1-D, dilation 2, no pads, no bias, one group: no tensor.pad, the
-// accumulator is zero-filled and the channel index is plain c.
+// 1-D, dilation 2, no pads, one group: no tensor.pad, and the channel index
+// is plain c.
 // CHECK-DAG: #[[$IN:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d3, d2 + d4 * 2)>
 // CHECK-DAG: #[[$W:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d3, d4)>
 // CHECK-LABEL: func.func @conv1d_dilated
 // CHECK-NOT: tensor.pad
-// CHECK: %[[FILL:.*]] = linalg.fill
+// CHECK: %[[INIT:.*]] = linalg.generic {{.*}} ins(%arg2 : tensor<3xf32>)
 // CHECK: linalg.generic {indexing_maps = [#[[$IN]], #[[$W]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]}
-// CHECK-SAME: outs(%[[FILL]] : tensor<1x3x6xf32>)
-func.func @conv1d_dilated(%x: tensor<1x2x10xf32>, %w: tensor<3x2x3xf32>) -> tensor<1x3x6xf32> {
-  %0 = tessel.conv %x, %w {strides = array<i64: 1>, pads = array<i64: 0, 0>, dilations = array<i64: 2>} : (tensor<1x2x10xf32>, tensor<3x2x3xf32>) -> tensor<1x3x6xf32>
+// CHECK-SAME: outs(%[[INIT]] : tensor<1x3x6xf32>)
+func.func @conv1d_dilated(%x: tensor<1x2x10xf32>, %w: tensor<3x2x3xf32>, %b: tensor<3xf32>) -> tensor<1x3x6xf32> {
+  %0 = tessel.conv %x, %w, %b {strides = array<i64: 1>, pads = array<i64: 0, 0>, dilations = array<i64: 2>} : (tensor<1x2x10xf32>, tensor<3x2x3xf32>, tensor<3xf32>) -> tensor<1x3x6xf32>
   return %0 : tensor<1x3x6xf32>
+}
+
+// -----
+
+// The fused epilogue: the accumulator starts at bias + residual (one
+// elementwise loop), the activation (here ReLU6 as clip) follows the sums.
+// CHECK-LABEL: func.func @conv_epilogue
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x4x4xf32>, %[[W:.*]]: tensor<2x2x1x1xf32>, %[[B:.*]]: tensor<2xf32>, %[[R:.*]]: tensor<1x2x4x4xf32>)
+// CHECK: %[[INIT:.*]] = linalg.generic {{.*}} ins(%[[B]], %[[R]] : tensor<2xf32>, tensor<1x2x4x4xf32>)
+// CHECK:   arith.addf
+// CHECK: %[[CONV:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[W]] : {{.*}}) outs(%[[INIT]] : tensor<1x2x4x4xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[CONV]] : tensor<1x2x4x4xf32>)
+// CHECK:   arith.maximumf
+// CHECK:   arith.minimumf
+func.func @conv_epilogue(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>, %b: tensor<2xf32>, %r: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %0 = tessel.conv %x, %w, %b, %r {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, activation = "clip", activation_params = array<f64: 0.0, 6.0>} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %0 : tensor<1x2x4x4xf32>
 }
 
 // -----

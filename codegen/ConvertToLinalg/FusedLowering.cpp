@@ -1,0 +1,290 @@
+//===- FusedLowering.cpp - tessel.linear and tessel.attention lowering ----===//
+#include "codegen/ConvertToLinalg/LoweringUtils.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+
+namespace tessel {
+namespace {
+
+/// [..., K] x W + bias (+ residual), then the activation: the leading axes
+/// collapse into M, the product accumulates into the epilogue's init.
+struct LinearLowering : OpConversionPattern<LinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(LinearOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    RankedTensorType type = op.getType();
+    auto it = cast<RankedTensorType>(adaptor.getInput().getType());
+    int64_t k = it.getShape().back(), n = type.getShape().back();
+    int64_t m = type.getNumElements() / std::max<int64_t>(n, 1);
+    if (n == 0)
+      m = it.getNumElements() / std::max<int64_t>(k, 1);
+    auto type2 = RankedTensorType::get({m, n}, type.getElementType());
+    Value x = reshapeTensor(rewriter, loc, adaptor.getInput(), {m, k});
+    Value residual = adaptor.getResidual();
+    if (residual)
+      residual = reshapeTensor(rewriter, loc, residual, {m, n});
+    Value init = buildEpilogueInit(rewriter, loc, type2, adaptor.getBias(), /*biasAxis=*/1,
+                                   residual);
+    AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx),
+               r = getAffineDimExpr(2, ctx);
+    auto map = [&](AffineExpr a, AffineExpr b) { return AffineMap::get(3, 0, {a, b}, ctx); };
+    Value product = buildMatmulGeneric(rewriter, loc, x, adaptor.getWeight(), init, map(i, r),
+                                       op.getTransposeWeight() ? map(j, r) : map(r, j));
+    Value y = buildActivation(rewriter, loc, product, op.getActivation(), op.getActivationParams());
+    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, y, type.getShape()));
+    return success();
+  }
+};
+
+/// The largest divisor of `n` that is at most `limit` (tiles stay static).
+int64_t tileSize(int64_t n, int64_t limit) {
+  for (int64_t t = std::min(n, limit); t > 1; --t)
+    if (n % t == 0)
+      return t;
+  return 1;
+}
+
+/// Attention as a flash-style loop nest on tensors:
+///
+///   for each batch index b..., each block of Bq query rows:
+///     m = -inf, l = 0, acc = 0                       (per query row)
+///     for each block of Bk keys:
+///       s    = scale * q_blk k_blkᵀ + mask_blk (causal: -inf above the diagonal)
+///       m'   = max(m, rowmax(s))
+///       p    = exp(s - m');  alpha = exp(m - m')
+///       l    = l * alpha + rowsum(p)
+///       acc  = acc * alpha + p v_blk
+///       m    = m'
+///     out[b..., blk] = acc / l
+///
+/// Only a Bq x Bk block of scores exists at a time. Tile sizes are a first
+/// choice (largest divisors up to 64); [perf] derives them from the target.
+struct AttentionLowering : OpConversionPattern<AttentionOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    RankedTensorType type = op.getType();
+    Type et = type.getElementType();
+    Value q = adaptor.getQ(), k = adaptor.getK(), v = adaptor.getV(), mask = adaptor.getMask();
+    auto qt = cast<RankedTensorType>(q.getType());
+    auto vt = cast<RankedTensorType>(v.getType());
+    int64_t rank = qt.getRank(), nb = rank - 2;
+    int64_t lq = qt.getDimSize(rank - 2), d = qt.getDimSize(rank - 1);
+    int64_t lk = vt.getDimSize(rank - 2), dv = vt.getDimSize(rank - 1);
+    if (type.getNumElements() == 0 || lk == 0) {
+      // No keys: softmax over nothing is 0/0, as in the unfused graph.
+      rewriter.replaceOp(op, filledTensor(rewriter, loc, type, NAN));
+      return success();
+    }
+    int64_t bq = tileSize(lq, 32), bk = tileSize(lk, 64);
+    double scale = op.getScale().convertToDouble();
+    bool causal = op.getCausal();
+    RankedTensorType mt;
+    if (mask) {
+      // Align the mask's axes with the scores [B..., Lq, Lk].
+      auto m0 = cast<RankedTensorType>(mask.getType());
+      SmallVector<int64_t> shape(rank - m0.getRank(), 1);
+      shape.append(m0.getShape().begin(), m0.getShape().end());
+      mask = reshapeTensor(rewriter, loc, mask, shape);
+      mt = cast<RankedTensorType>(mask.getType());
+    }
+
+    auto idx = [&](OpBuilder &b, int64_t value) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, value);
+    };
+    auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
+    auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    auto map = [&](unsigned dims, ArrayRef<AffineExpr> exprs) {
+      return AffineMap::get(dims, 0, exprs, ctx);
+    };
+    /// A [rows, cols] tile of a [B..., R, C] tensor at batch `ivs`, row `r0`, column `c0`.
+    auto tile = [&](OpBuilder &b, Value src, ValueRange batch, OpFoldResult r0, OpFoldResult c0,
+                    int64_t rows, int64_t cols) -> Value {
+      auto st = cast<RankedTensorType>(src.getType());
+      SmallVector<OpFoldResult> offsets, sizes, strides(rank, b.getIndexAttr(1));
+      for (int64_t i = 0; i < nb; ++i) {
+        // A broadcast (size-1) batch axis of the mask is read at 0.
+        offsets.push_back(st.getDimSize(i) == 1 ? OpFoldResult(b.getIndexAttr(0))
+                                                : OpFoldResult(batch[i]));
+        sizes.push_back(b.getIndexAttr(1));
+      }
+      offsets.append({r0, c0});
+      sizes.append({b.getIndexAttr(rows), b.getIndexAttr(cols)});
+      return tensor::ExtractSliceOp::create(b, loc, RankedTensorType::get({rows, cols}, et), src,
+                                            offsets, sizes, strides);
+    };
+
+    SmallVector<Value> lbs(nb + 1, idx(rewriter, 0)), steps(nb, idx(rewriter, 1)), ubs;
+    for (int64_t i = 0; i < nb; ++i)
+      ubs.push_back(idx(rewriter, qt.getDimSize(i)));
+    ubs.push_back(idx(rewriter, lq));
+    steps.push_back(idx(rewriter, bq));
+    Value out = emptyTensor(rewriter, loc, type);
+
+    auto rowType = RankedTensorType::get({bq}, et);
+    auto accType = RankedTensorType::get({bq, dv}, et);
+    auto scoreType = RankedTensorType::get({bq, bk}, et);
+    AffineMap rows2 = map(2, {dim(0)}), id2 = map(2, {dim(0), dim(1)});
+
+    scf::LoopNest nest = scf::buildLoopNest(
+        rewriter, loc, lbs, ubs, steps, ValueRange{out},
+        [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange args) -> scf::ValueVector {
+          ValueRange batch = ivs.take_front(nb);
+          Value qi = ivs.back();
+          Value qTile = tile(b, q, batch, qi, b.getIndexAttr(0), bq, d);
+          Value m0 = filledTensor(b, l, rowType, -INFINITY);
+          Value l0 = filledTensor(b, l, rowType, 0.0);
+          Value acc0 = filledTensor(b, l, accType, 0.0);
+          auto inner = scf::ForOp::create(
+              b, l, idx(b, 0), idx(b, lk), idx(b, bk), ValueRange{m0, l0, acc0},
+              [&](OpBuilder &b, Location l, Value kj, ValueRange it) {
+                Value m = it[0], sum = it[1], acc = it[2];
+                Value kTile = tile(b, k, batch, kj, b.getIndexAttr(0), bk, d);
+                Value vTile = tile(b, v, batch, kj, b.getIndexAttr(0), bk, dv);
+                // s = q_blk k_blkᵀ over (i, j, c).
+                Value s = buildMatmulGeneric(b, l, qTile, kTile,
+                                             filledTensor(b, l, scoreType, 0.0),
+                                             map(3, {dim(0), dim(2)}), map(3, {dim(1), dim(2)}));
+                // Scale, mask, causal cut.
+                SmallVector<Value> inputs{s};
+                SmallVector<AffineMap> maps{id2};
+                if (mask) {
+                  int64_t mr = mt.getDimSize(rank - 2), mc = mt.getDimSize(rank - 1);
+                  OpFoldResult r0 = mr == 1 ? OpFoldResult(b.getIndexAttr(0)) : OpFoldResult(qi);
+                  OpFoldResult c0 = mc == 1 ? OpFoldResult(b.getIndexAttr(0)) : OpFoldResult(kj);
+                  inputs.push_back(tile(b, mask, batch, r0, c0, mr == 1 ? 1 : bq,
+                                        mc == 1 ? 1 : bk));
+                  maps.push_back(map(2, {mr == 1 ? getAffineConstantExpr(0, ctx) : dim(0),
+                                         mc == 1 ? getAffineConstantExpr(0, ctx) : dim(1)}));
+                }
+                maps.push_back(id2);
+                Value scores =
+                    linalg::GenericOp::create(
+                        b, l, TypeRange{scoreType}, inputs,
+                        ValueRange{emptyTensor(b, l, scoreType)}, maps,
+                        SmallVector<utils::IteratorType>{par, par},
+                        [&](OpBuilder &nb2, Location l2, ValueRange a) {
+                          Value x = arith::MulFOp::create(nb2, l2, a[0],
+                                                          scalarConstant(nb2, l2, et, scale));
+                          if (mask)
+                            x = arith::AddFOp::create(nb2, l2, x, a[1]);
+                          if (causal) {
+                            Value row = arith::AddIOp::create(
+                                nb2, l2, qi, linalg::IndexOp::create(nb2, l2, 0));
+                            Value col = arith::AddIOp::create(
+                                nb2, l2, kj, linalg::IndexOp::create(nb2, l2, 1));
+                            Value above = arith::CmpIOp::create(
+                                nb2, l2, arith::CmpIPredicate::ugt, col, row);
+                            x = arith::SelectOp::create(
+                                nb2, l2, above, scalarConstant(nb2, l2, et, -INFINITY), x);
+                          }
+                          linalg::YieldOp::create(nb2, l2, x);
+                        })
+                        .getResult(0);
+                // The loop-carried m, l and acc are updated in place (each
+                // yielded value is written into its iteration argument), as
+                // bufferization needs for scf.for.
+                AffineMap id1 = map(1, {dim(0)});
+                auto update = [&](Value dest, ValueRange ins, ArrayRef<AffineMap> inMaps,
+                                  ArrayRef<utils::IteratorType> iters,
+                                  function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+                  SmallVector<AffineMap> maps(inMaps);
+                  auto dt = cast<RankedTensorType>(dest.getType());
+                  maps.push_back(AffineMap::getMultiDimIdentityMap(dt.getRank(), ctx));
+                  if (iters.size() > (size_t)dt.getRank())
+                    maps.back() = rows2;
+                  return linalg::GenericOp::create(
+                             b, l, TypeRange{dt}, ins, ValueRange{dest}, maps, iters,
+                             [&](OpBuilder &nb2, Location l2, ValueRange a) {
+                               linalg::YieldOp::create(nb2, l2, body(nb2, l2, a));
+                             })
+                      .getResult(0);
+                };
+                // rowmax(s), then m' = max(m, rowmax).
+                Value rowMax = linalg::GenericOp::create(
+                                   b, l, TypeRange{rowType}, ValueRange{scores},
+                                   ValueRange{filledTensor(b, l, rowType, -INFINITY)},
+                                   SmallVector<AffineMap>{id2, rows2},
+                                   SmallVector<utils::IteratorType>{par, red},
+                                   [](OpBuilder &nb2, Location l2, ValueRange a) {
+                                     linalg::YieldOp::create(
+                                         nb2, l2,
+                                         ValueRange{arith::MaximumFOp::create(nb2, l2, a[0], a[1])});
+                                   })
+                                   .getResult(0);
+                Value mNext = buildElementwiseMapped(
+                    b, l, rowType, {m, rowMax}, {id1, id1},
+                    [](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
+                      return arith::MaximumFOp::create(nb2, l2, a[0], a[1]);
+                    });
+                // A row with every score -inf so far keeps m' = -inf: subtract 0
+                // instead, so that exp gives 0 rather than NaN.
+                auto safe = [&](OpBuilder &nb2, Location l2, Value x) -> Value {
+                  Value isInf = arith::CmpFOp::create(nb2, l2, arith::CmpFPredicate::OEQ, x,
+                                                      scalarConstant(nb2, l2, et, -INFINITY));
+                  return arith::SelectOp::create(nb2, l2, isInf, scalarConstant(nb2, l2, et, 0.0),
+                                                 x);
+                };
+                auto expDiff = [&](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
+                  return math::ExpOp::create(
+                      nb2, l2, arith::SubFOp::create(nb2, l2, a[0], safe(nb2, l2, a[1])));
+                };
+                Value p = buildElementwiseMapped(b, l, scoreType, {scores, mNext}, {id2, rows2},
+                                                 expDiff);
+                Value alpha = buildElementwiseMapped(b, l, rowType, {m, mNext}, {id1, id1},
+                                                     expDiff);
+                // l' = l * alpha + rowsum(p).
+                Value lScaled = update(sum, {alpha}, {id1}, {par},
+                                       [](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
+                                         return arith::MulFOp::create(nb2, l2, a[1], a[0]);
+                                       });
+                Value lNew = update(lScaled, {p}, {id2}, {par, red},
+                                    [](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
+                                      return arith::AddFOp::create(nb2, l2, a[1], a[0]);
+                                    });
+                // acc' = acc * alpha + p v_blk.
+                Value accScaled = update(acc, {alpha}, {rows2}, {par, par},
+                                         [](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
+                                           return arith::MulFOp::create(nb2, l2, a[1], a[0]);
+                                         });
+                Value accNew = buildMatmulGeneric(b, l, p, vTile, accScaled,
+                                                  map(3, {dim(0), dim(2)}),
+                                                  map(3, {dim(2), dim(1)}));
+                // m = max(m, rowmax) again, now in place: alpha and p above read
+                // the old m. (A plain copy into m would be canonicalized into a
+                // fresh tensor, and the loop would no longer yield its argument.)
+                Value mNew = update(m, {rowMax}, {id1}, {par},
+                                    [](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
+                                      return arith::MaximumFOp::create(nb2, l2, a[1], a[0]);
+                                    });
+                scf::YieldOp::create(b, l, ValueRange{mNew, lNew, accNew});
+              });
+          Value lFinal = inner.getResult(1), accFinal = inner.getResult(2);
+          Value o = buildElementwiseMapped(b, l, accType, {accFinal, lFinal}, {id2, rows2},
+                                           [](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
+                                             return arith::DivFOp::create(nb2, l2, a[0], a[1]);
+                                           });
+          SmallVector<OpFoldResult> offsets(batch.begin(), batch.end()),
+              sizes(nb, b.getIndexAttr(1)), strides(rank, b.getIndexAttr(1));
+          offsets.append({qi, b.getIndexAttr(0)});
+          sizes.append({b.getIndexAttr(bq), b.getIndexAttr(dv)});
+          return {tensor::InsertSliceOp::create(b, l, o, args[0], offsets, sizes, strides)};
+        });
+    rewriter.replaceOp(op, nest.results[0]);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateFusedLoweringPatterns(RewritePatternSet &patterns) {
+  patterns.add<LinearLowering, AttentionLowering>(patterns.getContext());
+}
+
+} // namespace tessel
