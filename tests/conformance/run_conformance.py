@@ -84,13 +84,18 @@ def graph_input_files(case_dir):
     return {n: os.path.join(data[0], "input_%d.pb" % i) for i, n in enumerate(names)}
 
 
+# Extra tessel-compile flags (--compile-flag), e.g. --no-fusion to check that
+# graph fusion loses no pass.
+COMPILE_FLAGS = []
+
+
 def compile_case(case_dir, bin_dir, out):
     """Compiles, binding the inputs the compiler asks for. Returns (rc, output,
     bound input names)."""
     model = os.path.join(case_dir, "model.onnx")
     bound = {}
     while True:
-        cmd = [os.path.join(bin_dir, "tessel-compile"), model, "-o", out]
+        cmd = [os.path.join(bin_dir, "tessel-compile"), model, "-o", out] + COMPILE_FLAGS
         cmd += ["--bind-input=%s=%s" % kv for kv in sorted(bound.items())]
         rc, text = run(cmd, 300)
         hint = BIND_HINT.search(text) if rc == 1 else None
@@ -139,10 +144,13 @@ def main():
     ap.add_argument("--update", action="store_true", help="rewrite expected_passes.txt")
     ap.add_argument("--filter", default="", help="only cases whose name contains this")
     ap.add_argument("--verbose", "-v", action="store_true", help="print every non-passing case")
+    ap.add_argument("--compile-flag", action="append", default=[],
+                    help="pass this flag to tessel-compile too (repeatable)")
     args = ap.parse_args()
+    COMPILE_FLAGS.extend(args.compile_flag)
 
     os.makedirs(args.cache, exist_ok=True)
-    compiler_hash = file_hash(os.path.join(args.bin, "tessel-compile"))
+    compiler_hash = file_hash(os.path.join(args.bin, "tessel-compile")) + " ".join(COMPILE_FLAGS)
     cases = [d for c in CATEGORIES for d in sorted(glob.glob(os.path.join(SUITE, c, "*")))
              if os.path.exists(os.path.join(d, "model.onnx")) and args.filter in d]
     results = {}

@@ -1,0 +1,83 @@
+// RUN: tessel-opt %s --split-input-file --tessel-convert-to-linalg | FileCheck %s
+// tessel.linear, tessel.attention, tessel.rms_norm and tessel.group_norm.
+
+// Linear: leading axes collapse into M; the accumulator starts at bias +
+// residual; the transposed weight is read as [N, K]; SiLU follows.
+// CHECK-DAG: #[[$X:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[$WT:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[$OUT:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func @linear
+// CHECK: %[[X:.*]] = tensor.expand_shape {{.*}} into tensor<6x8xf32>
+// CHECK: %[[R:.*]] = tensor.expand_shape {{.*}} into tensor<6x4xf32>
+// CHECK: %[[INIT:.*]] = linalg.generic {{.*}} ins(%arg2, %[[R]] : tensor<4xf32>, tensor<6x4xf32>)
+// CHECK: %[[P:.*]] = linalg.generic {indexing_maps = [#[[$X]], #[[$WT]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]], %arg1 : tensor<6x8xf32>, tensor<4x8xf32>) outs(%[[INIT]] : tensor<6x4xf32>)
+// CHECK: %[[A:.*]] = linalg.generic {{.*}} ins(%[[P]] : tensor<6x4xf32>)
+// CHECK:   math.exp
+// CHECK: tensor.expand_shape {{.*}} into tensor<2x3x4xf32>
+func.func @linear(%x: tensor<2x3x8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf32>, %r: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
+  %0 = tessel.linear %x, %w, %b, %r {transpose_weight = true, activation = "silu"} : (tensor<2x3x8xf32>, tensor<4x8xf32>, tensor<4xf32>, tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+  return %0 : tensor<2x3x4xf32>
+}
+
+// -----
+
+// Attention over 128 positions: a loop over the batch axes and query blocks
+// of 32, and inside it a loop over key blocks of 64 carrying the running max,
+// sum and output block. Only 32x64 score blocks exist; never 128x128.
+// CHECK-LABEL: func @attention
+// CHECK-NOT: 128x128
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<32xf32>, tensor<32xf32>, tensor<32x16xf32>)
+// CHECK: tensor.extract_slice %arg1{{.*}} to tensor<64x16xf32>
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<32x64xf32>)
+// CHECK: arith.cmpi ugt
+// CHECK: math.exp
+// CHECK: scf.yield {{.*}} : tensor<32xf32>, tensor<32xf32>, tensor<32x16xf32>
+// CHECK: arith.divf
+// CHECK: tensor.insert_slice {{.*}} into {{.*}} : tensor<32x16xf32> into tensor<1x2x128x16xf32>
+// CHECK-NOT: 128x128
+func.func @attention(%q: tensor<1x2x128x16xf32>, %k: tensor<1x2x128x16xf32>, %v: tensor<1x2x128x16xf32>) -> tensor<1x2x128x16xf32> {
+  %0 = tessel.attention %q, %k, %v {scale = 0.25 : f64, causal = true} : (tensor<1x2x128x16xf32>, tensor<1x2x128x16xf32>, tensor<1x2x128x16xf32>) -> tensor<1x2x128x16xf32>
+  return %0 : tensor<1x2x128x16xf32>
+}
+
+// -----
+
+// An additive mask [B, 1, 1, Lk] is read as a 1 x Bk tile per key block,
+// broadcast over the query rows.
+// CHECK-LABEL: func @attention_mask
+// CHECK: tensor.extract_slice %arg3{{.*}} to tensor<1x8xf32>
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[$BCAST:.*]], #{{.*}}]
+func.func @attention_mask(%q: tensor<2x4x8x16xf32>, %k: tensor<2x4x8x16xf32>, %v: tensor<2x4x8x16xf32>, %m: tensor<2x1x1x8xf32>) -> tensor<2x4x8x16xf32> {
+  %0 = tessel.attention %q, %k, %v, %m {scale = 0.25 : f64} : (tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>, tensor<2x1x1x8xf32>) -> tensor<2x4x8x16xf32>
+  return %0 : tensor<2x4x8x16xf32>
+}
+
+// -----
+
+// RMS norm: mean of squares (no centering), rsqrt, then x * inv * scale.
+// CHECK-LABEL: func @rms_norm
+// CHECK: %[[SQ:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0 : tensor<2x3x4xf32>)
+// CHECK:   arith.mulf
+// CHECK: math.rsqrt
+// CHECK: linalg.generic {{.*}} ins(%arg0, %{{.*}}, %arg1 : tensor<2x3x4xf32>, tensor<2x3xf32>, tensor<4xf32>)
+// CHECK-NOT: arith.subf
+func.func @rms_norm(%x: tensor<2x3x4xf32>, %w: tensor<4xf32>) -> tensor<2x3x4xf32> {
+  %0 = tessel.rms_norm %x, %w {axis = 2 : i64, epsilon = 1.0e-6 : f64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
+  return %0 : tensor<2x3x4xf32>
+}
+
+// -----
+
+// Group norm: statistics over [N, G, C/G * H * W], then the normalization
+// reads them at (n, c floordiv C/G) and scale / bias at c.
+// CHECK-DAG: #[[$STATS:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 floordiv 4)>
+// CHECK-DAG: #[[$CH:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>
+// CHECK-LABEL: func @group_norm
+// CHECK: tensor.expand_shape {{.*}} into tensor<1x2x256xf32>
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[$STATS]], #[[$STATS]], #[[$CH]], #[[$CH]], #{{.*}}]
+func.func @group_norm(%x: tensor<1x8x8x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<1x8x8x8xf32> {
+  %0 = tessel.group_norm %x, %g, %b {num_groups = 2 : i64, epsilon = 1.0e-5 : f64} : (tensor<1x8x8x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x8x8x8xf32>
+  return %0 : tensor<1x8x8x8xf32>
+}
