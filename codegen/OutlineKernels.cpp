@@ -107,6 +107,13 @@ int64_t countFlops(Operation *op) {
           [&](Operation *r) { return numElements(r->getOperand(0).getType()); })
       // max, subtract, exp, sum, divide (log for log_softmax) per element.
       .Case<SoftmaxOp, LogSoftmaxOp>([&](Operation *) { return 5 * out; })
+      .Case([&](ElementwiseChainOp chain) {
+        int64_t sum = 0;
+        for (Operation &inner : chain.getBody().front().without_terminator())
+          if (!isa<ConstantOp>(inner))
+            sum += countFlops(&inner);
+        return sum;
+      })
       .Case<TransposeOp, ConcatOp>([](Operation *) { return int64_t(0); })
       .Default([&](Operation *) { return out; });
 }

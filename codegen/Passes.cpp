@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "codegen/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassRegistry.h"
 
 using namespace mlir;
@@ -22,6 +23,7 @@ void buildTiledPipeline(OpPassManager &pm) {
   pm.addPass(createRecordModelABI());
   pm.addPass(createOutlineKernels());
   pm.addPass(createConvertTesselToLinalg());
+  pm.addNestedPass<func::FuncOp>(createFuseElementwiseLoops());
   addTextual(pm, "canonicalize,cse");
 }
 

@@ -62,6 +62,23 @@ def RecordModelABI : Pass<"tessel-record-abi", "mlir::ModuleOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def FuseElementwiseLoops : Pass<"tessel-fuse-elementwise-loops", "mlir::func::FuncOp"> {
+  let summary = "Merge the loops of an elementwise chain into one linalg.generic";
+  let description = [{
+    A `tessel.elementwise_chain` lowers to one linalg.generic per op of its
+    body; this pass fuses producer into consumer (upstream elementwise-op
+    fusion) so that the chain is one loop nest reading each input once. It
+    fuses only all-parallel producers into all-parallel consumers that read
+    them through the identity map and are their only user, so that no value
+    is ever recomputed: a broadcast read, a reduction consumer or a second
+    user would repeat the producer's work per element (in the norms and the
+    attention loop nest, for example). Ops inside loops are left alone: loop
+    bodies (recurrent steps, attention blocks) update their loop-carried
+    tensors in place, which bufferization relies on.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 def LowerMemRefCopies : Pass<"tessel-lower-memref-copies", "mlir::func::FuncOp"> {
   let summary = "Rewrite memref.copy as linalg.copy";
   let description = [{

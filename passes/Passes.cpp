@@ -19,6 +19,7 @@ void buildGraphPipeline(mlir::OpPassManager &pm, const GraphPipelineOptions &opt
   func.addPass(createFuseNormalizations({options.report}));
   func.addPass(createFuseAttention({options.report}));
   func.addPass(createFuseEpilogues({options.report}));
+  func.addPass(createFuseElementwise({options.report}));
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
 }

@@ -80,4 +80,17 @@ def FuseEpilogues : Tessel_FusionPass<"tessel-fuse-epilogues",
   }];
 }
 
+def FuseElementwise : Tessel_FusionPass<"tessel-fuse-elementwise",
+    "Group chains of elementwise ops into tessel.elementwise_chain"> {
+  let description = [{
+    A chain of elementwise ops (unary math, broadcasting binary arithmetic,
+    comparisons, Where, Cast) whose intermediates have no other user becomes
+    one `tessel.elementwise_chain`, one kernel once outlined, whose loops
+    codegen fuses into one nest. A producer joins only if its result has the
+    chain's result type: one read broadcast by the chain would be recomputed
+    for every element it stretches over. Runs after the other fusions, so
+    that activations and residuals have already joined their conv / linear.
+  }];
+}
+
 #endif // TESSEL_PASSES_TD

@@ -281,10 +281,27 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
   }
 };
 
+/// The chain's body moves in place of the op (its ops are then lowered one by
+/// one); tessel-fuse-elementwise-loops merges their loops afterwards.
+struct ElementwiseChainLowering : OpConversionPattern<ElementwiseChainOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ElementwiseChainOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Block &body = op.getBody().front();
+    auto yield = cast<YieldOp>(body.getTerminator());
+    Value result = yield.getValue();
+    rewriter.inlineBlockBefore(&body, op, adaptor.getInputs());
+    rewriter.replaceOp(op, result);
+    rewriter.eraseOp(yield);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateFusedLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<LinearLowering, AttentionLowering>(patterns.getContext());
+  patterns.add<LinearLowering, AttentionLowering, ElementwiseChainLowering>(
+      patterns.getContext());
 }
 
 } // namespace tessel

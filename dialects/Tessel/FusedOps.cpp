@@ -129,3 +129,23 @@ LogicalResult GroupNormOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
   types.push_back(it);
   return success();
 }
+
+LogicalResult ElementwiseChainOp::verify() {
+  Block &body = getBody().front();
+  if (body.getNumArguments() != getInputs().size())
+    return emitOpError("body takes ") << body.getNumArguments() << " arguments for "
+                                      << getInputs().size() << " inputs";
+  for (auto [arg, input] : llvm::zip(body.getArguments(), getInputs()))
+    if (arg.getType() != input.getType())
+      return emitOpError("body argument of type ")
+             << arg.getType() << " for an input of type " << input.getType();
+  for (Operation &op : body.without_terminator())
+    if (!op.hasTrait<traits::Elementwise>() && !isa<ConstantOp>(op))
+      return op.emitOpError("is not elementwise and cannot be part of a "
+                            "tessel.elementwise_chain");
+  auto yield = cast<YieldOp>(body.getTerminator());
+  if (yield.getValue().getType() != getType())
+    return emitOpError("yields ") << yield.getValue().getType() << " for a result of type "
+                                  << getType();
+  return success();
+}

@@ -110,4 +110,41 @@ def Tessel_GroupNormOp : Tessel_Op<"group_norm", [InferTypeOpAdaptor]> {
   }];
 }
 
+def Tessel_ElementwiseChainOp : Tessel_Op<"elementwise_chain",
+    [IsolatedFromAbove, SingleBlock]> {
+  let summary = "a chain of elementwise ops computed as one kernel";
+  let description = [{
+    The body computes the result from `inputs` (its block arguments, in
+    order) with elementwise tessel ops only and yields it; small constants
+    live inside. Graph fusion groups a chain of elementwise ops whose
+    intermediates have no other user into this op, so that codegen emits one
+    loop nest for the chain instead of one per op (the body is lowered in
+    place and its loops fused).
+
+    Example (SiLU after a norm):
+    ```mlir
+    %y = tessel.elementwise_chain(%x) : (tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
+    ^bb0(%a: tensor<1x16x8x8xf32>):
+      %s = tessel.sigmoid %a : tensor<1x16x8x8xf32>
+      %m = tessel.mul %a, %s : (tensor<1x16x8x8xf32>, tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32>
+      tessel.yield %m : tensor<1x16x8x8xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<Tessel_Tensor>:$inputs);
+  let results = (outs Tessel_Tensor:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `(` $inputs `)` attr-dict `:` functional-type($inputs, $result) $body
+  }];
+  let hasVerifier = 1;
+}
+
+def Tessel_YieldOp : Tessel_Op<"yield", [Terminator,
+                                         HasParent<"ElementwiseChainOp">]> {
+  let summary = "the result of a tessel.elementwise_chain body";
+  let arguments = (ins Tessel_Tensor:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
+}
+
 #endif // TESSEL_FUSED_OPS_TD

@@ -9,7 +9,7 @@ include "dialects/Tessel/TesselBase.td"
 //===----------------------------------------------------------------------===//
 
 class Tessel_BinaryOp<string mnemonic, string desc, list<Trait> traits = []>
-    : Tessel_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptor])> {
+    : Tessel_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptor, Tessel_Elementwise])> {
   let summary = "elementwise " # desc # " with NumPy broadcasting";
   let description = [{
     Computes the elementwise }] # desc # [{ of two tensors of the same
@@ -50,7 +50,7 @@ def Tessel_ModOp : Tessel_BinaryOp<"mod", "remainder"> {
 //===----------------------------------------------------------------------===//
 
 class Tessel_CompareOp<string mnemonic, string desc>
-    : Tessel_Op<mnemonic, [InferTypeOpAdaptor]> {
+    : Tessel_Op<mnemonic, [InferTypeOpAdaptor, Tessel_Elementwise]> {
   let summary = "elementwise " # desc # " comparison with NumPy broadcasting";
   let arguments = (ins Tessel_Tensor:$lhs, Tessel_Tensor:$rhs);
   let results = (outs RankedTensorOf<[I1]>:$result);
@@ -67,7 +67,7 @@ def Tessel_LessEqualOp : Tessel_CompareOp<"less_equal", "less-or-equal">;
 def Tessel_GreaterOp : Tessel_CompareOp<"greater", "greater-than">;
 def Tessel_GreaterEqualOp : Tessel_CompareOp<"greater_equal", "greater-or-equal">;
 
-def Tessel_SelectOp : Tessel_Op<"select", [InferTypeOpAdaptor]> {
+def Tessel_SelectOp : Tessel_Op<"select", [InferTypeOpAdaptor, Tessel_Elementwise]> {
   let summary = "elementwise choice: condition ? true_value : false_value";
   let description = [{
     ONNX Where. The three operands broadcast together (NumPy rules).
@@ -81,7 +81,7 @@ def Tessel_SelectOp : Tessel_Op<"select", [InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def Tessel_CastOp : Tessel_Op<"cast"> {
+def Tessel_CastOp : Tessel_Op<"cast", [Tessel_Elementwise]> {
   let summary = "converts every element to the result's element type";
   let description = [{
     Numeric conversion with ONNX Cast semantics: float to integer truncates
@@ -99,7 +99,7 @@ def Tessel_CastOp : Tessel_Op<"cast"> {
 //===----------------------------------------------------------------------===//
 
 class Tessel_UnaryOp<string mnemonic, string desc, list<Trait> traits = []>
-    : Tessel_Op<mnemonic, !listconcat(traits, [SameOperandsAndResultType])> {
+    : Tessel_Op<mnemonic, !listconcat(traits, [SameOperandsAndResultType, Tessel_Elementwise])> {
   let summary = "elementwise " # desc;
   let arguments = (ins Tessel_Tensor:$input);
   let results = (outs Tessel_Tensor:$result);

@@ -23,6 +23,12 @@ def Tessel_Dialect : Dialect {
   let usePropertiesForAttributes = 0;
 }
 
+// Marks ops computed element by element (operands broadcast NumPy-style):
+// graph fusion groups chains of them into one tessel.elementwise_chain.
+def Tessel_Elementwise : NativeOpTrait<"Elementwise"> {
+  let cppNamespace = "::tessel::traits";
+}
+
 // Every tessel op is side-effect free: the graph is a pure dataflow graph.
 class Tessel_Op<string mnemonic, list<Trait> traits = []>
     : Op<Tessel_Dialect, mnemonic, !listconcat(traits, [Pure])>;

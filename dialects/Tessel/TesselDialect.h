@@ -10,6 +10,13 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+namespace tessel::traits {
+/// Ops computed element by element (operands broadcast NumPy-style); see
+/// Tessel_Elementwise in TesselBase.td.
+template <typename ConcreteType>
+class Elementwise : public mlir::OpTrait::TraitBase<ConcreteType, Elementwise> {};
+} // namespace tessel::traits
+
 #include "dialects/Tessel/TesselDialect.h.inc"
 
 #define GET_OP_CLASSES
