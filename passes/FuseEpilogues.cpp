@@ -159,6 +159,17 @@ std::optional<std::vector<double>> channelConstant(Value c, RankedTensorType typ
   return std::nullopt;
 }
 
+/// True if `v` is computed from `source` within a few ops.
+bool dependsOn(Value v, Value source, int depth = 4) {
+  if (v == source)
+    return true;
+  Operation *op = v.getDefiningOp();
+  if (!op || depth == 0)
+    return false;
+  return llvm::any_of(op->getOperands(),
+                      [&](Value o) { return dependsOn(o, source, depth - 1); });
+}
+
 /// Add(conv / linear, constant per output channel) -> bias += constant; else
 /// Add(conv / linear, tensor of the result's type) -> residual.
 struct FuseAdd : OpRewritePattern<AddOp> {
@@ -173,7 +184,10 @@ struct FuseAdd : OpRewritePattern<AddOp> {
       if (!producer)
         continue;
       if (!mine.hasOneUse()) {
-        why = "the conv/linear result has another user";
+        // An Add inside an expression of the result itself (GELU's y + c·y³)
+        // is no residual candidate: not worth a near miss.
+        if (!dependsOn(other, mine))
+          why = "the conv/linear result has another user";
         continue;
       }
       int64_t channelAxis = isa<ConvOp>(producer) ? 1 : type.getRank() - 1;
@@ -236,6 +250,25 @@ LogicalResult fuseActivation(PatternRewriter &rewriter, FusionReporter &report, 
   return success();
 }
 
+/// F.relu6 exports as Relu then Clip(0, 6): a Clip after a ReLU epilogue
+/// replaces it by clip(max(lo, 0), hi).
+LogicalResult fuseClipAfterRelu(ClipOp clip, PatternRewriter &rewriter, FusionReporter &report) {
+  Operation *producer = clip.getInput().getDefiningOp();
+  if (!isa_and_nonnull<ConvOp, LinearOp>(producer) ||
+      producer->getAttrOfType<StringAttr>("activation").getValue() != "relu" ||
+      !clip.getInput().hasOneUse())
+    return failure();
+  double lo = std::max(clip.getMin() ? clip.getMin()->convertToDouble() : 0.0, 0.0);
+  double hi = clip.getMax() ? clip.getMax()->convertToDouble() : INFINITY;
+  rewriter.setInsertionPoint(clip);
+  Operation *fused = rebuildWithEpilogue(rewriter, producer,
+                                         fusedLocation(rewriter.getContext(), {producer, clip}),
+                                         Value(), Value(), Value(), "clip", {lo, hi});
+  report.fused(fused, "activation", "clip");
+  rewriter.replaceOp(clip, fused->getResult(0));
+  return success();
+}
+
 /// Relu, Clip, LeakyRelu, Sigmoid, Tanh, HardSigmoid, HardSwish of a conv /
 /// linear.
 struct FuseUnaryActivation : RewritePattern {
@@ -245,13 +278,17 @@ struct FuseUnaryActivation : RewritePattern {
   LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
     if (!isa<ReluOp, ClipOp, LeakyReluOp, SigmoidOp, TanhOp, HardSigmoidOp, HardSwishOp>(op))
       return failure();
+    if (auto clip = dyn_cast<ClipOp>(op))
+      if (succeeded(fuseClipAfterRelu(clip, rewriter, report)))
+        return success();
     Operation *producer = activationProducer(op->getOperand(0));
     if (!producer)
       return failure();
-    if (isa<SigmoidOp>(op)) {
-      // x * sigmoid(x) is SiLU: leave it to FuseSilu.
-      for (Operation *user : op->getOperand(0).getUsers())
-        if (isa<MulOp>(user))
+    if (isa<SigmoidOp, HardSigmoidOp>(op)) {
+      // x * sigmoid(x) is SiLU, x * hard_sigmoid(x) HardSwish: FuseSilu and
+      // FuseHardSwish take those.
+      for (Operation *user : op->getResult(0).getUsers())
+        if (isa<MulOp>(user) && llvm::is_contained(user->getOperands(), op->getOperand(0)))
           return failure();
     }
     if (auto clip = dyn_cast<ClipOp>(op)) {
@@ -293,76 +330,157 @@ struct FuseSilu : OpRewritePattern<MulOp> {
   }
 };
 
-/// y·(1 + erf(y/√2))·0.5 in any association: Mul(Mul(y, A), 0.5) or
-/// Mul(Mul(y, 0.5), A) with A = Add(Erf(Div(y, √2) or Mul(y, 1/√2)), 1).
-struct FuseGeluErf : OpRewritePattern<MulOp> {
-  FuseGeluErf(MLIRContext *ctx, FusionReporter &report) : OpRewritePattern(ctx), report(report) {}
+/// Calls `fn(a, b)` with the operands of a commutative binary op in both orders
+/// until it returns true.
+template <typename OpTy>
+bool eitherOrder(OpTy op, llvm::function_ref<bool(Value, Value)> fn) {
+  return op && (fn(op.getLhs(), op.getRhs()) || fn(op.getRhs(), op.getLhs()));
+}
+
+bool isConstantNear(Value v, double expected, double tolerance = 1e-4) {
+  auto c = getScalarConstant(v);
+  return c && std::abs(*c - expected) <= tolerance;
+}
+
+/// 1 + erf(y / √2) (or y · 1/√2); returns y.
+Value matchOnePlusErf(Value a, SmallVector<Operation *> &ops) {
+  Value y;
+  eitherOrder(a.getDefiningOp<AddOp>(), [&](Value e, Value one) {
+    auto erf = e.getDefiningOp<ErfOp>();
+    if (!erf || !isConstantNear(one, 1.0, 0))
+      return false;
+    Operation *scale = erf.getInput().getDefiningOp();
+    if (auto div = dyn_cast_or_null<DivOp>(scale)) {
+      if (isConstantNear(div.getRhs(), M_SQRT2))
+        y = div.getLhs();
+    } else {
+      eitherOrder(dyn_cast_or_null<MulOp>(scale), [&](Value v, Value k) {
+        if (isConstantNear(k, M_SQRT1_2))
+          y = v;
+        return bool(y);
+      });
+    }
+    if (y)
+      ops.append({scale, erf, a.getDefiningOp()});
+    return bool(y);
+  });
+  return y;
+}
+
+/// y³ as Pow(y, 3), Mul(y, Mul(y, y)) or Mul(Mul(y, y), y); returns y.
+Value matchCube(Value v, SmallVector<Operation *> &ops) {
+  if (auto pow = v.getDefiningOp<PowOp>()) {
+    if (!isConstantNear(pow.getRhs(), 3.0, 0))
+      return Value();
+    ops.push_back(pow);
+    return pow.getLhs();
+  }
+  Value y;
+  eitherOrder(v.getDefiningOp<MulOp>(), [&](Value a, Value sq) {
+    auto square = sq.getDefiningOp<MulOp>();
+    if (!square || square.getLhs() != a || square.getRhs() != a)
+      return false;
+    ops.append({square, v.getDefiningOp()});
+    y = a;
+    return true;
+  });
+  return y;
+}
+
+/// 1 + tanh(√(2/π) · (y + 0.044715 · y³)); returns y.
+Value matchOnePlusTanh(Value a, SmallVector<Operation *> &ops) {
+  Value y;
+  eitherOrder(a.getDefiningOp<AddOp>(), [&](Value t, Value one) {
+    auto tanh = t.getDefiningOp<TanhOp>();
+    if (!tanh || !isConstantNear(one, 1.0, 0))
+      return false;
+    return eitherOrder(tanh.getInput().getDefiningOp<MulOp>(), [&](Value u, Value k) {
+      if (!isConstantNear(k, std::sqrt(2.0 / M_PI)))
+        return false;
+      return eitherOrder(u.getDefiningOp<AddOp>(), [&](Value x, Value scaledCube) {
+        return eitherOrder(scaledCube.getDefiningOp<MulOp>(), [&](Value cube, Value c) {
+          SmallVector<Operation *> cubeOps;
+          if (!isConstantNear(c, 0.044715, 1e-6) || matchCube(cube, cubeOps) != x)
+            return false;
+          ops.append(cubeOps);
+          ops.append({scaledCube.getDefiningOp(), u.getDefiningOp(),
+                      tanh.getInput().getDefiningOp(), tanh, a.getDefiningOp()});
+          y = x;
+          return true;
+        });
+      });
+    });
+  });
+  return y;
+}
+
+/// GELU, y·(1 + erf(y/√2))·0.5 or its tanh approximation, in either
+/// association: Mul(Mul(y, A), 0.5) or Mul(Mul(y, 0.5), A).
+struct FuseGelu : OpRewritePattern<MulOp> {
+  FuseGelu(MLIRContext *ctx, FusionReporter &report) : OpRewritePattern(ctx), report(report) {}
   FusionReporter &report;
 
-  /// Matches A = 1 + erf(y / √2) and returns y.
-  static Value matchOnePlusErf(Value a, SmallVector<Operation *> &ops) {
-    auto add = a.getDefiningOp<AddOp>();
-    if (!add)
-      return Value();
-    for (auto [e, one] : {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())}) {
-      auto c = getScalarConstant(one);
-      auto erf = e.getDefiningOp<ErfOp>();
-      if (!c || *c != 1.0 || !erf)
-        continue;
-      Value arg = erf.getInput();
-      Value y;
-      Operation *scale = arg.getDefiningOp();
-      if (auto div = dyn_cast_or_null<DivOp>(scale)) {
-        auto k = getScalarConstant(div.getRhs());
-        if (k && std::abs(*k - M_SQRT2) < 1e-4)
-          y = div.getLhs();
-      } else if (auto mul = dyn_cast_or_null<MulOp>(scale)) {
-        for (auto [v, kv] : {std::pair(mul.getLhs(), mul.getRhs()), std::pair(mul.getRhs(), mul.getLhs())}) {
-          auto k = getScalarConstant(kv);
-          if (k && std::abs(*k - M_SQRT1_2) < 1e-4)
-            y = v;
-        }
-      }
-      if (y) {
-        ops.append({scale, erf, add});
-        return y;
-      }
-    }
-    return Value();
-  }
-
   LogicalResult matchAndRewrite(MulOp outer, PatternRewriter &rewriter) const override {
-    for (auto [inner, other] : {std::pair(outer.getLhs(), outer.getRhs()),
-                                std::pair(outer.getRhs(), outer.getLhs())}) {
-      auto mul = inner.getDefiningOp<MulOp>();
-      if (!mul)
-        continue;
-      for (auto [a, b] : {std::pair(mul.getLhs(), mul.getRhs()), std::pair(mul.getRhs(), mul.getLhs())}) {
-        SmallVector<Operation *> ops;
-        Value y;
-        auto half = getScalarConstant(other);
-        if (half && *half == 0.5) {
-          // Mul(Mul(y, 1 + erf), 0.5)
-          y = matchOnePlusErf(b, ops);
-          if (y != a)
-            continue;
-        } else {
-          // Mul(Mul(y, 0.5), 1 + erf)
-          auto h = getScalarConstant(b);
-          if (!h || *h != 0.5)
-            continue;
-          y = matchOnePlusErf(other, ops);
-          if (y != a)
-            continue;
+    SmallVector<Operation *> ops;
+    Value y;
+    StringRef activation;
+    // A is 1 + erf(...) or 1 + tanh(...); `expectY` is the y it must be built from.
+    auto matchA = [&](Value a, Value expectY) {
+      SmallVector<Operation *> inner;
+      for (auto [fn, name] : {std::pair(&matchOnePlusErf, "gelu_erf"),
+                              std::pair(&matchOnePlusTanh, "gelu_tanh")}) {
+        inner.clear();
+        if (fn(a, inner) == expectY) {
+          ops.append(inner);
+          activation = name;
+          return true;
         }
-        Operation *producer = activationProducer(y);
-        if (!producer)
-          return failure();
-        ops.append({mul, outer});
-        return fuseActivation(rewriter, report, outer, producer, ops, "gelu_erf");
       }
-    }
-    return failure();
+      return false;
+    };
+    bool matched = eitherOrder(outer, [&](Value inner, Value other) {
+      return eitherOrder(inner.getDefiningOp<MulOp>(), [&](Value a, Value b) {
+        if (isConstantNear(other, 0.5, 0) && matchA(b, a))
+          y = a; // Mul(Mul(y, A), 0.5)
+        else if (isConstantNear(b, 0.5, 0) && matchA(other, a))
+          y = a; // Mul(Mul(y, 0.5), A)
+        if (y)
+          ops.push_back(inner.getDefiningOp());
+        return bool(y);
+      });
+    });
+    if (!matched)
+      return failure();
+    Operation *producer = activationProducer(y);
+    if (!producer)
+      return failure();
+    ops.push_back(outer);
+    return fuseActivation(rewriter, report, outer, producer, ops, activation);
+  }
+};
+
+/// HardSwish as PyTorch exports it before opset 14: Mul(y, HardSigmoid(y)) with
+/// alpha 1/6 and beta 1/2.
+struct FuseHardSwish : OpRewritePattern<MulOp> {
+  FuseHardSwish(MLIRContext *ctx, FusionReporter &report)
+      : OpRewritePattern(ctx), report(report) {}
+  FusionReporter &report;
+  LogicalResult matchAndRewrite(MulOp mul, PatternRewriter &rewriter) const override {
+    HardSigmoidOp gate;
+    Value y;
+    eitherOrder(mul, [&](Value a, Value b) {
+      auto hs = b.getDefiningOp<HardSigmoidOp>();
+      if (!hs || hs.getInput() != a || std::abs(hs.getAlpha().convertToDouble() - 1.0 / 6) > 1e-6 ||
+          hs.getBeta().convertToDouble() != 0.5)
+        return false;
+      gate = hs;
+      y = a;
+      return true;
+    });
+    Operation *producer = y ? activationProducer(y) : nullptr;
+    if (!producer)
+      return failure();
+    return fuseActivation(rewriter, report, mul, producer, {gate, mul}, "hard_swish");
   }
 };
 
@@ -371,8 +489,8 @@ struct FuseEpiloguesPass : impl::FuseEpiloguesBase<FuseEpiloguesPass> {
   void runOnOperation() override {
     FusionReporter reporter(report);
     RewritePatternSet patterns(&getContext());
-    patterns.add<MatMulToLinear, GemmToLinear, FuseAdd, FuseUnaryActivation, FuseSilu,
-                 FuseGeluErf>(&getContext(), reporter);
+    patterns.add<MatMulToLinear, GemmToLinear, FuseAdd, FuseUnaryActivation, FuseSilu, FuseGelu,
+                 FuseHardSwish>(&getContext(), reporter);
     populateFoldBatchNormPatterns(patterns, reporter);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -356,6 +356,49 @@ def diffusion_block(size):
     return DiffusionBlock().eval(), [torch.randn(1, 16, size, size), torch.tensor([37.0])]
 
 
+class Epilogues(torch.nn.Module):
+    """Every activation form graph fusion folds into a conv or linear epilogue,
+    as PyTorch writes them: BatchNorm after Conv and after Linear, ReLU6,
+    LeakyReLU, Hardswish (HardSigmoid * x before opset 14), SiLU, GELU in both
+    its erf and tanh forms, Tanh, Sigmoid, Hardsigmoid, and a residual Add."""
+
+    def __init__(self, channels=8, features=16):
+        super().__init__()
+        nn = torch.nn
+        self.conv1, self.bn1 = nn.Conv2d(3, channels, 3, padding=1), nn.BatchNorm2d(channels)
+        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1)
+        self.conv3 = nn.Conv2d(channels, channels, 1)
+        self.conv4 = nn.Conv2d(channels, channels, 1)
+        self.fc1, self.bn2 = nn.Linear(channels, features), nn.BatchNorm1d(features)
+        self.fc2 = nn.Linear(features, features)
+        self.fc3 = nn.Linear(features, features)
+        self.fc4 = nn.Linear(features, features)
+        self.fc5 = nn.Linear(features, 4)
+
+    def forward(self, x):
+        f = torch.nn.functional
+        h = f.relu6(self.bn1(self.conv1(x)))
+        h = f.leaky_relu(self.conv2(h) + h, 0.1)
+        h = f.hardswish(self.conv3(h))
+        h = torch.sigmoid(self.conv4(h)) * 2.0
+        v = h.mean(dim=(2, 3))
+        v = f.gelu(self.bn2(self.fc1(v)), approximate="tanh")
+        v = f.silu(self.fc2(v))
+        v = torch.tanh(self.fc3(v)) + f.hardsigmoid(self.fc4(v))
+        return f.gelu(self.fc5(v))
+
+
+def epilogues(size):
+    torch.manual_seed(0)
+    model = Epilogues().eval()
+    _randomize_batchnorm(model)
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm1d):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 1.5)
+    return model, [torch.randn(2, 3, size, size)]
+
+
 # NAME -> (builder, default size, opset). Opset 13 unless the model is about a
 # newer op (the LLaMA block's causal mask is Trilu, opset 14; the pre-norm
 # encoder's LayerNormalization is opset 17).
@@ -366,7 +409,8 @@ MODELS = {"resnet18": (resnet18, 224, 13), "alexnet": (alexnet, 224, 13),
           "lstm_classifier": (lstm_classifier, 12, 13), "gru_classifier": (gru_classifier, 12, 13),
           "vae": (vae, 16, 13), "dcgan_generator": (dcgan_generator, 1, 13),
           "dcgan_discriminator": (dcgan_discriminator, 32, 13), "unet": (unet, 32, 13),
-          "yolo_head": (yolo_head, 32, 13), "diffusion_block": (diffusion_block, 8, 13)}
+          "yolo_head": (yolo_head, 32, 13), "diffusion_block": (diffusion_block, 8, 13),
+          "epilogues": (epilogues, 8, 13)}
 
 
 def main():

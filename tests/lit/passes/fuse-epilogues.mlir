@@ -121,6 +121,76 @@ func.func @activations(%x: tensor<1x2x3x3xf32>, %w: tensor<2x2x1x1xf32>, %b: ten
 
 // -----
 
+// GELU's tanh approximation as PyTorch writes it (x³ as x * (x * x)).
+// CHECK-LABEL: func.func @gelu_tanh
+// CHECK: %[[Y:.*]] = tessel.linear %arg0, %arg1, %arg2 {activation = "gelu_tanh"}
+// CHECK-NEXT: return %[[Y]]
+func.func @gelu_tanh(%x: tensor<2x8xf32>, %w: tensor<8x8xf32>, %b: tensor<8xf32>) -> tensor<2x8xf32> {
+  %c1 = tessel.constant dense<0.0447149984> : tensor<f32>
+  %c2 = tessel.constant dense<0.797884583> : tensor<f32>
+  %one = tessel.constant dense<1.0> : tensor<f32>
+  %half = tessel.constant dense<0.5> : tensor<f32>
+  // expected-remark @+2 {{fused linear (Gemm)}}
+  // expected-remark @+1 {{fused activation (gelu_tanh)}}
+  %y = tessel.gemm %x, %w, %b : (tensor<2x8xf32>, tensor<8x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+  %sq = tessel.mul %y, %y : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  %cube = tessel.mul %y, %sq : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  %s = tessel.mul %cube, %c1 : (tensor<2x8xf32>, tensor<f32>) -> tensor<2x8xf32>
+  %u = tessel.add %y, %s : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  %v = tessel.mul %u, %c2 : (tensor<2x8xf32>, tensor<f32>) -> tensor<2x8xf32>
+  %t = tessel.tanh %v : tensor<2x8xf32>
+  %t1 = tessel.add %t, %one : (tensor<2x8xf32>, tensor<f32>) -> tensor<2x8xf32>
+  %g0 = tessel.mul %y, %t1 : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  %g = tessel.mul %g0, %half : (tensor<2x8xf32>, tensor<f32>) -> tensor<2x8xf32>
+  return %g : tensor<2x8xf32>
+}
+
+// -----
+
+// Hardswish before opset 14 (x * HardSigmoid(x, 1/6, 1/2)), and F.relu6 as
+// Relu then Clip(0, 6).
+// CHECK-LABEL: func.func @hardswish_and_relu6
+// CHECK: activation = "hard_swish"
+// CHECK: activation = "clip", activation_params = array<f64: 0.000000e+00, 6.000000e+00>
+// CHECK-NOT: tessel.clip
+func.func @hardswish_and_relu6(%x: tensor<1x2x3x3xf32>, %w: tensor<2x2x1x1xf32>, %b: tensor<2xf32>) -> (tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>) {
+  // expected-remark @+1 {{fused activation (hard_swish)}}
+  %c0 = tessel.conv %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x3x3xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
+  %h = tessel.hard_sigmoid %c0 {alpha = 0.1666666716337204 : f64, beta = 0.5 : f64} : tensor<1x2x3x3xf32>
+  %a0 = tessel.mul %c0, %h : (tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  // expected-remark @+2 {{fused activation (relu)}}
+  // expected-remark @+1 {{fused activation (clip)}}
+  %c1 = tessel.conv %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x3x3xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
+  %r = tessel.relu %c1 : tensor<1x2x3x3xf32>
+  %a1 = tessel.clip %r {min = 0.0 : f64, max = 6.0 : f64} : tensor<1x2x3x3xf32>
+  return %a0, %a1 : tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// BatchNorm1d after a Gemm (weight [N, K], transB) folds per output feature:
+// s = [2, 1], w' rows scaled by s, b' = (b - mean) * s + beta.
+// CHECK-LABEL: func.func @gemm_batchnorm
+// CHECK-DAG: %[[W:.*]] = tessel.constant dense<{{\[\[}}2.000000e+00, 4.000000e+00], [3.000000e+00, 4.000000e+00]]> : tensor<2x2xf32>
+// CHECK-DAG: %[[B:.*]] = tessel.constant dense<[3.000000e+00, 5.000000e-01]> : tensor<2xf32>
+// CHECK: tessel.linear %arg0, %[[W]], %[[B]] {transpose_weight = true}
+// CHECK-NOT: tessel.batch_norm
+func.func @gemm_batchnorm(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  %w = tessel.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %b = tessel.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %gamma = tessel.constant dense<[2.0, 1.0]> : tensor<2xf32>
+  %beta = tessel.constant dense<[1.0, 0.5]> : tensor<2xf32>
+  %mean = tessel.constant dense<[0.0, 2.0]> : tensor<2xf32>
+  %var = tessel.constant dense<[1.0, 1.0]> : tensor<2xf32>
+  // expected-remark @+2 {{fused linear (Gemm)}}
+  // expected-remark @+1 {{fused batch_norm (folded into the weights)}}
+  %g = tessel.gemm %x, %w, %b {trans_b = true} : (tensor<4x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<4x2xf32>
+  %n = tessel.batch_norm %g, %gamma, %beta, %mean, %var {epsilon = 0.0 : f64} : (tensor<4x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<4x2xf32>
+  return %n : tensor<4x2xf32>
+}
+
+// -----
+
 // Look-alikes that must not fuse.
 
 // The conv result is also returned: the Relu stays.
