@@ -153,6 +153,8 @@ struct AttentionPattern : OpRewritePattern<SoftmaxOp> {
         chain = lhsScores ? add.getLhs() : add.getRhs();
         if (haveMask)
           return miss(op, "a second mask is added to the scores");
+        if (chain.getType() != add.getType())
+          return miss(op, "the mask broadcasts the scores to a larger shape");
         haveMask = true;
         if (isCausalAdditiveMask(m))
           causal = true;
@@ -169,6 +171,8 @@ struct AttentionPattern : OpRewritePattern<SoftmaxOp> {
           return miss(op, "the masked_fill value is neither -inf nor a large negative constant");
         Value cond = select.getCondition();
         chain = fillOnTrue ? select.getFalseValue() : select.getTrueValue();
+        if (chain.getType() != select.getType())
+          return miss(op, "the mask broadcasts the scores to a larger shape");
         double fill = fillOnTrue ? *onTrue : *onFalse;
         if (isTriangularCondition(cond, /*upper=*/fillOnTrue)) {
           causal = true;

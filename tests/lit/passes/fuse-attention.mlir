@@ -170,3 +170,18 @@ func.func @scores_have_another_user(%q: tensor<2x6x4xf32>, %kt: tensor<2x4x6xf32
   %o = tessel.matmul %p, %v : (tensor<2x6x6xf32>, tensor<2x6x4xf32>) -> tensor<2x6x4xf32>
   return %o, %d : tensor<2x6x4xf32>, tensor<2x6x6xf32>
 }
+
+// -----
+
+// The mask [2, 1, 6, 6] stretches the scores [4, 6, 6] to [2, 4, 6, 6]: the
+// softmax no longer runs over one attention's scores.
+// CHECK-LABEL: func.func @mask_broadcasts_scores
+// CHECK-NOT: tessel.attention
+func.func @mask_broadcasts_scores(%q: tensor<4x6x4xf32>, %kt: tensor<4x4x6xf32>, %v: tensor<4x6x4xf32>, %m: tensor<2x1x6x6xf32>) -> tensor<2x4x6x4xf32> {
+  %s = tessel.matmul %q, %kt : (tensor<4x6x4xf32>, tensor<4x4x6xf32>) -> tensor<4x6x6xf32>
+  // expected-remark @+1 {{missed attention: the mask broadcasts the scores to a larger shape}}
+  %a = tessel.add %s, %m : (tensor<4x6x6xf32>, tensor<2x1x6x6xf32>) -> tensor<2x4x6x6xf32>
+  %p = tessel.softmax %a {axis = 3 : i64} : tensor<2x4x6x6xf32>
+  %o = tessel.matmul %p, %v : (tensor<2x4x6x6xf32>, tensor<4x6x4xf32>) -> tensor<2x4x6x4xf32>
+  return %o : tensor<2x4x6x4xf32>
+}
