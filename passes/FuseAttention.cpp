@@ -102,8 +102,8 @@ struct AttentionPattern : OpRewritePattern<SoftmaxOp> {
           pv = mm;
     if (!pv)
       return failure();
-    if (softmax.getAxis() != rank - 1)
-      return miss(softmax, "softmax over axis " + Twine(softmax.getAxis()) +
+    if (softmax.getAxisAttr().getInt() != rank - 1)
+      return miss(softmax, "softmax over axis " + Twine(softmax.getAxisAttr().getInt()) +
                                ", not the last axis of the scores");
     if (!softmax.getResult().hasOneUse())
       return miss(softmax, "the attention probabilities have another user");

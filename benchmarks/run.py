@@ -1,0 +1,239 @@
+#!/usr/bin/python3
+"""Tessel against ONNX Runtime, side by side, on the [perf] benchmark set.
+
+    benchmarks/run.py --bin build/bin [--threads 1] [--rounds 5] [--iterations 10]
+                      [--only NAME,...] [--readme]
+
+For every model: export it (PyTorch with fixed seeds, or onnx.helper), compile
+it with tessel-compile, then alternate tessel-bench and ONNX Runtime
+(benchmarks/ort_bench.js, onnxruntime-node 1.30) for --rounds rounds on the
+same inputs, each round timing --iterations runs after a warm-up. A model's
+figure is the median of its round medians; the ratio is ONNX Runtime's median
+over Tessel's (above 1: Tessel is faster). The peak RSS of each benchmark
+process (`/usr/bin/time`) is reported beside it; node's own baseline
+(about 40 MB) is part of ONNX Runtime's figure.
+
+Writes benchmarks/work/results.md (and README.md's benchmark section with
+--readme). Needs `npm install --ignore-scripts` in benchmarks/ first. Timings
+are noisy on a shared 2-core machine: run nothing else meanwhile, and quote
+ratios, not absolute times.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+EXPORT = os.path.join(ROOT, "tests", "models", "export_model.py")
+
+
+def export_zoo(name, size):
+    """A model of tests/models/export_model.py at `size`."""
+    def build(out):
+        subprocess.run([sys.executable, EXPORT, name, out, "--size", str(size)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return build
+
+
+def save_inputs(out, arrays):
+    data = os.path.join(out, "test_data_set_0")
+    os.makedirs(data, exist_ok=True)
+    for i, a in enumerate(arrays):
+        with open(os.path.join(data, "input_%d.pb" % i), "wb") as f:
+            f.write(numpy_helper.from_array(a).SerializeToString())
+
+
+def matmul_1024(out):
+    """Y = X W, 1024³, W a constant (weights)."""
+    rng = np.random.RandomState(0)
+    w = numpy_helper.from_array(rng.standard_normal((1024, 1024)).astype(np.float32), "w")
+    g = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"], name="matmul")],
+                          "matmul_1024",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1024, 1024])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1024, 1024])],
+                          [w])
+    os.makedirs(out, exist_ok=True)
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]),
+              os.path.join(out, "model.onnx"))
+    save_inputs(out, [rng.standard_normal((1024, 1024)).astype(np.float32)])
+
+
+def attention_2048(out):
+    """softmax(Q Kᵀ / 8) V with 12 heads of 64 at sequence 2048, as exporters
+    write it (Transpose of K, Div, Softmax, MatMul)."""
+    shape = [1, 12, 2048, 64]
+    nodes = [helper.make_node("Transpose", ["k"], ["kt"], perm=[0, 1, 3, 2], name="k_t"),
+             helper.make_node("MatMul", ["q", "kt"], ["s"], name="scores"),
+             helper.make_node("Div", ["s", "scale"], ["d"], name="scale"),
+             helper.make_node("Softmax", ["d"], ["p"], axis=-1, name="softmax"),
+             helper.make_node("MatMul", ["p", "v"], ["o"], name="context")]
+    g = helper.make_graph(
+        nodes, "attention_2048",
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, shape) for n in ("q", "k", "v")],
+        [helper.make_tensor_value_info("o", TensorProto.FLOAT, shape)],
+        [numpy_helper.from_array(np.array(8.0, np.float32), "scale")])
+    os.makedirs(out, exist_ok=True)
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]),
+              os.path.join(out, "model.onnx"))
+    rng = np.random.RandomState(0)
+    save_inputs(out, [rng.standard_normal(shape).astype(np.float32) for _ in range(3)])
+
+
+def bert_base_layer(out):
+    """One BERT-base encoder layer (768 wide, 12 heads, 3072 FFN, GELU) at
+    sequence 128, exported at opset 13 (LayerNorm written out)."""
+    import torch
+    torch.manual_seed(0)
+    layer = torch.nn.TransformerEncoderLayer(768, 12, 3072, dropout=0.0, activation="gelu",
+                                             batch_first=True).eval()
+    x = torch.randn(1, 128, 768)
+    os.makedirs(out, exist_ok=True)
+    torch.onnx.export(layer, (x,), os.path.join(out, "model.onnx"), opset_version=13)
+    save_inputs(out, [x.numpy()])
+
+
+# The [perf] set: NAME -> builder of DIR/model.onnx + DIR/test_data_set_0.
+MODELS = {
+    "resnet18": export_zoo("resnet18", 224),
+    "mobilenet_v2": export_zoo("mobilenet_v2", 224),
+    "alexnet": export_zoo("alexnet", 224),
+    "vit": export_zoo("vit", 32),
+    "bert_base_layer": bert_base_layer,
+    "llama_block": export_zoo("llama_block", 128),
+    "unet": export_zoo("unet", 128),
+    "matmul_1024": matmul_1024,
+    "attention_2048": attention_2048,
+}
+
+
+def inputs_as_npy(model_dir):
+    """tessel-bench and ort_bench.js both read inputs as .npy; returns the
+    folder and tessel-bench's --input flags."""
+    data = os.path.join(model_dir, "test_data_set_0")
+    names = [i.name for i in onnx.load(os.path.join(model_dir, "model.onnx")).graph.input]
+    flags = []
+    for i, name in enumerate(names):
+        with open(os.path.join(data, "input_%d.pb" % i), "rb") as f:
+            t = onnx.TensorProto()
+            t.ParseFromString(f.read())
+        path = os.path.join(data, "input_%d.npy" % i)
+        np.save(path, numpy_helper.to_array(t))
+        flags.append("--input=%s=%s" % (name, path))
+    return data, flags
+
+
+def timed(cmd):
+    """Runs cmd under /usr/bin/time; returns (stdout, peak RSS in MB)."""
+    r = subprocess.run(["/usr/bin/time", "-f", "maxrss %M"] + cmd, capture_output=True,
+                       text=True)
+    if r.returncode != 0:
+        raise RuntimeError("%s failed:\n%s" % (" ".join(cmd), r.stderr[-2000:]))
+    rss = re.search(r"maxrss (\d+)", r.stderr)
+    return r.stdout, int(rss.group(1)) / 1024 if rss else float("nan")
+
+
+def bench(name, args, work):
+    model_dir = os.path.join(work, name)
+    if not os.path.exists(os.path.join(model_dir, "model.onnx")):
+        MODELS[name](model_dir)
+    model = os.path.join(model_dir, "model.onnx")
+    artifact = os.path.join(model_dir, "model.so")
+    start = time.monotonic()
+    subprocess.run([os.path.join(args.bin, "tessel-compile"), model, "-o", artifact], check=True)
+    compile_s = time.monotonic() - start
+    data, input_flags = inputs_as_npy(model_dir)
+    common = ["--threads", str(args.threads), "--iterations", str(args.iterations),
+              "--warmup", str(args.warmup)]
+    tessel, ort, tessel_rss, ort_rss = [], [], [], []
+    for _ in range(args.rounds):
+        out, rss = timed([os.path.join(args.bin, "tessel-bench"), artifact, "--json"] + common +
+                         input_flags)
+        tessel.append(json.loads(out)["median_ms"])
+        tessel_rss.append(rss)
+        out, rss = timed(["node", os.path.join(HERE, "ort_bench.js"), model, "--inputs", data] +
+                         common)
+        ort.append(json.loads(out)["median_ms"])
+        ort_rss.append(rss)
+    row = {"model": name, "tessel_ms": statistics.median(tessel),
+           "ort_ms": statistics.median(ort), "tessel_rss_mb": max(tessel_rss),
+           "ort_rss_mb": max(ort_rss), "compile_s": compile_s}
+    row["speedup"] = row["ort_ms"] / row["tessel_ms"]
+    print("%-16s tessel %10.3f ms  ort %10.3f ms  speedup %6.3fx  (compile %.1f s)" %
+          (name, row["tessel_ms"], row["ort_ms"], row["speedup"], compile_s), flush=True)
+    return row
+
+
+def machine():
+    cpu = platform.processor() or "unknown CPU"
+    with open("/proc/cpuinfo") as f:
+        text = f.read()
+    m = re.search(r"model name\s*:\s*(.*)", text)
+    flags = re.search(r"flags\s*:\s*(.*)", text).group(1).split()
+    isa = "AVX-512" if "avx512f" in flags else "AVX2+FMA" if "fma" in flags else "SSE"
+    return "%s, %s, %d cores" % (m.group(1) if m else cpu, isa, os.cpu_count())
+
+
+def table(rows, args):
+    lines = ["Machine: %s. Threads: %d. Command: `%s`." %
+             (machine(), args.threads, " ".join(["benchmarks/run.py"] + sys.argv[1:])), "",
+             "| model | Tessel median ms | ONNX Runtime median ms | speedup | Tessel peak RSS MB |"
+             " ONNX Runtime peak RSS MB | compile s |",
+             "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append("| %s | %.3f | %.3f | %.3fx | %.0f | %.0f | %.1f |" % (
+            r["model"], r["tessel_ms"], r["ort_ms"], r["speedup"], r["tessel_rss_mb"],
+            r["ort_rss_mb"], r["compile_s"]))
+    geo = statistics.geometric_mean([r["speedup"] for r in rows])
+    lines += ["", "Geometric-mean speedup over ONNX Runtime: %.3fx (%d models)." %
+              (geo, len(rows))]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bin", required=True, help="folder with tessel-compile and tessel-bench")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--iterations", type=int, default=10)
+    ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--only", default="", help="comma-separated subset of: " + ", ".join(MODELS))
+    ap.add_argument("--readme", action="store_true", help="update README.md's benchmark table")
+    args = ap.parse_args()
+    if not os.path.isdir(os.path.join(HERE, "node_modules", "onnxruntime-node")):
+        sys.exit("run.py: ONNX Runtime is missing: (cd benchmarks && npm install --ignore-scripts)")
+    names = [n for n in args.only.split(",") if n] or list(MODELS)
+    unknown = [n for n in names if n not in MODELS]
+    if unknown:
+        sys.exit("run.py: unknown model(s) %s; known: %s" % (", ".join(unknown), ", ".join(MODELS)))
+    work = os.path.join(HERE, "work")
+    rows = [bench(n, args, work) for n in names]
+    text = table(rows, args)
+    with open(os.path.join(work, "results.md"), "w") as f:
+        f.write(text)
+    print(text)
+    if args.readme:
+        readme = os.path.join(ROOT, "README.md")
+        with open(readme) as f:
+            content = f.read()
+        begin, end = "<!-- benchmarks:begin -->", "<!-- benchmarks:end -->"
+        if begin not in content:
+            sys.exit("run.py: README.md has no %s ... %s section" % (begin, end))
+        head, rest = content.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        with open(readme, "w") as f:
+            f.write(head + begin + "\n" + text + end + tail)
+
+
+if __name__ == "__main__":
+    main()
