@@ -330,13 +330,6 @@ struct FuseSilu : OpRewritePattern<MulOp> {
   }
 };
 
-/// Calls `fn(a, b)` with the operands of a commutative binary op in both orders
-/// until it returns true.
-template <typename OpTy>
-bool eitherOrder(OpTy op, llvm::function_ref<bool(Value, Value)> fn) {
-  return op && (fn(op.getLhs(), op.getRhs()) || fn(op.getRhs(), op.getLhs()));
-}
-
 bool isConstantNear(Value v, double expected, double tolerance = 1e-4) {
   auto c = getScalarConstant(v);
   return c && std::abs(*c - expected) <= tolerance;

@@ -22,13 +22,6 @@ namespace tessel {
 
 namespace {
 
-/// Calls `fn(a, b)` with the operands of a commutative binary op in both orders
-/// until it returns true.
-template <typename OpTy>
-bool matchEitherOrder(OpTy op, llvm::function_ref<bool(Value, Value)> fn) {
-  return fn(op.getLhs(), op.getRhs()) || fn(op.getRhs(), op.getLhs());
-}
-
 /// The first normalized axis if `mean` is a keepdims ReduceMean over the
 /// trailing axes [axis, rank) of its input.
 std::optional<int64_t> trailingMeanAxis(ReduceMeanOp mean) {
@@ -73,7 +66,7 @@ std::optional<RootMeanSquare> matchRootMeanSquare(Value denom, std::string &why)
   auto add = soleUseProducer<AddOp>(sqrt.getInput());
   if (!add)
     return std::nullopt;
-  bool ok = matchEitherOrder(add, [&](Value a, Value b) {
+  bool ok = eitherOrder(add, [&](Value a, Value b) {
     auto eps = getScalarConstant(b);
     auto mean = soleUseProducer<ReduceMeanOp>(a);
     if (!eps || !mean)
@@ -121,7 +114,7 @@ bool matchDivideByRoot(Operation *op, Value &normalized, Value &denom,
   auto mul = dyn_cast<MulOp>(op);
   if (!mul)
     return false;
-  return matchEitherOrder(mul, [&](Value a, Value b) {
+  return eitherOrder(mul, [&](Value a, Value b) {
     if (auto recip = soleUseProducer<ReciprocalOp>(b)) {
       normalized = a;
       denom = recip.getInput();

@@ -25,6 +25,13 @@ std::optional<std::vector<double>> getConstantValues(mlir::Value v);
 mlir::Value createConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
                            llvm::ArrayRef<double> values, llvm::StringRef nameHint);
 
+/// Calls `fn(a, b)` with the operands of a commutative binary op in both
+/// orders until it returns true; false for a null op.
+template <typename OpTy>
+bool eitherOrder(OpTy op, llvm::function_ref<bool(mlir::Value, mlir::Value)> fn) {
+  return op && (fn(op.getLhs(), op.getRhs()) || fn(op.getRhs(), op.getLhs()));
+}
+
 /// The op defining `v` if it is an OpTy whose result has no other user.
 template <typename OpTy>
 OpTy soleUseProducer(mlir::Value v) {
