@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 #include "codegen/Passes.h"
 
+#include "dialects/Tessel/ConstantFolding.h"
 #include "dialects/Tessel/NodeNames.h"
 #include "dialects/Tessel/TesselDialect.h"
 
@@ -161,7 +162,7 @@ bool cloneIntoKernel(Value v) {
   if (!def || !def->hasTrait<OpTrait::ConstantLike>() || def->getNumOperands() != 0)
     return false;
   auto type = dyn_cast<ShapedType>(v.getType());
-  return type && type.hasStaticShape() && type.getNumElements() <= 16;
+  return type && type.hasStaticShape() && type.getNumElements() <= kInlineConstantElements;
 }
 
 struct OutlineKernelsPass : impl::OutlineKernelsBase<OutlineKernelsPass> {

@@ -8,6 +8,7 @@
 #include "frontend/ModelLoader.h"
 #include "frontend/OnnxImporter.h"
 #include "frontend/OpRegistry.h"
+#include "dialects/Tessel/ConstantFolding.h"
 #include "dialects/Tessel/ModelAttributes.h"
 #include "dialects/Tessel/ShapeHelpers.h"
 
@@ -30,10 +31,6 @@ using namespace mlir;
 namespace tessel {
 
 namespace {
-
-/// Constants up to this many elements are kept inline (so they fold) and
-/// their values remembered for importers that need them at compile time.
-constexpr int64_t kInlineConstantLimit = 16;
 
 class GraphImporter {
 public:
@@ -140,7 +137,7 @@ FailureOr<Value> GraphImporter::materialize(TensorData data, Location loc) {
     for (int64_t i = 0; i < count; ++i)
       bits.push_back(data.bytes[i] != 0);
     value = DenseElementsAttr::get(type, bits);
-  } else if (count <= kInlineConstantLimit) {
+  } else if (count <= kInlineConstantElements) {
     value = DenseElementsAttr::getFromRawBuffer(type, data.bytes);
   } else {
     auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(data.bytes, alignof(double));
@@ -189,7 +186,7 @@ LogicalResult GraphImporter::bindInputs(func::FuncOp func, ArrayRef<Attribute> i
     if (!attr)
       return error(fmt::format("--bind-input: input '{}' has {} elements; at most {} can be "
                                "bound", name, expected.getNumElements(),
-                               kInlineConstantLimit));
+                               kInlineConstantElements));
     func.setArgAttr(index, kBoundValueAttr, attr);
   }
   return success();

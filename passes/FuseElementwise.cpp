@@ -24,9 +24,6 @@ namespace tessel {
 
 namespace {
 
-/// Constants this small are cloned into the chain instead of becoming inputs.
-constexpr int64_t kInlineConstantElements = 16;
-
 bool isElementwise(Operation *op) { return op && op->hasTrait<traits::Elementwise>(); }
 
 bool isSmallConstant(Value v) {

@@ -89,7 +89,7 @@ Value createConstant(OpBuilder &b, Location loc, RankedTensorType type, ArrayRef
   ElementsAttr attr;
   if (et.isF32()) {
     std::vector<float> data(values.begin(), values.end());
-    if (data.size() <= 16) {
+    if ((int64_t)data.size() <= kInlineConstantElements) {
       attr = DenseElementsAttr::get(type, ArrayRef<float>(data));
     } else {
       ArrayRef<char> bytes(reinterpret_cast<const char *>(data.data()),

@@ -2,6 +2,7 @@
 #ifndef TESSEL_PASSES_FUSION_UTILS_H
 #define TESSEL_PASSES_FUSION_UTILS_H
 
+#include "dialects/Tessel/ConstantFolding.h"
 #include "dialects/Tessel/TesselDialect.h"
 
 #include "mlir/IR/PatternMatch.h"

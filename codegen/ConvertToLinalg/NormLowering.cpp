@@ -12,6 +12,14 @@ using namespace mlir;
 namespace tessel {
 namespace {
 
+/// (d0, ..., d_rank-1) -> (d0, ..., d_axis-1): the leading, unnormalized axes.
+AffineMap leadingMap(MLIRContext *ctx, int64_t rank, int64_t axis) {
+  SmallVector<AffineExpr> exprs;
+  for (int64_t i = 0; i < axis; ++i)
+    exprs.push_back(getAffineDimExpr(i, ctx));
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
 /// Per-row statistics of `x` over its axes [axis, rank): `mean` (null when
 /// not centered) and `inv` = 1 / sqrt(mean((x - mean)²) + eps), both of the
 /// leading shape.
@@ -32,11 +40,8 @@ RowStats buildRowStats(OpBuilder &b, Location loc, Value x, int64_t axis, double
     count *= type.getDimSize(i);
   }
   auto leadType = RankedTensorType::get(type.getShape().take_front(axis), et);
-  SmallVector<AffineExpr> leadExprs;
-  for (int64_t i = 0; i < axis; ++i)
-    leadExprs.push_back(getAffineDimExpr(i, ctx));
   AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
-  AffineMap leadMap = AffineMap::get(rank, 0, leadExprs, ctx);
+  AffineMap leadMap = leadingMap(ctx, rank, axis);
   SmallVector<utils::IteratorType> reduceIters(axis, utils::IteratorType::parallel);
   reduceIters.append(rank - axis, utils::IteratorType::reduction);
   auto cst = [&](OpBuilder &nb, Location l, double v) { return scalarConstant(nb, l, et, v); };
@@ -122,12 +127,6 @@ Value buildNormalize(OpBuilder &b, Location loc, Value x, RowStats stats, Affine
       .getResult(0);
 }
 
-AffineMap leadingMap(MLIRContext *ctx, int64_t rank, int64_t axis) {
-  SmallVector<AffineExpr> exprs;
-  for (int64_t i = 0; i < axis; ++i)
-    exprs.push_back(getAffineDimExpr(i, ctx));
-  return AffineMap::get(rank, 0, exprs, ctx);
-}
 
 struct LayerNormLowering : OpConversionPattern<LayerNormOp> {
   using OpConversionPattern::OpConversionPattern;

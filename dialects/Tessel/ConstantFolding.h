@@ -16,6 +16,11 @@
 
 namespace tessel {
 
+/// Constants of at most this many elements are inline DenseElementsAttr (so
+/// they fold, and kernels clone them in); larger ones are resource blobs
+/// (weights). The importer, graph fusion and kernel outlining all use it.
+constexpr int64_t kInlineConstantElements = 16;
+
 /// Constants larger than this are never folded (folding is for shapes and
 /// other small tensors, not for weights).
 constexpr int64_t kFoldElementLimit = 4096;

@@ -89,19 +89,10 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
 
 LogicalResult RMSNormOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor a,
                                           SmallVectorImpl<Type> &types) {
-  const char *name = "'tessel.rms_norm' op ";
   auto it = cast<RankedTensorType>(a.getInput().getType());
-  auto st = cast<RankedTensorType>(a.getScale().getType());
-  int64_t axis = a.getAxis(), rank = it.getRank();
-  if (axis < 0 || axis >= rank)
-    return emitOptionalError(loc, name, "axis ", axis, " is out of range for rank ", rank);
-  if (!(a.getEpsilon().convertToDouble() >= 0))
-    return emitOptionalError(loc, name, "epsilon must not be negative");
-  ArrayRef<int64_t> normalized = it.getShape().drop_front(axis);
-  if (st.getElementType() != it.getElementType() || !broadcastsTo(st, normalized))
-    return emitOptionalError(loc, name, "scale of type ", st,
-                             " does not broadcast to the normalized shape ",
-                             formatShape(normalized), " of ", it.getElementType());
+  if (failed(verifyNormalization(loc, "tessel.rms_norm", it, a.getAxis(),
+                                 a.getEpsilon().convertToDouble(), {{"scale", a.getScale()}})))
+    return failure();
   types.push_back(it);
   return success();
 }

@@ -242,25 +242,11 @@ LogicalResult ResizeOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
 
 LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                             Adaptor a, SmallVectorImpl<Type> &types) {
-  const char *name = "'tessel.layer_norm' op ";
   auto it = cast<RankedTensorType>(a.getInput().getType());
-  int64_t axis = a.getAxis(), rank = it.getRank();
-  if (axis < 0 || axis >= rank)
-    return emitOptionalError(loc, name, "axis ", axis, " is out of range for rank ", rank);
-  if (!(a.getEpsilon().convertToDouble() >= 0))
-    return emitOptionalError(loc, name, "epsilon must not be negative");
-  ArrayRef<int64_t> normalized = it.getShape().drop_front(axis);
-  for (auto [what, v] : {std::pair<const char *, Value>{"scale", a.getScale()},
-                         std::pair<const char *, Value>{"bias", a.getBias()}}) {
-    if (!v)
-      continue;
-    auto vt = cast<RankedTensorType>(v.getType());
-    auto b = broadcastShapes(vt.getShape(), normalized);
-    if (vt.getElementType() != it.getElementType() || !b || ArrayRef<int64_t>(*b) != normalized)
-      return emitOptionalError(loc, name, what, " of type ", vt,
-                               " does not broadcast to the normalized shape ",
-                               formatShape(normalized), " of ", it.getElementType());
-  }
+  if (failed(verifyNormalization(loc, "tessel.layer_norm", it, a.getAxis(),
+                                 a.getEpsilon().convertToDouble(),
+                                 {{"scale", a.getScale()}, {"bias", a.getBias()}})))
+    return failure();
   types.push_back(it);
   return success();
 }

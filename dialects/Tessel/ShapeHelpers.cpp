@@ -62,4 +62,29 @@ std::string formatShape(llvm::ArrayRef<int64_t> shape) {
   return s;
 }
 
+mlir::LogicalResult
+verifyNormalization(std::optional<mlir::Location> loc, llvm::StringRef opName,
+                    mlir::RankedTensorType input, int64_t axis, double epsilon,
+                    llvm::ArrayRef<std::pair<const char *, mlir::Value>> params) {
+  int64_t rank = input.getRank();
+  if (axis < 0 || axis >= rank)
+    return mlir::emitOptionalError(loc, "'", opName, "' op axis ", axis,
+                                   " is out of range for rank ", rank);
+  if (!(epsilon >= 0))
+    return mlir::emitOptionalError(loc, "'", opName, "' op epsilon must not be negative");
+  llvm::ArrayRef<int64_t> normalized = input.getShape().drop_front(axis);
+  for (auto [what, v] : params) {
+    if (!v)
+      continue;
+    auto vt = llvm::cast<mlir::RankedTensorType>(v.getType());
+    auto b = broadcastShapes(vt.getShape(), normalized);
+    if (vt.getElementType() != input.getElementType() || !b ||
+        llvm::ArrayRef<int64_t>(*b) != normalized)
+      return mlir::emitOptionalError(loc, "'", opName, "' op ", what, " of type ", vt,
+                                     " does not broadcast to the normalized shape ",
+                                     formatShape(normalized), " of ", input.getElementType());
+  }
+  return mlir::success();
+}
+
 } // namespace tessel

@@ -3,7 +3,9 @@
 #define TESSEL_SHAPE_HELPERS_H
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Location.h"
+#include "mlir/IR/Value.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/SmallVector.h"
 #include <optional>
@@ -22,6 +24,15 @@ std::optional<int64_t> checkedElementCount(llvm::ArrayRef<int64_t> shape);
 int64_t slidingWindowOutputSize(int64_t input, int64_t kernel, int64_t stride,
                                 int64_t padBegin, int64_t padEnd, int64_t dilation,
                                 bool ceilMode);
+
+/// Checks what layer_norm and rms_norm share: `axis` within the input's rank,
+/// a non-negative `epsilon`, and each named parameter (null ones skipped)
+/// broadcasting to the normalized shape [axis, rank) with the input's element
+/// type. `opName` is the op's name, e.g. "tessel.layer_norm".
+mlir::LogicalResult
+verifyNormalization(std::optional<mlir::Location> loc, llvm::StringRef opName,
+                    mlir::RankedTensorType input, int64_t axis, double epsilon,
+                    llvm::ArrayRef<std::pair<const char *, mlir::Value>> params);
 
 /// Formats a shape as "2x3x4" for diagnostics.
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
