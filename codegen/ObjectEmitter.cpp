@@ -1,5 +1,6 @@
 //===- ObjectEmitter.cpp --------------------------------------------------===//
 #include "codegen/ObjectEmitter.h"
+#include "codegen/Target/TargetDescription.h"
 
 #include "mlir/Target/LLVMIR/Export.h"
 
@@ -16,16 +17,6 @@ namespace tessel {
 
 static llvm::Error fail(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
-}
-
-static std::string hostFeatures() {
-  std::string features;
-  for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures()) {
-    if (!features.empty())
-      features += ",";
-    features += (enabled ? "+" : "-") + name.str();
-  }
-  return features;
 }
 
 llvm::Expected<std::string> emitObjectFile(mlir::ModuleOp module, const TargetOptions &options) {
@@ -48,9 +39,11 @@ llvm::Expected<std::string> emitObjectFile(mlir::ModuleOp module, const TargetOp
   const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return fail("unknown target '" + triple.str() + "': " + error);
-  std::string cpu = options.cpu.empty() ? llvm::sys::getHostCPUName().str() : options.cpu;
-  std::string features = options.features.empty() && options.cpu.empty() ? hostFeatures()
-                                                                          : options.features;
+  // The same CPU and features the kernels were configured for.
+  auto description = describeTarget(triple.str(), options.cpu, options.features);
+  if (!description)
+    return description.takeError();
+  std::string cpu = description->cpu, features = description->features;
   llvm::TargetOptions targetOptions;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
       triple, cpu, features, targetOptions, llvm::Reloc::PIC_, std::nullopt,

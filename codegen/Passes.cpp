@@ -21,6 +21,7 @@ static void addTextual(OpPassManager &pm, StringRef pipeline) {
 
 void buildTiledPipeline(OpPassManager &pm) {
   pm.addPass(createRecordModelABI());
+  pm.addPass(createTransposeConstantWeights());
   pm.addPass(createOutlineKernels());
   pm.addPass(createConvertTesselToLinalg());
   pm.addNestedPass<func::FuncOp>(createFuseElementwiseLoops());
@@ -40,9 +41,14 @@ void buildLLVMPipeline(OpPassManager &pm) {
              "canonicalize,"
              "buffer-deallocation-pipeline,"
              // Loops, then everything to the LLVM dialect.
-             "func.func(tessel-lower-memref-copies,convert-linalg-to-loops),"
+             "func.func(tessel-lower-memref-copies,"
+             // Contractions to register-blocked vector kernels, the rest to
+             // loops (which LLVM vectorizes).
+             "tessel-select-kernel-config,tessel-vectorize-contractions,"
+             "tessel-approximate-math,"
+             "convert-linalg-to-loops),"
              "lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-             "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
+             "convert-vector-to-llvm,finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
              "convert-arith-to-llvm,convert-index-to-llvm,"
              "convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
              "convert-cf-to-llvm,reconcile-unrealized-casts,canonicalize");

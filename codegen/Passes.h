@@ -12,6 +12,10 @@ namespace arith { class ArithDialect; }
 namespace math { class MathDialect; }
 namespace LLVM { class LLVMDialect; }
 namespace func { class FuncDialect; class FuncOp; }
+namespace vector { class VectorDialect; }
+namespace scf { class SCFDialect; }
+namespace affine { class AffineDialect; }
+namespace memref { class MemRefDialect; }
 } // namespace mlir
 
 namespace tessel {

@@ -4,6 +4,19 @@
 
 include "mlir/Pass/PassBase.td"
 
+def TransposeConstantWeights : Pass<"tessel-transpose-constant-weights", "mlir::ModuleOp"> {
+  let summary = "Store constant transposed linear weights in the layout the kernels read";
+  let description = [{
+    A `tessel.linear {transpose_weight = true}` whose weight is a float32
+    constant [N, K] gets the constant [K, N] instead and transpose_weight =
+    false: the register-blocked kernel vectorizes along N and needs the
+    weight contiguous there. The transposition happens once, at compile
+    time; a weight used only by that layer is rewritten in its own resource
+    blob, so large models do not hold both layouts. Weights computed at run
+    time are left alone.
+  }];
+}
+
 def OutlineKernels : Pass<"tessel-outline-kernels", "mlir::ModuleOp"> {
   let summary = "Outline each compute op of @main_graph into a kernel function";
   let description = [{
@@ -77,6 +90,58 @@ def FuseElementwiseLoops : Pass<"tessel-fuse-elementwise-loops", "mlir::func::Fu
     tensors in place, which bufferization relies on.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def SelectKernelConfig : Pass<"tessel-select-kernel-config", "mlir::func::FuncOp"> {
+  let summary = "Choose the register-blocked kernel of every contraction from the target";
+  let description = [{
+    The one configuration step of kernel generation. For every bufferized
+    float32 multiply-accumulate linalg.generic (matmuls, linear layers,
+    batched matmuls, convolutions) whose loops tessel's contraction analysis
+    can assign (n: C's innermost loop, read contiguously or at a fixed stride
+    by B's innermost index and not by A; m: a parallel loop A reads and B does
+    not), attaches `tessel.kernel_config = {kernel = "outer_product", lanes,
+    rows, vectors, reduction_block?}`, derived from the module's
+    `tessel.target` (the host's when absent): `lanes` float32 lanes per
+    vector register, a register tile of `rows` x `vectors` accumulators that
+    leaves one B row and one broadcast in the register file, and a block of
+    the outermost reduction that keeps the B panel in half of L1. Ops that
+    already carry a config are left as they are; other ops are left to the
+    generic loop lowering.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def VectorizeContractions : Pass<"tessel-vectorize-contractions", "mlir::func::FuncOp"> {
+  let summary = "Lower configured contractions to register-blocked vector FMA kernels";
+  let description = [{
+    Replaces every linalg.generic with a `tessel.kernel_config` by an explicit
+    loop nest in the vector dialect: outer parallel loops, reduction blocks,
+    column tiles of `lanes * vectors`, row tiles of `rows`, then a kernel that
+    keeps `rows * vectors` accumulators in registers across the reduction
+    loops, each step loading `vectors` B vectors (vector.load, or vector.gather
+    at B's stride), broadcasting `rows` A elements and issuing rows * vectors
+    vector.fma. Edges get exactly sized kernels: fewer rows, masked loads and
+    stores for the last columns. An op whose config is malformed or that is
+    not a contraction the analysis accepts is an error.
+  }];
+  let dependentDialects = ["mlir::vector::VectorDialect", "mlir::scf::SCFDialect",
+                           "mlir::affine::AffineDialect", "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def ApproximateMath : Pass<"tessel-approximate-math", "mlir::func::FuncOp"> {
+  let summary = "Replace float32 exp, erf, tanh and logarithms by polynomial approximations";
+  let description = [{
+    Applies MLIR's float32 polynomial approximations to math.exp, math.erf,
+    math.tanh, math.expm1, math.log and math.log1p. Lowered as they are,
+    these become one libm call per element, which no loop vectorizer can
+    widen; the approximations are arith ops that vectorize with the rest of
+    the loop (softmax, GELU, SiLU, sigmoid, the norms' statistics). Other
+    math ops (sin, cos, pow, ...) keep their libm calls.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect"];
 }
 
 def LowerMemRefCopies : Pass<"tessel-lower-memref-copies", "mlir::func::FuncOp"> {

@@ -17,6 +17,7 @@
 #include "codegen/ObjectEmitter.h"
 #include "codegen/Passes.h"
 #include "codegen/Registration.h"
+#include "codegen/Target/TargetDescription.h"
 #include "dialects/Tessel/NodeNames.h"
 #include "frontend/OnnxImporter.h"
 #include "frontend/OpRegistry.h"
@@ -389,6 +390,11 @@ int main(int argc, char **argv) {
     errs() << "\n";
     phaseStart = seconds();
   };
+  // The CPU codegen tiles for and the object code targets (checked before
+  // any work, recorded on the module when codegen starts).
+  auto target = tessel::describeTarget("", targetCpu, targetFeatures);
+  if (!target)
+    return fail(toString(target.takeError()));
   progress("import");
   dumpAfterPhase(*module, "import");
   if (compileTo == Phase::Import)
@@ -442,6 +448,7 @@ int main(int argc, char **argv) {
     return 1;
   if (compileTo == Phase::Graph)
     return checkPrintNames(), writeText(*module);
+  (*module)->setAttr(tessel::kTargetAttrName, target->toAttr(&ctx));
   if (!runPhase("tiled", tessel::buildTiledPipeline))
     return 1;
   if (compileTo == Phase::Tiled)
@@ -452,19 +459,19 @@ int main(int argc, char **argv) {
   if (compileTo == Phase::LLVM)
     return writeText(*module);
 
-  tessel::TargetOptions target;
-  target.cpu = targetCpu;
-  target.features = targetFeatures;
-  target.optLevel = optLevel;
+  tessel::TargetOptions emitOptions;
+  emitOptions.cpu = target->cpu;
+  emitOptions.features = target->features;
+  emitOptions.optLevel = optLevel;
   std::optional<mlir::TimingScope> stepTiming;
-  target.onStep = [&](StringRef step) {
+  emitOptions.onStep = [&](StringRef step) {
     if (stepTiming)
       stepTiming->stop();
     stepTiming.emplace(rootTiming.nest(step));
     if (verbose)
       errs() << "tessel-compile: " << step << "\n";
   };
-  auto object = tessel::emitObjectFile(*module, target);
+  auto object = tessel::emitObjectFile(*module, emitOptions);
   stepTiming.reset();
   if (!object)
     return fail(toString(object.takeError()));

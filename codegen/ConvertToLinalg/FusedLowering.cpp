@@ -120,6 +120,17 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
                                             offsets, sizes, strides);
     };
 
+    // Kᵀ once, [B..., D, Lk]: the score blocks q_blk k_blkᵀ then read their
+    // B operand contiguously along the keys they vectorize over.
+    SmallVector<int64_t> perm = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+    std::swap(perm[rank - 2], perm[rank - 1]);
+    auto kt = cast<RankedTensorType>(k.getType());
+    SmallVector<int64_t> ktShape(kt.getShape());
+    std::swap(ktShape[rank - 2], ktShape[rank - 1]);
+    Value kT = linalg::TransposeOp::create(rewriter, loc, k,
+                                           emptyTensor(rewriter, loc, kt.clone(ktShape)), perm)
+                   .getResult()[0];
+
     SmallVector<Value> lbs(nb + 1, idx(rewriter, 0)), steps(nb, idx(rewriter, 1)), ubs;
     for (int64_t i = 0; i < nb; ++i)
       ubs.push_back(idx(rewriter, qt.getDimSize(i)));
@@ -145,12 +156,12 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
               b, l, idx(b, 0), idx(b, lk), idx(b, bk), ValueRange{m0, l0, acc0},
               [&](OpBuilder &b, Location l, Value kj, ValueRange it) {
                 Value m = it[0], sum = it[1], acc = it[2];
-                Value kTile = tile(b, k, batch, kj, b.getIndexAttr(0), bk, d);
+                Value kTile = tile(b, kT, batch, b.getIndexAttr(0), kj, d, bk);
                 Value vTile = tile(b, v, batch, kj, b.getIndexAttr(0), bk, dv);
                 // s = q_blk k_blkᵀ over (i, j, c).
                 Value s = buildMatmulGeneric(b, l, qTile, kTile,
                                              filledTensor(b, l, scoreType, 0.0),
-                                             map(3, {dim(0), dim(2)}), map(3, {dim(1), dim(2)}));
+                                             map(3, {dim(0), dim(2)}), map(3, {dim(2), dim(1)}));
                 // Scale, mask, causal cut.
                 SmallVector<Value> inputs{s};
                 SmallVector<AffineMap> maps{id2};

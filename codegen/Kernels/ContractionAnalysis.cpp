@@ -1,0 +1,137 @@
+//===- ContractionAnalysis.cpp --------------------------------------------===//
+#include "codegen/Kernels/ContractionAnalysis.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+
+namespace tessel {
+
+int64_t ContractionRoles::macs() const {
+  int64_t total = 1;
+  for (int64_t r : ranges)
+    total *= r;
+  return total;
+}
+
+std::optional<int64_t> linearCoefficient(AffineExpr expr, unsigned dim) {
+  if (!expr.isFunctionOfDim(dim))
+    return 0;
+  if (auto d = dyn_cast<AffineDimExpr>(expr))
+    return d.getPosition() == dim ? 1 : 0;
+  auto bin = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!bin)
+    return std::nullopt;
+  if (bin.getKind() == AffineExprKind::Add) {
+    auto l = linearCoefficient(bin.getLHS(), dim), r = linearCoefficient(bin.getRHS(), dim);
+    if (!l || !r)
+      return std::nullopt;
+    return *l + *r;
+  }
+  if (bin.getKind() == AffineExprKind::Mul) {
+    // Canonical affine products keep the constant on the right.
+    auto c = dyn_cast<AffineConstantExpr>(bin.getRHS());
+    auto l = linearCoefficient(bin.getLHS(), dim);
+    if (!c || !l)
+      return std::nullopt;
+    return *l * c.getValue();
+  }
+  return std::nullopt; // floordiv, ceildiv, mod
+}
+
+/// True when the body is `yield(addf(out, mulf(in0, in1)))` in any operand
+/// order.
+static bool isMultiplyAccumulate(linalg::GenericOp op) {
+  Block &body = op.getRegion().front();
+  if (body.getOperations().size() != 3)
+    return false;
+  auto mul = dyn_cast<arith::MulFOp>(body.front());
+  auto add = dyn_cast<arith::AddFOp>(*std::next(body.begin()));
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (!mul || !add || yield.getNumOperands() != 1 || yield.getOperand(0) != add.getResult())
+    return false;
+  Value in0 = body.getArgument(0), in1 = body.getArgument(1), out = body.getArgument(2);
+  bool mulOk = (mul.getLhs() == in0 && mul.getRhs() == in1) ||
+               (mul.getLhs() == in1 && mul.getRhs() == in0);
+  bool addOk = (add.getLhs() == out && add.getRhs() == mul.getResult()) ||
+               (add.getRhs() == out && add.getLhs() == mul.getResult());
+  return mulOk && addOk;
+}
+
+static bool hasUnitInnerStride(Value memref) {
+  auto type = dyn_cast<MemRefType>(memref.getType());
+  return type && type.getRank() > 0 && type.isLastDimUnitStride();
+}
+
+static bool mapReads(AffineMap map, unsigned dim) {
+  return llvm::any_of(map.getResults(), [&](AffineExpr e) { return e.isFunctionOfDim(dim); });
+}
+
+FailureOr<ContractionRoles> analyzeContraction(linalg::GenericOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      !isMultiplyAccumulate(op))
+    return failure();
+  for (Value v : op->getOperands()) {
+    auto type = dyn_cast<MemRefType>(v.getType());
+    if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
+      return failure();
+  }
+  ContractionRoles roles;
+  roles.ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(roles.ranges, [](int64_t r) { return ShapedType::isDynamic(r) || r <= 0; }))
+    return failure();
+
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  AffineMap cMap = maps[2];
+  if (!cMap.isProjectedPermutation() || cMap.getNumResults() == 0)
+    return failure();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (unsigned d = 0; d < iterators.size(); ++d) {
+    bool parallel = iterators[d] == utils::IteratorType::parallel;
+    // Every parallel loop indexes C and no reduction does.
+    if (parallel != mapReads(cMap, d))
+      return failure();
+  }
+  if (!hasUnitInnerStride(op.getDpsInits()[0]))
+    return failure();
+
+  // n: C's innermost loop, read by exactly one input, there in its innermost
+  // index only, affinely.
+  roles.n = cast<AffineDimExpr>(cMap.getResults().back()).getPosition();
+  bool in0 = mapReads(maps[0], roles.n), in1 = mapReads(maps[1], roles.n);
+  if (in0 == in1)
+    return failure();
+  roles.b = in0 ? 0 : 1;
+  roles.a = 1 - roles.b;
+  AffineMap bMap = maps[roles.b];
+  if (bMap.getNumResults() == 0 || !hasUnitInnerStride(op.getDpsInputs()[roles.b]))
+    return failure();
+  for (AffineExpr e : bMap.getResults().drop_back())
+    if (e.isFunctionOfDim(roles.n))
+      return failure();
+  std::optional<int64_t> stride = linearCoefficient(bMap.getResults().back(), roles.n);
+  if (!stride || *stride <= 0)
+    return failure();
+  roles.nStride = *stride;
+
+  // m: the longest parallel loop that A reads and B does not.
+  AffineMap aMap = maps[roles.a];
+  for (unsigned d = 0; d < iterators.size(); ++d) {
+    if (d == roles.n)
+      continue;
+    if (iterators[d] == utils::IteratorType::reduction) {
+      roles.reductions.push_back(d);
+      continue;
+    }
+    if (mapReads(aMap, d) && !mapReads(bMap, d) &&
+        (roles.m < 0 || roles.ranges[d] > roles.ranges[roles.m]))
+      roles.m = d;
+  }
+  for (unsigned d = 0; d < iterators.size(); ++d)
+    if (iterators[d] == utils::IteratorType::parallel && d != roles.n && d != roles.m)
+      roles.outer.push_back(d);
+  return roles;
+}
+
+} // namespace tessel

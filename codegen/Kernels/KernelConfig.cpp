@@ -1,0 +1,127 @@
+//===- KernelConfig.cpp ---------------------------------------------------===//
+#include "codegen/Kernels/KernelConfig.h"
+
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+
+namespace tessel {
+
+static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+KernelConfig selectKernelConfig(const ContractionRoles &roles, const TargetDescription &target) {
+  KernelConfig config;
+  config.lanes = target.f32Lanes();
+  int64_t registers = target.vectorRegisters;
+  int64_t maxVectors = ceilDiv(roles.columns(), config.lanes);
+  // Two B vectors per step with 16 registers (6 x 2 accumulators on AVX2),
+  // four with 32 (6 x 4 on AVX-512): enough independent FMAs to cover the
+  // FMA latency times the FMA units, with broadcasts to spare.
+  int64_t vectors = std::min<int64_t>(maxVectors, registers >= 32 ? 4 : 2);
+  int64_t rows = std::min<int64_t>((registers - vectors - 1) / vectors, 16);
+  if (roles.rows() < rows) {
+    // Few rows (a GEMV, a small batch): spend the registers on columns.
+    rows = roles.rows();
+    vectors = std::clamp<int64_t>((registers - 1) / (rows + 1), 1, 4);
+    vectors = std::min(vectors, maxVectors);
+  }
+  config.rows = std::max<int64_t>(rows, 1);
+  config.vectors = vectors;
+
+  // The B panel one column tile streams through the reductions is reused
+  // by every row tile: pack it into a contiguous scratch panel (B's rows may
+  // be 4 KiB apart and all fall in one L1 set; a strided convolution's are
+  // gathered) and block the outermost reduction so the panel stays in half
+  // of L1 while the row tiles sweep it.
+  bool reused = roles.rows() > config.rows;
+  if (reused && !roles.reductions.empty()) {
+    int64_t k = roles.ranges[roles.reductions.front()];
+    int64_t inner = 1;
+    for (int64_t d : llvm::drop_begin(roles.reductions))
+      inner *= roles.ranges[d];
+    int64_t rowBytes = config.columns() * 4, budget = target.l1Bytes / 2;
+    int64_t block = k;
+    if (k * inner * rowBytes > budget) {
+      block = std::max<int64_t>(budget / (inner * rowBytes), 1);
+      while (block > 1 && k % block != 0) // No ragged last block.
+        --block;
+    }
+    // A block this short would reload the C tile too often for its FMAs.
+    if (block * inner >= 32 && block * inner * rowBytes <= budget) {
+      config.packB = true;
+      if (block < k)
+        config.reductionBlock = block;
+      // A's share of one reduction block: block * inner floats per row.
+      int64_t rowBlock = target.l2Bytes / 2 / (block * inner * 4) / config.rows * config.rows;
+      if (rowBlock >= config.rows && rowBlock < roles.rows())
+        config.rowBlock = rowBlock;
+      // C block: the row block's rows by columnBlock columns.
+      int64_t cRows = config.rowBlock ? config.rowBlock : roles.rows();
+      if (config.reductionBlock && cRows * roles.columns() * 4 > target.l2Bytes / 2) {
+        int64_t columnBlock = target.l2Bytes / 2 / (cRows * 4) / config.columns() *
+                              config.columns();
+        if (columnBlock >= config.columns())
+          config.columnBlock = columnBlock;
+      }
+      // Packing A costs one scalar copy per element per block: repaid where
+      // at least 8 column tiles read the block.
+      config.packA = ceilDiv(roles.columns(), config.columns()) >= 8;
+    }
+  }
+  return config;
+}
+
+DictionaryAttr KernelConfig::toAttr(MLIRContext *ctx) const {
+  Builder b(ctx);
+  SmallVector<NamedAttribute> fields{
+      b.getNamedAttr("kernel", b.getStringAttr("outer_product")),
+      b.getNamedAttr("lanes", b.getI64IntegerAttr(lanes)),
+      b.getNamedAttr("rows", b.getI64IntegerAttr(rows)),
+      b.getNamedAttr("vectors", b.getI64IntegerAttr(vectors))};
+  if (packA)
+    fields.push_back(b.getNamedAttr("pack_a", b.getUnitAttr()));
+  if (packB)
+    fields.push_back(b.getNamedAttr("pack_b", b.getUnitAttr()));
+  if (columnBlock)
+    fields.push_back(b.getNamedAttr("column_block", b.getI64IntegerAttr(columnBlock)));
+  if (rowBlock)
+    fields.push_back(b.getNamedAttr("row_block", b.getI64IntegerAttr(rowBlock)));
+  if (reductionBlock)
+    fields.push_back(b.getNamedAttr("reduction_block", b.getI64IntegerAttr(reductionBlock)));
+  return b.getDictionaryAttr(fields);
+}
+
+FailureOr<KernelConfig> KernelConfig::fromAttr(DictionaryAttr attr) {
+  KernelConfig config;
+  auto kernel = attr.getAs<StringAttr>("kernel");
+  if (!kernel || kernel.getValue() != "outer_product")
+    return failure();
+  for (auto [name, field] : {std::pair<const char *, int64_t *>{"lanes", &config.lanes},
+                             {"rows", &config.rows},
+                             {"vectors", &config.vectors}}) {
+    auto value = attr.getAs<IntegerAttr>(name);
+    if (!value || value.getInt() < 1)
+      return failure();
+    *field = value.getInt();
+  }
+  config.packA = attr.contains("pack_a");
+  if (auto block = attr.getAs<IntegerAttr>("column_block")) {
+    if (block.getInt() < 1 || block.getInt() % config.columns() != 0)
+      return failure();
+    config.columnBlock = block.getInt();
+  }
+  config.packB = attr.contains("pack_b");
+  if (auto block = attr.getAs<IntegerAttr>("row_block")) {
+    if (block.getInt() < 1 || block.getInt() % config.rows != 0)
+      return failure();
+    config.rowBlock = block.getInt();
+  }
+  if (auto block = attr.getAs<IntegerAttr>("reduction_block")) {
+    if (block.getInt() < 1)
+      return failure();
+    config.reductionBlock = block.getInt();
+  }
+  return config;
+}
+
+} // namespace tessel

@@ -1,0 +1,59 @@
+//===- KernelConfig.h - Per-op codegen strategy ---------------------------===//
+//
+// The one place where tile sizes are chosen. tessel-select-kernel-config
+// attaches a `tessel.kernel_config` dictionary to every contraction it can
+// lower with the register-blocked outer-product kernel; the kernel generator
+// only reads it. The sizes derive from the target description alone.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_CODEGEN_KERNELS_KERNEL_CONFIG_H
+#define TESSEL_CODEGEN_KERNELS_KERNEL_CONFIG_H
+
+#include "codegen/Kernels/ContractionAnalysis.h"
+#include "codegen/Target/TargetDescription.h"
+
+namespace tessel {
+
+inline constexpr llvm::StringLiteral kKernelConfigAttrName = "tessel.kernel_config";
+
+struct KernelConfig {
+  /// Float32 lanes per vector register.
+  int64_t lanes = 8;
+  /// Register tile: `rows` of C (broadcasts of A) by `vectors` vector
+  /// registers of C's columns; rows * vectors accumulators stay in registers.
+  int64_t rows = 1, vectors = 1;
+  /// Reduction block of the outermost reduction loop (0: unblocked), so that
+  /// the B panel one register tile streams stays in L1 while the row tiles
+  /// sweep it.
+  int64_t reductionBlock = 0;
+  /// Rows of C per block (0: all), a multiple of `rows`, so that the A rows
+  /// of one reduction block stay in half of L2 while the column tiles sweep
+  /// them.
+  int64_t rowBlock = 0;
+  /// Columns of C per block (0: all), a multiple of lanes * vectors, so
+  /// that the C block a row block accumulates over all reduction blocks stays
+  /// in half of L2 instead of streaming through memory once per block.
+  int64_t columnBlock = 0;
+  /// Copy the B panel of each column tile (one reduction block of it) into a
+  /// contiguous, zero-padded scratch panel first; the row tiles then read
+  /// full vectors from it.
+  bool packB = false;
+  /// Copy the A elements of each row block (one reduction block of it) into
+  /// [tile][step][row] order first, so that a row tile's broadcasts read one
+  /// contiguous stream instead of `rows` streams a row apart (which, 4 KiB
+  /// apart, share one L1 set with the B panel). Worth it where many column
+  /// tiles reuse the block.
+  bool packA = false;
+
+  int64_t columns() const { return lanes * vectors; }
+  mlir::DictionaryAttr toAttr(mlir::MLIRContext *ctx) const;
+  static mlir::FailureOr<KernelConfig> fromAttr(mlir::DictionaryAttr attr);
+};
+
+/// The register tile for `roles` on `target`: as many accumulators as the
+/// vector registers hold beside one B row and one broadcast.
+KernelConfig selectKernelConfig(const ContractionRoles &roles, const TargetDescription &target);
+
+} // namespace tessel
+
+#endif // TESSEL_CODEGEN_KERNELS_KERNEL_CONFIG_H

@@ -1,0 +1,492 @@
+//===- VectorizeContractions.cpp - The tessel-vectorize-contractions pass -===//
+//
+// Replaces every linalg.generic carrying a `tessel.kernel_config` by its
+// register-blocked outer-product kernel, built directly in the vector
+// dialect on the bufferized operands:
+//
+//   for outer loops:                         (batch, image, output row, ...)
+//     for kb in reduction blocks:            (reduction_block; one if unset)
+//       for n0 in columns step lanes*vectors:
+//         for m0 in rows step rows:
+//           acc[rows][vectors] = C tile
+//           for reductions (first one within kb's block):
+//             b[j] = B row at (n0 + j*lanes)       vector loads (or gathers)
+//             for i: a = broadcast(A at m0 + i)
+//                    acc[i][j] = fma(a, b[j], acc[i][j])
+//           C tile = acc
+//
+// so the innermost loop is `vectors` loads, `rows` broadcasts and
+// rows*vectors back-to-back FMAs on full vector registers, with the
+// accumulators loop-carried in registers. Ragged edges get their own, exactly
+// sized instance of the kernel (fewer rows; masked loads and stores for the
+// last columns), so no element is computed twice and no memory outside the
+// operands is touched.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/Kernels/KernelConfig.h"
+#include "codegen/Passes.h"
+
+#include "mlir/Dialect/Affine/Utils.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+using namespace mlir;
+
+namespace tessel {
+
+#define GEN_PASS_DEF_VECTORIZECONTRACTIONS
+#include "codegen/Passes.h.inc"
+
+namespace {
+
+/// One value per loop of the contraction: its index where bound.
+using LoopIndices = SmallVector<OpFoldResult>;
+
+class OuterProductKernel {
+public:
+  OuterProductKernel(linalg::GenericOp op, const ContractionRoles &roles,
+                     const KernelConfig &config)
+      : op(op), roles(roles), config(config), loc(op.getLoc()),
+        maps(op.getIndexingMapsArray()),
+        vectorType(VectorType::get({config.lanes}, Float32Type::get(op.getContext()))) {
+    a = op.getDpsInputs()[roles.a];
+    b = op.getDpsInputs()[roles.b];
+    c = op.getDpsInits()[0];
+  }
+
+  void emit(OpBuilder &builder) {
+    if (config.packB) {
+      // One panel per kernel, allocated on entry: an alloca inside the loops
+      // would grow the stack on every iteration.
+      auto func = op->getParentOfType<FunctionOpInterface>();
+      OpBuilder entry(op.getContext());
+      entry.setInsertionPointToStart(&func.getFunctionBody().front());
+      auto panelType = MemRefType::get({panelRows(), config.columns()},
+                                       Float32Type::get(op.getContext()));
+      panel = memref::AllocaOp::create(entry, loc, panelType, ValueRange{}, ValueRange{},
+                                       entry.getI64IntegerAttr(64));
+    }
+    if (config.packA) {
+      auto func = op->getParentOfType<FunctionOpInterface>();
+      OpBuilder entry(op.getContext());
+      entry.setInsertionPointToStart(&func.getFunctionBody().front());
+      int64_t block = config.rowBlock ? config.rowBlock : roles.rows();
+      auto aPanelType = MemRefType::get({(block + config.rows - 1) / config.rows, panelRows(),
+                                         config.rows},
+                                        Float32Type::get(op.getContext()));
+      // Up to half of L2: on the heap, not the stack.
+      aPanel = memref::AllocOp::create(entry, loc, aPanelType, entry.getI64IntegerAttr(64));
+      OpBuilder exit(op.getContext());
+      exit.setInsertionPoint(func.getFunctionBody().back().getTerminator());
+      memref::DeallocOp::create(exit, loc, aPanel);
+    }
+    LoopIndices loops(roles.ranges.size(), OpFoldResult());
+    emitOuter(builder, loops, 0);
+  }
+
+private:
+  /// Reduction steps of one kernel call: the first reduction's block (or
+  /// whole range) times the other reductions.
+  int64_t panelRows() const {
+    int64_t rows = 1;
+    for (auto [level, d] : llvm::enumerate(roles.reductions))
+      rows *= level == 0 && config.reductionBlock ? config.reductionBlock : roles.ranges[d];
+    return rows;
+  }
+
+  /// The reduction step of `bound` within the kernel call: its panel row.
+  Value panelRow(OpBuilder &builder, const LoopIndices &bound, OpFoldResult blockStart) {
+    Value row = arith::ConstantIndexOp::create(builder, loc, 0);
+    for (auto [level, d] : llvm::enumerate(roles.reductions)) {
+      bool blocked = level == 0 && config.reductionBlock;
+      int64_t range = blocked ? config.reductionBlock : roles.ranges[d];
+      Value step = getValueOrCreateConstantIndexOp(builder, loc, bound[d]);
+      if (blocked)
+        step = arith::SubIOp::create(builder, loc, step,
+                                     getValueOrCreateConstantIndexOp(builder, loc, blockStart));
+      row = arith::AddIOp::create(
+          builder, loc,
+          arith::MulIOp::create(builder, loc, row,
+                                arith::ConstantIndexOp::create(builder, loc, range)),
+          step);
+    }
+    return row;
+  }
+
+  /// `loops` with row i of the tile at m0 and vector j of the tile at n0
+  /// bound (a negative i or j leaves that loop as it is).
+  LoopIndices bind(OpBuilder &builder, LoopIndices loops, OpFoldResult m0, int64_t i,
+                   OpFoldResult n0, int64_t j) {
+    if (roles.m >= 0 && i >= 0)
+      loops[roles.m] = plus(builder, m0, i);
+    if (j >= 0)
+      loops[roles.n] = plus(builder, n0, j * config.lanes);
+    return loops;
+  }
+
+  /// B's row of vector j at the bound reduction step, `width` columns from
+  /// n0 (zero beyond).
+  Value loadBVector(OpBuilder &builder, const LoopIndices &bound, OpFoldResult n0, int64_t width,
+                    int64_t j) {
+    int64_t count = std::min(config.lanes, width - j * config.lanes);
+    return loadVector(builder, b, indices(builder, bMap(), bind(builder, bound, {}, -1, n0, j)),
+                      count, roles.nStride);
+  }
+
+  /// Copies the B panel of the column tile at n0 (this reduction block of
+  /// it) into `panel`, zero-padded to full vectors.
+  void emitPack(OpBuilder &builder, const LoopIndices &loops, OpFoldResult n0, int64_t width,
+                OpFoldResult blockStart) {
+    int64_t vectors = (width + config.lanes - 1) / config.lanes;
+    emitReductions(builder, loops, 0, blockStart, ValueRange{},
+                   [&](OpBuilder &nb, const LoopIndices &bound, ValueRange) {
+                     Value row = panelRow(nb, bound, blockStart);
+                     for (int64_t j = 0; j < vectors; ++j) {
+                       Value column = arith::ConstantIndexOp::create(nb, loc, j * config.lanes);
+                       vector::StoreOp::create(nb, loc, loadBVector(nb, bound, n0, width, j),
+                                               panel, ValueRange{row, column});
+                     }
+                     return SmallVector<Value>{};
+                   });
+  }
+
+  AffineMap aMap() const { return maps[roles.a]; }
+  AffineMap bMap() const { return maps[roles.b]; }
+  AffineMap cMap() const { return maps[2]; }
+
+  /// `base` + `offset` as an index.
+  OpFoldResult plus(OpBuilder &builder, OpFoldResult base, int64_t offset) {
+    if (std::optional<int64_t> c = getConstantIntValue(base))
+      return builder.getIndexAttr(*c + offset);
+    if (offset == 0)
+      return base;
+    return arith::AddIOp::create(builder, loc, cast<Value>(base),
+                                 arith::ConstantIndexOp::create(builder, loc, offset))
+        .getResult();
+  }
+
+  /// `x` + `y` as an index.
+  OpFoldResult plus(OpBuilder &builder, OpFoldResult x, OpFoldResult y) {
+    if (std::optional<int64_t> c = getConstantIntValue(y))
+      return plus(builder, x, *c);
+    if (std::optional<int64_t> c = getConstantIntValue(x))
+      return plus(builder, y, *c);
+    return arith::AddIOp::create(builder, loc, cast<Value>(x), cast<Value>(y)).getResult();
+  }
+
+  /// The operand indices `map` gives for the bound loops, as arith ops (the
+  /// loops are still being built, so no affine composition here).
+  SmallVector<Value> indices(OpBuilder &builder, AffineMap map, const LoopIndices &loops) {
+    SmallVector<Value> dims;
+    Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+    for (OpFoldResult v : loops)
+      dims.push_back(v ? getValueOrCreateConstantIndexOp(builder, loc, v) : zero);
+    SmallVector<Value> result;
+    for (AffineExpr e : map.getResults()) {
+      if (auto d = dyn_cast<AffineDimExpr>(e))
+        result.push_back(dims[d.getPosition()]);
+      else
+        result.push_back(affine::expandAffineExpr(builder, loc, e, dims, {}));
+    }
+    return result;
+  }
+
+  Value constantMask(OpBuilder &builder, int64_t count) {
+    return vector::ConstantMaskOp::create(
+        builder, loc, VectorType::get({config.lanes}, builder.getI1Type()),
+        ArrayRef<int64_t>{count});
+  }
+
+  Value zeroVector(OpBuilder &builder) {
+    return arith::ConstantOp::create(builder, loc, vectorType,
+                                     DenseElementsAttr::get(vectorType, 0.0f));
+  }
+
+  /// `count` elements (the rest zero) from `memref` at `idx`, `stride` apart.
+  Value loadVector(OpBuilder &builder, Value memref, ValueRange idx, int64_t count,
+                   int64_t stride) {
+    if (stride != 1) {
+      SmallVector<int32_t> offsets;
+      for (int64_t l = 0; l < config.lanes; ++l)
+        offsets.push_back(static_cast<int32_t>(l * stride));
+      auto offsetType = VectorType::get({config.lanes}, builder.getI32Type());
+      Value offsetVector = arith::ConstantOp::create(
+          builder, loc, offsetType, DenseElementsAttr::get(offsetType, ArrayRef(offsets)));
+      return vector::GatherOp::create(builder, loc, vectorType, memref, idx, offsetVector,
+                                      constantMask(builder, count), zeroVector(builder));
+    }
+    if (count == config.lanes)
+      return vector::LoadOp::create(builder, loc, vectorType, memref, idx);
+    return vector::MaskedLoadOp::create(builder, loc, vectorType, memref, idx,
+                                        constantMask(builder, count), zeroVector(builder));
+  }
+
+  void storeVector(OpBuilder &builder, Value value, ValueRange idx, int64_t count) {
+    if (count == config.lanes)
+      vector::StoreOp::create(builder, loc, value, c, idx);
+    else
+      vector::MaskedStoreOp::create(builder, loc, c, idx, constantMask(builder, count), value);
+  }
+
+  void emitOuter(OpBuilder &builder, LoopIndices loops, unsigned level) {
+    if (level == roles.outer.size())
+      return emitColumnBlocks(builder, loops);
+    int64_t d = roles.outer[level];
+    forLoop(builder, 0, roles.ranges[d], 1, [&](OpBuilder &nb, Value iv) {
+      LoopIndices inner = loops;
+      inner[d] = iv;
+      emitOuter(nb, inner, level + 1);
+    });
+  }
+
+  /// Column blocks [colStart, colStart + colCount), each through all the
+  /// reduction blocks, so that the C block they accumulate stays in L2.
+  void emitColumnBlocks(OpBuilder &builder, const LoopIndices &loops) {
+    int64_t columns = roles.columns();
+    int64_t block = config.columnBlock ? config.columnBlock : columns;
+    int64_t full = columns / block * block;
+    if (full > 0)
+      forLoop(builder, 0, full, block, [&](OpBuilder &nb, Value nb0) {
+        emitReductionBlocks(nb, loops, nb0, block);
+      });
+    if (columns > full)
+      emitReductionBlocks(builder, loops, builder.getIndexAttr(full), columns - full);
+  }
+
+  void emitReductionBlocks(OpBuilder &builder, const LoopIndices &loops, OpFoldResult colStart,
+                           int64_t colCount) {
+    if (!config.reductionBlock || roles.reductions.empty())
+      return emitTiles(builder, loops, builder.getIndexAttr(0), colStart, colCount);
+    int64_t k = roles.ranges[roles.reductions.front()];
+    forLoop(builder, 0, k, config.reductionBlock, [&](OpBuilder &nb, Value kb) {
+      emitTiles(nb, loops, kb, colStart, colCount);
+    });
+  }
+
+  void emitTiles(OpBuilder &builder, const LoopIndices &loops, OpFoldResult blockStart,
+                 OpFoldResult colStart, int64_t colCount) {
+    int64_t rows = roles.rows();
+    int64_t rowBlock = config.rowBlock ? config.rowBlock : rows;
+    int64_t fullBlocks = rows / rowBlock * rowBlock;
+    if (fullBlocks > 0)
+      forLoop(builder, 0, fullBlocks, rowBlock, [&](OpBuilder &nb, Value mb) {
+        emitColumnTiles(nb, loops, blockStart, mb, rowBlock, colStart, colCount);
+      });
+    if (rows > fullBlocks)
+      emitColumnTiles(builder, loops, blockStart, builder.getIndexAttr(fullBlocks),
+                      rows - fullBlocks, colStart, colCount);
+  }
+
+  /// The column tiles of the row block [rowStart, rowStart + rowCount): per
+  /// column tile, pack its B panel, then sweep the block's row tiles.
+  void emitColumnTiles(OpBuilder &builder, const LoopIndices &loops, OpFoldResult blockStart,
+                       OpFoldResult rowStart, int64_t rowCount, OpFoldResult colStart,
+                       int64_t colCount) {
+    int64_t tileColumns = config.columns(), tileRows = config.rows;
+    int64_t columns = colCount;
+    int64_t fullColumns = columns / tileColumns * tileColumns;
+    int64_t fullTiles = rowCount / tileRows, tailRows = rowCount % tileRows;
+    // Row tile t of the block starts at rowStart + t * tileRows.
+    auto tileStart = [&](OpBuilder &nb, OpFoldResult t) {
+      if (std::optional<int64_t> c = getConstantIntValue(t))
+        return plus(nb, rowStart, *c * tileRows);
+      Value scaled = arith::MulIOp::create(nb, loc, cast<Value>(t),
+                                           arith::ConstantIndexOp::create(nb, loc, tileRows));
+      return plus(nb, OpFoldResult(scaled), rowStart);
+    };
+    if (config.packA) {
+      if (fullTiles > 0)
+        forLoop(builder, 0, fullTiles, 1, [&](OpBuilder &nb, Value t) {
+          emitPackA(nb, loops, tileStart(nb, t), tileRows, t, blockStart);
+        });
+      if (tailRows)
+        emitPackA(builder, loops, tileStart(builder, builder.getIndexAttr(fullTiles)), tailRows,
+                  builder.getIndexAttr(fullTiles), blockStart);
+    }
+    auto sweepRows = [&](OpBuilder &nb, OpFoldResult n0, int64_t width) {
+      if (config.packB)
+        emitPack(nb, loops, n0, width, blockStart);
+      if (fullTiles > 0)
+        forLoop(nb, 0, fullTiles, 1, [&](OpBuilder &ib, Value t) {
+          emitKernel(ib, loops, tileStart(ib, t), tileRows, t, n0, width, blockStart);
+        });
+      if (tailRows)
+        emitKernel(nb, loops, tileStart(nb, nb.getIndexAttr(fullTiles)), tailRows,
+                   nb.getIndexAttr(fullTiles), n0, width, blockStart);
+    };
+    if (fullColumns > 0)
+      forLoop(builder, 0, fullColumns, tileColumns, [&](OpBuilder &nb, Value n0) {
+        sweepRows(nb, plus(nb, OpFoldResult(n0), colStart), tileColumns);
+      });
+    if (columns > fullColumns)
+      sweepRows(builder, plus(builder, colStart, fullColumns), columns - fullColumns);
+  }
+
+  /// Copies the A elements row tile `tile` (rows from m0) reads in this
+  /// reduction block into aPanel[tile][step][row], in the order the kernel
+  /// broadcasts them.
+  void emitPackA(OpBuilder &builder, const LoopIndices &loops, OpFoldResult m0, int64_t rows,
+                 OpFoldResult tile, OpFoldResult blockStart) {
+    emitReductions(builder, loops, 0, blockStart, ValueRange{},
+                   [&](OpBuilder &nb, const LoopIndices &bound, ValueRange) {
+                     Value step = panelRow(nb, bound, blockStart);
+                     Value t = getValueOrCreateConstantIndexOp(nb, loc, tile);
+                     for (int64_t i = 0; i < rows; ++i) {
+                       Value v = memref::LoadOp::create(
+                           nb, loc, a, indices(nb, aMap(), bind(nb, bound, m0, i, {}, -1)));
+                       memref::StoreOp::create(
+                           nb, loc, v, aPanel,
+                           ValueRange{t, step, arith::ConstantIndexOp::create(nb, loc, i)});
+                     }
+                     return SmallVector<Value>{};
+                   });
+  }
+
+  /// C[m0 : m0+rows, n0 : n0+width] += A * B over the reductions.
+  void emitKernel(OpBuilder &builder, const LoopIndices &loops, OpFoldResult m0, int64_t rows,
+                  OpFoldResult tile, OpFoldResult n0, int64_t width, OpFoldResult blockStart) {
+    int64_t vectors = (width + config.lanes - 1) / config.lanes;
+    auto count = [&](int64_t j) { return std::min(config.lanes, width - j * config.lanes); };
+    SmallVector<Value> accumulators;
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < vectors; ++j)
+        accumulators.push_back(
+            loadVector(builder, c, indices(builder, cMap(), bind(builder, loops, m0, i, n0, j)),
+                       count(j), 1));
+
+    SmallVector<Value> results = emitReductions(
+        builder, loops, 0, blockStart, accumulators,
+        [&](OpBuilder &nb, const LoopIndices &bound, ValueRange accs) {
+          SmallVector<Value> bRow;
+          Value row = config.packA || config.packB ? panelRow(nb, bound, blockStart) : Value();
+          for (int64_t j = 0; j < vectors; ++j) {
+            if (!config.packB) {
+              bRow.push_back(loadBVector(nb, bound, n0, width, j));
+              continue;
+            }
+            Value column = arith::ConstantIndexOp::create(nb, loc, j * config.lanes);
+            bRow.push_back(
+                vector::LoadOp::create(nb, loc, vectorType, panel, ValueRange{row, column}));
+          }
+          SmallVector<Value> next;
+          for (int64_t i = 0; i < rows; ++i) {
+            Value scalar =
+                config.packA
+                    ? memref::LoadOp::create(
+                          nb, loc, aPanel,
+                          ValueRange{getValueOrCreateConstantIndexOp(nb, loc, tile), row,
+                                     arith::ConstantIndexOp::create(nb, loc, i)})
+                    : memref::LoadOp::create(nb, loc, a,
+                                             indices(nb, aMap(), bind(nb, bound, m0, i, {}, -1)));
+            Value broadcast = vector::BroadcastOp::create(nb, loc, vectorType, scalar);
+            for (int64_t j = 0; j < vectors; ++j)
+              next.push_back(
+                  vector::FMAOp::create(nb, loc, broadcast, bRow[j], accs[i * vectors + j]));
+          }
+          return next;
+        });
+
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < vectors; ++j)
+        storeVector(builder, results[i * vectors + j],
+                    indices(builder, cMap(), bind(builder, loops, m0, i, n0, j)), count(j));
+  }
+
+  using StepFn = llvm::function_ref<SmallVector<Value>(OpBuilder &, const LoopIndices &,
+                                                       ValueRange)>;
+
+  /// The reduction loops around `step`, the accumulators loop-carried.
+  SmallVector<Value> emitReductions(OpBuilder &builder, const LoopIndices &loops, unsigned level,
+                                    OpFoldResult blockStart, ValueRange accs, StepFn step) {
+    if (level == roles.reductions.size())
+      return step(builder, loops, accs);
+    int64_t d = roles.reductions[level];
+    Value lb, ub;
+    if (level == 0 && config.reductionBlock) {
+      lb = getValueOrCreateConstantIndexOp(builder, loc, blockStart);
+      ub = getValueOrCreateConstantIndexOp(builder, loc,
+                                           plus(builder, blockStart, config.reductionBlock));
+    } else {
+      lb = arith::ConstantIndexOp::create(builder, loc, 0);
+      ub = arith::ConstantIndexOp::create(builder, loc, roles.ranges[d]);
+    }
+    Value one = arith::ConstantIndexOp::create(builder, loc, 1);
+    auto loop = scf::ForOp::create(
+        builder, loc, lb, ub, one, accs,
+        [&](OpBuilder &nb, Location l, Value iv, ValueRange iter) {
+          LoopIndices inner = loops;
+          inner[d] = iv;
+          SmallVector<Value> next = emitReductions(nb, inner, level + 1, blockStart, iter, step);
+          scf::YieldOp::create(nb, l, next);
+        });
+    return loop.getResults();
+  }
+
+  /// for iv in [lb, ub) step `step`; a single iteration is emitted inline.
+  void forLoop(OpBuilder &builder, int64_t lb, int64_t ub, int64_t step,
+               llvm::function_ref<void(OpBuilder &, Value)> body) {
+    Value lbv = arith::ConstantIndexOp::create(builder, loc, lb);
+    if (ub - lb <= step)
+      return body(builder, lbv);
+    Value ubv = arith::ConstantIndexOp::create(builder, loc, ub);
+    Value stepv = arith::ConstantIndexOp::create(builder, loc, step);
+    scf::ForOp::create(builder, loc, lbv, ubv, stepv, ValueRange{},
+                       [&](OpBuilder &nb, Location l, Value iv, ValueRange) {
+                         body(nb, iv);
+                         scf::YieldOp::create(nb, l);
+                       });
+  }
+
+  linalg::GenericOp op;
+  const ContractionRoles &roles;
+  const KernelConfig &config;
+  Location loc;
+  SmallVector<AffineMap> maps;
+  VectorType vectorType;
+  Value a, b, c;
+  /// The packed B panel (packB only) and A block (packA only).
+  Value panel, aPanel;
+};
+
+struct VectorizeContractionsPass : impl::VectorizeContractionsBase<VectorizeContractionsPass> {
+  void runOnOperation() override {
+    SmallVector<linalg::GenericOp> ops;
+    getOperation().walk([&](linalg::GenericOp op) {
+      if (op->hasAttr(kKernelConfigAttrName))
+        ops.push_back(op);
+    });
+    for (linalg::GenericOp op : ops) {
+      auto attr = op->getAttrOfType<DictionaryAttr>(kKernelConfigAttrName);
+      FailureOr<KernelConfig> config =
+          attr ? KernelConfig::fromAttr(attr) : FailureOr<KernelConfig>(failure());
+      if (failed(config)) {
+        op.emitError() << "malformed " << kKernelConfigAttrName << ": " << attr;
+        return signalPassFailure();
+      }
+      FailureOr<ContractionRoles> roles = analyzeContraction(op);
+      if (failed(roles)) {
+        op.emitError() << kKernelConfigAttrName
+                       << " on an op that is not a float32 multiply-accumulate contraction "
+                          "with static shapes";
+        return signalPassFailure();
+      }
+      if (config->reductionBlock &&
+          roles->ranges[roles->reductions.front()] % config->reductionBlock != 0) {
+        op.emitError() << "reduction_block " << config->reductionBlock
+                       << " does not divide the reduction loop of "
+                       << roles->ranges[roles->reductions.front()];
+        return signalPassFailure();
+      }
+      OpBuilder builder(op);
+      OuterProductKernel(op, *roles, *config).emit(builder);
+      op.erase();
+    }
+  }
+};
+
+} // namespace
+} // namespace tessel

@@ -1,0 +1,154 @@
+//===- TargetDescription.cpp ----------------------------------------------===//
+#include "codegen/Target/TargetDescription.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <unistd.h>
+
+namespace tessel {
+
+static llvm::Error fail(const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+bool TargetDescription::has(llvm::StringRef extension) const {
+  return llvm::is_contained(extensions, extension.str());
+}
+
+static std::string hostFeatures() {
+  std::string features;
+  for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures()) {
+    if (!features.empty())
+      features += ",";
+    features += (enabled ? "+" : "-") + name.str();
+  }
+  return features;
+}
+
+/// sysconf's answer for a cache level, or `fallback` where it has none.
+static int64_t hostCache(int name, int64_t fallback) {
+#ifdef _SC_LEVEL1_DCACHE_SIZE
+  long bytes = sysconf(name);
+  return bytes > 0 ? bytes : fallback;
+#else
+  (void)name;
+  return fallback;
+#endif
+}
+
+llvm::Expected<TargetDescription> describeTarget(llvm::StringRef triple, llvm::StringRef cpu,
+                                                 llvm::StringRef features) {
+  llvm::InitializeNativeTarget();
+  TargetDescription t;
+  t.triple = triple.empty() ? llvm::sys::getDefaultTargetTriple() : triple.str();
+  bool host = cpu.empty();
+  t.cpu = host ? llvm::sys::getHostCPUName().str() : cpu.str();
+  t.features = host && features.empty() ? hostFeatures() : features.str();
+
+  llvm::Triple parsed(t.triple);
+  std::string error;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(parsed, error);
+  if (!target)
+    return fail("unknown target '" + t.triple + "': " + error);
+  // Checked on a generic subtarget first: LLVM warns on stderr about an
+  // unknown CPU it is asked to build.
+  std::unique_ptr<llvm::MCSubtargetInfo> generic(target->createMCSubtargetInfo(parsed, "", ""));
+  if (!host && generic && !generic->isCPUStringValid(t.cpu))
+    return fail("--target-cpu: '" + t.cpu + "' is not a CPU of " + t.triple);
+  std::unique_ptr<llvm::MCSubtargetInfo> sti(
+      target->createMCSubtargetInfo(parsed, t.cpu, t.features));
+  if (!sti)
+    return fail("cannot describe CPU '" + t.cpu + "' of target '" + t.triple + "'");
+
+  static const char *const kX86[] = {"sse4.1",   "avx",        "avx2",       "fma",
+                                     "avx512f",  "avx512bw",   "avx512vl",   "avx512bf16",
+                                     "avx512vnni", "amx-tile", "amx-bf16"};
+  static const char *const kArm[] = {"neon", "sve", "sve2", "bf16", "i8mm"};
+  if (parsed.isX86()) {
+    for (const char *ext : kX86)
+      if (sti->checkFeatures(std::string("+") + ext))
+        t.extensions.push_back(ext);
+    t.vectorBits = t.has("avx512f") ? 512 : t.has("avx") ? 256 : 128;
+    t.vectorRegisters = t.has("avx512f") ? 32 : 16;
+  } else if (parsed.isAArch64()) {
+    for (const char *ext : kArm)
+      if (sti->checkFeatures(std::string("+") + ext))
+        t.extensions.push_back(ext);
+    t.vectorBits = 128;
+    t.vectorRegisters = 32;
+  }
+  if (host) {
+    t.l1Bytes = hostCache(_SC_LEVEL1_DCACHE_SIZE, t.l1Bytes);
+    t.l2Bytes = hostCache(_SC_LEVEL2_CACHE_SIZE, t.l2Bytes);
+    t.l3Bytes = hostCache(_SC_LEVEL3_CACHE_SIZE, t.l3Bytes);
+  }
+  return t;
+}
+
+mlir::DictionaryAttr TargetDescription::toAttr(mlir::MLIRContext *ctx) const {
+  mlir::Builder b(ctx);
+  llvm::SmallVector<llvm::StringRef> exts(extensions.begin(), extensions.end());
+  llvm::SmallVector<mlir::NamedAttribute> fields{
+      b.getNamedAttr("triple", b.getStringAttr(triple)),
+      b.getNamedAttr("cpu", b.getStringAttr(cpu)),
+      b.getNamedAttr("extensions", b.getStrArrayAttr(exts)),
+      b.getNamedAttr("vector_bits", b.getI64IntegerAttr(vectorBits)),
+      b.getNamedAttr("vector_registers", b.getI64IntegerAttr(vectorRegisters)),
+      b.getNamedAttr("fma_units", b.getI64IntegerAttr(fmaUnits)),
+      b.getNamedAttr("l1_bytes", b.getI64IntegerAttr(l1Bytes)),
+      b.getNamedAttr("l2_bytes", b.getI64IntegerAttr(l2Bytes)),
+      b.getNamedAttr("l3_bytes", b.getI64IntegerAttr(l3Bytes))};
+  return b.getDictionaryAttr(fields);
+}
+
+llvm::Expected<TargetDescription> TargetDescription::fromAttr(mlir::DictionaryAttr attr) {
+  TargetDescription t;
+  auto str = [&](llvm::StringRef name, std::string &out) {
+    if (auto s = attr.getAs<mlir::StringAttr>(name))
+      out = s.str();
+  };
+  auto integer = [&](llvm::StringRef name, auto &out) -> llvm::Error {
+    if (auto i = attr.getAs<mlir::IntegerAttr>(name)) {
+      if (i.getInt() <= 0)
+        return fail("tessel.target: '" + name + "' must be positive");
+      out = i.getInt();
+    }
+    return llvm::Error::success();
+  };
+  str("triple", t.triple);
+  str("cpu", t.cpu);
+  if (auto exts = attr.getAs<mlir::ArrayAttr>("extensions"))
+    for (auto e : exts.getAsRange<mlir::StringAttr>())
+      t.extensions.push_back(e.str());
+  // The full LLVM feature string is not recorded (hundreds of entries);
+  // a description read back from IR names the extensions that matter.
+  for (const std::string &e : t.extensions)
+    t.features += (t.features.empty() ? "+" : ",+") + e;
+  for (auto [name, field] :
+       {std::pair<const char *, unsigned *>{"vector_bits", &t.vectorBits},
+        {"vector_registers", &t.vectorRegisters},
+        {"fma_units", &t.fmaUnits}})
+    if (llvm::Error e = integer(name, *field))
+      return std::move(e);
+  for (auto [name, field] : {std::pair<const char *, int64_t *>{"l1_bytes", &t.l1Bytes},
+                             {"l2_bytes", &t.l2Bytes},
+                             {"l3_bytes", &t.l3Bytes}})
+    if (llvm::Error e = integer(name, *field))
+      return std::move(e);
+  if (t.vectorBits % 32 != 0)
+    return fail("tessel.target: vector_bits must be a multiple of 32");
+  return t;
+}
+
+llvm::Expected<TargetDescription> getModuleTarget(mlir::ModuleOp module) {
+  if (auto attr = module->getAttrOfType<mlir::DictionaryAttr>(kTargetAttrName))
+    return TargetDescription::fromAttr(attr);
+  return describeTarget("", "", "");
+}
+
+} // namespace tessel

@@ -1,0 +1,122 @@
+// tessel-select-kernel-config: the register tile and blocking of every
+// contraction derive from the module's tessel.target alone.
+// RUN: tessel-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(tessel-select-kernel-config))' | FileCheck %s
+
+// AVX2 (16 x 256-bit registers, 32 KiB L1, 512 KiB L2), 1024^3 matmul:
+// 6 rows x 2 vectors of 8 (12 accumulators), the B panel (256 x 16 floats)
+// in half of L1, A and B packed, C blocked to half of L2.
+// CHECK-LABEL: func.func @matmul_avx2
+// CHECK: linalg.generic
+// CHECK-SAME: tessel.kernel_config = {column_block = 256 : i64, kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, reduction_block = 256 : i64, row_block = 252 : i64, rows = 6 : i64, vectors = 2 : i64}
+module attributes {tessel.target = {cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64}} {
+func.func @matmul_avx2(%a: memref<1024x1024xf32>, %b: memref<1024x1024xf32>, %c: memref<1024x1024xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1024x1024xf32>, memref<1024x1024xf32>) outs(%c : memref<1024x1024xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+}
+
+// -----
+
+// AVX-512 (32 x 512-bit registers): 6 rows x 4 vectors of 16.
+// CHECK-LABEL: func.func @matmul_avx512
+// CHECK: linalg.generic
+// CHECK-SAME: tessel.kernel_config = {{{.*}}lanes = 16 : i64{{.*}}rows = 6 : i64, vectors = 4 : i64}
+module attributes {tessel.target = {cpu = "znver5", extensions = ["avx", "avx2", "fma", "avx512f"], vector_bits = 512 : i64, vector_registers = 32 : i64, l1_bytes = 49152 : i64, l2_bytes = 1048576 : i64}} {
+func.func @matmul_avx512(%a: memref<256x256xf32>, %b: memref<256x256xf32>, %c: memref<256x256xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<256x256xf32>, memref<256x256xf32>) outs(%c : memref<256x256xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+}
+
+// -----
+
+// One row (a matrix-vector product): the registers go to columns instead;
+// nothing reuses a B panel, so nothing is packed or blocked.
+// CHECK-LABEL: func.func @gemv
+// CHECK: linalg.generic
+// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 1 : i64, vectors = 4 : i64}
+module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64}} {
+func.func @gemv(%a: memref<1x512xf32>, %b: memref<512x1000xf32>, %c: memref<1x1000xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1x512xf32>, memref<512x1000xf32>) outs(%c : memref<1x1000xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+}
+
+// -----
+
+// A 3x3 convolution (NCHW): n = output width (B = the image), m = output
+// channels (A = the filters), reductions over input channels and taps; the
+// operand order of the multiply does not matter.
+// CHECK-LABEL: func.func @conv3x3
+// CHECK: linalg.generic
+// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_b, rows = 6 : i64, vectors = 2 : i64}
+module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64}} {
+func.func @conv3x3(%x: memref<1x8x18x18xf32>, %w: memref<16x8x3x3xf32>, %y: memref<1x16x16x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x8x18x18xf32>, memref<16x8x3x3xf32>) outs(%y : memref<1x16x16x16xf32>) {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %wt, %in : f32
+    %s = arith.addf %p, %acc : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+}
+
+// -----
+
+// A depthwise convolution: its channel loop indexes both operands, so no
+// loop can be the broadcast rows; one row of width vectors it is. An integer
+// matmul and a max reduction are left to the loop lowering.
+// CHECK-LABEL: func.func @depthwise_and_others
+// CHECK: linalg.generic
+// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 1 : i64, vectors = 1 : i64}
+// CHECK: linalg.generic
+// CHECK-NOT: tessel.kernel_config
+// CHECK: linalg.generic
+// CHECK-NOT: tessel.kernel_config
+// CHECK: return
+module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64}} {
+func.func @depthwise_and_others(%x: memref<1x8x10x10xf32>, %w: memref<8x1x3x3xf32>, %y: memref<1x8x8x8xf32>,
+                      %ia: memref<4x4xi32>, %ib: memref<4x4xi32>, %ic: memref<4x4xi32>, %v: memref<4x8xf32>, %r: memref<4xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, f, h, w, kh, kw) -> (n, f, h + kh, w + kw)>, affine_map<(n, f, h, w, kh, kw) -> (f, 0, kh, kw)>, affine_map<(n, f, h, w, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x8x10x10xf32>, memref<8x1x3x3xf32>) outs(%y : memref<1x8x8x8xf32>) {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %in, %wt : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%ia, %ib : memref<4x4xi32>, memref<4x4xi32>) outs(%ic : memref<4x4xi32>) {
+  ^bb0(%p0: i32, %p1: i32, %acc: i32):
+    %p = arith.muli %p0, %p1 : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  }
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]}
+      ins(%v : memref<4x8xf32>) outs(%r : memref<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %m = arith.maximumf %in, %acc : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+}
