@@ -74,6 +74,15 @@ llvm::Error writeArtifact(llvm::StringRef object, llvm::StringRef outputPath, Ar
     args.push_back("-ldl");
     args.push_back("-lpthread");
   }
+  // Parallel kernel loops call LLVM's OpenMP runtime (__kmpc_*): link it,
+  // and find it at run time where libomp-22-dev installs it. Only a model
+  // with parallel loops depends on it (--as-needed): a small one still needs
+  // nothing beyond libc and libm.
+  args.push_back("-L" TESSEL_LIBOMP_DIR);
+  args.push_back("-Wl,-rpath," TESSEL_LIBOMP_DIR);
+  args.push_back("-Wl,--as-needed");
+  args.push_back("-lomp");
+  args.push_back("-Wl,--no-as-needed");
   args.push_back("-lm");
   llvm::SmallVector<llvm::StringRef> argRefs(args.begin(), args.end());
 

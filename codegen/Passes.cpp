@@ -45,13 +45,17 @@ void buildLLVMPipeline(OpPassManager &pm) {
              // Contractions to register-blocked vector kernels, the rest to
              // loops (which LLVM vectorizes).
              "tessel-select-kernel-config,tessel-vectorize-contractions,"
-             "tessel-approximate-math,"
+             "tessel-parallelize-loops,tessel-approximate-math,"
              "convert-linalg-to-loops),"
+             // Parallel kernel loops onto the OpenMP runtime's thread pool.
+             // (canonicalize inlines the alloca scopes it wraps bodies in: they
+             // hold no allocas here, and scf-to-cf would split their block.)
+             "scf-forall-to-parallel,convert-scf-to-openmp,canonicalize,"
              "lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,"
              "convert-vector-to-llvm,finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
              "convert-arith-to-llvm,convert-index-to-llvm,"
              "convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
-             "convert-cf-to-llvm,reconcile-unrealized-casts,canonicalize");
+             "convert-cf-to-llvm,convert-openmp-to-llvm,reconcile-unrealized-casts,canonicalize");
   pm.addPass(createBuildABIEntry());
 }
 

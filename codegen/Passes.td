@@ -130,6 +130,26 @@ def VectorizeContractions : Pass<"tessel-vectorize-contractions", "mlir::func::F
                            "mlir::arith::ArithDialect"];
 }
 
+def ParallelizeLoops : Pass<"tessel-parallelize-loops", "mlir::func::FuncOp"> {
+  let summary = "Run the first parallel loop of large structured ops on the thread pool";
+  let description = [{
+    Tiles the first parallel loop (with at least two iterations) of every
+    bufferized linalg op of at least `min-iterations` iterations by 1 into an
+    scf.parallel; convert-scf-to-openmp then makes it a worksharing loop, so
+    that elementwise chains, normalizations, softmax, pooling and copies use
+    every thread as the contraction kernels do. Ops inside loops (recurrent
+    steps, attention blocks) or already parallel loops are left alone, as
+    are ops too small to repay a fork. Run after
+    tessel-vectorize-contractions, which parallelizes its kernels itself.
+  }];
+  let options = [
+    Option<"minIterations", "min-iterations", "int64_t", /*default=*/"65536",
+           "Smallest iteration count worth a parallel loop">
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::memref::MemRefDialect",
+                           "mlir::affine::AffineDialect", "mlir::arith::ArithDialect"];
+}
+
 def ApproximateMath : Pass<"tessel-approximate-math", "mlir::func::FuncOp"> {
   let summary = "Replace float32 exp, erf, tanh and logarithms by polynomial approximations";
   let description = [{

@@ -15,6 +15,9 @@ PACKAGES=(
   llvm-22-tools
   # clang-22 drives the final link of artifacts; lld-22 is the linker it uses.
   clang-22 lld-22
+  # LLVM's OpenMP runtime: compiled models run their parallel kernel loops
+  # (scf.parallel -> omp.wsloop) on its thread pool.
+  libomp-22-dev
   # libFuzzer and clang's ASan/UBSan runtimes: the importer's fuzzer and the
   # sanitizer build (tools/fuzz.sh, tools/sanitize.sh).
   libclang-rt-22-dev

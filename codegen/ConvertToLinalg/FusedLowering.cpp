@@ -143,9 +143,15 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
     auto scoreType = RankedTensorType::get({bq, bk}, et);
     AffineMap rows2 = map(2, {dim(0)}), id2 = map(2, {dim(0), dim(1)});
 
-    scf::LoopNest nest = scf::buildLoopNest(
-        rewriter, loc, lbs, ubs, steps, ValueRange{out},
-        [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange args) -> scf::ValueVector {
+    // The (batch..., query block) iterations are independent: an scf.forall,
+    // which bufferizes in place and becomes a parallel loop over the thread
+    // pool (each iteration writes its own rows of the output).
+    auto forall = scf::ForallOp::create(
+        rewriter, loc, getAsOpFoldResult(lbs), getAsOpFoldResult(ubs), getAsOpFoldResult(steps),
+        ValueRange{out}, std::nullopt,
+        [&](OpBuilder &b, Location l, ValueRange regionArgs) {
+          ValueRange ivs = regionArgs.take_front(nb + 1);
+          Value sharedOut = regionArgs.back();
           ValueRange batch = ivs.take_front(nb);
           Value qi = ivs.back();
           Value qTile = tile(b, q, batch, qi, b.getIndexAttr(0), bq, d);
@@ -285,9 +291,12 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
               sizes(nb, b.getIndexAttr(1)), strides(rank, b.getIndexAttr(1));
           offsets.append({qi, b.getIndexAttr(0)});
           sizes.append({b.getIndexAttr(bq), b.getIndexAttr(dv)});
-          return {tensor::InsertSliceOp::create(b, l, o, args[0], offsets, sizes, strides)};
+          auto inParallel = scf::InParallelOp::create(b, l);
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(inParallel.getBody());
+          tensor::ParallelInsertSliceOp::create(b, l, o, sharedOut, offsets, sizes, strides);
         });
-    rewriter.replaceOp(op, nest.results[0]);
+    rewriter.replaceOp(op, forall.getResults()[0]);
     return success();
   }
 };

@@ -68,6 +68,18 @@ KernelConfig selectKernelConfig(const ContractionRoles &roles, const TargetDescr
       config.packA = ceilDiv(roles.columns(), config.columns()) >= 8;
     }
   }
+  if (roles.macs() >= kParallelMinMacs) {
+    bool outer = llvm::any_of(roles.outer, [&](int64_t d) { return roles.ranges[d] >= 2; });
+    if (outer) {
+      config.parallel = KernelConfig::Parallel::Outer;
+      // The packed A block is shared by the kernel's iterations: packed once
+      // per row block on one thread (columns mode), it would be repacked
+      // concurrently by each outer iteration here.
+      config.packA = false;
+    }
+    else if (roles.columns() >= 2 * config.columns())
+      config.parallel = KernelConfig::Parallel::Columns;
+  }
   return config;
 }
 
@@ -80,6 +92,9 @@ DictionaryAttr KernelConfig::toAttr(MLIRContext *ctx) const {
       b.getNamedAttr("vectors", b.getI64IntegerAttr(vectors))};
   if (packA)
     fields.push_back(b.getNamedAttr("pack_a", b.getUnitAttr()));
+  if (parallel != Parallel::None)
+    fields.push_back(b.getNamedAttr(
+        "parallel", b.getStringAttr(parallel == Parallel::Outer ? "outer" : "columns")));
   if (packB)
     fields.push_back(b.getNamedAttr("pack_b", b.getUnitAttr()));
   if (columnBlock)
@@ -105,6 +120,14 @@ FailureOr<KernelConfig> KernelConfig::fromAttr(DictionaryAttr attr) {
     *field = value.getInt();
   }
   config.packA = attr.contains("pack_a");
+  if (auto parallel = attr.getAs<StringAttr>("parallel")) {
+    if (parallel.getValue() == "outer")
+      config.parallel = Parallel::Outer;
+    else if (parallel.getValue() == "columns")
+      config.parallel = Parallel::Columns;
+    else
+      return failure();
+  }
   if (auto block = attr.getAs<IntegerAttr>("column_block")) {
     if (block.getInt() < 1 || block.getInt() % config.columns() != 0)
       return failure();

@@ -44,11 +44,20 @@ struct KernelConfig {
   /// apart, share one L1 set with the B panel). Worth it where many column
   /// tiles reuse the block.
   bool packA = false;
+  /// Which loop runs its iterations on the thread pool: none, the outermost
+  /// parallel loop outside the tiles (a convolution's output rows, a batch),
+  /// or the column tiles. Each iteration writes its own part of C, with the
+  /// same arithmetic in the same order whatever the thread count.
+  enum class Parallel { None, Outer, Columns } parallel = Parallel::None;
 
   int64_t columns() const { return lanes * vectors; }
   mlir::DictionaryAttr toAttr(mlir::MLIRContext *ctx) const;
   static mlir::FailureOr<KernelConfig> fromAttr(mlir::DictionaryAttr attr);
 };
+
+/// Contractions below this many multiply-adds run on one thread: forking
+/// costs a few microseconds.
+inline constexpr int64_t kParallelMinMacs = int64_t(1) << 20;
 
 /// The register tile for `roles` on `target`: as many accumulators as the
 /// vector registers hold beside one B row and one broadcast.

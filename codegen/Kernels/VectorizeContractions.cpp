@@ -24,6 +24,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/Kernels/KernelConfig.h"
+#include "codegen/Kernels/TileElementwise.h"
 #include "codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/Utils.h"
@@ -49,8 +50,10 @@ using LoopIndices = SmallVector<OpFoldResult>;
 class OuterProductKernel {
 public:
   OuterProductKernel(linalg::GenericOp op, const ContractionRoles &roles,
-                     const KernelConfig &config)
-      : op(op), roles(roles), config(config), loc(op.getLoc()),
+                     const KernelConfig &config, TileElementwise prologue,
+                     TileElementwise epilogue)
+      : op(op), roles(roles), config(config), prologue(prologue), epilogue(epilogue),
+        loc(op.getLoc()),
         maps(op.getIndexingMapsArray()),
         vectorType(VectorType::get({config.lanes}, Float32Type::get(op.getContext()))) {
     a = op.getDpsInputs()[roles.a];
@@ -59,16 +62,14 @@ public:
   }
 
   void emit(OpBuilder &builder) {
-    if (config.packB) {
+    if (config.packB && config.parallel == KernelConfig::Parallel::None) {
       // One panel per kernel, allocated on entry: an alloca inside the loops
-      // would grow the stack on every iteration.
+      // would grow the stack on every iteration. (Parallel kernels give each
+      // iteration of the parallel loop its own, see parallelFor.)
       auto func = op->getParentOfType<FunctionOpInterface>();
       OpBuilder entry(op.getContext());
       entry.setInsertionPointToStart(&func.getFunctionBody().front());
-      auto panelType = MemRefType::get({panelRows(), config.columns()},
-                                       Float32Type::get(op.getContext()));
-      panel = memref::AllocaOp::create(entry, loc, panelType, ValueRange{}, ValueRange{},
-                                       entry.getI64IntegerAttr(64));
+      panel = createPanel(entry);
     }
     if (config.packA) {
       auto func = op->getParentOfType<FunctionOpInterface>();
@@ -89,6 +90,43 @@ public:
   }
 
 private:
+  Value createPanel(OpBuilder &builder) {
+    auto panelType =
+        MemRefType::get({panelRows(), config.columns()}, Float32Type::get(op.getContext()));
+    return memref::AllocaOp::create(builder, loc, panelType, ValueRange{}, ValueRange{},
+                                    builder.getI64IntegerAttr(64));
+  }
+
+  /// The iterations of [lb, ub) step `step` on the thread pool (scf.parallel,
+  /// lowered to OpenMP). Each iteration packs into its own B panel.
+  void parallelFor(OpBuilder &builder, int64_t lb, int64_t ub, int64_t step,
+                   llvm::function_ref<void(OpBuilder &, Value)> body) {
+    Value lbv = arith::ConstantIndexOp::create(builder, loc, lb);
+    Value ubv = arith::ConstantIndexOp::create(builder, loc, ub);
+    Value stepv = arith::ConstantIndexOp::create(builder, loc, step);
+    scf::ParallelOp::create(
+        builder, loc, ValueRange{lbv}, ValueRange{ubv}, ValueRange{stepv},
+        [&](OpBuilder &nb, Location, ValueRange ivs) {
+          withOwnPanel(nb, [&](OpBuilder &ib) { body(ib, ivs[0]); });
+        });
+  }
+
+  /// `body` with a B panel of its own (packB only), freed after it. On the
+  /// heap: a stack buffer in a loop would need an alloca scope, whose single
+  /// block the lowering of the loops inside it breaks up; one malloc per
+  /// panel is noise beside the FMAs that reuse it.
+  void withOwnPanel(OpBuilder &builder, llvm::function_ref<void(OpBuilder &)> body) {
+    if (!config.packB)
+      return body(builder);
+    Value outer = panel;
+    auto panelType =
+        MemRefType::get({panelRows(), config.columns()}, Float32Type::get(op.getContext()));
+    panel = memref::AllocOp::create(builder, loc, panelType, builder.getI64IntegerAttr(64));
+    body(builder);
+    memref::DeallocOp::create(builder, loc, panel);
+    panel = outer;
+  }
+
   /// Reduction steps of one kernel call: the first reduction's block (or
   /// whole range) times the other reductions.
   int64_t panelRows() const {
@@ -225,22 +263,50 @@ private:
                                         constantMask(builder, count), zeroVector(builder));
   }
 
-  void storeVector(OpBuilder &builder, Value value, ValueRange idx, int64_t count) {
+  void storeVector(OpBuilder &builder, Value value, Value memref, ValueRange idx,
+                   int64_t count) {
     if (count == config.lanes)
-      vector::StoreOp::create(builder, loc, value, c, idx);
+      vector::StoreOp::create(builder, loc, value, memref, idx);
     else
-      vector::MaskedStoreOp::create(builder, loc, c, idx, constantMask(builder, count), value);
+      vector::MaskedStoreOp::create(builder, loc, memref, idx, constantMask(builder, count),
+                                    value);
+  }
+
+  /// `then` when `blockStart` == `value`, `otherwise` else; without
+  /// reduction blocks, `then` alone (there is one block).
+  SmallVector<Value> ifBlock(OpBuilder &builder, OpFoldResult blockStart, int64_t value,
+                             function_ref<SmallVector<Value>(OpBuilder &)> then,
+                             function_ref<SmallVector<Value>(OpBuilder &)> otherwise) {
+    if (!config.reductionBlock)
+      return then(builder);
+    Value cond = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::eq,
+        getValueOrCreateConstantIndexOp(builder, loc, blockStart),
+        arith::ConstantIndexOp::create(builder, loc, value));
+    auto branch = [&](function_ref<SmallVector<Value>(OpBuilder &)> fn) {
+      return [&, fn](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, fn(b)); };
+    };
+    auto ifOp = scf::IfOp::create(builder, loc, cond, branch(then), branch(otherwise));
+    return SmallVector<Value>(ifOp.getResults());
   }
 
   void emitOuter(OpBuilder &builder, LoopIndices loops, unsigned level) {
     if (level == roles.outer.size())
       return emitColumnBlocks(builder, loops);
     int64_t d = roles.outer[level];
-    forLoop(builder, 0, roles.ranges[d], 1, [&](OpBuilder &nb, Value iv) {
+    auto next = [&](OpBuilder &nb, Value iv) {
       LoopIndices inner = loops;
       inner[d] = iv;
       emitOuter(nb, inner, level + 1);
-    });
+    };
+    // The first outer loop with more than one iteration is the parallel one.
+    bool parallel = config.parallel == KernelConfig::Parallel::Outer && roles.ranges[d] >= 2 &&
+                    llvm::all_of(ArrayRef(roles.outer).take_front(level),
+                                 [&](int64_t o) { return roles.ranges[o] < 2; });
+    if (parallel)
+      parallelFor(builder, 0, roles.ranges[d], 1, next);
+    else
+      forLoop(builder, 0, roles.ranges[d], 1, next);
   }
 
   /// Column blocks [colStart, colStart + colCount), each through all the
@@ -318,12 +384,32 @@ private:
         emitKernel(nb, loops, tileStart(nb, nb.getIndexAttr(fullTiles)), tailRows,
                    nb.getIndexAttr(fullTiles), n0, width, blockStart);
     };
-    if (fullColumns > 0)
-      forLoop(builder, 0, fullColumns, tileColumns, [&](OpBuilder &nb, Value n0) {
-        sweepRows(nb, plus(nb, OpFoldResult(n0), colStart), tileColumns);
-      });
-    if (columns > fullColumns)
-      sweepRows(builder, plus(builder, colStart, fullColumns), columns - fullColumns);
+    auto fullTile = [&](OpBuilder &nb, Value n0) {
+      sweepRows(nb, plus(nb, OpFoldResult(n0), colStart), tileColumns);
+    };
+    // Parallel kernels have no panel outside the parallel loop: the loop
+    // over full tiles gives each iteration its own; a single tile or the
+    // ragged last one (run after the loop, on this thread) gets one too.
+    bool parallel = config.parallel == KernelConfig::Parallel::Columns;
+    if (parallel && fullColumns >= 2 * tileColumns) {
+      parallelFor(builder, 0, fullColumns, tileColumns, fullTile);
+    } else if (fullColumns > 0) {
+      if (parallel)
+        withOwnPanel(builder, [&](OpBuilder &nb) {
+          forLoop(nb, 0, fullColumns, tileColumns, fullTile);
+        });
+      else
+        forLoop(builder, 0, fullColumns, tileColumns, fullTile);
+    }
+    if (columns > fullColumns) {
+      auto tail = [&](OpBuilder &nb) {
+        sweepRows(nb, plus(nb, colStart, fullColumns), columns - fullColumns);
+      };
+      if (parallel)
+        withOwnPanel(builder, tail);
+      else
+        tail(builder);
+    }
   }
 
   /// Copies the A elements row tile `tile` (rows from m0) reads in this
@@ -351,12 +437,31 @@ private:
                   OpFoldResult tile, OpFoldResult n0, int64_t width, OpFoldResult blockStart) {
     int64_t vectors = (width + config.lanes - 1) / config.lanes;
     auto count = [&](int64_t j) { return std::min(config.lanes, width - j * config.lanes); };
-    SmallVector<Value> accumulators;
-    for (int64_t i = 0; i < rows; ++i)
-      for (int64_t j = 0; j < vectors; ++j)
-        accumulators.push_back(
-            loadVector(builder, c, indices(builder, cMap(), bind(builder, loops, m0, i, n0, j)),
-                       count(j), 1));
+    // The C tile's initial value: C itself, or on the first reduction block
+    // the fused prologue (bias, residual, zero) computed in registers.
+    auto cIndices = [&](OpBuilder &nb, int64_t i, int64_t j) {
+      return indices(nb, cMap(), bind(nb, loops, m0, i, n0, j));
+    };
+    auto loadC = [&](OpBuilder &nb) {
+      SmallVector<Value> tile;
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < vectors; ++j)
+          tile.push_back(loadVector(nb, c, cIndices(nb, i, j), count(j), 1));
+      return tile;
+    };
+    SmallVector<Value> accumulators =
+        !prologue ? loadC(builder)
+                  : ifBlock(
+                        builder, blockStart, 0,
+                        [&](OpBuilder &nb) {
+                          SmallVector<Value> tile;
+                          for (int64_t i = 0; i < rows; ++i)
+                            for (int64_t j = 0; j < vectors; ++j)
+                              tile.push_back(prologue.evaluate(nb, loc, cIndices(nb, i, j),
+                                                               count(j), config.lanes, {}));
+                          return tile;
+                        },
+                        loadC);
 
     SmallVector<Value> results = emitReductions(
         builder, loops, 0, blockStart, accumulators,
@@ -390,10 +495,30 @@ private:
           return next;
         });
 
-    for (int64_t i = 0; i < rows; ++i)
-      for (int64_t j = 0; j < vectors; ++j)
-        storeVector(builder, results[i * vectors + j],
-                    indices(builder, cMap(), bind(builder, loops, m0, i, n0, j)), count(j));
+    // The tile goes back to C, or after the last reduction block through the
+    // fused epilogue (the activation) straight into the epilogue's output.
+    auto storeTo = [&](Value memref, bool throughEpilogue) {
+      return [&, memref, throughEpilogue](OpBuilder &nb) {
+        for (int64_t i = 0; i < rows; ++i)
+          for (int64_t j = 0; j < vectors; ++j) {
+            SmallVector<Value> idx = cIndices(nb, i, j);
+            Value v = results[i * vectors + j];
+            if (throughEpilogue)
+              v = epilogue.evaluate(nb, loc, idx, count(j), config.lanes, v);
+            storeVector(nb, v, memref, idx, count(j));
+          }
+        return SmallVector<Value>{};
+      };
+    };
+    if (!epilogue) {
+      storeTo(c, false)(builder);
+      return;
+    }
+    int64_t lastBlock =
+        config.reductionBlock
+            ? roles.ranges[roles.reductions.front()] - config.reductionBlock
+            : 0;
+    ifBlock(builder, blockStart, lastBlock, storeTo(epilogue.output(), true), storeTo(c, false));
   }
 
   using StepFn = llvm::function_ref<SmallVector<Value>(OpBuilder &, const LoopIndices &,
@@ -444,6 +569,7 @@ private:
   linalg::GenericOp op;
   const ContractionRoles &roles;
   const KernelConfig &config;
+  TileElementwise prologue, epilogue;
   Location loc;
   SmallVector<AffineMap> maps;
   VectorType vectorType;
@@ -481,9 +607,14 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsBase<VectorizeCont
                        << roles->ranges[roles->reductions.front()];
         return signalPassFailure();
       }
+      TileElementwise prologue = matchPrologue(op), epilogue = matchEpilogue(op);
       OpBuilder builder(op);
-      OuterProductKernel(op, *roles, *config).emit(builder);
+      OuterProductKernel(op, *roles, *config, prologue, epilogue).emit(builder);
       op.erase();
+      if (prologue)
+        prologue.op->erase();
+      if (epilogue)
+        epilogue.op->erase();
     }
   }
 };

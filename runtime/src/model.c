@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct tessel_status {
   tessel_status_code code;
@@ -37,6 +38,9 @@ struct tessel_model {
   void *handle; /* dlopen handle, NULL for a statically linked model */
   tessel_model_run_fn run;
   const tessel_kernel_fn *kernel_fns;
+  /* The OpenMP runtime's omp_set_num_threads that the model's parallel
+   * kernel loops run on, or NULL (a model without parallel loops). */
+  void (*set_num_threads)(int);
   int32_t num_inputs, num_outputs, num_kernels;
   tensor_desc *tensors; /* inputs, then outputs */
   kernel_desc *kernels;
@@ -273,6 +277,9 @@ tessel_status *tessel_model_from_symbols(uint32_t abi_version, const char *metad
   tessel_model *m = calloc(1, sizeof(tessel_model));
   if (!m)
     return tessel_make_status(TESSEL_OUT_OF_MEMORY, "out of memory");
+  /* Statically linked (an executable): libomp is among the process's libraries. */
+  void *set = dlsym(RTLD_DEFAULT, "omp_set_num_threads");
+  memcpy(&m->set_num_threads, &set, sizeof(set));
   m->run = run;
   m->kernel_fns = kernels;
   cursor c = {metadata, metadata + metadata_size};
@@ -441,6 +448,9 @@ tessel_status *tessel_model_open(const char *path, tessel_model **out) {
     return st;
   }
   (*out)->handle = handle;
+  /* A shared library: libomp is one of its dependencies. */
+  void *set = dlsym(handle, "omp_set_num_threads");
+  memcpy(&(*out)->set_num_threads, &set, sizeof(set));
   return NULL;
 }
 
@@ -501,6 +511,14 @@ tessel_status *tessel_session_create(const tessel_model *model,
 
 void tessel_session_destroy(tessel_session *session) { free(session); }
 
+/* The session's thread count; 0 asks for one per online core. */
+static int session_threads(const tessel_session *s) {
+  if (s->num_threads > 0)
+    return s->num_threads;
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  return cores > 0 ? (int)cores : 1;
+}
+
 tessel_status *tessel_session_run(tessel_session *s, const void *const *inputs,
                                   const size_t *input_sizes, void *const *outputs,
                                   const size_t *output_sizes) {
@@ -551,6 +569,11 @@ tessel_status *tessel_session_run_profiled(tessel_session *s, const void *const 
   for (int32_t i = 0; i < m->num_outputs; ++i)
     buffers[m->num_inputs + i] = outputs[i];
   tessel_run_context context = {hook, user_data};
+  /* The pool size applies to the calling thread's parallel regions: set it
+   * on every run, each session may ask for another. The partition of each
+   * parallel loop changes with it, never the arithmetic of an element. */
+  if (m->set_num_threads)
+    m->set_num_threads(session_threads(s));
   m->run(buffers, hook ? &context : NULL);
   free(buffers);
   return NULL;

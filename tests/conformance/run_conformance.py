@@ -127,12 +127,16 @@ def check_case(case_dir, bin_dir, cache_dir, compiler_hash):
     sets = sorted(glob.glob(os.path.join(case_dir, "test_data_set_*")))
     if not sets:
         return name, "fail", "no test data sets"
+    # Every data set at one thread and at two: both must match the reference.
     for data in sets:
-        rc, out = run([os.path.join(bin_dir, "tessel-run"), artifact, "--data", data], 300)
-        if rc == 1:
-            return name, "fail", out.strip()[-400:]
-        if rc != 0:
-            return name, "crash", "tessel-run exit %s: %s" % (rc, out.strip()[-400:])
+        for threads in ("1", "2"):
+            rc, out = run([os.path.join(bin_dir, "tessel-run"), artifact, "--data", data,
+                           "--threads", threads], 300)
+            if rc == 1:
+                return name, "fail", "(%s threads) %s" % (threads, out.strip()[-400:])
+            if rc != 0:
+                return name, "crash", "tessel-run --threads %s exit %s: %s" % (
+                    threads, rc, out.strip()[-400:])
     return name, "pass", ("bound: " + ", ".join(bound)) if bound else ""
 
 

@@ -90,12 +90,34 @@ def compile_and_run(bin_dir, model_dir, label, extra_flags, suffix):
                                                time.monotonic() - start))
     if rc != 0:
         return 1, None
-    out_dir = os.path.join(model_dir, "outputs%s" % suffix)
-    os.makedirs(out_dir, exist_ok=True)
-    rc = subprocess.run([os.path.join(bin_dir, "tessel-run"), artifact, "--data",
-                         os.path.join(model_dir, "test_data_set_0"), "--output-dir", out_dir]
-                        ).returncode
-    return rc, out_dir
+    # One thread and two: each run is checked against the reference, and the
+    # two must agree bit for bit (threads split loops, never a sum).
+    out_dirs = []
+    for threads in (1, 2):
+        out_dir = os.path.join(model_dir, "outputs%s-t%d" % (suffix, threads))
+        os.makedirs(out_dir, exist_ok=True)
+        rc = subprocess.run([os.path.join(bin_dir, "tessel-run"), artifact, "--data",
+                             os.path.join(model_dir, "test_data_set_0"), "--output-dir", out_dir,
+                             "--threads", str(threads)]).returncode
+        if rc != 0:
+            return rc, None
+        out_dirs.append(out_dir)
+    if identical_outputs(label, *out_dirs) != 0:
+        return 1, None
+    return 0, out_dirs[0]
+
+
+def identical_outputs(label, one_thread, two_threads):
+    import numpy as np
+    names = sorted(n for n in os.listdir(one_thread) if n.endswith(".npy"))
+    differ = [n for n in names if not np.array_equal(np.load(os.path.join(one_thread, n)),
+                                                     np.load(os.path.join(two_threads, n)),
+                                                     equal_nan=True)]
+    for n in differ:
+        print("%s: %s differs between 1 and 2 threads: FAILED" % (label, n))
+    if not differ:
+        print("%s: outputs identical at 1 and 2 threads (%d)" % (label, len(names)))
+    return 1 if differ or not names else 0
 
 
 def compare_outputs(label, fused_dir, unfused_dir):

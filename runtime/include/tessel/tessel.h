@@ -69,7 +69,7 @@ typedef struct {
 
 typedef struct {
   int32_t api_version; /* TESSEL_API_VERSION */
-  int32_t num_threads; /* 0: one per core; generated code is single-threaded for now */
+  int32_t num_threads; /* threads of the parallel kernel loops; 0: one per core */
 } tessel_session_options;
 
 /* --- Status ------------------------------------------------------------- */

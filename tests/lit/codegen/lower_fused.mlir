@@ -21,15 +21,14 @@ func.func @linear(%x: tensor<2x3x8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf32>,
 
 // -----
 
-// Attention over 128 positions: a loop over the batch axes and query blocks
-// of 32, and inside it a loop over key blocks of 64 carrying the running max,
+// Attention over 128 positions: a parallel loop (scf.forall) over the batch
+// axes and query blocks of 32, and inside it a loop over key blocks of 64 carrying the running max,
 // sum and output block. Only 32x64 score blocks exist; never 128x128. K is
 // transposed once, before the loops, so that score blocks read it along keys.
 // CHECK-LABEL: func @attention
 // CHECK-NOT: 128x128
 // CHECK: %[[KT:.*]] = linalg.transpose ins(%arg1 : tensor<1x2x128x16xf32>) outs({{.*}} : tensor<1x2x16x128xf32>) permutation = [0, 1, 3, 2]
-// CHECK: scf.for
-// CHECK: scf.for
+// CHECK: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) = (0, 0, 0) to (1, 2, 128) step (1, 1, 32) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<1x2x128x16xf32>)
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<32xf32>, tensor<32xf32>, tensor<32x16xf32>)
 // CHECK: tensor.extract_slice %[[KT]]{{.*}} to tensor<16x64xf32>
 // CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<32x64xf32>)
@@ -37,7 +36,8 @@ func.func @linear(%x: tensor<2x3x8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf32>,
 // CHECK: math.exp
 // CHECK: scf.yield {{.*}} : tensor<32xf32>, tensor<32xf32>, tensor<32x16xf32>
 // CHECK: arith.divf
-// CHECK: tensor.insert_slice {{.*}} into {{.*}} : tensor<32x16xf32> into tensor<1x2x128x16xf32>
+// CHECK: scf.forall.in_parallel
+// CHECK-NEXT: tensor.parallel_insert_slice {{.*}} into {{.*}} : tensor<32x16xf32> into tensor<1x2x128x16xf32>
 // CHECK-NOT: 128x128
 func.func @attention(%q: tensor<1x2x128x16xf32>, %k: tensor<1x2x128x16xf32>, %v: tensor<1x2x128x16xf32>) -> tensor<1x2x128x16xf32> {
   %0 = tessel.attention %q, %k, %v {scale = 0.25 : f64, causal = true} : (tensor<1x2x128x16xf32>, tensor<1x2x128x16xf32>, tensor<1x2x128x16xf32>) -> tensor<1x2x128x16xf32>

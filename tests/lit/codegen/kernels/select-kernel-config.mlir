@@ -4,10 +4,11 @@
 
 // AVX2 (16 x 256-bit registers, 32 KiB L1, 512 KiB L2), 1024^3 matmul:
 // 6 rows x 2 vectors of 8 (12 accumulators), the B panel (256 x 16 floats)
-// in half of L1, A and B packed, C blocked to half of L2.
+// in half of L1, A and B packed, C blocked to half of L2; the column tiles
+// run on the thread pool.
 // CHECK-LABEL: func.func @matmul_avx2
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {column_block = 256 : i64, kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, reduction_block = 256 : i64, row_block = 252 : i64, rows = 6 : i64, vectors = 2 : i64}
+// CHECK-SAME: tessel.kernel_config = {column_block = 256 : i64, kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, parallel = "columns", reduction_block = 256 : i64, row_block = 252 : i64, rows = 6 : i64, vectors = 2 : i64}
 module attributes {tessel.target = {cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64}} {
 func.func @matmul_avx2(%a: memref<1024x1024xf32>, %b: memref<1024x1024xf32>, %c: memref<1024x1024xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
@@ -64,7 +65,8 @@ func.func @gemv(%a: memref<1x512xf32>, %b: memref<512x1000xf32>, %c: memref<1x10
 
 // A 3x3 convolution (NCHW): n = output width (B = the image), m = output
 // channels (A = the filters), reductions over input channels and taps; the
-// operand order of the multiply does not matter.
+// operand order of the multiply does not matter. Too small (0.3 M
+// multiply-adds) to be worth a fork.
 // CHECK-LABEL: func.func @conv3x3
 // CHECK: linalg.generic
 // CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_b, rows = 6 : i64, vectors = 2 : i64}
@@ -116,6 +118,26 @@ func.func @depthwise_and_others(%x: memref<1x8x10x10xf32>, %w: memref<8x1x3x3xf3
   ^bb0(%in: f32, %acc: f32):
     %m = arith.maximumf %in, %acc : f32
     linalg.yield %m : f32
+  }
+  return
+}
+}
+
+// -----
+
+// A large convolution runs its output rows on the thread pool; A is not
+// packed then (the iterations would share the packed block).
+// CHECK-LABEL: func.func @conv_parallel_rows
+// CHECK: linalg.generic
+// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_b, parallel = "outer", reduction_block = 16 : i64, rows = 6 : i64, vectors = 2 : i64}
+module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64}} {
+func.func @conv_parallel_rows(%x: memref<1x64x58x58xf32>, %w: memref<64x64x3x3xf32>, %y: memref<1x64x56x56xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x64x58x58xf32>, memref<64x64x3x3xf32>) outs(%y : memref<1x64x56x56xf32>) {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %wt, %in : f32
+    %s = arith.addf %p, %acc : f32
+    linalg.yield %s : f32
   }
   return
 }

@@ -131,3 +131,32 @@ func.func @ragged_block(%a: memref<6x10xf32>, %b: memref<10x16xf32>, %c: memref<
   }
   return
 }
+
+// -----
+
+// Parallel column tiles: an scf.parallel over the full tiles, each iteration
+// packing into a B panel of its own; the last 8 columns (half a tile) run
+// after it with their own panel too.
+// CHECK-LABEL: func.func @parallel_columns
+// CHECK-NOT: memref.alloca
+// CHECK: scf.parallel (%{{.*}}) = (%c0{{.*}}) to (%c32{{.*}}) step (%c16{{.*}})
+// CHECK: %[[P:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8x16xf32>
+// CHECK: vector.store {{.*}}, %[[P]]
+// CHECK: vector.fma
+// CHECK: memref.dealloc %[[P]]
+// CHECK: scf.reduce
+// CHECK: %[[Q:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8x16xf32>
+// CHECK: vector.load %arg1{{.*}} : memref<8x40xf32>, vector<8xf32>
+// CHECK: vector.store {{.*}}, %[[Q]]
+// CHECK: memref.dealloc %[[Q]]
+func.func @parallel_columns(%a: memref<12x8xf32>, %b: memref<8x40xf32>, %c: memref<12x40xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<12x8xf32>, memref<8x40xf32>) outs(%c : memref<12x40xf32>)
+      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_b, parallel = "columns", rows = 6 : i64, vectors = 2 : i64}} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
