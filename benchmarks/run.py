@@ -1,20 +1,21 @@
 #!/usr/bin/python3
 """Tessel against ONNX Runtime, side by side, on the [perf] benchmark set.
 
-    benchmarks/run.py --bin build/bin [--threads 1] [--rounds 5] [--iterations 10]
+    benchmarks/run.py --bin build/bin [--threads 1,2] [--rounds 5] [--iterations 10]
                       [--only NAME,...] [--readme]
 
 For every model: export it (PyTorch with fixed seeds, or onnx.helper), compile
 it with tessel-compile, then alternate tessel-bench and ONNX Runtime
 (benchmarks/ort_bench.js, onnxruntime-node 1.30) for --rounds rounds on the
-same inputs, each round timing --iterations runs after a warm-up. A model's
+same inputs, each round timing --iterations runs after a warm-up, at each
+thread count of --threads (both runtimes get the same count). A model's
 figure is the median of its round medians; the ratio is ONNX Runtime's median
 over Tessel's (above 1: Tessel is faster). The peak RSS of each benchmark
 process (`/usr/bin/time`) is reported beside it; node's own baseline
 (about 40 MB) is part of ONNX Runtime's figure.
 
-Writes benchmarks/work/results.md (and README.md's benchmark section with
---readme). Needs `npm install --ignore-scripts` in benchmarks/ first. Timings
+Writes benchmarks/work/results.md and a bar chart of the speedups,
+benchmarks/speedups.svg (and README.md's benchmark section with --readme). Needs `npm install --ignore-scripts` in benchmarks/ first. Timings
 are noisy on a shared 2-core machine: run nothing else meanwhile, and quote
 ratios, not absolute times.
 """
@@ -142,17 +143,22 @@ def timed(cmd):
     return r.stdout, int(rss.group(1)) / 1024 if rss else float("nan")
 
 
-def bench(name, args, work):
+def compile_model(name, args, work):
     model_dir = os.path.join(work, name)
     if not os.path.exists(os.path.join(model_dir, "model.onnx")):
         MODELS[name](model_dir)
+    start = time.monotonic()
+    subprocess.run([os.path.join(args.bin, "tessel-compile"), os.path.join(model_dir, "model.onnx"),
+                    "-o", os.path.join(model_dir, "model.so")], check=True)
+    return time.monotonic() - start
+
+
+def bench(name, args, work, threads, compile_s):
+    model_dir = os.path.join(work, name)
     model = os.path.join(model_dir, "model.onnx")
     artifact = os.path.join(model_dir, "model.so")
-    start = time.monotonic()
-    subprocess.run([os.path.join(args.bin, "tessel-compile"), model, "-o", artifact], check=True)
-    compile_s = time.monotonic() - start
     data, input_flags = inputs_as_npy(model_dir)
-    common = ["--threads", str(args.threads), "--iterations", str(args.iterations),
+    common = ["--threads", str(threads), "--iterations", str(args.iterations),
               "--warmup", str(args.warmup)]
     tessel, ort, tessel_rss, ort_rss = [], [], [], []
     for _ in range(args.rounds):
@@ -164,12 +170,12 @@ def bench(name, args, work):
                          common)
         ort.append(json.loads(out)["median_ms"])
         ort_rss.append(rss)
-    row = {"model": name, "tessel_ms": statistics.median(tessel),
+    row = {"model": name, "threads": threads, "tessel_ms": statistics.median(tessel),
            "ort_ms": statistics.median(ort), "tessel_rss_mb": max(tessel_rss),
            "ort_rss_mb": max(ort_rss), "compile_s": compile_s}
     row["speedup"] = row["ort_ms"] / row["tessel_ms"]
-    print("%-16s tessel %10.3f ms  ort %10.3f ms  speedup %6.3fx  (compile %.1f s)" %
-          (name, row["tessel_ms"], row["ort_ms"], row["speedup"], compile_s), flush=True)
+    print("%-16s %d thr  tessel %10.3f ms  ort %10.3f ms  speedup %6.3fx  (compile %.1f s)" %
+          (name, threads, row["tessel_ms"], row["ort_ms"], row["speedup"], compile_s), flush=True)
     return row
 
 
@@ -183,9 +189,8 @@ def machine():
     return "%s, %s, %d cores" % (m.group(1) if m else cpu, isa, os.cpu_count())
 
 
-def table(rows, args):
-    lines = ["Machine: %s. Threads: %d. Command: `%s`." %
-             (machine(), args.threads, " ".join(["benchmarks/run.py"] + sys.argv[1:])), "",
+def table(rows, args, threads):
+    lines = ["Threads: %d." % threads, "",
              "| model | Tessel median ms | ONNX Runtime median ms | speedup | Tessel peak RSS MB |"
              " ONNX Runtime peak RSS MB | compile s |",
              "|---|---|---|---|---|---|---|"]
@@ -194,16 +199,50 @@ def table(rows, args):
             r["model"], r["tessel_ms"], r["ort_ms"], r["speedup"], r["tessel_rss_mb"],
             r["ort_rss_mb"], r["compile_s"]))
     geo = statistics.geometric_mean([r["speedup"] for r in rows])
-    lines += ["", "Geometric-mean speedup over ONNX Runtime: %.3fx (%d models)." %
-              (geo, len(rows))]
+    lines += ["", "Geometric-mean speedup over ONNX Runtime at %d thread%s: %.3fx (%d models)." %
+              (threads, "" if threads == 1 else "s", geo, len(rows))]
     return "\n".join(lines) + "\n"
+
+
+def chart(by_threads):
+    """A grouped bar chart (SVG) of the speedups, one bar per thread count."""
+    models = [r["model"] for r in next(iter(by_threads.values()))]
+    colors = ["#4c78a8", "#f58518", "#54a24b", "#b279a2"]
+    top = max(1.5, max(r["speedup"] for rows in by_threads.values() for r in rows) * 1.1)
+    width, height, left, bottom, group = 90 * len(models) + 80, 320, 50, 60, 90
+    y = lambda v: 20 + (height - bottom - 20) * (1 - v / top)
+    bar = (group - 20) / len(by_threads)
+    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+           'font-family="sans-serif" font-size="11">' % (width, height),
+           '<text x="%d" y="14" font-size="13">Tessel speedup over ONNX Runtime 1.30 '
+           '(median; above 1: Tessel faster)</text>' % left]
+    for v in [0.5 * i for i in range(int(top / 0.5) + 1)]:
+        out.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="%s"/>' %
+                   (left, width - 10, y(v), y(v), "#000" if v == 1 else "#ddd"))
+        out.append('<text x="%d" y="%.1f" text-anchor="end">%.1fx</text>' % (left - 4, y(v) + 4, v))
+    for k, (threads, rows) in enumerate(sorted(by_threads.items())):
+        out.append('<rect x="%d" y="%d" width="10" height="10" fill="%s"/><text x="%d" y="%d">'
+                   '%d thread%s</text>' % (width - 110, 24 + 14 * k, colors[k % 4], width - 96,
+                                           33 + 14 * k, threads, "" if threads == 1 else "s"))
+        for i, r in enumerate(rows):
+            x = left + 10 + i * group + k * bar
+            out.append('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s">'
+                       '<title>%s, %d thread(s): %.2fx</title></rect>' %
+                       (x, y(r["speedup"]), bar - 2, y(0) - y(r["speedup"]), colors[k % 4],
+                        r["model"], threads, r["speedup"]))
+    for i, m in enumerate(models):
+        out.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>' %
+                   (left + 10 + i * group + (group - 20) / 2, height - bottom + 16, m))
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", required=True, help="folder with tessel-compile and tessel-bench")
-    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--threads", default="1",
+                    help="comma-separated thread counts, e.g. 1,2 (default 1)")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--iterations", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=2)
@@ -216,11 +255,21 @@ def main():
     unknown = [n for n in names if n not in MODELS]
     if unknown:
         sys.exit("run.py: unknown model(s) %s; known: %s" % (", ".join(unknown), ", ".join(MODELS)))
+    thread_counts = [int(t) for t in args.threads.split(",") if t]
     work = os.path.join(HERE, "work")
-    rows = [bench(n, args, work) for n in names]
-    text = table(rows, args)
+    by_threads = {t: [] for t in thread_counts}
+    for n in names:
+        compile_s = compile_model(n, args, work)
+        for t in thread_counts:
+            by_threads[t].append(bench(n, args, work, t, compile_s))
+    text = "Machine: %s. Command: `%s`.\n\n" % (
+        machine(), " ".join(["benchmarks/run.py"] + sys.argv[1:]))
+    text += "\n".join(table(by_threads[t], args, t) for t in thread_counts)
+    text += "\n![speedups](benchmarks/speedups.svg)\n"
     with open(os.path.join(work, "results.md"), "w") as f:
         f.write(text)
+    with open(os.path.join(HERE, "speedups.svg"), "w") as f:
+        f.write(chart(by_threads))
     print(text)
     if args.readme:
         readme = os.path.join(ROOT, "README.md")

@@ -49,8 +49,9 @@ static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef data) {
   return llvm::Error::success();
 }
 
-llvm::Error writeArtifact(llvm::StringRef object, llvm::StringRef outputPath, ArtifactKind kind) {
-  if (kind == ArtifactKind::Object)
+llvm::Error writeArtifact(llvm::StringRef object, llvm::StringRef weightsAssembly,
+                          llvm::StringRef outputPath, ArtifactKind kind) {
+  if (kind == ArtifactKind::Object && weightsAssembly.empty())
     return writeFile(outputPath, object);
 
   llvm::SmallString<128> objectPath;
@@ -65,7 +66,20 @@ llvm::Error writeArtifact(llvm::StringRef object, llvm::StringRef outputPath, Ar
     clang = env;
   std::vector<std::string> args{clang, "-fuse-ld=lld", "-o", outputPath.str(),
                                 std::string(objectPath)};
-  if (kind == ArtifactKind::SharedLibrary) {
+  llvm::SmallString<128> weightsPath;
+  std::optional<llvm::FileRemover> removeWeights;
+  if (!weightsAssembly.empty()) {
+    if (auto ec = llvm::sys::fs::createTemporaryFile("tessel-weights", "s", weightsPath))
+      return fail("cannot create a temporary file: " + ec.message());
+    removeWeights.emplace(weightsPath);
+    if (auto err = writeFile(weightsPath, weightsAssembly))
+      return err;
+    args.push_back(std::string(weightsPath));
+  }
+  if (kind == ArtifactKind::Object) {
+    // Object code plus the weights' definitions, as one relocatable object.
+    args.insert(args.begin() + 1, {"-r", "-nostdlib"});
+  } else if (kind == ArtifactKind::SharedLibrary) {
     args.insert(args.begin() + 1, "-shared");
   } else {
     std::string lib = runtimeLibDir();
@@ -74,16 +88,14 @@ llvm::Error writeArtifact(llvm::StringRef object, llvm::StringRef outputPath, Ar
     args.push_back("-ldl");
     args.push_back("-lpthread");
   }
-  // Parallel kernel loops call LLVM's OpenMP runtime (__kmpc_*): link it,
-  // and find it at run time where libomp-22-dev installs it. Only a model
-  // with parallel loops depends on it (--as-needed): a small one still needs
-  // nothing beyond libc and libm.
-  args.push_back("-L" TESSEL_LIBOMP_DIR);
-  args.push_back("-Wl,-rpath," TESSEL_LIBOMP_DIR);
-  args.push_back("-Wl,--as-needed");
-  args.push_back("-lomp");
-  args.push_back("-Wl,--no-as-needed");
-  args.push_back("-lm");
+  if (kind != ArtifactKind::Object) {
+    // Parallel kernel loops call LLVM's OpenMP runtime (__kmpc_*): link it,
+    // and find it at run time where libomp-22-dev installs it. Only a model
+    // with parallel loops depends on it (--as-needed): a small one still
+    // needs nothing beyond libc and libm.
+    args.insert(args.end(), {"-L" TESSEL_LIBOMP_DIR, "-Wl,-rpath," TESSEL_LIBOMP_DIR,
+                             "-Wl,--as-needed", "-lomp", "-Wl,--no-as-needed", "-lm"});
+  }
   llvm::SmallVector<llvm::StringRef> argRefs(args.begin(), args.end());
 
   llvm::SmallString<128> logPath;

@@ -15,7 +15,11 @@ ArtifactKind artifactKindForPath(llvm::StringRef path);
 /// Writes `object` to `outputPath` as the requested artifact. Shared
 /// libraries and executables are linked by clang (with lld) against libc and
 /// libm only; executables also get Tessel's static runtime and driver.
-llvm::Error writeArtifact(llvm::StringRef object, llvm::StringRef outputPath, ArtifactKind kind);
+/// `weightsAssembly`, when not empty, defines the weights moved out of the
+/// object (ExternalWeights.h); it is assembled into the artifact (for an
+/// object, by a relocatable link).
+llvm::Error writeArtifact(llvm::StringRef object, llvm::StringRef weightsAssembly,
+                          llvm::StringRef outputPath, ArtifactKind kind);
 
 } // namespace tessel
 

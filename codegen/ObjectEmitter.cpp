@@ -1,7 +1,11 @@
 //===- ObjectEmitter.cpp --------------------------------------------------===//
 #include "codegen/ObjectEmitter.h"
+#include "codegen/ExternalWeights.h"
 #include "codegen/Target/TargetDescription.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
 #include "llvm/IR/LegacyPassManager.h"
@@ -13,13 +17,38 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace tessel {
 
 static llvm::Error fail(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
 }
 
-llvm::Expected<std::string> emitObjectFile(mlir::ModuleOp module, const TargetOptions &options) {
+void releaseFreedMemory() {
+#ifdef __GLIBC__
+  // Weights are freed as many mid-sized heap blocks, which glibc keeps
+  // mapped; hand their pages back so that the peak holds one copy less.
+  malloc_trim(0);
+#endif
+}
+
+/// Releases the data of every resource blob of the builtin dialect (the
+/// weights): after translation, only the LLVM module's copy is read.
+static void discardWeightBlobs(mlir::MLIRContext *ctx) {
+  auto &manager = mlir::DenseResourceElementsHandle::getManagerInterface(ctx).getBlobManager();
+  std::vector<std::string> names;
+  manager.getBlobMap([&](const llvm::StringMap<mlir::DialectResourceBlobManager::BlobEntry> &map) {
+    for (const auto &entry : map)
+      names.push_back(entry.getKey().str());
+  });
+  for (const std::string &name : names)
+    manager.update(name, mlir::AsmResourceBlob());
+}
+
+llvm::Expected<EmittedObject> emitObjectFile(mlir::ModuleOp module, const TargetOptions &options) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
 
@@ -27,11 +56,24 @@ llvm::Expected<std::string> emitObjectFile(mlir::ModuleOp module, const TargetOp
     if (options.onStep)
       options.onStep(name);
   };
+  EmittedObject result;
+  if (!options.externalWeightsPath.empty()) {
+    step("write weights");
+    auto assembly = externalizeWeights(module, options.externalWeightsPath);
+    if (!assembly)
+      return assembly.takeError();
+    result.weightsAssembly = std::move(*assembly);
+  }
   step("translate to LLVM IR");
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule = mlir::translateModuleToLLVMIR(module, llvmContext);
   if (!llvmModule)
     return fail("translation of the LLVM dialect to LLVM IR failed");
+  if (options.discardInput) {
+    module.getBody()->clear();
+    discardWeightBlobs(module.getContext());
+    releaseFreedMemory();
+  }
 
   llvm::Triple triple(options.triple.empty() ? llvm::sys::getDefaultTargetTriple()
                                              : options.triple);
@@ -78,13 +120,23 @@ llvm::Expected<std::string> emitObjectFile(mlir::ModuleOp module, const TargetOp
   }
 
   step("emit object code");
-  llvm::SmallVector<char, 0> object;
+  llvm::SmallVector<char, 0> &object = result.object;
+  // Room for the weights (constant globals) and the code up front: a vector
+  // doubling its way up to hundreds of megabytes would hold two copies while
+  // it grows.
+  uint64_t dataBytes = 0;
+  const llvm::DataLayout &layout = llvmModule->getDataLayout();
+  for (const llvm::GlobalVariable &g : llvmModule->globals())
+    if (g.hasInitializer())
+      dataBytes += layout.getTypeAllocSize(g.getValueType());
+  object.reserve(dataBytes + dataBytes / 16 + (16u << 20));
   llvm::raw_svector_ostream os(object);
   llvm::legacy::PassManager codegen;
   if (machine->addPassesToEmitFile(codegen, os, nullptr, llvm::CodeGenFileType::ObjectFile))
     return fail("the target cannot emit object files");
   codegen.run(*llvmModule);
-  return std::string(object.begin(), object.end());
+  llvmModule.reset(); // Before the caller writes the object: one copy less.
+  return result;
 }
 
 } // namespace tessel

@@ -392,7 +392,15 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path,
   llvm::sys::path::remove_filename(dir);
   if (dir.empty())
     dir = ".";
-  return importOnnxBytes(context, (*buffer)->getBuffer(), path, dir, options);
+  onnx::ModelProto model;
+  if (auto err = parseAndCheckModel((*buffer)->getBuffer(), model, dir)) {
+    emitError(FileLineColLoc::get(&context, path, 0, 0)) << llvm::toString(std::move(err));
+    return {};
+  }
+  // The file's bytes are in the parsed model now: unmap them before the
+  // weights are copied into the module, or a large model is held three times.
+  buffer->reset();
+  return GraphImporter(context, path, dir, options).run(model);
 }
 
 } // namespace tessel

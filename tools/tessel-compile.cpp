@@ -36,6 +36,7 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -463,6 +464,14 @@ int main(int argc, char **argv) {
   emitOptions.cpu = target->cpu;
   emitOptions.features = target->features;
   emitOptions.optLevel = optLevel;
+  emitOptions.discardInput = true; // Nothing reads the MLIR module after this.
+  // Large weights bypass LLVM: written once to a file that the link
+  // assembles in (ExternalWeights.h).
+  llvm::SmallString<128> weightsPath;
+  if (auto ec = llvm::sys::fs::createTemporaryFile("tessel-weights", "bin", weightsPath))
+    return fail("cannot create a temporary file: " + ec.message());
+  llvm::FileRemover removeWeights(weightsPath);
+  emitOptions.externalWeightsPath = std::string(weightsPath);
   std::optional<mlir::TimingScope> stepTiming;
   emitOptions.onStep = [&](StringRef step) {
     if (stepTiming)
@@ -475,6 +484,7 @@ int main(int argc, char **argv) {
   stepTiming.reset();
   if (!object)
     return fail(toString(object.takeError()));
+  tessel::releaseFreedMemory(); // The LLVM module's copy of the weights is gone.
   progress("object code", /*countOps=*/false);
   tessel::ArtifactKind kind = tessel::artifactKindForPath(outputPath);
   if (emitKind == "obj")
@@ -489,7 +499,8 @@ int main(int argc, char **argv) {
     errs() << "tessel-compile: write " << outputPath << "\n";
   {
     mlir::TimingScope linkTiming = rootTiming.nest("link / write");
-    if (auto err = tessel::writeArtifact(*object, outputPath, kind))
+    if (auto err = tessel::writeArtifact(StringRef(object->object.data(), object->object.size()),
+                                         object->weightsAssembly, outputPath, kind))
       return fail(toString(std::move(err)));
   }
   if (verbose)

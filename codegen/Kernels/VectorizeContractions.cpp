@@ -244,9 +244,28 @@ private:
                                      DenseElementsAttr::get(vectorType, 0.0f));
   }
 
-  /// `count` elements (the rest zero) from `memref` at `idx`, `stride` apart.
+  /// `count` elements (the rest zero) from `memref` at `idx`, `stride` apart:
+  /// a (masked) vector load, a load and shuffle for short strides, a gather
+  /// for long ones.
   Value loadVector(OpBuilder &builder, Value memref, ValueRange idx, int64_t count,
                    int64_t stride) {
+    if (stride > 1 && stride <= 4) {
+      // A short stride (strided convolutions): one contiguous load of the
+      // span, then a shuffle that keeps every stride-th element. The span
+      // ends at the last element read, so nothing past it is touched.
+      int64_t span = stride * config.lanes;
+      auto spanType = VectorType::get({span}, vectorType.getElementType());
+      Value mask = vector::ConstantMaskOp::create(
+          builder, loc, VectorType::get({span}, builder.getI1Type()),
+          ArrayRef<int64_t>{stride * (count - 1) + 1});
+      Value zero = arith::ConstantOp::create(builder, loc, spanType,
+                                             DenseElementsAttr::get(spanType, 0.0f));
+      Value wide = vector::MaskedLoadOp::create(builder, loc, spanType, memref, idx, mask, zero);
+      SmallVector<int64_t> picks;
+      for (int64_t l = 0; l < config.lanes; ++l)
+        picks.push_back(l * stride);
+      return vector::ShuffleOp::create(builder, loc, wide, wide, picks);
+    }
     if (stride != 1) {
       SmallVector<int32_t> offsets;
       for (int64_t l = 0; l < config.lanes; ++l)

@@ -3,6 +3,8 @@
 #include "internal.h"
 
 #include <dlfcn.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <elf.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -488,6 +490,19 @@ tessel_status *tessel_model_output_info(const tessel_model *m, int32_t i, tessel
   return NULL;
 }
 
+/* Compiled models allocate their intermediate tensors with malloc on every
+ * run. glibc serves blocks above its mmap threshold with fresh mappings and
+ * returns them on free, so each run would fault in and zero every page of
+ * every large activation again (a third of MobileNetV2's run time). Raise
+ * the threshold to its maximum and stop trimming the heap: after the first
+ * run, the same blocks are reused, as an arena allocator would. */
+static void keep_freed_buffers(void) {
+#ifdef M_MMAP_THRESHOLD
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
+#endif
+}
+
 tessel_status *tessel_session_create(const tessel_model *model,
                                      const tessel_session_options *options,
                                      tessel_session **out) {
@@ -505,6 +520,8 @@ tessel_status *tessel_session_create(const tessel_model *model,
     return tessel_make_status(TESSEL_OUT_OF_MEMORY, "out of memory");
   s->model = model;
   s->num_threads = options ? options->num_threads : 0;
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, keep_freed_buffers);
   *out = s;
   return NULL;
 }
