@@ -143,7 +143,7 @@ def ParallelizeLoops : Pass<"tessel-parallelize-loops", "mlir::func::FuncOp"> {
     tessel-vectorize-contractions, which parallelizes its kernels itself.
   }];
   let options = [
-    Option<"minIterations", "min-iterations", "int64_t", /*default=*/"65536",
+    Option<"minIterations", "min-iterations", "int64_t", /*default=*/"131072",
            "Smallest iteration count worth a parallel loop">
   ];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::memref::MemRefDialect",

@@ -57,12 +57,69 @@ Value buildConvGeneric(OpBuilder &b, Location loc, Value input, Value weight, Va
       .getResult(0);
 }
 
+/// A 1x1, stride-1, unpadded, ungrouped convolution is a matmul per image:
+/// out[n, f, p] = sum_c w[f, c] * in[n, c, p] over the flattened pixels p.
+/// Lowered so, its kernel vectorizes along all H*W pixels at once instead of
+/// one output row at a time, which pays where rows are ragged against the
+/// 16-column register tile (a 7x7 map fills 7 of 8 lanes). Rows that are
+/// whole tiles keep the row-wise form: each C row is then written in longer
+/// runs.
+bool isPointwise(ConvOp op) {
+  auto wt = cast<RankedTensorType>(op.getWeight().getType());
+  int64_t width = op.getType().getShape().back();
+  return op.getGroup() == 1 && wt.getRank() >= 3 && width % 16 != 0 &&
+         llvm::all_of(wt.getShape().drop_front(2), [](int64_t k) { return k == 1; }) &&
+         llvm::all_of(op.getStrides(), [](int64_t s) { return s == 1; }) &&
+         llvm::all_of(op.getPads(), [](int64_t p) { return p == 0; });
+}
+
+/// The pointwise convolution with its epilogue, all on [N, F, H*W]: the
+/// init (bias, residual), the contraction and the activation are adjacent
+/// ops on one buffer, so that the kernel generator fuses them.
+Value buildPointwiseConv(OpBuilder &b, Location loc, ConvOp op, Value input, Value weight,
+                         Value bias, Value residual) {
+  MLIRContext *ctx = b.getContext();
+  auto it = cast<RankedTensorType>(input.getType());
+  RankedTensorType type = op.getType();
+  int64_t n = it.getDimSize(0), c = it.getDimSize(1), f = type.getDimSize(1);
+  int64_t pixels = it.getNumElements() / std::max<int64_t>(n * c, 1);
+  Value x = reshapeTensor(b, loc, input, {n, c, pixels});
+  Value w = reshapeTensor(b, loc, weight, {f, c});
+  if (residual)
+    residual = reshapeTensor(b, loc, residual, {n, f, pixels});
+  auto flatType = RankedTensorType::get({n, f, pixels}, type.getElementType());
+  Value init = buildEpilogueInit(b, loc, flatType, bias, /*biasAxis=*/1, residual);
+  // Loops (n, f, p, c).
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps{AffineMap::get(4, 0, {d(0), d(3), d(2)}, ctx),
+                              AffineMap::get(4, 0, {d(1), d(3)}, ctx),
+                              AffineMap::get(4, 0, {d(0), d(1), d(2)}, ctx)};
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  Value r = linalg::GenericOp::create(
+                b, loc, TypeRange{flatType}, ValueRange{x, w}, ValueRange{init}, maps,
+                iterators,
+                [](OpBuilder &nb, Location l, ValueRange a) {
+                  Value prod = arith::MulFOp::create(nb, l, a[0], a[1]);
+                  linalg::YieldOp::create(nb, l, ValueRange{arith::AddFOp::create(nb, l, a[2], prod)});
+                })
+                .getResult(0);
+  r = buildActivation(b, loc, r, op.getActivation(), op.getActivationParams());
+  return reshapeTensor(b, loc, r, type.getShape());
+}
+
 struct ConvLowering : OpConversionPattern<ConvOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(ConvOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Type et = op.getType().getElementType();
+    if (isPointwise(op) && isa<FloatType>(et)) {
+      rewriter.replaceOp(op, buildPointwiseConv(rewriter, loc, op, adaptor.getInput(),
+                                                adaptor.getWeight(), adaptor.getBias(),
+                                                adaptor.getResidual()));
+      return success();
+    }
     Value input = padSpatial(rewriter, loc, adaptor.getInput(), op.getPads(),
                              scalarConstant(rewriter, loc, et, 0));
     // Epilogue: the accumulator starts at bias + residual, the activation follows.

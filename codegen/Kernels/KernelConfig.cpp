@@ -68,6 +68,25 @@ KernelConfig selectKernelConfig(const ContractionRoles &roles, const TargetDescr
       config.packA = ceilDiv(roles.columns(), config.columns()) >= 8;
     }
   }
+  // No row reuse (a matrix-vector product, batch-1 linear layers): the kernel
+  // streams B once. Column tile after column tile over all of the reduction,
+  // that is one stream per B row, 4 KiB or more apart, which the hardware
+  // prefetchers do not follow. A short reduction block turns it around: a
+  // block of rows is swept left to right, a few sequential streams, at the
+  // cost of reloading the small C tile once per block.
+  if (!reused && !roles.reductions.empty()) {
+    int64_t k = roles.ranges[roles.reductions.front()];
+    int64_t inner = 1;
+    for (int64_t d : llvm::drop_begin(roles.reductions))
+      inner *= roles.ranges[d];
+    if (k * inner * roles.columns() * 4 > target.l2Bytes) {
+      int64_t block = std::min<int64_t>(16, k);
+      while (block > 1 && k % block != 0)
+        --block;
+      if (block >= 8 && block < k)
+        config.reductionBlock = block;
+    }
+  }
   if (roles.macs() >= kParallelMinMacs) {
     bool outer = llvm::any_of(roles.outer, [&](int64_t d) { return roles.ranges[d] >= 2; });
     if (outer) {

@@ -55,9 +55,10 @@ struct KernelConfig {
   static mlir::FailureOr<KernelConfig> fromAttr(mlir::DictionaryAttr attr);
 };
 
-/// Contractions below this many multiply-adds run on one thread: forking
-/// costs a few microseconds.
-inline constexpr int64_t kParallelMinMacs = int64_t(1) << 20;
+/// Contractions below this many multiply-adds (about 50 us of FMAs) run on
+/// one thread: a fork and join of the pool costs several microseconds, which
+/// a small model's dozens of small kernels would pay again and again.
+inline constexpr int64_t kParallelMinMacs = int64_t(1) << 21;
 
 /// The register tile for `roles` on `target`: as many accumulators as the
 /// vector registers hold beside one B row and one broadcast.

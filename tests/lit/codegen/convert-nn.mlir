@@ -49,14 +49,24 @@ func.func @conv1d_dilated(%x: tensor<1x2x10xf32>, %w: tensor<3x2x3xf32>, %b: ten
 
 // The fused epilogue: the accumulator starts at bias + residual (one
 // elementwise loop), the activation (here ReLU6 as clip) follows the sums.
+// A 1x1 convolution over a map narrower than the 16-column register tile is
+// a matmul over the flattened pixels: [F, C] x [C, H*W] per image, its init,
+// sums and activation adjacent on [N, F, H*W].
+// CHECK-DAG: #[[$PX:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>
+// CHECK-DAG: #[[$PW:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d3)>
+// CHECK-DAG: #[[$PO:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
 // CHECK-LABEL: func.func @conv_epilogue
 // CHECK-SAME: (%[[X:.*]]: tensor<1x2x4x4xf32>, %[[W:.*]]: tensor<2x2x1x1xf32>, %[[B:.*]]: tensor<2xf32>, %[[R:.*]]: tensor<1x2x4x4xf32>)
-// CHECK: %[[INIT:.*]] = linalg.generic {{.*}} ins(%[[B]], %[[R]] : tensor<2xf32>, tensor<1x2x4x4xf32>)
+// CHECK: %[[XF:.*]] = tensor.expand_shape {{.*}} into tensor<1x2x16xf32>
+// CHECK: %[[WF:.*]] = tensor.expand_shape {{.*}} into tensor<2x2xf32>
+// CHECK: %[[RF:.*]] = tensor.expand_shape {{.*}} into tensor<1x2x16xf32>
+// CHECK: %[[INIT:.*]] = linalg.generic {{.*}} ins(%[[B]], %[[RF]] : tensor<2xf32>, tensor<1x2x16xf32>)
 // CHECK:   arith.addf
-// CHECK: %[[CONV:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[W]] : {{.*}}) outs(%[[INIT]] : tensor<1x2x4x4xf32>)
-// CHECK: linalg.generic {{.*}} ins(%[[CONV]] : tensor<1x2x4x4xf32>)
+// CHECK: %[[CONV:.*]] = linalg.generic {indexing_maps = [#[[$PX]], #[[$PW]], #[[$PO]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[XF]], %[[WF]] : {{.*}}) outs(%[[INIT]] : tensor<1x2x16xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[CONV]] : tensor<1x2x16xf32>)
 // CHECK:   arith.maximumf
 // CHECK:   arith.minimumf
+// CHECK: tensor.expand_shape {{.*}} into tensor<1x2x4x4xf32>
 func.func @conv_epilogue(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>, %b: tensor<2xf32>, %r: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %0 = tessel.conv %x, %w, %b, %r {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, activation = "clip", activation_params = array<f64: 0.0, 6.0>} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
   return %0 : tensor<1x2x4x4xf32>

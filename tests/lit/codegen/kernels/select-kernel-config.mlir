@@ -44,10 +44,12 @@ func.func @matmul_avx512(%a: memref<256x256xf32>, %b: memref<256x256xf32>, %c: m
 // -----
 
 // One row (a matrix-vector product): the registers go to columns instead;
-// nothing reuses a B panel, so nothing is packed or blocked.
+// nothing reuses a B panel, so nothing is packed. B (2 MB) is streamed once:
+// in reduction blocks of 16 rows swept left to right, a few sequential
+// streams the prefetchers follow, not one stream per B row.
 // CHECK-LABEL: func.func @gemv
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 1 : i64, vectors = 4 : i64}
+// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, reduction_block = 16 : i64, rows = 1 : i64, vectors = 4 : i64}
 module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64}} {
 func.func @gemv(%a: memref<1x512xf32>, %b: memref<512x1000xf32>, %c: memref<1x1000xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
