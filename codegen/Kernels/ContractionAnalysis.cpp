@@ -131,6 +131,7 @@ FailureOr<ContractionRoles> analyzeContraction(linalg::GenericOp op) {
   for (unsigned d = 0; d < iterators.size(); ++d)
     if (iterators[d] == utils::IteratorType::parallel && d != roles.n && d != roles.m)
       roles.outer.push_back(d);
+  roles.aReadsOuter = llvm::any_of(roles.outer, [&](int64_t d) { return mapReads(aMap, d); });
   return roles;
 }
 

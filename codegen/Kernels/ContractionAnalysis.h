@@ -33,6 +33,10 @@ struct ContractionRoles {
   /// The vectorized loop and its coefficient in B's innermost index.
   int64_t n = -1, nStride = 1;
   llvm::SmallVector<int64_t> outer, reductions;
+  /// Whether A depends on an outer loop. Where it does not (a convolution's
+  /// filters against its output rows and images), every outer iteration
+  /// reads all of A again.
+  bool aReadsOuter = false;
   /// Static trip count of every loop.
   llvm::SmallVector<int64_t> ranges;
 

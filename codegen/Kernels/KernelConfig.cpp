@@ -9,11 +9,52 @@ namespace tessel {
 
 static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-KernelConfig selectKernelConfig(const ContractionRoles &roles, const TargetDescription &target) {
+static constexpr KernelConfig::Parallel kParallelModes[] = {
+    KernelConfig::Parallel::Outer, KernelConfig::Parallel::Columns, KernelConfig::Parallel::Rows};
+
+/// The `parallel` field's spelling in the attribute.
+static llvm::StringRef parallelName(KernelConfig::Parallel mode) {
+  switch (mode) {
+  case KernelConfig::Parallel::None:
+    return "none";
+  case KernelConfig::Parallel::Outer:
+    return "outer";
+  case KernelConfig::Parallel::Columns:
+    return "columns";
+  case KernelConfig::Parallel::Rows:
+    return "rows";
+  }
+  llvm_unreachable("unknown parallel mode");
+}
+
+static KernelConfig selectKernelConfig(const ContractionRoles &roles,
+                                       const TargetDescription &target, bool allowStationary) {
   KernelConfig config;
   config.lanes = target.f32Lanes();
   int64_t registers = target.vectorRegisters;
   int64_t maxVectors = ceilDiv(roles.columns(), config.lanes);
+
+  // Rows of C no wider than a vector (a 7x7 map) with an A that is the same
+  // for every outer iteration but over half of L2 (the filters of such a
+  // convolution): the default order would stream all of A from memory once
+  // per output row, with one vector per register tile and so a broadcast
+  // per FMA. Keep each A block stationary while all outer iterations sweep
+  // it (KernelConfig::stationaryA), and give the register tile's vectors
+  // consecutive output rows (KernelConfig::foldOuter). (On 14x14 maps and
+  // up, whose rows fill two vectors, packing A in the stationary order
+  // costs more than the default order loses: measured on ResNet-18.)
+  int64_t reductionSteps = 1;
+  for (int64_t d : roles.reductions)
+    reductionSteps *= roles.ranges[d];
+  int64_t foldRange = roles.outer.empty() ? 1 : roles.ranges[roles.outer.back()];
+  bool stationary = allowStationary && !roles.aReadsOuter && roles.rows() > 1 &&
+                    roles.columns() <= config.lanes && foldRange >= 2 &&
+                    roles.rows() * reductionSteps * 4 > target.l2Bytes / 2;
+  if (stationary) {
+    config.foldOuter = true;
+    maxVectors = foldRange;
+  }
+
   // Two B vectors per step with 16 registers (6 x 2 accumulators on AVX2),
   // four with 32 (6 x 4 on AVX-512): enough independent FMAs to cover the
   // FMA latency times the FMA units, with broadcasts to spare.
@@ -66,6 +107,19 @@ KernelConfig selectKernelConfig(const ContractionRoles &roles, const TargetDescr
       // Packing A costs one scalar copy per element per block: repaid where
       // at least 8 column tiles read the block.
       config.packA = ceilDiv(roles.columns(), config.columns()) >= 8;
+
+      if (stationary) {
+        config.stationaryA = true;
+        config.packA = true; // Every outer iteration and column tile reuses the block.
+        config.columnBlock = 0;
+        // At most the half-L2 row block above, and at least 8 blocks where
+        // there are tiles for them: the row blocks are what the threads
+        // share out, so they should split evenly.
+        int64_t tiles = ceilDiv(roles.rows(), config.rows);
+        int64_t maxTiles = config.rowBlock ? config.rowBlock / config.rows : tiles;
+        int64_t perBlock = std::min(maxTiles, ceilDiv(tiles, 8));
+        config.rowBlock = perBlock < tiles ? perBlock * config.rows : 0;
+      }
     }
   }
   // No row reuse (a matrix-vector product, batch-1 linear layers): the kernel
@@ -87,7 +141,10 @@ KernelConfig selectKernelConfig(const ContractionRoles &roles, const TargetDescr
         config.reductionBlock = block;
     }
   }
-  if (roles.macs() >= kParallelMinMacs) {
+  if (roles.macs() >= kParallelMinMacs && config.stationaryA) {
+    if (config.rowBlock)
+      config.parallel = KernelConfig::Parallel::Rows;
+  } else if (roles.macs() >= kParallelMinMacs) {
     bool outer = llvm::any_of(roles.outer, [&](int64_t d) { return roles.ranges[d] >= 2; });
     if (outer) {
       config.parallel = KernelConfig::Parallel::Outer;
@@ -102,6 +159,14 @@ KernelConfig selectKernelConfig(const ContractionRoles &roles, const TargetDescr
   return config;
 }
 
+KernelConfig selectKernelConfig(const ContractionRoles &roles, const TargetDescription &target) {
+  KernelConfig config = selectKernelConfig(roles, target, /*allowStationary=*/true);
+  // Folded tiles need the stationary order, which needs packed panels.
+  if (config.foldOuter && !config.stationaryA)
+    return selectKernelConfig(roles, target, /*allowStationary=*/false);
+  return config;
+}
+
 DictionaryAttr KernelConfig::toAttr(MLIRContext *ctx) const {
   Builder b(ctx);
   SmallVector<NamedAttribute> fields{
@@ -111,9 +176,12 @@ DictionaryAttr KernelConfig::toAttr(MLIRContext *ctx) const {
       b.getNamedAttr("vectors", b.getI64IntegerAttr(vectors))};
   if (packA)
     fields.push_back(b.getNamedAttr("pack_a", b.getUnitAttr()));
+  if (stationaryA)
+    fields.push_back(b.getNamedAttr("stationary_a", b.getUnitAttr()));
+  if (foldOuter)
+    fields.push_back(b.getNamedAttr("fold_outer", b.getUnitAttr()));
   if (parallel != Parallel::None)
-    fields.push_back(b.getNamedAttr(
-        "parallel", b.getStringAttr(parallel == Parallel::Outer ? "outer" : "columns")));
+    fields.push_back(b.getNamedAttr("parallel", b.getStringAttr(parallelName(parallel))));
   if (packB)
     fields.push_back(b.getNamedAttr("pack_b", b.getUnitAttr()));
   if (columnBlock)
@@ -139,13 +207,14 @@ FailureOr<KernelConfig> KernelConfig::fromAttr(DictionaryAttr attr) {
     *field = value.getInt();
   }
   config.packA = attr.contains("pack_a");
+  config.stationaryA = attr.contains("stationary_a");
+  config.foldOuter = attr.contains("fold_outer");
   if (auto parallel = attr.getAs<StringAttr>("parallel")) {
-    if (parallel.getValue() == "outer")
-      config.parallel = Parallel::Outer;
-    else if (parallel.getValue() == "columns")
-      config.parallel = Parallel::Columns;
-    else
+    auto mode = llvm::find_if(kParallelModes,
+                              [&](Parallel p) { return parallelName(p) == parallel.getValue(); });
+    if (mode == std::end(kParallelModes))
       return failure();
+    config.parallel = *mode;
   }
   if (auto block = attr.getAs<IntegerAttr>("column_block")) {
     if (block.getInt() < 1 || block.getInt() % config.columns() != 0)
@@ -163,6 +232,14 @@ FailureOr<KernelConfig> KernelConfig::fromAttr(DictionaryAttr attr) {
       return failure();
     config.reductionBlock = block.getInt();
   }
+  // A stationary A is packed per row block, which the kernel then reuses; its
+  // loop order has no column blocks, and its row blocks are the only loop
+  // that can run on the thread pool (and only its).
+  bool rows = config.parallel == Parallel::Rows;
+  if (config.stationaryA
+          ? !config.packA || config.columnBlock || (config.parallel != Parallel::None && !rows)
+          : rows || config.foldOuter)
+    return failure();
   return config;
 }
 

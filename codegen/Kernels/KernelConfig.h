@@ -44,11 +44,26 @@ struct KernelConfig {
   /// apart, share one L1 set with the B panel). Worth it where many column
   /// tiles reuse the block.
   bool packA = false;
+  /// Keep A stationary: row blocks outermost, then reduction blocks, and
+  /// only inside those the outer loops and column tiles. Where A is the
+  /// same for every outer iteration and too big for L2 (the filters of a
+  /// convolution on a small feature map), the default order would stream
+  /// all of A from memory once per output row; this one reads each A block
+  /// from memory once, packs it, and sweeps every output row against it.
+  bool stationaryA = false;
+  /// The register tile's vectors are consecutive iterations of the innermost
+  /// outer loop (output rows), each over all of C's columns, rather than
+  /// consecutive runs of columns: for rows no wider than one vector (7x7
+  /// maps), where one vector per tile would cost a broadcast per FMA. Only
+  /// with a stationary A, whose order runs the outer loops inside the tiles'
+  /// blocks.
+  bool foldOuter = false;
   /// Which loop runs its iterations on the thread pool: none, the outermost
   /// parallel loop outside the tiles (a convolution's output rows, a batch),
-  /// or the column tiles. Each iteration writes its own part of C, with the
-  /// same arithmetic in the same order whatever the thread count.
-  enum class Parallel { None, Outer, Columns } parallel = Parallel::None;
+  /// the column tiles, or the row blocks (stationary A). Each iteration
+  /// writes its own part of C, with the same arithmetic in the same order
+  /// whatever the thread count.
+  enum class Parallel { None, Outer, Columns, Rows } parallel = Parallel::None;
 
   int64_t columns() const { return lanes * vectors; }
   mlir::DictionaryAttr toAttr(mlir::MLIRContext *ctx) const;

@@ -17,7 +17,16 @@
 //
 // so the innermost loop is `vectors` loads, `rows` broadcasts and
 // rows*vectors back-to-back FMAs on full vector registers, with the
-// accumulators loop-carried in registers. Ragged edges get their own, exactly
+// accumulators loop-carried in registers. With a stationary A (filters too
+// big for L2 on a small feature map) the order is instead
+//
+//   for mb in row blocks:                    (on the thread pool)
+//     for kb in reduction blocks:
+//       pack the A block once
+//       for outer loops: for n0: for m0: ...  (as above)
+//
+// and with folded outer iterations the tile's vectors are consecutive
+// output rows rather than consecutive runs of one row's columns. Ragged edges get their own, exactly
 // sized instance of the kernel (fewer rows; masked loads and stores for the
 // last columns), so no element is computed twice and no memory outside the
 // operands is touched.
@@ -59,6 +68,8 @@ public:
     a = op.getDpsInputs()[roles.a];
     b = op.getDpsInputs()[roles.b];
     c = op.getDpsInits()[0];
+    if (config.foldOuter)
+      foldDim = roles.outer.back();
   }
 
   void emit(OpBuilder &builder) {
@@ -71,25 +82,35 @@ public:
       entry.setInsertionPointToStart(&func.getFunctionBody().front());
       panel = createPanel(entry);
     }
-    if (config.packA) {
+    if (config.packA && config.parallel != KernelConfig::Parallel::Rows) {
+      // Up to half of L2: on the heap, not the stack. (Parallel row blocks
+      // give each iteration its own, see withOwnPanel.)
       auto func = op->getParentOfType<FunctionOpInterface>();
       OpBuilder entry(op.getContext());
       entry.setInsertionPointToStart(&func.getFunctionBody().front());
-      int64_t block = config.rowBlock ? config.rowBlock : roles.rows();
-      auto aPanelType = MemRefType::get({(block + config.rows - 1) / config.rows, panelRows(),
-                                         config.rows},
-                                        Float32Type::get(op.getContext()));
-      // Up to half of L2: on the heap, not the stack.
-      aPanel = memref::AllocOp::create(entry, loc, aPanelType, entry.getI64IntegerAttr(64));
+      aPanel = createAPanel(entry);
       OpBuilder exit(op.getContext());
       exit.setInsertionPoint(func.getFunctionBody().back().getTerminator());
       memref::DeallocOp::create(exit, loc, aPanel);
     }
     LoopIndices loops(roles.ranges.size(), OpFoldResult());
-    emitOuter(builder, loops, 0);
+    if (config.stationaryA)
+      return emitStationary(builder, loops);
+    emitOuter(builder, loops, 0, [&](OpBuilder &nb, const LoopIndices &bound) {
+      emitColumnBlocks(nb, bound);
+    });
   }
 
 private:
+  /// The packed A block: [row tile][reduction step][row].
+  Value createAPanel(OpBuilder &builder) {
+    int64_t block = config.rowBlock ? config.rowBlock : roles.rows();
+    auto aPanelType =
+        MemRefType::get({(block + config.rows - 1) / config.rows, panelRows(), config.rows},
+                        Float32Type::get(op.getContext()));
+    return memref::AllocOp::create(builder, loc, aPanelType, builder.getI64IntegerAttr(64));
+  }
+
   Value createPanel(OpBuilder &builder) {
     auto panelType =
         MemRefType::get({panelRows(), config.columns()}, Float32Type::get(op.getContext()));
@@ -111,20 +132,28 @@ private:
         });
   }
 
-  /// `body` with a B panel of its own (packB only), freed after it. On the
-  /// heap: a stack buffer in a loop would need an alloca scope, whose single
-  /// block the lowering of the loops inside it breaks up; one malloc per
-  /// panel is noise beside the FMAs that reuse it.
+  /// `body` with a B panel of its own (packB only), and with parallel row
+  /// blocks an A block of its own, freed after it. On the heap: a stack
+  /// buffer in a loop would need an alloca scope, whose single block the
+  /// lowering of the loops inside it breaks up; one malloc per panel is noise
+  /// beside the FMAs that reuse it.
   void withOwnPanel(OpBuilder &builder, llvm::function_ref<void(OpBuilder &)> body) {
-    if (!config.packB)
-      return body(builder);
-    Value outer = panel;
-    auto panelType =
-        MemRefType::get({panelRows(), config.columns()}, Float32Type::get(op.getContext()));
-    panel = memref::AllocOp::create(builder, loc, panelType, builder.getI64IntegerAttr(64));
+    bool ownA = config.packA && config.parallel == KernelConfig::Parallel::Rows;
+    Value outerB = panel, outerA = aPanel;
+    if (config.packB) {
+      auto panelType =
+          MemRefType::get({panelRows(), config.columns()}, Float32Type::get(op.getContext()));
+      panel = memref::AllocOp::create(builder, loc, panelType, builder.getI64IntegerAttr(64));
+    }
+    if (ownA)
+      aPanel = createAPanel(builder);
     body(builder);
-    memref::DeallocOp::create(builder, loc, panel);
-    panel = outer;
+    if (config.packB)
+      memref::DeallocOp::create(builder, loc, panel);
+    if (ownA)
+      memref::DeallocOp::create(builder, loc, aPanel);
+    panel = outerB;
+    aPanel = outerA;
   }
 
   /// Reduction steps of one kernel call: the first reduction's block (or
@@ -161,16 +190,31 @@ private:
                    OpFoldResult n0, int64_t j) {
     if (roles.m >= 0 && i >= 0)
       loops[roles.m] = plus(builder, m0, i);
-    if (j >= 0)
+    if (j >= 0 && foldDim >= 0) {
+      loops[roles.n] = n0;
+      loops[foldDim] = plus(builder, loops[foldDim], j);
+    } else if (j >= 0) {
       loops[roles.n] = plus(builder, n0, j * config.lanes);
+    }
     return loops;
+  }
+
+  /// Vectors in the register tile over `width` columns: with folded outer
+  /// iterations, one per iteration (each over all the columns).
+  int64_t tileVectors(int64_t width) const {
+    return foldDim >= 0 ? foldCount : (width + config.lanes - 1) / config.lanes;
+  }
+
+  /// Columns vector j of that tile holds (the rest of its lanes are zero).
+  int64_t vectorWidth(int64_t width, int64_t j) const {
+    return foldDim >= 0 ? width : std::min(config.lanes, width - j * config.lanes);
   }
 
   /// B's row of vector j at the bound reduction step, `width` columns from
   /// n0 (zero beyond).
   Value loadBVector(OpBuilder &builder, const LoopIndices &bound, OpFoldResult n0, int64_t width,
                     int64_t j) {
-    int64_t count = std::min(config.lanes, width - j * config.lanes);
+    int64_t count = vectorWidth(width, j);
     return loadVector(builder, b, indices(builder, bMap(), bind(builder, bound, {}, -1, n0, j)),
                       count, roles.nStride);
   }
@@ -179,7 +223,7 @@ private:
   /// it) into `panel`, zero-padded to full vectors.
   void emitPack(OpBuilder &builder, const LoopIndices &loops, OpFoldResult n0, int64_t width,
                 OpFoldResult blockStart) {
-    int64_t vectors = (width + config.lanes - 1) / config.lanes;
+    int64_t vectors = tileVectors(width);
     emitReductions(builder, loops, 0, blockStart, ValueRange{},
                    [&](OpBuilder &nb, const LoopIndices &bound, ValueRange) {
                      Value row = panelRow(nb, bound, blockStart);
@@ -298,10 +342,16 @@ private:
                              function_ref<SmallVector<Value>(OpBuilder &)> otherwise) {
     if (!config.reductionBlock)
       return then(builder);
-    Value cond = arith::CmpIOp::create(
-        builder, loc, arith::CmpIPredicate::eq,
-        getValueOrCreateConstantIndexOp(builder, loc, blockStart),
-        arith::ConstantIndexOp::create(builder, loc, value));
+    return ifIndexEquals(builder, getValueOrCreateConstantIndexOp(builder, loc, blockStart),
+                         value, then, otherwise);
+  }
+
+  /// `then` when `index` == `value`, `otherwise` else.
+  SmallVector<Value> ifIndexEquals(OpBuilder &builder, Value index, int64_t value,
+                                   function_ref<SmallVector<Value>(OpBuilder &)> then,
+                                   function_ref<SmallVector<Value>(OpBuilder &)> otherwise) {
+    Value cond = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq, index,
+                                       arith::ConstantIndexOp::create(builder, loc, value));
     auto branch = [&](function_ref<SmallVector<Value>(OpBuilder &)> fn) {
       return [&, fn](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, fn(b)); };
     };
@@ -309,15 +359,30 @@ private:
     return SmallVector<Value>(ifOp.getResults());
   }
 
-  void emitOuter(OpBuilder &builder, LoopIndices loops, unsigned level) {
+  using BodyFn = llvm::function_ref<void(OpBuilder &, const LoopIndices &)>;
+
+  /// The outer loops from `level` in, `body` inside them.
+  void emitOuter(OpBuilder &builder, LoopIndices loops, unsigned level, BodyFn body) {
     if (level == roles.outer.size())
-      return emitColumnBlocks(builder, loops);
+      return body(builder, loops);
     int64_t d = roles.outer[level];
     auto next = [&](OpBuilder &nb, Value iv) {
       LoopIndices inner = loops;
       inner[d] = iv;
-      emitOuter(nb, inner, level + 1);
+      emitOuter(nb, inner, level + 1, body);
     };
+    if (d == foldDim) {
+      // Folded into the register tiles: `vectors` iterations per tile, a
+      // narrower tile for the rest.
+      int64_t range = roles.ranges[d], full = range / config.vectors * config.vectors;
+      foldCount = config.vectors;
+      if (full > 0)
+        forLoop(builder, 0, full, config.vectors, next);
+      foldCount = range - full;
+      if (foldCount)
+        next(builder, arith::ConstantIndexOp::create(builder, loc, full));
+      return;
+    }
     // The first outer loop with more than one iteration is the parallel one.
     bool parallel = config.parallel == KernelConfig::Parallel::Outer && roles.ranges[d] >= 2 &&
                     llvm::all_of(ArrayRef(roles.outer).take_front(level),
@@ -326,6 +391,52 @@ private:
       parallelFor(builder, 0, roles.ranges[d], 1, next);
     else
       forLoop(builder, 0, roles.ranges[d], 1, next);
+  }
+
+  /// The stationary-A order: per row block, per reduction block, pack the
+  /// block's A tiles once, then run every outer iteration's column tiles
+  /// against them. The row blocks may run on the thread pool; the last one
+  /// may be ragged.
+  void emitStationary(OpBuilder &builder, const LoopIndices &loops) {
+    int64_t rows = roles.rows();
+    int64_t rowBlock = config.rowBlock ? config.rowBlock : rows;
+    int64_t lastStart = (rows - 1) / rowBlock * rowBlock, lastCount = rows - lastStart;
+    auto block = [&](OpBuilder &nb, Value mb) {
+      if (lastCount == rowBlock || lastStart == 0)
+        return emitStationaryBlock(nb, loops, mb, lastStart == 0 ? lastCount : rowBlock);
+      ifIndexEquals(
+          nb, mb, lastStart,
+          [&](OpBuilder &ib) {
+            emitStationaryBlock(ib, loops, mb, lastCount);
+            return SmallVector<Value>{};
+          },
+          [&](OpBuilder &ib) {
+            emitStationaryBlock(ib, loops, mb, rowBlock);
+            return SmallVector<Value>{};
+          });
+    };
+    if (config.parallel != KernelConfig::Parallel::Rows)
+      forLoop(builder, 0, rows, rowBlock, block);
+    else if (lastStart > 0)
+      parallelFor(builder, 0, rows, rowBlock, block);
+    else // One block: on this thread, with panels of its own all the same.
+      withOwnPanel(builder, [&](OpBuilder &nb) { forLoop(nb, 0, rows, rowBlock, block); });
+  }
+
+  void emitStationaryBlock(OpBuilder &builder, const LoopIndices &loops, Value rowStart,
+                           int64_t rowCount) {
+    auto perReductionBlock = [&](OpBuilder &nb, OpFoldResult blockStart) {
+      emitPackATiles(nb, loops, blockStart, rowStart, rowCount);
+      emitOuter(nb, loops, 0, [&](OpBuilder &ib, const LoopIndices &bound) {
+        emitColumnSweep(ib, bound, blockStart, rowStart, rowCount, ib.getIndexAttr(0),
+                        roles.columns());
+      });
+    };
+    if (!config.reductionBlock || roles.reductions.empty())
+      return perReductionBlock(builder, builder.getIndexAttr(0));
+    int64_t k = roles.ranges[roles.reductions.front()];
+    forLoop(builder, 0, k, config.reductionBlock,
+            [&](OpBuilder &nb, Value kb) { perReductionBlock(nb, kb); });
   }
 
   /// Column blocks [colStart, colStart + colCount), each through all the
@@ -371,27 +482,47 @@ private:
   void emitColumnTiles(OpBuilder &builder, const LoopIndices &loops, OpFoldResult blockStart,
                        OpFoldResult rowStart, int64_t rowCount, OpFoldResult colStart,
                        int64_t colCount) {
+    if (config.packA)
+      emitPackATiles(builder, loops, blockStart, rowStart, rowCount);
+    emitColumnSweep(builder, loops, blockStart, rowStart, rowCount, colStart, colCount);
+  }
+
+  /// Row tile t of the block at rowStart starts at rowStart + t * rows.
+  OpFoldResult tileStart(OpBuilder &builder, OpFoldResult rowStart, OpFoldResult t) {
+    if (std::optional<int64_t> c = getConstantIntValue(t))
+      return plus(builder, rowStart, *c * config.rows);
+    Value scaled = arith::MulIOp::create(builder, loc, cast<Value>(t),
+                                         arith::ConstantIndexOp::create(builder, loc, config.rows));
+    return plus(builder, OpFoldResult(scaled), rowStart);
+  }
+
+  /// Packs every row tile of the block [rowStart, rowStart + rowCount), this
+  /// reduction block of it, into aPanel.
+  void emitPackATiles(OpBuilder &builder, const LoopIndices &loops, OpFoldResult blockStart,
+                      OpFoldResult rowStart, int64_t rowCount) {
+    int64_t tileRows = config.rows;
+    int64_t fullTiles = rowCount / tileRows, tailRows = rowCount % tileRows;
+    if (fullTiles > 0)
+      forLoop(builder, 0, fullTiles, 1, [&](OpBuilder &nb, Value t) {
+        emitPackA(nb, loops, tileStart(nb, rowStart, t), tileRows, t, blockStart);
+      });
+    if (tailRows)
+      emitPackA(builder, loops, tileStart(builder, rowStart, builder.getIndexAttr(fullTiles)),
+                tailRows, builder.getIndexAttr(fullTiles), blockStart);
+  }
+
+  /// Per column tile of [colStart, colStart + colCount): pack its B panel,
+  /// then run the kernel on every row tile of the block.
+  void emitColumnSweep(OpBuilder &builder, const LoopIndices &loops, OpFoldResult blockStart,
+                       OpFoldResult rowStart, int64_t rowCount, OpFoldResult colStart,
+                       int64_t colCount) {
     int64_t tileColumns = config.columns(), tileRows = config.rows;
     int64_t columns = colCount;
     int64_t fullColumns = columns / tileColumns * tileColumns;
     int64_t fullTiles = rowCount / tileRows, tailRows = rowCount % tileRows;
-    // Row tile t of the block starts at rowStart + t * tileRows.
     auto tileStart = [&](OpBuilder &nb, OpFoldResult t) {
-      if (std::optional<int64_t> c = getConstantIntValue(t))
-        return plus(nb, rowStart, *c * tileRows);
-      Value scaled = arith::MulIOp::create(nb, loc, cast<Value>(t),
-                                           arith::ConstantIndexOp::create(nb, loc, tileRows));
-      return plus(nb, OpFoldResult(scaled), rowStart);
+      return this->tileStart(nb, rowStart, t);
     };
-    if (config.packA) {
-      if (fullTiles > 0)
-        forLoop(builder, 0, fullTiles, 1, [&](OpBuilder &nb, Value t) {
-          emitPackA(nb, loops, tileStart(nb, t), tileRows, t, blockStart);
-        });
-      if (tailRows)
-        emitPackA(builder, loops, tileStart(builder, builder.getIndexAttr(fullTiles)), tailRows,
-                  builder.getIndexAttr(fullTiles), blockStart);
-    }
     auto sweepRows = [&](OpBuilder &nb, OpFoldResult n0, int64_t width) {
       if (config.packB)
         emitPack(nb, loops, n0, width, blockStart);
@@ -454,8 +585,8 @@ private:
   /// C[m0 : m0+rows, n0 : n0+width] += A * B over the reductions.
   void emitKernel(OpBuilder &builder, const LoopIndices &loops, OpFoldResult m0, int64_t rows,
                   OpFoldResult tile, OpFoldResult n0, int64_t width, OpFoldResult blockStart) {
-    int64_t vectors = (width + config.lanes - 1) / config.lanes;
-    auto count = [&](int64_t j) { return std::min(config.lanes, width - j * config.lanes); };
+    int64_t vectors = tileVectors(width);
+    auto count = [&](int64_t j) { return vectorWidth(width, j); };
     // The C tile's initial value: C itself, or on the first reduction block
     // the fused prologue (bias, residual, zero) computed in registers.
     auto cIndices = [&](OpBuilder &nb, int64_t i, int64_t j) {
@@ -482,37 +613,57 @@ private:
                         },
                         loadC);
 
-    SmallVector<Value> results = emitReductions(
-        builder, loops, 0, blockStart, accumulators,
-        [&](OpBuilder &nb, const LoopIndices &bound, ValueRange accs) {
-          SmallVector<Value> bRow;
-          Value row = config.packA || config.packB ? panelRow(nb, bound, blockStart) : Value();
-          for (int64_t j = 0; j < vectors; ++j) {
-            if (!config.packB) {
-              bRow.push_back(loadBVector(nb, bound, n0, width, j));
-              continue;
-            }
-            Value column = arith::ConstantIndexOp::create(nb, loc, j * config.lanes);
-            bRow.push_back(
-                vector::LoadOp::create(nb, loc, vectorType, panel, ValueRange{row, column}));
-          }
-          SmallVector<Value> next;
-          for (int64_t i = 0; i < rows; ++i) {
-            Value scalar =
-                config.packA
-                    ? memref::LoadOp::create(
-                          nb, loc, aPanel,
-                          ValueRange{getValueOrCreateConstantIndexOp(nb, loc, tile), row,
-                                     arith::ConstantIndexOp::create(nb, loc, i)})
-                    : memref::LoadOp::create(nb, loc, a,
-                                             indices(nb, aMap(), bind(nb, bound, m0, i, {}, -1)));
-            Value broadcast = vector::BroadcastOp::create(nb, loc, vectorType, scalar);
-            for (int64_t j = 0; j < vectors; ++j)
-              next.push_back(
-                  vector::FMAOp::create(nb, loc, broadcast, bRow[j], accs[i * vectors + j]));
-          }
-          return next;
-        });
+    // One reduction step: `row` is its panel row (packed operands only).
+    auto step = [&](OpBuilder &nb, const LoopIndices &bound, Value row, ValueRange accs) {
+      SmallVector<Value> bRow;
+      for (int64_t j = 0; j < vectors; ++j) {
+        if (!config.packB) {
+          bRow.push_back(loadBVector(nb, bound, n0, width, j));
+          continue;
+        }
+        Value column = arith::ConstantIndexOp::create(nb, loc, j * config.lanes);
+        bRow.push_back(
+            vector::LoadOp::create(nb, loc, vectorType, panel, ValueRange{row, column}));
+      }
+      SmallVector<Value> next;
+      for (int64_t i = 0; i < rows; ++i) {
+        Value scalar =
+            config.packA
+                ? memref::LoadOp::create(
+                      nb, loc, aPanel,
+                      ValueRange{getValueOrCreateConstantIndexOp(nb, loc, tile), row,
+                                 arith::ConstantIndexOp::create(nb, loc, i)})
+                : memref::LoadOp::create(nb, loc, a,
+                                         indices(nb, aMap(), bind(nb, bound, m0, i, {}, -1)));
+        Value broadcast = vector::BroadcastOp::create(nb, loc, vectorType, scalar);
+        for (int64_t j = 0; j < vectors; ++j)
+          next.push_back(
+              vector::FMAOp::create(nb, loc, broadcast, bRow[j], accs[i * vectors + j]));
+      }
+      return next;
+    };
+    SmallVector<Value> results;
+    if (config.packA && config.packB) {
+      // Both operands packed: the step reads nothing but panel rows, so the
+      // reductions are one flat loop over them. (Nested loops of 3 taps
+      // leave LLVM's unroller and register allocator shuffling, and
+      // spilling, the accumulators.)
+      auto loop = scf::ForOp::create(
+          builder, loc, arith::ConstantIndexOp::create(builder, loc, 0),
+          arith::ConstantIndexOp::create(builder, loc, panelRows()),
+          arith::ConstantIndexOp::create(builder, loc, 1), accumulators,
+          [&](OpBuilder &nb, Location l, Value row, ValueRange iter) {
+            scf::YieldOp::create(nb, l, step(nb, loops, row, iter));
+          });
+      results = loop.getResults();
+    } else {
+      results = emitReductions(
+          builder, loops, 0, blockStart, accumulators,
+          [&](OpBuilder &nb, const LoopIndices &bound, ValueRange accs) {
+            Value row = config.packA || config.packB ? panelRow(nb, bound, blockStart) : Value();
+            return step(nb, bound, row, accs);
+          });
+    }
 
     // The tile goes back to C, or after the last reduction block through the
     // fused epilogue (the activation) straight into the epilogue's output.
@@ -595,6 +746,9 @@ private:
   Value a, b, c;
   /// The packed B panel (packB only) and A block (packA only).
   Value panel, aPanel;
+  /// The outer loop folded into the register tiles (foldOuter only), and
+  /// the iterations of it the tile being emitted covers.
+  int64_t foldDim = -1, foldCount = 0;
 };
 
 struct VectorizeContractionsPass : impl::VectorizeContractionsBase<VectorizeContractionsPass> {
@@ -617,6 +771,10 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsBase<VectorizeCont
         op.emitError() << kKernelConfigAttrName
                        << " on an op that is not a float32 multiply-accumulate contraction "
                           "with static shapes";
+        return signalPassFailure();
+      }
+      if (config->foldOuter && (roles->outer.empty() || roles->columns() > config->lanes)) {
+        op.emitError() << "fold_outer needs an outer loop and rows of C no wider than a vector";
         return signalPassFailure();
       }
       if (config->reductionBlock &&

@@ -163,3 +163,84 @@ func.func @parallel_columns(%a: memref<12x8xf32>, %b: memref<8x40xf32>, %c: memr
   }
   return
 }
+
+// -----
+
+// Stationary A with folded output rows (a convolution on a 3x3 map): the
+// row blocks (6 filters, then a ragged 4) run on the thread pool, each with
+// its own A block and B panel; per reduction block the block's filters are
+// packed once, then every output row sweeps them. A register tile's two
+// vectors are two output rows (3 columns each, masked); the third row gets
+// a tile of one vector. The kernel loop runs over the packed panels' rows.
+// CHECK-LABEL: func.func @stationary_conv
+// CHECK: scf.parallel (%[[MB:.*]]) = (%c0{{.*}}) to (%c10{{.*}}) step (%c6{{.*}})
+// CHECK-DAG: %[[B:.*]] = memref.alloc() {alignment = 64 : i64} : memref<18x16xf32>
+// CHECK-DAG: %[[A:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x18x3xf32>
+// CHECK: %[[LAST:.*]] = arith.cmpi eq, %[[MB]], %c6
+// CHECK: scf.if %[[LAST]] {
+// CHECK: scf.for %[[KB:.*]] = %c0{{.*}} to %c4{{.*}} step %c2
+// CHECK: memref.load %arg1
+// CHECK: memref.store {{.*}}, %[[A]]
+// Rows 0 and 1 into the B panel's two vectors.
+// CHECK: vector.maskedload %arg0[%{{.*}}, %{{.*}}, %[[R0:.*]], %{{.*}}]
+// CHECK: vector.store {{.*}}, %[[B]][%{{.*}}, %c0{{.*}}]
+// CHECK: vector.maskedload %arg0
+// CHECK: vector.store {{.*}}, %[[B]][%{{.*}}, %c8{{.*}}]
+// CHECK: vector.maskedload %arg2[%{{.*}}, %[[MB]], %c0{{.*}}, %c0{{.*}}]
+// CHECK: vector.maskedload %arg2[%{{.*}}, %[[MB]], %c1{{.*}}, %c0{{.*}}]
+// CHECK: scf.for %[[S:.*]] = %c0{{.*}} to %c18{{.*}} step %c1{{.*}} iter_args
+// CHECK: vector.load %[[B]][%[[S]], %c0
+// CHECK: vector.load %[[B]][%[[S]], %c8
+// CHECK: memref.load %[[A]][%{{.*}}, %[[S]], %c0
+// CHECK-COUNT-2: vector.fma
+// CHECK: vector.maskedstore %arg2[%{{.*}}, %[[MB]], %c0{{.*}}, %c0{{.*}}]
+// CHECK: vector.maskedstore %arg2[%{{.*}}, %[[MB]], %c1{{.*}}, %c0{{.*}}]
+// Row 2 alone.
+// CHECK: vector.maskedload %arg2[%{{.*}}, %[[MB]], %c2{{.*}}, %c0{{.*}}]
+// CHECK: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK: } else {
+// CHECK: memref.dealloc
+// CHECK: scf.reduce
+func.func @stationary_conv(%x: memref<1x4x5x5xf32>, %w: memref<10x4x3x3xf32>, %y: memref<1x10x3x3xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x4x5x5xf32>, memref<10x4x3x3xf32>) outs(%y : memref<1x10x3x3xf32>)
+      attrs = {tessel.kernel_config = {fold_outer, kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, parallel = "rows", reduction_block = 2 : i64, row_block = 6 : i64, rows = 3 : i64, stationary_a, vectors = 2 : i64}} {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %wt, %in : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Folding needs the stationary order (and its packed A).
+func.func @fold_without_stationary(%x: memref<1x4x5x5xf32>, %w: memref<10x4x3x3xf32>, %y: memref<1x10x3x3xf32>) {
+  // expected-error @+1 {{malformed tessel.kernel_config}}
+  linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x4x5x5xf32>, memref<10x4x3x3xf32>) outs(%y : memref<1x10x3x3xf32>)
+      attrs = {tessel.kernel_config = {fold_outer, kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, rows = 3 : i64, vectors = 2 : i64}} {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %wt, %in : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Rows of C wider than a vector cannot be folded.
+func.func @fold_wide_rows(%x: memref<1x4x12x12xf32>, %w: memref<10x4x3x3xf32>, %y: memref<1x10x10x10xf32>) {
+  // expected-error @+1 {{fold_outer needs an outer loop and rows of C no wider than a vector}}
+  linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x4x12x12xf32>, memref<10x4x3x3xf32>) outs(%y : memref<1x10x10x10xf32>)
+      attrs = {tessel.kernel_config = {fold_outer, kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, rows = 3 : i64, stationary_a, vectors = 2 : i64}} {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %wt, %in : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
