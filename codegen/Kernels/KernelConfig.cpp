@@ -34,6 +34,15 @@ static KernelConfig selectKernelConfig(const ContractionRoles &roles,
   int64_t registers = target.vectorRegisters;
   int64_t maxVectors = ceilDiv(roles.columns(), config.lanes);
 
+  // The reductions: the outermost one (k), which reduction blocks split,
+  // and the steps of the others per step of it (inner).
+  int64_t k = 1, inner = 1;
+  if (!roles.reductions.empty()) {
+    k = roles.ranges[roles.reductions.front()];
+    for (int64_t d : llvm::drop_begin(roles.reductions))
+      inner *= roles.ranges[d];
+  }
+
   // Rows of C no wider than a vector (a 7x7 map) with an A that is the same
   // for every outer iteration but over half of L2 (the filters of such a
   // convolution): the default order would stream all of A from memory once
@@ -43,13 +52,10 @@ static KernelConfig selectKernelConfig(const ContractionRoles &roles,
   // consecutive output rows (KernelConfig::foldOuter). (On 14x14 maps and
   // up, whose rows fill two vectors, packing A in the stationary order
   // costs more than the default order loses: measured on ResNet-18.)
-  int64_t reductionSteps = 1;
-  for (int64_t d : roles.reductions)
-    reductionSteps *= roles.ranges[d];
   int64_t foldRange = roles.outer.empty() ? 1 : roles.ranges[roles.outer.back()];
   bool stationary = allowStationary && !roles.aReadsOuter && roles.rows() > 1 &&
                     roles.columns() <= config.lanes && foldRange >= 2 &&
-                    roles.rows() * reductionSteps * 4 > target.l2Bytes / 2;
+                    roles.rows() * k * inner * 4 > target.l2Bytes / 2;
   if (stationary) {
     config.foldOuter = true;
     maxVectors = foldRange;
@@ -76,10 +82,6 @@ static KernelConfig selectKernelConfig(const ContractionRoles &roles,
   // of L1 while the row tiles sweep it.
   bool reused = roles.rows() > config.rows;
   if (reused && !roles.reductions.empty()) {
-    int64_t k = roles.ranges[roles.reductions.front()];
-    int64_t inner = 1;
-    for (int64_t d : llvm::drop_begin(roles.reductions))
-      inner *= roles.ranges[d];
     int64_t rowBytes = config.columns() * 4, budget = target.l1Bytes / 2;
     int64_t block = k;
     if (k * inner * rowBytes > budget) {
@@ -129,10 +131,6 @@ static KernelConfig selectKernelConfig(const ContractionRoles &roles,
   // block of rows is swept left to right, a few sequential streams, at the
   // cost of reloading the small C tile once per block.
   if (!reused && !roles.reductions.empty()) {
-    int64_t k = roles.ranges[roles.reductions.front()];
-    int64_t inner = 1;
-    for (int64_t d : llvm::drop_begin(roles.reductions))
-      inner *= roles.ranges[d];
     if (k * inner * roles.columns() * 4 > target.l2Bytes) {
       int64_t block = std::min<int64_t>(16, k);
       while (block > 1 && k % block != 0)

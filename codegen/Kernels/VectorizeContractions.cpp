@@ -111,10 +111,13 @@ private:
     return memref::AllocOp::create(builder, loc, aPanelType, builder.getI64IntegerAttr(64));
   }
 
+  /// The packed B panel: [reduction step][column of the tile].
+  MemRefType panelType() {
+    return MemRefType::get({panelRows(), config.columns()}, Float32Type::get(op.getContext()));
+  }
+
   Value createPanel(OpBuilder &builder) {
-    auto panelType =
-        MemRefType::get({panelRows(), config.columns()}, Float32Type::get(op.getContext()));
-    return memref::AllocaOp::create(builder, loc, panelType, ValueRange{}, ValueRange{},
+    return memref::AllocaOp::create(builder, loc, panelType(), ValueRange{}, ValueRange{},
                                     builder.getI64IntegerAttr(64));
   }
 
@@ -140,11 +143,8 @@ private:
   void withOwnPanel(OpBuilder &builder, llvm::function_ref<void(OpBuilder &)> body) {
     bool ownA = config.packA && config.parallel == KernelConfig::Parallel::Rows;
     Value outerB = panel, outerA = aPanel;
-    if (config.packB) {
-      auto panelType =
-          MemRefType::get({panelRows(), config.columns()}, Float32Type::get(op.getContext()));
-      panel = memref::AllocOp::create(builder, loc, panelType, builder.getI64IntegerAttr(64));
-    }
+    if (config.packB)
+      panel = memref::AllocOp::create(builder, loc, panelType(), builder.getI64IntegerAttr(64));
     if (ownA)
       aPanel = createAPanel(builder);
     body(builder);
@@ -425,18 +425,13 @@ private:
 
   void emitStationaryBlock(OpBuilder &builder, const LoopIndices &loops, Value rowStart,
                            int64_t rowCount) {
-    auto perReductionBlock = [&](OpBuilder &nb, OpFoldResult blockStart) {
+    forEachReductionBlock(builder, [&](OpBuilder &nb, OpFoldResult blockStart) {
       emitPackATiles(nb, loops, blockStart, rowStart, rowCount);
       emitOuter(nb, loops, 0, [&](OpBuilder &ib, const LoopIndices &bound) {
         emitColumnSweep(ib, bound, blockStart, rowStart, rowCount, ib.getIndexAttr(0),
                         roles.columns());
       });
-    };
-    if (!config.reductionBlock || roles.reductions.empty())
-      return perReductionBlock(builder, builder.getIndexAttr(0));
-    int64_t k = roles.ranges[roles.reductions.front()];
-    forLoop(builder, 0, k, config.reductionBlock,
-            [&](OpBuilder &nb, Value kb) { perReductionBlock(nb, kb); });
+    });
   }
 
   /// Column blocks [colStart, colStart + colCount), each through all the
@@ -455,12 +450,20 @@ private:
 
   void emitReductionBlocks(OpBuilder &builder, const LoopIndices &loops, OpFoldResult colStart,
                            int64_t colCount) {
-    if (!config.reductionBlock || roles.reductions.empty())
-      return emitTiles(builder, loops, builder.getIndexAttr(0), colStart, colCount);
-    int64_t k = roles.ranges[roles.reductions.front()];
-    forLoop(builder, 0, k, config.reductionBlock, [&](OpBuilder &nb, Value kb) {
+    forEachReductionBlock(builder, [&](OpBuilder &nb, OpFoldResult kb) {
       emitTiles(nb, loops, kb, colStart, colCount);
     });
+  }
+
+  /// `body` once per reduction block with the block's start (once, at 0,
+  /// without reduction blocks).
+  void forEachReductionBlock(OpBuilder &builder,
+                             llvm::function_ref<void(OpBuilder &, OpFoldResult)> body) {
+    if (!config.reductionBlock || roles.reductions.empty())
+      return body(builder, builder.getIndexAttr(0));
+    int64_t k = roles.ranges[roles.reductions.front()];
+    forLoop(builder, 0, k, config.reductionBlock,
+            [&](OpBuilder &nb, Value kb) { body(nb, kb); });
   }
 
   void emitTiles(OpBuilder &builder, const LoopIndices &loops, OpFoldResult blockStart,
