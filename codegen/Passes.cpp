@@ -41,10 +41,12 @@ void buildLLVMPipeline(OpPassManager &pm) {
              "canonicalize,"
              "buffer-deallocation-pipeline,"
              // Loops, then everything to the LLVM dialect.
-             "func.func(tessel-lower-memref-copies,"
-             // Contractions to register-blocked vector kernels, the rest to
+             "func.func(tessel-lower-memref-copies,tessel-select-kernel-config),"
+             // Constant filters in the layout their kernels read, then
+             // contractions to register-blocked vector kernels, the rest to
              // loops (which LLVM vectorizes).
-             "tessel-select-kernel-config,tessel-vectorize-contractions,"
+             "tessel-pack-constant-operands,"
+             "func.func(tessel-vectorize-contractions,"
              "tessel-parallelize-loops,tessel-approximate-math,"
              "convert-linalg-to-loops),"
              // Parallel kernel loops onto the OpenMP runtime's thread pool.

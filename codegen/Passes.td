@@ -112,6 +112,25 @@ def SelectKernelConfig : Pass<"tessel-select-kernel-config", "mlir::func::FuncOp
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def PackConstantOperands : Pass<"tessel-pack-constant-operands", "mlir::ModuleOp"> {
+  let summary = "Store constant filters in the packed layout of their kernel's register tiles";
+  let description = [{
+    For every contraction with a `tessel.kernel_config` whose A (the
+    broadcast operand: a convolution's filters) is a kernel argument that
+    every call of the private kernel passes from the same constant global,
+    read by nothing else: replaces the global by one in the layout the
+    register tiles read, [row tile][reduction loops...][row of the tile]
+    with tiles of the config's `rows` (zero past the last row), and makes
+    the kernel's argument type, its recorded `tessel.kernel` type and A's
+    indexing map, (m floordiv rows, reductions..., m mod rows), follow. The
+    IR keeps its meaning; tessel-vectorize-contractions recognizes the map
+    and reads each tile's broadcasts as one contiguous stream instead of
+    packing them at run time. A's map must be affine in the loops and A must
+    not depend on C's outer loops; anything else is left as it is.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 def VectorizeContractions : Pass<"tessel-vectorize-contractions", "mlir::func::FuncOp"> {
   let summary = "Lower configured contractions to register-blocked vector FMA kernels";
   let description = [{
@@ -122,8 +141,11 @@ def VectorizeContractions : Pass<"tessel-vectorize-contractions", "mlir::func::F
     loops, each step loading `vectors` B vectors (vector.load, or vector.gather
     at B's stride), broadcasting `rows` A elements and issuing rows * vectors
     vector.fma. Edges get exactly sized kernels: fewer rows, masked loads and
-    stores for the last columns. An op whose config is malformed or that is
-    not a contraction the analysis accepts is an error.
+    stores for the last columns. An A in the packed layout of
+    tessel-pack-constant-operands (its map is (m floordiv rows,
+    reductions..., m mod rows)) is read tile by tile from it, never packed at
+    run time. An op whose config is malformed or that is not a contraction
+    the analysis accepts is an error.
   }];
   let dependentDialects = ["mlir::vector::VectorDialect", "mlir::scf::SCFDialect",
                            "mlir::affine::AffineDialect", "mlir::memref::MemRefDialect",

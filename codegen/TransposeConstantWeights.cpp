@@ -8,6 +8,7 @@
 // time; a weight that is computed at run time stays as it is.
 //
 //===----------------------------------------------------------------------===//
+#include "codegen/ConstantData.h"
 #include "codegen/Passes.h"
 #include "dialects/Tessel/TesselDialect.h"
 
@@ -24,26 +25,6 @@ namespace tessel {
 #include "codegen/Passes.h.inc"
 
 namespace {
-
-/// The float32 elements of `attr` (inline or a resource blob), or nullopt.
-std::optional<std::vector<float>> readFloats(ElementsAttr attr) {
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    auto values = dense.tryGetValues<float>();
-    if (failed(values))
-      return std::nullopt;
-    return std::vector<float>(values->begin(), values->end());
-  }
-  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
-  AsmResourceBlob *blob = resource ? resource.getRawHandle().getBlob() : nullptr;
-  if (!blob)
-    return std::nullopt;
-  ArrayRef<char> data = blob->getData();
-  std::vector<float> out(attr.getNumElements());
-  if (data.size() < out.size() * sizeof(float))
-    return std::nullopt;
-  std::memcpy(out.data(), data.data(), out.size() * sizeof(float));
-  return out;
-}
 
 struct TransposeConstantWeightsPass
     : impl::TransposeConstantWeightsBase<TransposeConstantWeightsPass> {
@@ -80,9 +61,8 @@ struct TransposeConstantWeightsPass
           std::memcpy(blob->getMutableData().data(), bytes.data(), bytes.size());
           attr = DenseResourceElementsAttr::get(newType, resource.getRawHandle());
         } else {
-          attr = DenseResourceElementsAttr::get(
-              newType, resource.getRawHandle().getKey().str() + "_t",
-              HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, alignof(double)));
+          attr = makeFloatResource(newType, resource.getRawHandle().getKey().str() + "_t",
+                                   transposed);
         }
       } else {
         attr = DenseElementsAttr::get(newType, ArrayRef<float>(transposed));

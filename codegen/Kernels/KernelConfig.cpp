@@ -165,6 +165,23 @@ KernelConfig selectKernelConfig(const ContractionRoles &roles, const TargetDescr
   return config;
 }
 
+AffineMap packedAMap(const ContractionRoles &roles, int64_t rows, MLIRContext *ctx) {
+  AffineExpr m = getAffineDimExpr(roles.m, ctx);
+  SmallVector<AffineExpr> results{m.floorDiv(rows)};
+  for (int64_t d : roles.reductions)
+    results.push_back(getAffineDimExpr(d, ctx));
+  results.push_back(m % rows);
+  return AffineMap::get(roles.ranges.size(), 0, results, ctx);
+}
+
+SmallVector<int64_t> packedAShape(const ContractionRoles &roles, int64_t rows) {
+  SmallVector<int64_t> shape{ceilDiv(roles.rows(), rows)};
+  for (int64_t d : roles.reductions)
+    shape.push_back(roles.ranges[d]);
+  shape.push_back(rows);
+  return shape;
+}
+
 DictionaryAttr KernelConfig::toAttr(MLIRContext *ctx) const {
   Builder b(ctx);
   SmallVector<NamedAttribute> fields{

@@ -79,6 +79,18 @@ inline constexpr int64_t kParallelMinMacs = int64_t(1) << 21;
 /// vector registers hold beside one B row and one broadcast.
 KernelConfig selectKernelConfig(const ContractionRoles &roles, const TargetDescription &target);
 
+/// The layout a constant A is stored in at compile time (see
+/// tessel-pack-constant-operands): [row tile][reduction loops...][row of the
+/// tile] for register tiles of `rows` rows, zero past the last row. Each
+/// tile's A elements are one contiguous stream in the order the kernel
+/// broadcasts them, the stream a run-time packed A panel would hold. The
+/// indexing map from the contraction's loops into that layout:
+///   (m floordiv rows, r0, r1, ..., m mod rows).
+/// Needs a register-row loop (roles.m >= 0).
+mlir::AffineMap packedAMap(const ContractionRoles &roles, int64_t rows, mlir::MLIRContext *ctx);
+/// The shape of that layout.
+llvm::SmallVector<int64_t> packedAShape(const ContractionRoles &roles, int64_t rows);
+
 } // namespace tessel
 
 #endif // TESSEL_CODEGEN_KERNELS_KERNEL_CONFIG_H

@@ -70,9 +70,19 @@ public:
     c = op.getDpsInits()[0];
     if (config.foldOuter)
       foldDim = roles.outer.back();
+    // A constant A packed at compile time (tessel-pack-constant-operands).
+    prepackedA = roles.m >= 0 && !roles.reductions.empty() && aMap() == packedAMap(roles, config.rows, op.getContext()) &&
+                 aType().getShape() == ArrayRef(packedAShape(roles, config.rows));
   }
 
   void emit(OpBuilder &builder) {
+    if (prepackedA && aType().getRank() > 3) {
+      // The reduction loops as one step index: [tile][step][row].
+      SmallVector<ReassociationIndices> groups{{0}, {}, {aType().getRank() - 1}};
+      for (int64_t d = 1; d + 1 < aType().getRank(); ++d)
+        groups[1].push_back(d);
+      a = memref::CollapseShapeOp::create(builder, loc, a, groups);
+    }
     if (config.packB && config.parallel == KernelConfig::Parallel::None) {
       // One panel per kernel, allocated on entry: an alloca inside the loops
       // would grow the stack on every iteration. (Parallel kernels give each
@@ -82,7 +92,7 @@ public:
       entry.setInsertionPointToStart(&func.getFunctionBody().front());
       panel = createPanel(entry);
     }
-    if (config.packA && config.parallel != KernelConfig::Parallel::Rows) {
+    if (packsA() && config.parallel != KernelConfig::Parallel::Rows) {
       // Up to half of L2: on the heap, not the stack. (Parallel row blocks
       // give each iteration its own, see withOwnPanel.)
       auto func = op->getParentOfType<FunctionOpInterface>();
@@ -102,6 +112,12 @@ public:
   }
 
 private:
+  MemRefType aType() const { return cast<MemRefType>(a.getType()); }
+
+  /// Whether A is packed into aPanel at run time: where the config asks
+  /// for it and the compiler has not packed a constant A already.
+  bool packsA() const { return config.packA && !prepackedA; }
+
   /// The packed A block: [row tile][reduction step][row].
   Value createAPanel(OpBuilder &builder) {
     int64_t block = config.rowBlock ? config.rowBlock : roles.rows();
@@ -141,7 +157,7 @@ private:
   /// lowering of the loops inside it breaks up; one malloc per panel is noise
   /// beside the FMAs that reuse it.
   void withOwnPanel(OpBuilder &builder, llvm::function_ref<void(OpBuilder &)> body) {
-    bool ownA = config.packA && config.parallel == KernelConfig::Parallel::Rows;
+    bool ownA = packsA() && config.parallel == KernelConfig::Parallel::Rows;
     Value outerB = panel, outerA = aPanel;
     if (config.packB)
       panel = memref::AllocOp::create(builder, loc, panelType(), builder.getI64IntegerAttr(64));
@@ -426,7 +442,8 @@ private:
   void emitStationaryBlock(OpBuilder &builder, const LoopIndices &loops, Value rowStart,
                            int64_t rowCount) {
     forEachReductionBlock(builder, [&](OpBuilder &nb, OpFoldResult blockStart) {
-      emitPackATiles(nb, loops, blockStart, rowStart, rowCount);
+      if (packsA())
+        emitPackATiles(nb, loops, blockStart, rowStart, rowCount);
       emitOuter(nb, loops, 0, [&](OpBuilder &ib, const LoopIndices &bound) {
         emitColumnSweep(ib, bound, blockStart, rowStart, rowCount, ib.getIndexAttr(0),
                         roles.columns());
@@ -485,7 +502,7 @@ private:
   void emitColumnTiles(OpBuilder &builder, const LoopIndices &loops, OpFoldResult blockStart,
                        OpFoldResult rowStart, int64_t rowCount, OpFoldResult colStart,
                        int64_t colCount) {
-    if (config.packA)
+    if (packsA())
       emitPackATiles(builder, loops, blockStart, rowStart, rowCount);
     emitColumnSweep(builder, loops, blockStart, rowStart, rowCount, colStart, colCount);
   }
@@ -590,6 +607,19 @@ private:
                   OpFoldResult tile, OpFoldResult n0, int64_t width, OpFoldResult blockStart) {
     int64_t vectors = tileVectors(width);
     auto count = [&](int64_t j) { return vectorWidth(width, j); };
+    if (prepackedA) {
+      // Tiles start at multiples of `rows`; this reduction block's steps
+      // start at its first index times the steps of the other reductions.
+      aTile = arith::DivUIOp::create(
+          builder, loc, getValueOrCreateConstantIndexOp(builder, loc, m0),
+          arith::ConstantIndexOp::create(builder, loc, config.rows));
+      int64_t inner = 1;
+      for (int64_t d : llvm::drop_begin(roles.reductions))
+        inner *= roles.ranges[d];
+      aStepBase = arith::MulIOp::create(
+          builder, loc, getValueOrCreateConstantIndexOp(builder, loc, blockStart),
+          arith::ConstantIndexOp::create(builder, loc, inner));
+    }
     // The C tile's initial value: C itself, or on the first reduction block
     // the fused prologue (bias, residual, zero) computed in registers.
     auto cIndices = [&](OpBuilder &nb, int64_t i, int64_t j) {
@@ -630,14 +660,20 @@ private:
       }
       SmallVector<Value> next;
       for (int64_t i = 0; i < rows; ++i) {
-        Value scalar =
-            config.packA
-                ? memref::LoadOp::create(
+        Value scalar;
+        if (packsA())
+          scalar = memref::LoadOp::create(
                       nb, loc, aPanel,
                       ValueRange{getValueOrCreateConstantIndexOp(nb, loc, tile), row,
-                                 arith::ConstantIndexOp::create(nb, loc, i)})
-                : memref::LoadOp::create(nb, loc, a,
-                                         indices(nb, aMap(), bind(nb, bound, m0, i, {}, -1)));
+                                 arith::ConstantIndexOp::create(nb, loc, i)});
+        else if (!prepackedA)
+          scalar = memref::LoadOp::create(nb, loc, a,
+                                          indices(nb, aMap(), bind(nb, bound, m0, i, {}, -1)));
+        if (prepackedA)
+          scalar = memref::LoadOp::create(
+              nb, loc, a,
+              ValueRange{aTile, arith::AddIOp::create(nb, loc, aStepBase, row),
+                         arith::ConstantIndexOp::create(nb, loc, i)});
         Value broadcast = vector::BroadcastOp::create(nb, loc, vectorType, scalar);
         for (int64_t j = 0; j < vectors; ++j)
           next.push_back(
@@ -646,7 +682,7 @@ private:
       return next;
     };
     SmallVector<Value> results;
-    if (config.packA && config.packB) {
+    if ((packsA() || prepackedA) && config.packB) {
       // Both operands packed: the step reads nothing but panel rows, so the
       // reductions are one flat loop over them. (Nested loops of 3 taps
       // leave LLVM's unroller and register allocator shuffling, and
@@ -663,7 +699,9 @@ private:
       results = emitReductions(
           builder, loops, 0, blockStart, accumulators,
           [&](OpBuilder &nb, const LoopIndices &bound, ValueRange accs) {
-            Value row = config.packA || config.packB ? panelRow(nb, bound, blockStart) : Value();
+            Value row = packsA() || prepackedA || config.packB
+                            ? panelRow(nb, bound, blockStart)
+                            : Value();
             return step(nb, bound, row, accs);
           });
     }
@@ -749,6 +787,11 @@ private:
   Value a, b, c;
   /// The packed B panel (packB only) and A block (packA only).
   Value panel, aPanel;
+  /// A is a constant packed at compile time into [tile][step][row] (`a` is
+  /// then that view); the tile and the first step the kernel being emitted
+  /// reads.
+  bool prepackedA = false;
+  Value aTile, aStepBase;
   /// The outer loop folded into the register tiles (foldOuter only), and
   /// the iterations of it the tile being emitted covers.
   int64_t foldDim = -1, foldCount = 0;

@@ -1,0 +1,198 @@
+//===- PackConstantOperands.cpp - The tessel-pack-constant-operands pass --===//
+//
+// The register-blocked kernel broadcasts A (a convolution's filters) row
+// tile by row tile: per reduction step, `rows` consecutive rows of one
+// column of A. Read where they lie, those are `rows` streams a whole filter
+// apart; packed at run time, they cost a scalar copy per element per row
+// block and reduction block (a fifth of a 7x7 convolution's time). For a
+// constant A the packing is done here, once, at compile time: the weight's
+// global is replaced by one in the packed layout (packedAMap in
+// KernelConfig.h), and the kernel's argument, the contraction's indexing
+// map and the kernel's recorded type follow it, so the IR means the same at
+// every step and the kernel generator only has to recognize the map.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/ConstantData.h"
+#include "codegen/Kernels/KernelConfig.h"
+#include "codegen/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+
+namespace tessel {
+
+#define GEN_PASS_DEF_PACKCONSTANTOPERANDS
+#include "codegen/Passes.h.inc"
+
+namespace {
+
+/// A contraction in a kernel whose A is a constant global that only it
+/// reads, passed in by every call of the kernel.
+struct ConstantA {
+  linalg::GenericOp op;
+  ContractionRoles roles;
+  KernelConfig config;
+  func::FuncOp kernel;
+  unsigned argNo = 0;
+  memref::GlobalOp global;
+  SmallVector<memref::GetGlobalOp> reads;
+};
+
+/// The offset in A's row-major data of the element `map` reads, as
+/// base + sum(coefficient[d] * loop d), or nullopt where `map` is not
+/// affine in the loops.
+struct LinearOffset {
+  int64_t base = 0;
+  SmallVector<int64_t> coefficient;
+};
+
+std::optional<LinearOffset> linearOffset(AffineMap map, ArrayRef<int64_t> shape) {
+  LinearOffset offset;
+  offset.coefficient.assign(map.getNumDims(), 0);
+  SmallVector<int64_t> zeros(map.getNumDims(), 0);
+  SmallVector<int64_t> atZero = map.compose(zeros);
+  int64_t stride = 1;
+  for (int64_t r = map.getNumResults() - 1; r >= 0; --r) {
+    offset.base += stride * atZero[r];
+    for (unsigned d = 0; d < map.getNumDims(); ++d) {
+      std::optional<int64_t> c = linearCoefficient(map.getResult(r), d);
+      if (!c)
+        return std::nullopt;
+      offset.coefficient[d] += stride * *c;
+    }
+    stride *= shape[r];
+  }
+  return offset;
+}
+
+struct PackConstantOperandsPass : impl::PackConstantOperandsBase<PackConstantOperandsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SymbolTableCollection symbols;
+    SymbolUserMap users(symbols, module);
+    std::vector<ConstantA> candidates;
+    module.walk([&](linalg::GenericOp op) {
+      if (std::optional<ConstantA> c = match(op, users))
+        candidates.push_back(std::move(*c));
+    });
+    SymbolTable &table = symbols.getSymbolTable(module);
+    for (ConstantA &c : candidates)
+      pack(c, table);
+  }
+
+  std::optional<ConstantA> match(linalg::GenericOp op, SymbolUserMap &users) {
+    auto attr = op->getAttrOfType<DictionaryAttr>(kKernelConfigAttrName);
+    if (!attr)
+      return std::nullopt;
+    FailureOr<KernelConfig> config = KernelConfig::fromAttr(attr);
+    FailureOr<ContractionRoles> roles = analyzeContraction(op);
+    // One-row tiles read A as one stream already; an A that changes with the
+    // outer loops is not a filter bank.
+    if (failed(config) || failed(roles) || roles->m < 0 || roles->aReadsOuter ||
+        roles->reductions.empty() || config->rows < 2)
+      return std::nullopt;
+    ConstantA c{op, *roles, *config};
+    auto arg = dyn_cast<BlockArgument>(op.getDpsInputs()[roles->a]);
+    c.kernel = op->getParentOfType<func::FuncOp>();
+    if (!arg || !c.kernel || !c.kernel.isPrivate() ||
+        arg.getOwner() != &c.kernel.getBody().front() || !arg.hasOneUse())
+      return std::nullopt;
+    c.argNo = arg.getArgNumber();
+    // Every call passes the same constant global, read for nothing else.
+    for (Operation *user : users.getUsers(c.kernel)) {
+      auto call = dyn_cast<func::CallOp>(user);
+      auto read = call ? call.getOperand(c.argNo).getDefiningOp<memref::GetGlobalOp>()
+                       : memref::GetGlobalOp();
+      if (!read || !read->hasOneUse() ||
+          (c.global && read.getName() != c.global.getSymName()))
+        return std::nullopt;
+      c.global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(read, read.getNameAttr());
+      c.reads.push_back(read);
+    }
+    if (c.reads.empty() || !c.global || !c.global.getConstant() ||
+        !c.global.getType().getLayout().isIdentity() ||
+        users.getUsers(c.global).size() != c.reads.size())
+      return std::nullopt;
+    return c;
+  }
+
+  void pack(ConstantA &c, SymbolTable &table) {
+    MemRefType type = c.global.getType();
+    auto initial = dyn_cast_or_null<ElementsAttr>(c.global.getInitialValueAttr());
+    std::optional<LinearOffset> offset =
+        linearOffset(c.op.getIndexingMapsArray()[c.roles.a], type.getShape());
+    std::optional<std::vector<float>> data =
+        initial ? readFloats(initial) : std::optional<std::vector<float>>();
+    if (!offset || !data)
+      return;
+
+    // The reduction steps' offsets, the first reduction outermost.
+    std::vector<int64_t> stepOffset{0};
+    for (int64_t d : c.roles.reductions) {
+      std::vector<int64_t> next;
+      next.reserve(stepOffset.size() * c.roles.ranges[d]);
+      for (int64_t o : stepOffset)
+        for (int64_t i = 0; i < c.roles.ranges[d]; ++i)
+          next.push_back(o + i * offset->coefficient[d]);
+      stepOffset = std::move(next);
+    }
+    int64_t rows = c.config.rows, m = c.roles.rows(), steps = stepOffset.size();
+    SmallVector<int64_t> shape = packedAShape(c.roles, rows);
+    int64_t tiles = shape.front(), size = static_cast<int64_t>(data->size());
+    std::vector<float> packed(tiles * steps * rows, 0.0f);
+    for (int64_t t = 0; t < tiles; ++t)
+      for (int64_t i = 0; i < rows && t * rows + i < m; ++i) {
+        int64_t rowOffset = offset->base + offset->coefficient[c.roles.m] * (t * rows + i);
+        for (int64_t s = 0; s < steps; ++s) {
+          int64_t at = rowOffset + stepOffset[s];
+          if (at < 0 || at >= size)
+            return; // The map reads outside the weight: leave it to the verifier.
+          packed[(t * steps + s) * rows + i] = (*data)[at];
+        }
+      }
+    data.reset();
+
+    // The packed global, the calls' reads of it, and the kernel's view.
+    MLIRContext *ctx = &getContext();
+    auto packedType = MemRefType::get(shape, type.getElementType());
+    std::string name = (c.global.getSymName() + "_packed").str();
+    OpBuilder builder(c.global);
+    auto global = memref::GlobalOp::create(
+        builder, c.global.getLoc(), name, c.global.getSymVisibilityAttr(), packedType,
+        makeFloatResource(RankedTensorType::get(shape, type.getElementType()), name, packed),
+        /*constant=*/true, builder.getI64IntegerAttr(64));
+    table.insert(global); // Uniques the name.
+    for (memref::GetGlobalOp read : c.reads) {
+      builder.setInsertionPoint(read);
+      read.getResult().replaceAllUsesWith(memref::GetGlobalOp::create(
+          builder, read.getLoc(), packedType, global.getSymName()));
+      read.erase();
+    }
+    table.erase(c.global);
+
+    SmallVector<Type> inputs(c.kernel.getArgumentTypes());
+    inputs[c.argNo] = packedType;
+    c.kernel.setType(FunctionType::get(ctx, inputs, c.kernel.getResultTypes()));
+    c.kernel.getArgument(c.argNo).setType(packedType);
+    if (auto info = c.kernel->getAttrOfType<DictionaryAttr>("tessel.kernel")) {
+      auto signature = info.getAs<TypeAttr>("type");
+      auto fn = signature ? dyn_cast<FunctionType>(signature.getValue()) : FunctionType();
+      if (fn && c.argNo < fn.getNumInputs()) {
+        SmallVector<Type> tensors(fn.getInputs());
+        tensors[c.argNo] = RankedTensorType::get(shape, type.getElementType());
+        NamedAttrList fields(info);
+        fields.set("type", TypeAttr::get(FunctionType::get(ctx, tensors, fn.getResults())));
+        c.kernel->setAttr("tessel.kernel", fields.getDictionary(ctx));
+      }
+    }
+    SmallVector<AffineMap> maps = c.op.getIndexingMapsArray();
+    maps[c.roles.a] = packedAMap(c.roles, rows, ctx);
+    c.op.setIndexingMapsAttr(builder.getAffineMapArrayAttr(maps));
+  }
+};
+
+} // namespace
+} // namespace tessel

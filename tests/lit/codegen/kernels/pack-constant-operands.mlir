@@ -1,0 +1,162 @@
+// tessel-pack-constant-operands: a kernel's constant filters are stored in
+// the order its register tiles broadcast them, and the kernel reads them
+// there instead of packing them at run time.
+// RUN: tessel-opt %s --split-input-file --pass-pipeline='builtin.module(tessel-pack-constant-operands)' | FileCheck %s
+// RUN: tessel-opt %s --split-input-file --pass-pipeline='builtin.module(tessel-pack-constant-operands,func.func(tessel-vectorize-contractions))' | FileCheck %s --check-prefix=KERNEL
+
+// Five 2x1x2 filters in tiles of 2 rows: [3 tiles][2][1][2][2 rows], the
+// last tile's second row zero. Filter f holds 4f .. 4f+3, so tile 0 is
+// 0 4 1 5 2 6 3 7 and tile 2 is 16 0 17 0 18 0 19 0. The global, the call,
+// the kernel's argument, its recorded type and A's map all change.
+// CHECK-LABEL: memref.global "private" constant @w_packed : memref<3x2x1x2x2xf32> = dense_resource<w_packed> {alignment = 64 : i64}
+// CHECK-NOT: memref.global
+// CHECK: func.func @main
+// CHECK: %[[W:.*]] = memref.get_global @w_packed : memref<3x2x1x2x2xf32>
+// CHECK: call @conv(%{{.*}}, %[[W]], %{{.*}})
+// CHECK: func.func private @conv(%{{.*}}: memref<1x2x3x4xf32>, %{{.*}}: memref<3x2x1x2x2xf32>, %{{.*}}: memref<1x5x3x3xf32>)
+// CHECK-SAME: type = (tensor<1x2x3x4xf32>, tensor<3x2x1x2x2xf32>) -> tensor<1x5x3x3xf32>
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[PACKED:map[0-9]*]], #{{.*}}]
+// CHECK: w_packed: "0x08000000{{(00000000)}}{{(00008040)}}0000803F0000A040000000400000C040000040400000E040
+// CHECK-SAME: 00000041000040410000104100005041000020410000604100003041000070410000804100000000000088410000000000009041000000000000984100000000"
+// The kernel reads each tile's broadcasts from the packed global and packs
+// nothing at run time.
+// KERNEL-LABEL: func.func private @conv
+// KERNEL-NOT: memref.alloc
+// KERNEL: %[[TILES:.*]] = memref.collapse_shape %arg1 {{\[}}[0], [1, 2, 3], [4]] : memref<3x2x1x2x2xf32> into memref<3x4x2xf32>
+// KERNEL: memref.load %[[TILES]][%{{.*}}, %{{.*}}, %c0{{.*}}] : memref<3x4x2xf32>
+// KERNEL: memref.load %[[TILES]][%{{.*}}, %{{.*}}, %c1{{.*}}] : memref<3x4x2xf32>
+module {
+  memref.global "private" constant @w : memref<5x2x1x2xf32> = dense<[[[[0.0, 1.0]], [[2.0, 3.0]]], [[[4.0, 5.0]], [[6.0, 7.0]]], [[[8.0, 9.0]], [[10.0, 11.0]]], [[[12.0, 13.0]], [[14.0, 15.0]]], [[[16.0, 17.0]], [[18.0, 19.0]]]]>
+  func.func @main(%x: memref<1x2x3x4xf32>, %y: memref<1x5x3x3xf32>) {
+    %w = memref.get_global @w : memref<5x2x1x2xf32>
+    call @conv(%x, %w, %y) : (memref<1x2x3x4xf32>, memref<5x2x1x2xf32>, memref<1x5x3x3xf32>) -> ()
+    return
+  }
+  func.func private @conv(%x: memref<1x2x3x4xf32>, %w: memref<5x2x1x2xf32>, %y: memref<1x5x3x3xf32>) attributes {tessel.kernel = {bytes = 0 : i64, flops = 0 : i64, index = 0 : i64, nodes = ["Conv"], op = "tessel.conv", type = (tensor<1x2x3x4xf32>, tensor<5x2x1x2xf32>) -> tensor<1x5x3x3xf32>}} {
+    linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+        ins(%x, %w : memref<1x2x3x4xf32>, memref<5x2x1x2xf32>) outs(%y : memref<1x5x3x3xf32>)
+        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 2 : i64, vectors = 1 : i64}} {
+    ^bb0(%in: f32, %wt: f32, %acc: f32):
+      %p = arith.mulf %in, %wt : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    }
+    return
+  }
+}
+
+// -----
+
+// A weight the graph also reads elsewhere keeps its layout: packing it would
+// store it twice.
+// CHECK-LABEL: memref.global "private" constant @w : memref<5x2x1x2xf32>
+// CHECK-NOT: w_packed
+module {
+  memref.global "private" constant @w : memref<5x2x1x2xf32> = dense<[[[[0.0, 1.0]], [[2.0, 3.0]]], [[[4.0, 5.0]], [[6.0, 7.0]]], [[[8.0, 9.0]], [[10.0, 11.0]]], [[[12.0, 13.0]], [[14.0, 15.0]]], [[[16.0, 17.0]], [[18.0, 19.0]]]]>
+  func.func @main(%x: memref<1x2x3x4xf32>, %y: memref<1x5x3x3xf32>) {
+    %w = memref.get_global @w : memref<5x2x1x2xf32>
+    call @conv(%x, %w, %y) : (memref<1x2x3x4xf32>, memref<5x2x1x2xf32>, memref<1x5x3x3xf32>) -> ()
+    call @other(%w) : (memref<5x2x1x2xf32>) -> ()
+    return
+  }
+  func.func private @conv(%x: memref<1x2x3x4xf32>, %w: memref<5x2x1x2xf32>, %y: memref<1x5x3x3xf32>) attributes {tessel.kernel = {bytes = 0 : i64, flops = 0 : i64, index = 0 : i64, nodes = ["Conv"], op = "tessel.conv", type = (tensor<1x2x3x4xf32>, tensor<5x2x1x2xf32>) -> tensor<1x5x3x3xf32>}} {
+    linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+        ins(%x, %w : memref<1x2x3x4xf32>, memref<5x2x1x2xf32>) outs(%y : memref<1x5x3x3xf32>)
+        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 2 : i64, vectors = 1 : i64}} {
+    ^bb0(%in: f32, %wt: f32, %acc: f32):
+      %p = arith.mulf %in, %wt : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    }
+    return
+  }
+  func.func private @other(%w: memref<5x2x1x2xf32>) {
+    return
+  }
+}
+
+// -----
+
+// A public kernel may have callers outside the module; one-row tiles read A
+// as a single stream already.
+// CHECK-LABEL: memref.global "private" constant @w : memref<5x2x1x2xf32>
+// CHECK-NOT: w_packed
+module {
+  memref.global "private" constant @w : memref<5x2x1x2xf32> = dense<[[[[0.0, 1.0]], [[2.0, 3.0]]], [[[4.0, 5.0]], [[6.0, 7.0]]], [[[8.0, 9.0]], [[10.0, 11.0]]], [[[12.0, 13.0]], [[14.0, 15.0]]], [[[16.0, 17.0]], [[18.0, 19.0]]]]>
+  func.func @main(%x: memref<1x2x3x4xf32>, %y: memref<1x5x3x3xf32>) {
+    %w = memref.get_global @w : memref<5x2x1x2xf32>
+    call @conv(%x, %w, %y) : (memref<1x2x3x4xf32>, memref<5x2x1x2xf32>, memref<1x5x3x3xf32>) -> ()
+    return
+  }
+  func.func @conv(%x: memref<1x2x3x4xf32>, %w: memref<5x2x1x2xf32>, %y: memref<1x5x3x3xf32>) attributes {tessel.kernel = {bytes = 0 : i64, flops = 0 : i64, index = 0 : i64, nodes = ["Conv"], op = "tessel.conv", type = (tensor<1x2x3x4xf32>, tensor<5x2x1x2xf32>) -> tensor<1x5x3x3xf32>}} {
+    linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+        ins(%x, %w : memref<1x2x3x4xf32>, memref<5x2x1x2xf32>) outs(%y : memref<1x5x3x3xf32>)
+        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 2 : i64, vectors = 1 : i64}} {
+    ^bb0(%in: f32, %wt: f32, %acc: f32):
+      %p = arith.mulf %in, %wt : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    }
+    return
+  }
+}
+
+// -----
+
+// CHECK-LABEL: memref.global "private" constant @w : memref<5x2x1x2xf32>
+// CHECK-NOT: w_packed
+module {
+  memref.global "private" constant @w : memref<5x2x1x2xf32> = dense<[[[[0.0, 1.0]], [[2.0, 3.0]]], [[[4.0, 5.0]], [[6.0, 7.0]]], [[[8.0, 9.0]], [[10.0, 11.0]]], [[[12.0, 13.0]], [[14.0, 15.0]]], [[[16.0, 17.0]], [[18.0, 19.0]]]]>
+  func.func @main(%x: memref<1x2x3x4xf32>, %y: memref<1x5x3x3xf32>) {
+    %w = memref.get_global @w : memref<5x2x1x2xf32>
+    call @conv(%x, %w, %y) : (memref<1x2x3x4xf32>, memref<5x2x1x2xf32>, memref<1x5x3x3xf32>) -> ()
+    return
+  }
+  func.func private @conv(%x: memref<1x2x3x4xf32>, %w: memref<5x2x1x2xf32>, %y: memref<1x5x3x3xf32>) attributes {tessel.kernel = {bytes = 0 : i64, flops = 0 : i64, index = 0 : i64, nodes = ["Conv"], op = "tessel.conv", type = (tensor<1x2x3x4xf32>, tensor<5x2x1x2xf32>) -> tensor<1x5x3x3xf32>}} {
+    linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+        ins(%x, %w : memref<1x2x3x4xf32>, memref<5x2x1x2xf32>) outs(%y : memref<1x5x3x3xf32>)
+        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 1 : i64, vectors = 1 : i64}} {
+    ^bb0(%in: f32, %wt: f32, %acc: f32):
+      %p = arith.mulf %in, %wt : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    }
+    return
+  }
+}
+
+// -----
+
+// With a packed B panel the kernel's reduction is one flat loop over panel
+// rows; its broadcasts come from the packed filters at the reduction
+// block's first step (block kb of one channel: steps 2kb, 2kb+1), and the
+// A panel that pack_a would fill at run time is not allocated.
+// CHECK-LABEL: memref.global "private" constant @w_packed
+// KERNEL-LABEL: func.func private @conv
+// KERNEL-NOT: memref.alloc()
+// KERNEL: %[[TILES:.*]] = memref.collapse_shape %arg1
+// KERNEL: scf.for %[[KB:.*]] = %c0{{.*}} to %c2{{.*}} step %c1
+// KERNEL: %[[BASE:.*]] = arith.muli %[[KB]], %c2
+// KERNEL: scf.for %[[ROW:.*]] = %c0{{.*}} to %c2{{.*}} step %c1{{.*}} iter_args
+// KERNEL: vector.load %{{.*}}[%[[ROW]], %c0{{.*}}] : memref<2x8xf32>
+// KERNEL: %[[STEP:.*]] = arith.addi %[[BASE]], %[[ROW]]
+// KERNEL: memref.load %[[TILES]][%{{.*}}, %[[STEP]], %c0{{.*}}] : memref<3x4x2xf32>
+module {
+  memref.global "private" constant @w : memref<5x2x1x2xf32> = dense<[[[[0.0, 1.0]], [[2.0, 3.0]]], [[[4.0, 5.0]], [[6.0, 7.0]]], [[[8.0, 9.0]], [[10.0, 11.0]]], [[[12.0, 13.0]], [[14.0, 15.0]]], [[[16.0, 17.0]], [[18.0, 19.0]]]]>
+  func.func @main(%x: memref<1x2x3x4xf32>, %y: memref<1x5x3x3xf32>) {
+    %w = memref.get_global @w : memref<5x2x1x2xf32>
+    call @conv(%x, %w, %y) : (memref<1x2x3x4xf32>, memref<5x2x1x2xf32>, memref<1x5x3x3xf32>) -> ()
+    return
+  }
+  func.func private @conv(%x: memref<1x2x3x4xf32>, %w: memref<5x2x1x2xf32>, %y: memref<1x5x3x3xf32>) attributes {tessel.kernel = {bytes = 0 : i64, flops = 0 : i64, index = 0 : i64, nodes = ["Conv"], op = "tessel.conv", type = (tensor<1x2x3x4xf32>, tensor<5x2x1x2xf32>) -> tensor<1x5x3x3xf32>}} {
+    linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+        ins(%x, %w : memref<1x2x3x4xf32>, memref<5x2x1x2xf32>) outs(%y : memref<1x5x3x3xf32>)
+        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, reduction_block = 1 : i64, rows = 2 : i64, vectors = 1 : i64}} {
+    ^bb0(%in: f32, %wt: f32, %acc: f32):
+      %p = arith.mulf %in, %wt : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    }
+    return
+  }
+}
