@@ -267,6 +267,19 @@ Value buildPoolGeneric(OpBuilder &b, Location loc, Value padded, RankedTensorTyp
       .getResult(0);
 }
 
+/// max(acc, x) for a pooling window, as a compare and select that vectorizes
+/// to a few instructions: arith.maximumf's ordering of -0 below +0 costs
+/// branches per element in LLVM's scalar expansion, which leaves the window
+/// loop unvectorized. NaN still propagates: a NaN x is taken, and a NaN acc
+/// is never replaced (no x compares greater than it).
+Value windowMax(OpBuilder &b, Location loc, Value acc, Value x) {
+  if (!isa<FloatType>(x.getType()))
+    return createMax(b, loc, acc, x);
+  Value greater = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, acc);
+  Value nan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+  return arith::SelectOp::create(b, loc, arith::OrIOp::create(b, loc, greater, nan), x, acc);
+}
+
 struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(MaxPoolOp op, OpAdaptor adaptor,
@@ -280,7 +293,7 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
     rewriter.replaceOp(op, buildPoolGeneric(rewriter, loc, padded, op.getType(),
                                             op.getKernelShape(), op.getStrides(),
                                             op.getDilations(), lowestValue(rewriter, loc, et),
-                                            createMax));
+                                            windowMax));
     return success();
   }
 };

@@ -75,7 +75,9 @@ func.func @conv_epilogue(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>, %b: t
 // -----
 
 // Max pool pads with -inf and starts from -inf; a kernel-shaped empty tensor
-// gives the window loops their bounds.
+// gives the window loops their bounds. The window's max is a compare and
+// select (it vectorizes; arith.maximumf's scalar expansion branches) that
+// takes a NaN and never replaces one.
 // CHECK-DAG: #[[$IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
 // CHECK-DAG: #[[$K:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
 // CHECK-DAG: #[[$OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
@@ -88,7 +90,10 @@ func.func @conv_epilogue(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>, %b: t
 // CHECK: linalg.generic {indexing_maps = [#[[$IN]], #[[$K]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
 // CHECK-SAME: ins(%[[PADDED]], %[[WINDOW]] : tensor<1x4x10x10xf32>, tensor<3x3xf32>) outs(%[[INIT]] : tensor<1x4x4x4xf32>)
 // CHECK-NEXT: ^bb0(%[[V:.*]]: f32, %{{.*}}: f32, %[[ACC:.*]]: f32):
-// CHECK-NEXT: arith.maximumf %[[ACC]], %[[V]] : f32
+// CHECK-NEXT: %[[GT:.*]] = arith.cmpf ogt, %[[V]], %[[ACC]] : f32
+// CHECK-NEXT: %[[NAN:.*]] = arith.cmpf uno, %[[V]], %[[V]] : f32
+// CHECK-NEXT: %[[TAKE:.*]] = arith.ori %[[GT]], %[[NAN]] : i1
+// CHECK-NEXT: arith.select %[[TAKE]], %[[V]], %[[ACC]] : f32
 func.func @max_pool(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
   %0 = tessel.max_pool %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : tensor<1x4x8x8xf32> -> tensor<1x4x4x4xf32>
   return %0 : tensor<1x4x4x4xf32>
