@@ -71,7 +71,8 @@ public:
     if (config.foldOuter)
       foldDim = roles.outer.back();
     // A constant A packed at compile time (tessel-pack-constant-operands).
-    prepackedA = roles.m >= 0 && !roles.reductions.empty() && aMap() == packedAMap(roles, config.rows, op.getContext()) &&
+    prepackedA = roles.m >= 0 && !roles.reductions.empty() &&
+                 aMap() == packedAMap(roles, config.rows, op.getContext()) &&
                  aType().getShape() == ArrayRef(packedAShape(roles, config.rows));
   }
 
@@ -660,20 +661,18 @@ private:
       }
       SmallVector<Value> next;
       for (int64_t i = 0; i < rows; ++i) {
-        Value scalar;
+        Value index = arith::ConstantIndexOp::create(nb, loc, i), scalar;
         if (packsA())
           scalar = memref::LoadOp::create(
-                      nb, loc, aPanel,
-                      ValueRange{getValueOrCreateConstantIndexOp(nb, loc, tile), row,
-                                 arith::ConstantIndexOp::create(nb, loc, i)});
-        else if (!prepackedA)
-          scalar = memref::LoadOp::create(nb, loc, a,
-                                          indices(nb, aMap(), bind(nb, bound, m0, i, {}, -1)));
-        if (prepackedA)
+              nb, loc, aPanel,
+              ValueRange{getValueOrCreateConstantIndexOp(nb, loc, tile), row, index});
+        else if (prepackedA)
           scalar = memref::LoadOp::create(
               nb, loc, a,
-              ValueRange{aTile, arith::AddIOp::create(nb, loc, aStepBase, row),
-                         arith::ConstantIndexOp::create(nb, loc, i)});
+              ValueRange{aTile, arith::AddIOp::create(nb, loc, aStepBase, row), index});
+        else
+          scalar = memref::LoadOp::create(nb, loc, a,
+                                          indices(nb, aMap(), bind(nb, bound, m0, i, {}, -1)));
         Value broadcast = vector::BroadcastOp::create(nb, loc, vectorType, scalar);
         for (int64_t j = 0; j < vectors; ++j)
           next.push_back(
