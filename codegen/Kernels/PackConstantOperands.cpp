@@ -94,7 +94,10 @@ struct PackConstantOperandsPass : impl::PackConstantOperandsBase<PackConstantOpe
     if (failed(config) || failed(roles) || roles->m < 0 || roles->aReadsOuter ||
         roles->reductions.empty() || config->rows < 2)
       return std::nullopt;
-    ConstantA c{op, *roles, *config};
+    ConstantA c;
+    c.op = op;
+    c.roles = *roles;
+    c.config = *config;
     auto arg = dyn_cast<BlockArgument>(op.getDpsInputs()[roles->a]);
     c.kernel = op->getParentOfType<func::FuncOp>();
     if (!arg || !c.kernel || !c.kernel.isPrivate() ||

@@ -437,8 +437,9 @@ TEST(Npy, ShapeWhoseElementCountOverflowsIsRefused) {
                      ""));
   auto t = readNpyFile(tmp.file("huge.npy"));
   EXPECT_FALSE((bool)t) << "read a tensor of shape [2^62, 4] from an empty payload";
-  if (!t)
+  if (!t) {
     EXPECT_NE(llvm::toString(t.takeError()).find("too many elements"), std::string::npos);
+  }
 }
 
 TEST(Npy, WriteRefusesUnknownTypes) {
