@@ -15,13 +15,9 @@ namespace {
 
 struct SelectKernelConfigPass : impl::SelectKernelConfigBase<SelectKernelConfigPass> {
   void runOnOperation() override {
-    auto module = getOperation()->getParentOfType<ModuleOp>();
-    llvm::Expected<TargetDescription> target =
-        module ? getModuleTarget(module) : describeTarget("", "", "");
-    if (!target) {
-      getOperation().emitError() << llvm::toString(target.takeError());
+    FailureOr<TargetDescription> target = getTargetOrEmitError(getOperation());
+    if (failed(target))
       return signalPassFailure();
-    }
     getOperation().walk([&](linalg::GenericOp op) {
       if (op->hasAttr(kKernelConfigAttrName))
         return; // Chosen by hand (tests) or by an earlier run.

@@ -151,4 +151,17 @@ llvm::Expected<TargetDescription> getModuleTarget(mlir::ModuleOp module) {
   return describeTarget("", "", "");
 }
 
+mlir::FailureOr<TargetDescription> getTargetOrEmitError(mlir::Operation *op) {
+  auto module = llvm::dyn_cast<mlir::ModuleOp>(op);
+  if (!module)
+    module = op->getParentOfType<mlir::ModuleOp>();
+  llvm::Expected<TargetDescription> target =
+      module ? getModuleTarget(module) : describeTarget("", "", "");
+  if (!target) {
+    op->emitError() << llvm::toString(target.takeError());
+    return mlir::failure();
+  }
+  return *target;
+}
+
 } // namespace tessel

@@ -54,6 +54,10 @@ inline constexpr llvm::StringLiteral kTargetAttrName = "tessel.target";
 /// (tessel-opt on a hand-written test).
 llvm::Expected<TargetDescription> getModuleTarget(mlir::ModuleOp module);
 
+/// The target of the module `op` is in (the host's outside any module), or
+/// failure after an error on `op` saying why the description is unusable.
+mlir::FailureOr<TargetDescription> getTargetOrEmitError(mlir::Operation *op);
+
 } // namespace tessel
 
 #endif // TESSEL_CODEGEN_TARGET_TARGET_DESCRIPTION_H
