@@ -30,9 +30,10 @@ void buildTiledPipeline(OpPassManager &pm) {
 
 void buildLLVMPipeline(OpPassManager &pm) {
   addTextual(pm,
-             // Tensors to buffers: one pass over the whole module, identity
-             // layouts at the function boundary, results written into
-             // caller-provided buffers.
+             // Pads as a copy and border fills, then tensors to buffers: one
+             // pass over the whole module, identity layouts at the function
+             // boundary, results written into caller-provided buffers.
+             "func.func(tessel-decompose-pads),"
              "one-shot-bufferize{bufferize-function-boundaries "
              "function-boundary-type-conversion=identity-layout-map "
              "unknown-type-conversion=identity-layout-map},"
@@ -40,14 +41,17 @@ void buildLLVMPipeline(OpPassManager &pm) {
              "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
              "canonicalize,"
              "buffer-deallocation-pipeline,"
-             // Loops, then everything to the LLVM dialect.
-             "func.func(tessel-lower-memref-copies,tessel-select-kernel-config),"
+             // The model's outputs written in place, copies as loops, kernels
+             // configured.
+             "func.func(tessel-forward-output-buffers,tessel-lower-memref-copies,"
+             "tessel-select-kernel-config),"
              // Constant filters in the layout their kernels read, then
-             // contractions to register-blocked vector kernels, the rest to
-             // loops (which LLVM vectorizes).
+             // contractions to register-blocked vector kernels, copies to
+             // vector loads and stores, the rest to loops (which LLVM
+             // vectorizes).
              "tessel-pack-constant-operands,"
              "func.func(tessel-vectorize-contractions,"
-             "tessel-parallelize-loops,tessel-approximate-math,"
+             "tessel-parallelize-loops,tessel-vectorize-copies,tessel-approximate-math,"
              "convert-linalg-to-loops),"
              // Parallel kernel loops onto the OpenMP runtime's thread pool.
              // (canonicalize inlines the alloca scopes it wraps bodies in: they

@@ -172,6 +172,23 @@ def ParallelizeLoops : Pass<"tessel-parallelize-loops", "mlir::func::FuncOp"> {
                            "mlir::affine::AffineDialect", "mlir::arith::ArithDialect"];
 }
 
+def VectorizeCopies : Pass<"tessel-vectorize-copies", "mlir::func::FuncOp"> {
+  let summary = "Lower buffer copies to loops of full-width vector loads and stores";
+  let description = [{
+    Rewrites every static linalg.copy whose buffers are unit-stride in their
+    innermost dimension: the trailing dimensions contiguous in both buffers
+    become one run, copied a target vector at a time (and one shorter vector
+    for a ragged end), inside loops over the leading dimensions. Lowered by
+    convert-linalg-to-loops instead, a copy is a scalar loop nest over two
+    pointers LLVM cannot prove apart, which it neither vectorizes nor turns
+    into memcpy (a padded convolution's input copy, a concatenation, the
+    model's outputs). Run after tessel-parallelize-loops, which splits large
+    copies across the threads first.
+  }];
+  let dependentDialects = ["mlir::vector::VectorDialect", "mlir::scf::SCFDialect",
+                           "mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
+}
+
 def ApproximateMath : Pass<"tessel-approximate-math", "mlir::func::FuncOp"> {
   let summary = "Replace float32 exp, erf, tanh and logarithms by polynomial approximations";
   let description = [{
@@ -184,6 +201,35 @@ def ApproximateMath : Pass<"tessel-approximate-math", "mlir::func::FuncOp"> {
   }];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::math::MathDialect",
                            "mlir::vector::VectorDialect"];
+}
+
+def DecomposePads : Pass<"tessel-decompose-pads", "mlir::func::FuncOp"> {
+  let summary = "Write a padded tensor's interior once and fill only its border";
+  let description = [{
+    Rewrites each static tensor.pad with a constant padding value and no
+    negative pads into an empty tensor, the source inserted into its
+    interior, and a fill of each border slab (the pads before and after the
+    interior along each dimension). Bufferized as it is, tensor.pad fills
+    the whole buffer and then copies the source over the interior, writing
+    every interior element twice: nearly a full extra pass over the padded
+    input of each convolution and pooling window. Run before bufferization.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
+}
+
+def ForwardOutputBuffers : Pass<"tessel-forward-output-buffers", "mlir::func::FuncOp"> {
+  let summary = "Let kernels write the model's outputs into the caller's buffers";
+  let description = [{
+    In the public entry function, a memref.copy from a local allocation into
+    an output argument, where the allocation is otherwise only passed to
+    calls before the copy and deallocated after it and the argument has no
+    other use, is removed: the allocation is replaced by the argument.
+    bufferization leaves such a copy at the end of @main_graph for every
+    output that a kernel computes, a whole extra pass over the output.
+    Outputs may then be written before the last input is read, so the
+    runtime requires that output buffers overlap no input (it checks).
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
 
 def LowerMemRefCopies : Pass<"tessel-lower-memref-copies", "mlir::func::FuncOp"> {

@@ -542,6 +542,13 @@ tessel_status *tessel_session_run(tessel_session *s, const void *const *inputs,
   return tessel_session_run_profiled(s, inputs, input_sizes, outputs, output_sizes, NULL, NULL);
 }
 
+/* Whether [a, a + a_size) and [b, b + b_size) share a byte (empty ranges
+ * share none). */
+static int overlaps(const void *a, size_t a_size, const void *b, size_t b_size) {
+  uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+  return a_size && b_size && x < y + b_size && y < x + a_size;
+}
+
 tessel_status *tessel_session_run_profiled(tessel_session *s, const void *const *inputs,
                                            const size_t *input_sizes, void *const *outputs,
                                            const size_t *output_sizes, tessel_kernel_hook hook,
@@ -576,6 +583,25 @@ tessel_status *tessel_session_run_profiled(tessel_session *s, const void *const 
       return tessel_make_status(TESSEL_INVALID_ARGUMENT,
                                 "output %d ('%s') has room for %zu bytes, needs %zu", i, t->name,
                                 output_sizes[i], t->byte_size);
+  }
+  /* Kernels write outputs in place, possibly before the last read of an
+   * input, and each output only once: no output may share a byte with an
+   * input or another output. */
+  for (int32_t i = 0; i < m->num_outputs; ++i) {
+    size_t size = m->tensors[m->num_inputs + i].byte_size;
+    for (int32_t j = 0; j < m->num_inputs; ++j)
+      if (overlaps(outputs[i], size, inputs[j], m->tensors[j].byte_size))
+        return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                                  "output %d ('%s') overlaps input %d ('%s'): outputs need "
+                                  "buffers of their own",
+                                  i, m->tensors[m->num_inputs + i].name, j, m->tensors[j].name);
+    for (int32_t j = 0; j < i; ++j)
+      if (overlaps(outputs[i], size, outputs[j], m->tensors[m->num_inputs + j].byte_size))
+        return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                                  "output %d ('%s') overlaps output %d ('%s'): outputs need "
+                                  "buffers of their own",
+                                  i, m->tensors[m->num_inputs + i].name, j,
+                                  m->tensors[m->num_inputs + j].name);
   }
   void **buffers = malloc(sizeof(void *) * (n ? n : 1));
   if (!buffers)

@@ -161,6 +161,24 @@ int main(int argc, char **argv) {
   void *out_null[1] = {NULL};
   expect_error("run: NULL output buffer",
                tessel_session_run(session, in, in_sizes, out_null, out_sizes), "is NULL");
+  /* The output written in place over an input (x itself, or a buffer
+   * starting inside x's last element): refused, x left as it was. */
+  float x_and_y[6 + 6] = {1, 2, 3, 4, 5, 6};
+  const void *in_shared[2] = {x_and_y, b};
+  void *out_on_x[1] = {x_and_y};
+  expect_error("run: output buffer is an input buffer",
+               tessel_session_run(session, in_shared, in_sizes, out_on_x, out_sizes),
+               "overlaps input 0");
+  void *out_in_x[1] = {(unsigned char *)x_and_y + sizeof(x) - 1};
+  expect_error("run: output buffer starts inside an input",
+               tessel_session_run(session, in_shared, in_sizes, out_in_x, out_sizes),
+               "overlaps input 0");
+  expect_true("refused runs left the input alone", x_and_y[0] == 1 && x_and_y[5] == 6);
+  void *out_after_x[1] = {x_and_y + 6};
+  st = tessel_session_run(session, in_shared, in_sizes, out_after_x, out_sizes);
+  expect_true("an output right after an input's last byte is its own buffer",
+              st == NULL && output_right(x_and_y + 6, x_and_y, b));
+  tessel_status_free(st);
   expect_true("failed runs wrote nothing", guard_intact(y, ysize) && y[0] == 0);
 
   st = tessel_session_run(session, in, in_sizes, out, out_sizes);

@@ -27,7 +27,9 @@
  *
  * tessel_model_run_v2(buffers, context): buffers[0..inputs) point to the
  * inputs, buffers[inputs..inputs+outputs) to caller-allocated outputs, each
- * dense, row-major, with the element type and shape of the metadata. context
+ * dense, row-major, with the element type and shape of the metadata, no
+ * output overlapping an input or another output (outputs are written in
+ * place, possibly before the last read of an input). context
  * may be NULL; if it is not and its kernel_hook is not NULL, the hook is
  * called right before (is_end = 0) and right after (is_end = 1) each kernel
  * call, on the calling thread. The function keeps no state between calls and

@@ -96,7 +96,9 @@ tessel_status *tessel_session_create(const tessel_model *model,
 void tessel_session_destroy(tessel_session *session);
 /* Runs the model. inputs[i] holds input i (input_sizes[i] bytes, which must
  * equal its byte_size); outputs[i] receives output i (output_sizes[i] bytes at
- * least its byte_size). Inputs are not modified. */
+ * least its byte_size). Inputs are not modified. Output buffers may not
+ * overlap an input or each other (the model writes each output in place,
+ * possibly before it has read every input): such runs are refused. */
 tessel_status *tessel_session_run(tessel_session *session, const void *const *inputs,
                                   const size_t *input_sizes, void *const *outputs,
                                   const size_t *output_sizes);
