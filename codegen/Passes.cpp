@@ -41,9 +41,10 @@ void buildLLVMPipeline(OpPassManager &pm) {
              "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
              "canonicalize,"
              "buffer-deallocation-pipeline,"
-             // The model's outputs written in place, copies as loops, kernels
-             // configured.
-             "func.func(tessel-forward-output-buffers,tessel-lower-memref-copies,"
+             // The model's outputs written in place, its other buffers in one
+             // planned arena, copies as loops, kernels configured.
+             "func.func(tessel-forward-output-buffers),tessel-plan-memory,"
+             "func.func(tessel-lower-memref-copies,"
              "tessel-select-kernel-config),"
              // Constant filters in the layout their kernels read, then
              // contractions to register-blocked vector kernels, copies to

@@ -32,6 +32,10 @@ void buildTiledPipeline(mlir::OpPassManager &pm);
 /// dialect, and add the ABI entry point.
 void buildLLVMPipeline(mlir::OpPassManager &pm);
 
+/// Bytes of the arena that tessel-plan-memory places the model's
+/// intermediate tensors in (an attribute of the entry function and the
+/// module).
+inline constexpr llvm::StringLiteral kArenaBytesAttrName = "tessel.arena_bytes";
 
 } // namespace tessel
 

@@ -232,6 +232,27 @@ def ForwardOutputBuffers : Pass<"tessel-forward-output-buffers", "mlir::func::Fu
   let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
 
+def PlanMemory : Pass<"tessel-plan-memory", "mlir::ModuleOp"> {
+  let summary = "Place the entry function's buffers in one arena, sharing memory between lifetimes";
+  let description = [{
+    In each public function (the model's entry), every static buffer
+    allocated in its block becomes a view (memref.view) at a fixed offset of one arena
+    allocated at the start of the run. A buffer's lifetime runs from its
+    allocation to the last op that uses it or a view of it; buffers live at
+    the same time get disjoint, 64-byte-aligned byte ranges, placed greedily
+    largest first at the lowest free offset, and the others share memory.
+    The deallocation pipeline frees every buffer at the end of the function,
+    so without a plan all of a model's intermediate tensors are live at once
+    and a CNN's run touches more memory than the last-level cache holds.
+    The arena's size, the peak memory of the model's intermediate tensors,
+    is recorded as `tessel.arena_bytes` on the function and, summed over
+    the entry functions, on the module. Buffers that
+    escape the block (returned) or have dynamic shapes keep their own
+    allocation.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
+}
+
 def LowerMemRefCopies : Pass<"tessel-lower-memref-copies", "mlir::func::FuncOp"> {
   let summary = "Rewrite memref.copy as linalg.copy";
   let description = [{

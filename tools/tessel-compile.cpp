@@ -456,6 +456,11 @@ int main(int argc, char **argv) {
     return checkPrintNames(), writeText(*module);
   if (!runPhase("llvm", tessel::buildLLVMPipeline))
     return 1;
+  if (verbose)
+    if (auto arena = (*module)->getAttrOfType<mlir::IntegerAttr>(tessel::kArenaBytesAttrName))
+      errs() << "tessel-compile: memory plan: the intermediate tensors share "
+             << arena.getInt() << " bytes (" << format("%.2f", arena.getInt() / 1048576.0)
+             << " MiB)\n";
   checkPrintNames();
   if (compileTo == Phase::LLVM)
     return writeText(*module);
