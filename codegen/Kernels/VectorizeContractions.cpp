@@ -84,24 +84,36 @@ public:
         groups[1].push_back(d);
       a = memref::CollapseShapeOp::create(builder, loc, a, groups);
     }
+    // Scratch panels shared by the whole contraction are allocated once, on
+    // entry to the function, or where the contraction runs inside a
+    // parallel loop (an attention's query blocks), on entry to that loop's
+    // body: every iteration, on its own thread, needs panels of its own.
+    Operation *parallelLoop = op->getParentOp();
+    while (parallelLoop && !isa<scf::ForallOp, scf::ParallelOp, FunctionOpInterface>(parallelLoop))
+      parallelLoop = parallelLoop->getParentOp();
+    assert(parallelLoop && "a contraction outside any function");
+    bool inParallelLoop = !isa<FunctionOpInterface>(parallelLoop);
+    Block &home = parallelLoop->getRegion(0).front();
+    OpBuilder entry(op.getContext()), exit(op.getContext());
+    entry.setInsertionPointToStart(&home);
+    exit.setInsertionPoint(home.getTerminator());
     if (config.packB && config.parallel == KernelConfig::Parallel::None) {
-      // One panel per kernel, allocated on entry: an alloca inside the loops
-      // would grow the stack on every iteration. (Parallel kernels give each
-      // iteration of the parallel loop its own, see parallelFor.)
-      auto func = op->getParentOfType<FunctionOpInterface>();
-      OpBuilder entry(op.getContext());
-      entry.setInsertionPointToStart(&func.getFunctionBody().front());
-      panel = createPanel(entry);
+      // On the function's entry, a stack panel: an alloca inside the loops
+      // would grow the stack on every iteration. In a parallel loop's body,
+      // on the heap (the lowering to OpenMP cannot keep an alloca scope
+      // there; see withOwnPanel). (Parallel kernels give each iteration of
+      // their own parallel loop its own, see parallelFor.)
+      if (inParallelLoop) {
+        panel = memref::AllocOp::create(entry, loc, panelType(), entry.getI64IntegerAttr(64));
+        memref::DeallocOp::create(exit, loc, panel);
+      } else {
+        panel = createPanel(entry);
+      }
     }
     if (packsA() && config.parallel != KernelConfig::Parallel::Rows) {
       // Up to half of L2: on the heap, not the stack. (Parallel row blocks
       // give each iteration its own, see withOwnPanel.)
-      auto func = op->getParentOfType<FunctionOpInterface>();
-      OpBuilder entry(op.getContext());
-      entry.setInsertionPointToStart(&func.getFunctionBody().front());
       aPanel = createAPanel(entry);
-      OpBuilder exit(op.getContext());
-      exit.setInsertionPoint(func.getFunctionBody().back().getTerminator());
       memref::DeallocOp::create(exit, loc, aPanel);
     }
     LoopIndices loops(roles.ranges.size(), OpFoldResult());

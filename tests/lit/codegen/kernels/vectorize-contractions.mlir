@@ -71,6 +71,38 @@ func.func @packed(%a: memref<6x8xf32>, %b: memref<8x128xf32>, %c: memref<6x128xf
 
 // -----
 
+// The same contraction inside a parallel loop (an attention's query blocks):
+// its panels are allocated on entry to the loop body and freed at its end,
+// one pair per iteration, never shared between the threads' iterations.
+// CHECK-LABEL: func.func @packed_in_parallel_loop
+// CHECK-NOT: memref.alloc
+// CHECK: scf.forall (%[[I:.*]]) in (4)
+// CHECK-DAG: %[[APANEL:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x4x3xf32>
+// CHECK-DAG: %[[BPANEL:.*]] = memref.alloc() {alignment = 64 : i64} : memref<4x16xf32>
+// CHECK: vector.store {{.*}}, %[[BPANEL]]
+// CHECK: vector.fma
+// CHECK-DAG: memref.dealloc %[[APANEL]]
+// CHECK-DAG: memref.dealloc %[[BPANEL]]
+// CHECK: }
+// CHECK-NEXT: return
+func.func @packed_in_parallel_loop(%a: memref<4x6x8xf32>, %b: memref<8x128xf32>, %c: memref<4x6x128xf32>) {
+  scf.forall (%i) in (4) {
+    %ai = memref.subview %a[%i, 0, 0] [1, 6, 8] [1, 1, 1] : memref<4x6x8xf32> to memref<6x8xf32, strided<[8, 1], offset: ?>>
+    %ci = memref.subview %c[%i, 0, 0] [1, 6, 128] [1, 1, 1] : memref<4x6x128xf32> to memref<6x128xf32, strided<[128, 1], offset: ?>>
+    linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%ai, %b : memref<6x8xf32, strided<[8, 1], offset: ?>>, memref<8x128xf32>) outs(%ci : memref<6x128xf32, strided<[128, 1], offset: ?>>)
+        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, reduction_block = 4 : i64, rows = 3 : i64, vectors = 2 : i64}} {
+    ^bb0(%x: f32, %y: f32, %acc: f32):
+      %p = arith.mulf %x, %y : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    }
+  }
+  return
+}
+
+// -----
+
 // A stride-2 convolution: the 15 elements that hold the image row's 8
 // lanes are loaded (masked: nothing past the last one is read), and a
 // shuffle keeps every other one.
