@@ -22,26 +22,45 @@ func.func @linear(%x: tensor<2x3x8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf32>,
 // -----
 
 // Attention over 128 positions: a parallel loop (scf.forall) over the batch
-// axes and query blocks of 32, and inside it a loop over key blocks of 64 carrying the running max,
-// sum and output block. Only 32x64 score blocks exist; never 128x128. K is
-// transposed once, before the loops, so that score blocks read it along keys.
+// axes and query blocks (of up to 128 rows: here one), and inside it a loop
+// over key blocks of 64 carrying the running max, sum and output block. Only
+// 128x64 score blocks exist; never 128x128. K is transposed once, before the
+// loops, so that score blocks read it along keys.
 // CHECK-LABEL: func @attention
 // CHECK-NOT: 128x128
 // CHECK: %[[KT:.*]] = linalg.transpose ins(%arg1 : tensor<1x2x128x16xf32>) outs({{.*}} : tensor<1x2x16x128xf32>) permutation = [0, 1, 3, 2]
-// CHECK: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) = (0, 0, 0) to (1, 2, 128) step (1, 1, 32) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<1x2x128x16xf32>)
-// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<32xf32>, tensor<32xf32>, tensor<32x16xf32>)
+// CHECK: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) = (0, 0, 0) to (1, 2, 128) step (1, 1, 128) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<1x2x128x16xf32>)
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<128xf32>, tensor<128xf32>, tensor<128x16xf32>)
 // CHECK: tensor.extract_slice %[[KT]]{{.*}} to tensor<16x64xf32>
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<32x64xf32>)
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<128x64xf32>)
 // CHECK: arith.cmpi ugt
 // CHECK: math.exp
-// CHECK: scf.yield {{.*}} : tensor<32xf32>, tensor<32xf32>, tensor<32x16xf32>
+// CHECK: scf.yield {{.*}} : tensor<128xf32>, tensor<128xf32>, tensor<128x16xf32>
 // CHECK: arith.divf
 // CHECK: scf.forall.in_parallel
-// CHECK-NEXT: tensor.parallel_insert_slice {{.*}} into {{.*}} : tensor<32x16xf32> into tensor<1x2x128x16xf32>
+// CHECK-NEXT: tensor.parallel_insert_slice {{.*}} into {{.*}} : tensor<128x16xf32> into tensor<1x2x128x16xf32>
 // CHECK-NOT: 128x128
 func.func @attention(%q: tensor<1x2x128x16xf32>, %k: tensor<1x2x128x16xf32>, %v: tensor<1x2x128x16xf32>) -> tensor<1x2x128x16xf32> {
   %0 = tessel.attention %q, %k, %v {scale = 0.25 : f64, causal = true} : (tensor<1x2x128x16xf32>, tensor<1x2x128x16xf32>, tensor<1x2x128x16xf32>) -> tensor<1x2x128x16xf32>
   return %0 : tensor<1x2x128x16xf32>
+}
+
+// -----
+
+// Sequence lengths without a good divisor get whole-sequence blocks rather
+// than tiny ones: 65 tokens (5 x 13) are one block of 65 query rows and one
+// of 65 keys; 197 (prime, ViT-B/16) likewise.
+// CHECK-LABEL: func @attention_short_odd
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (4, 65) step (1, 65)
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<65x65xf32>)
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (12, 197) step (1, 197)
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<197x197xf32>)
+func.func @attention_short_odd(%q: tensor<4x65x8xf32>, %k: tensor<4x65x8xf32>, %v: tensor<4x65x8xf32>,
+                               %q2: tensor<12x197x64xf32>, %k2: tensor<12x197x64xf32>, %v2: tensor<12x197x64xf32>)
+    -> (tensor<4x65x8xf32>, tensor<12x197x64xf32>) {
+  %0 = tessel.attention %q, %k, %v {scale = 0.35 : f64} : (tensor<4x65x8xf32>, tensor<4x65x8xf32>, tensor<4x65x8xf32>) -> tensor<4x65x8xf32>
+  %1 = tessel.attention %q2, %k2, %v2 {scale = 0.125 : f64} : (tensor<12x197x64xf32>, tensor<12x197x64xf32>, tensor<12x197x64xf32>) -> tensor<12x197x64xf32>
+  return %0, %1 : tensor<4x65x8xf32>, tensor<12x197x64xf32>
 }
 
 // -----
