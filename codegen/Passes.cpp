@@ -30,10 +30,9 @@ void buildTiledPipeline(OpPassManager &pm) {
 
 void buildLLVMPipeline(OpPassManager &pm) {
   addTextual(pm,
-             // Pads as a copy and border fills, then tensors to buffers: one
-             // pass over the whole module, identity layouts at the function
-             // boundary, results written into caller-provided buffers.
-             "func.func(tessel-decompose-pads),"
+             // Tensors to buffers: one pass over the whole module, identity
+             // layouts at the function boundary, results written into
+             // caller-provided buffers.
              "one-shot-bufferize{bufferize-function-boundaries "
              "function-boundary-type-conversion=identity-layout-map "
              "unknown-type-conversion=identity-layout-map},"

@@ -203,20 +203,6 @@ def ApproximateMath : Pass<"tessel-approximate-math", "mlir::func::FuncOp"> {
                            "mlir::vector::VectorDialect"];
 }
 
-def DecomposePads : Pass<"tessel-decompose-pads", "mlir::func::FuncOp"> {
-  let summary = "Write a padded tensor's interior once and fill only its border";
-  let description = [{
-    Rewrites each static tensor.pad with a constant padding value and no
-    negative pads into an empty tensor, the source inserted into its
-    interior, and a fill of each border slab (the pads before and after the
-    interior along each dimension). Bufferized as it is, tensor.pad fills
-    the whole buffer and then copies the source over the interior, writing
-    every interior element twice: nearly a full extra pass over the padded
-    input of each convolution and pooling window. Run before bufferization.
-  }];
-  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
-}
-
 def ForwardOutputBuffers : Pass<"tessel-forward-output-buffers", "mlir::func::FuncOp"> {
   let summary = "Let kernels write the model's outputs into the caller's buffers";
   let description = [{
