@@ -74,10 +74,11 @@ int64_t attentionBlock(int64_t n, int64_t limit, int64_t smallest) {
 ///
 /// Only a Bq x Bk block of scores exists at a time. Blocks are divisors of
 /// the sequence lengths, or whole short sequences that have no good divisor
-/// (attentionBlock): up to 128 query rows, so that each key block's
-/// rescaling and loop overhead is shared by many rows (12 heads x 2048
-/// positions: 241 ms with 32-row blocks, 215 with 128), and 64 keys (128
-/// measured slower).
+/// (attentionBlock): up to 256 query rows, so that each key block's
+/// rescaling and loop overhead is shared by many rows, and 32 keys, so that
+/// a block's scores stay in L1 (12 heads x 2048 positions x 64, one thread:
+/// 241 ms with 32 x 64 blocks, 215 with 128 x 64, 201 with 128 x 32, 198
+/// with 256 x 32; 128 x 16 and 128 x 128 were slower).
 struct AttentionLowering : OpConversionPattern<AttentionOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
@@ -97,7 +98,7 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
       rewriter.replaceOp(op, filledTensor(rewriter, loc, type, NAN));
       return success();
     }
-    int64_t bq = attentionBlock(lq, 128, 16), bk = attentionBlock(lk, 64, 16);
+    int64_t bq = attentionBlock(lq, 256, 16), bk = attentionBlock(lk, 32, 16);
     double scale = op.getScale().convertToDouble();
     bool causal = op.getCausal();
     RankedTensorType mt;

@@ -22,17 +22,17 @@ func.func @linear(%x: tensor<2x3x8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf32>,
 // -----
 
 // Attention over 128 positions: a parallel loop (scf.forall) over the batch
-// axes and query blocks (of up to 128 rows: here one), and inside it a loop
-// over key blocks of 64 carrying the running max, sum and output block. Only
-// 128x64 score blocks exist; never 128x128. K is transposed once, before the
+// axes and query blocks (of up to 256 rows: here one), and inside it a loop
+// over key blocks of 32 carrying the running max, sum and output block. Only
+// 128x32 score blocks exist; never 128x128. K is transposed once, before the
 // loops, so that score blocks read it along keys.
 // CHECK-LABEL: func @attention
 // CHECK-NOT: 128x128
 // CHECK: %[[KT:.*]] = linalg.transpose ins(%arg1 : tensor<1x2x128x16xf32>) outs({{.*}} : tensor<1x2x16x128xf32>) permutation = [0, 1, 3, 2]
 // CHECK: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) = (0, 0, 0) to (1, 2, 128) step (1, 1, 128) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<1x2x128x16xf32>)
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<128xf32>, tensor<128xf32>, tensor<128x16xf32>)
-// CHECK: tensor.extract_slice %[[KT]]{{.*}} to tensor<16x64xf32>
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<128x64xf32>)
+// CHECK: tensor.extract_slice %[[KT]]{{.*}} to tensor<16x32xf32>
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<128x32xf32>)
 // CHECK: arith.cmpi ugt
 // CHECK: math.exp
 // CHECK: scf.yield {{.*}} : tensor<128xf32>, tensor<128xf32>, tensor<128x16xf32>
