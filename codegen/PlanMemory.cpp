@@ -24,7 +24,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
 
@@ -45,8 +44,8 @@ struct PlannedBuffer {
   int64_t offset = 0;
 };
 
-/// The position in `block` of the last op that uses `value` or a view of
-/// it (deallocations aside), or nullopt where a use is not an op of `block`
+/// The position in `block` of the last op that uses `value` or a buffer
+/// made from it (deallocations aside), or nullopt where a use is not an op of `block`
 /// (or nested in one) or makes the buffer escape (a return).
 std::optional<int64_t> lastUse(Value value, Block &block,
                                const DenseMap<Operation *, int64_t> &position) {
@@ -63,9 +62,11 @@ std::optional<int64_t> lastUse(Value value, Block &block,
       if (!inBlock)
         return std::nullopt;
       last = std::max(last, position.lookup(inBlock));
-      if (auto view = dyn_cast<ViewLikeOpInterface>(user))
-        if (view.getViewSource() == v)
-          llvm::append_range(worklist, user->getResults());
+      // Any buffer an op makes from this one may alias it (a view, a cast):
+      // its uses extend the lifetime too.
+      for (Value result : user->getResults())
+        if (isa<BaseMemRefType>(result.getType()))
+          worklist.push_back(result);
     }
   }
   return last;

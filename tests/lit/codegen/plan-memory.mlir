@@ -4,12 +4,13 @@
 // RUN: tessel-opt %s --pass-pipeline='builtin.module(tessel-plan-memory)' | FileCheck %s
 
 // The module records the arenas of its public functions together.
-// CHECK: module attributes {tessel.arena_bytes = 24576 : i64}
+// CHECK: module attributes {tessel.arena_bytes = 32768 : i64}
 
 func.func private @kernel(memref<1024xf32>, memref<1024xf32>)
 func.func private @widen(memref<1024xf32>, memref<2048xf32>)
 func.func private @narrow(memref<2048xf32>, memref<1024xf32>)
 func.func private @pair(memref<1024xf32>, memref<1024xf32>, memref<1024xf32>)
+func.func private @dynamic_pair(memref<?xf32>, memref<1024xf32>)
 
 // A chain x -> a -> b -> c -> y: a (4 KiB) and b (8 KiB) overlap at the call
 // that reads a and writes b; c (4 KiB) is allocated while b is live, and a
@@ -60,6 +61,24 @@ func.func @residual(%x: memref<1024xf32>, %y: memref<1024xf32>) {
   memref.dealloc %a : memref<1024xf32>
   memref.dealloc %b : memref<1024xf32>
   memref.dealloc %c : memref<2x512xf32>
+  return
+}
+
+// A buffer read through a cast after another is written: the cast's use
+// keeps the first alive, so the two do not share memory.
+// CHECK-LABEL: func.func @cast_alias
+// CHECK-SAME: tessel.arena_bytes = 8192
+// CHECK-DAG: memref.view %{{.*}}[%c0{{.*}}][] : memref<8192xi8> to memref<1024xf32>
+// CHECK-DAG: memref.view %{{.*}}[%c4096{{.*}}][] : memref<8192xi8> to memref<1024xf32>
+func.func @cast_alias(%x: memref<1024xf32>) {
+  %a = memref.alloc() : memref<1024xf32>
+  call @kernel(%x, %a) : (memref<1024xf32>, memref<1024xf32>) -> ()
+  %c = memref.cast %a : memref<1024xf32> to memref<?xf32>
+  %b = memref.alloc() : memref<1024xf32>
+  call @kernel(%x, %b) : (memref<1024xf32>, memref<1024xf32>) -> ()
+  call @dynamic_pair(%c, %b) : (memref<?xf32>, memref<1024xf32>) -> ()
+  memref.dealloc %a : memref<1024xf32>
+  memref.dealloc %b : memref<1024xf32>
   return
 }
 
