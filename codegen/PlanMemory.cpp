@@ -123,8 +123,9 @@ int64_t planFunction(func::FuncOp func) {
 
   SmallVector<PlannedBuffer> buffers;
   for (auto alloc : block.getOps<memref::AllocOp>()) {
+    // A static shape and an identity layout: no size or symbol operands.
     std::optional<int64_t> bytes = plannableBytes(alloc.getType());
-    if (!bytes || !alloc.getDynamicSizes().empty() || !alloc.getSymbolOperands().empty())
+    if (!bytes)
       continue;
     std::optional<int64_t> last = lastUse(alloc, block, position);
     if (!last)

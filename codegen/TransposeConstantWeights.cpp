@@ -52,13 +52,12 @@ struct TransposeConstantWeightsPass
       auto newType = RankedTensorType::get({k, n}, type.getElementType());
       ElementsAttr attr;
       if (auto resource = dyn_cast<DenseResourceElementsAttr>(cst.getValue())) {
-        ArrayRef<char> bytes(reinterpret_cast<const char *>(transposed.data()),
-                             transposed.size() * sizeof(float));
         AsmResourceBlob *blob = resource.getRawHandle().getBlob();
         if (cst->hasOneUse() && blob->isMutable()) {
           // The weight's only reader is this layer: rewrite its blob in
           // place instead of keeping both layouts alive.
-          std::memcpy(blob->getMutableData().data(), bytes.data(), bytes.size());
+          std::memcpy(blob->getMutableData().data(), transposed.data(),
+                      transposed.size() * sizeof(float));
           attr = DenseResourceElementsAttr::get(newType, resource.getRawHandle());
         } else {
           attr = makeFloatResource(newType, resource.getRawHandle().getKey().str() + "_t",

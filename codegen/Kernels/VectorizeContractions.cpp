@@ -103,12 +103,9 @@ public:
       // on the heap (the lowering to OpenMP cannot keep an alloca scope
       // there; see withOwnPanel). (Parallel kernels give each iteration of
       // their own parallel loop its own, see parallelFor.)
-      if (inParallelLoop) {
-        panel = memref::AllocOp::create(entry, loc, panelType(), entry.getI64IntegerAttr(64));
+      panel = createPanel(entry, /*onHeap=*/inParallelLoop);
+      if (inParallelLoop)
         memref::DeallocOp::create(exit, loc, panel);
-      } else {
-        panel = createPanel(entry);
-      }
     }
     if (packsA() && config.parallel != KernelConfig::Parallel::Rows) {
       // Up to half of L2: on the heap, not the stack. (Parallel row blocks
@@ -145,9 +142,14 @@ private:
     return MemRefType::get({panelRows(), config.columns()}, Float32Type::get(op.getContext()));
   }
 
-  Value createPanel(OpBuilder &builder) {
+  /// A B panel on the stack (freed on return) or on the heap (the caller
+  /// frees it).
+  Value createPanel(OpBuilder &builder, bool onHeap) {
+    IntegerAttr alignment = builder.getI64IntegerAttr(64);
+    if (onHeap)
+      return memref::AllocOp::create(builder, loc, panelType(), alignment);
     return memref::AllocaOp::create(builder, loc, panelType(), ValueRange{}, ValueRange{},
-                                    builder.getI64IntegerAttr(64));
+                                    alignment);
   }
 
   /// The iterations of [lb, ub) step `step` on the thread pool (scf.parallel,
@@ -173,7 +175,7 @@ private:
     bool ownA = packsA() && config.parallel == KernelConfig::Parallel::Rows;
     Value outerB = panel, outerA = aPanel;
     if (config.packB)
-      panel = memref::AllocOp::create(builder, loc, panelType(), builder.getI64IntegerAttr(64));
+      panel = createPanel(builder, /*onHeap=*/true);
     if (ownA)
       aPanel = createAPanel(builder);
     body(builder);

@@ -588,20 +588,19 @@ tessel_status *tessel_session_run_profiled(tessel_session *s, const void *const 
    * input, and each output only once: no output may share a byte with an
    * input or another output. */
   for (int32_t i = 0; i < m->num_outputs; ++i) {
-    size_t size = m->tensors[m->num_inputs + i].byte_size;
-    for (int32_t j = 0; j < m->num_inputs; ++j)
-      if (overlaps(outputs[i], size, inputs[j], m->tensors[j].byte_size))
+    const tensor_desc *t = &m->tensors[m->num_inputs + i];
+    /* The other buffers in the model's tensor order: the inputs, then the
+     * outputs before this one. */
+    for (int32_t j = 0; j < m->num_inputs + i; ++j) {
+      int is_input = j < m->num_inputs;
+      const void *other = is_input ? inputs[j] : outputs[j - m->num_inputs];
+      if (overlaps(outputs[i], t->byte_size, other, m->tensors[j].byte_size))
         return tessel_make_status(TESSEL_INVALID_ARGUMENT,
-                                  "output %d ('%s') overlaps input %d ('%s'): outputs need "
+                                  "output %d ('%s') overlaps %s %d ('%s'): outputs need "
                                   "buffers of their own",
-                                  i, m->tensors[m->num_inputs + i].name, j, m->tensors[j].name);
-    for (int32_t j = 0; j < i; ++j)
-      if (overlaps(outputs[i], size, outputs[j], m->tensors[m->num_inputs + j].byte_size))
-        return tessel_make_status(TESSEL_INVALID_ARGUMENT,
-                                  "output %d ('%s') overlaps output %d ('%s'): outputs need "
-                                  "buffers of their own",
-                                  i, m->tensors[m->num_inputs + i].name, j,
-                                  m->tensors[m->num_inputs + j].name);
+                                  i, t->name, is_input ? "input" : "output",
+                                  is_input ? j : j - m->num_inputs, m->tensors[j].name);
+    }
   }
   void **buffers = malloc(sizeof(void *) * (n ? n : 1));
   if (!buffers)
