@@ -98,14 +98,6 @@ static KernelConfig selectKernelConfig(const ContractionRoles &roles,
       int64_t rowBlock = target.l2Bytes / 2 / (block * inner * 4) / config.rows * config.rows;
       if (rowBlock >= config.rows && rowBlock < roles.rows())
         config.rowBlock = rowBlock;
-      // C block: the row block's rows by columnBlock columns.
-      int64_t cRows = config.rowBlock ? config.rowBlock : roles.rows();
-      if (config.reductionBlock && cRows * roles.columns() * 4 > target.l2Bytes / 2) {
-        int64_t columnBlock = target.l2Bytes / 2 / (cRows * 4) / config.columns() *
-                              config.columns();
-        if (columnBlock >= config.columns())
-          config.columnBlock = columnBlock;
-      }
       // Packing A costs one scalar copy per element per block: repaid where
       // at least 8 column tiles read the block.
       config.packA = ceilDiv(roles.columns(), config.columns()) >= 8;
@@ -153,6 +145,21 @@ static KernelConfig selectKernelConfig(const ContractionRoles &roles,
     }
     else if (roles.columns() >= 2 * config.columns())
       config.parallel = KernelConfig::Parallel::Columns;
+  }
+  // C block: the row block's rows by columnBlock columns, so that the C
+  // block accumulated over all reduction blocks stays in half of L2. Each
+  // column block repacks the row block's A, though (scalar copies, on one
+  // thread): with a packed A, streaming the C tiles through L3 once per
+  // reduction block costs less as long as C fits in half of L3 (1024^3
+  // MatMul, 1 thread: 25.2 ms with 256-column blocks, 24.3 ms without).
+  int64_t cRows = config.rowBlock ? config.rowBlock : roles.rows();
+  int64_t cBytes = cRows * roles.columns() * 4;
+  bool blockColumns = !config.packA || roles.rows() * roles.columns() * 4 > target.l3Bytes / 2;
+  if (config.packB && config.reductionBlock && !config.stationaryA &&
+      cBytes > target.l2Bytes / 2 && blockColumns) {
+    int64_t columnBlock = target.l2Bytes / 2 / (cRows * 4) / config.columns() * config.columns();
+    if (columnBlock >= config.columns())
+      config.columnBlock = columnBlock;
   }
   return config;
 }

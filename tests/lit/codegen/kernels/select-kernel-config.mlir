@@ -4,13 +4,35 @@
 
 // AVX2 (16 x 256-bit registers, 32 KiB L1, 512 KiB L2), 1024^3 matmul:
 // 6 rows x 2 vectors of 8 (12 accumulators), the B panel (256 x 16 floats)
-// in half of L1, A and B packed, C blocked to half of L2; the column tiles
-// run on the thread pool.
+// in half of L1, A and B packed, A in row blocks of half of L2; the column
+// tiles run on the thread pool. C (4 MiB) fits in half of L3, so no column
+// blocks: each would repack the A block.
 // CHECK-LABEL: func.func @matmul_avx2
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {column_block = 256 : i64, kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, parallel = "columns", reduction_block = 256 : i64, row_block = 252 : i64, rows = 6 : i64, vectors = 2 : i64}
-module attributes {tessel.target = {cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64}} {
+// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, parallel = "columns", reduction_block = 256 : i64, row_block = 252 : i64, rows = 6 : i64, vectors = 2 : i64}
+module attributes {tessel.target = {cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64, l3_bytes = 33554432 : i64}} {
 func.func @matmul_avx2(%a: memref<1024x1024xf32>, %b: memref<1024x1024xf32>, %c: memref<1024x1024xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1024x1024xf32>, memref<1024x1024xf32>) outs(%c : memref<1024x1024xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+}
+
+// -----
+
+// The same with a 4 MiB L3: C would stream from memory once per reduction
+// block, so it is blocked to half of L2 (252 rows x 256 columns) at the
+// cost of repacking A per column block.
+// CHECK-LABEL: func.func @matmul_small_l3
+// CHECK: linalg.generic
+// CHECK-SAME: tessel.kernel_config = {column_block = 256 : i64, kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, parallel = "columns", reduction_block = 256 : i64, row_block = 252 : i64, rows = 6 : i64, vectors = 2 : i64}
+module attributes {tessel.target = {cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64, l3_bytes = 4194304 : i64}} {
+func.func @matmul_small_l3(%a: memref<1024x1024xf32>, %b: memref<1024x1024xf32>, %c: memref<1024x1024xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<1024x1024xf32>, memref<1024x1024xf32>) outs(%c : memref<1024x1024xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
