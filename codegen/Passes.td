@@ -141,7 +141,10 @@ def VectorizeContractions : Pass<"tessel-vectorize-contractions", "mlir::func::F
     loops, each step loading `vectors` B vectors (vector.load, or vector.gather
     at B's stride), broadcasting `rows` A elements and issuing rows * vectors
     vector.fma. Edges get exactly sized kernels: fewer rows, masked loads and
-    stores for the last columns. An A in the packed layout of
+    stores for the last columns; a column tile narrower than the register
+    tile stacks row tiles (6 rows x 1 vector becomes 12 x 1), so that it
+    keeps as many accumulators, and its loop is marked for LLVM not to
+    unroll. An A in the packed layout of
     tessel-pack-constant-operands (its map is (m floordiv rows,
     reductions..., m mod rows)) is read tile by tile from it, never packed at
     run time. An op whose config is malformed or that is not a contraction
@@ -149,7 +152,7 @@ def VectorizeContractions : Pass<"tessel-vectorize-contractions", "mlir::func::F
   }];
   let dependentDialects = ["mlir::vector::VectorDialect", "mlir::scf::SCFDialect",
                            "mlir::affine::AffineDialect", "mlir::memref::MemRefDialect",
-                           "mlir::arith::ArithDialect"];
+                           "mlir::arith::ArithDialect", "mlir::LLVM::LLVMDialect"];
 }
 
 def ParallelizeLoops : Pass<"tessel-parallelize-loops", "mlir::func::FuncOp"> {

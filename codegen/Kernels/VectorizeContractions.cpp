@@ -39,6 +39,8 @@
 #include "mlir/Dialect/Affine/Utils.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMAttrs.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -561,10 +563,20 @@ private:
     auto sweepRows = [&](OpBuilder &nb, OpFoldResult n0, int64_t width) {
       if (config.packB)
         emitPack(nb, loops, n0, width, blockStart);
-      if (fullTiles > 0)
-        forLoop(nb, 0, fullTiles, 1, [&](OpBuilder &ib, Value t) {
-          emitKernel(ib, loops, tileStart(ib, t), tileRows, t, n0, width, blockStart);
+      // A column tile narrower than the register tile (the last 8 columns
+      // of a 56-wide row, the last output row of a folded 7x7 map) runs
+      // `stack` row tiles at once, so that it keeps as many accumulators:
+      // 6 rows x 1 vector would have fewer independent FMA chains than the
+      // FMA latency times the FMA units, and a broadcast per FMA.
+      int64_t stack = std::max<int64_t>(config.vectors / tileVectors(width), 1);
+      int64_t groups = fullTiles / stack;
+      if (groups > 0)
+        forLoop(nb, 0, groups * stack, stack, [&](OpBuilder &ib, Value t) {
+          emitKernel(ib, loops, tileStart(ib, t), tileRows * stack, t, n0, width, blockStart);
         });
+      for (int64_t t = groups * stack; t < fullTiles; ++t)
+        emitKernel(nb, loops, tileStart(nb, nb.getIndexAttr(t)), tileRows, nb.getIndexAttr(t),
+                   n0, width, blockStart);
       if (tailRows)
         emitKernel(nb, loops, tileStart(nb, nb.getIndexAttr(fullTiles)), tailRows,
                    nb.getIndexAttr(fullTiles), n0, width, blockStart);
@@ -617,7 +629,8 @@ private:
                    });
   }
 
-  /// C[m0 : m0+rows, n0 : n0+width] += A * B over the reductions.
+  /// C[m0 : m0+rows, n0 : n0+width] += A * B over the reductions. `rows`
+  /// may span several row tiles, the first of them `tile`.
   void emitKernel(OpBuilder &builder, const LoopIndices &loops, OpFoldResult m0, int64_t rows,
                   OpFoldResult tile, OpFoldResult n0, int64_t width, OpFoldResult blockStart) {
     int64_t vectors = tileVectors(width);
@@ -675,15 +688,20 @@ private:
       }
       SmallVector<Value> next;
       for (int64_t i = 0; i < rows; ++i) {
-        Value index = arith::ConstantIndexOp::create(nb, loc, i), scalar;
+        // Row i of a kernel over stacked row tiles is row i % config.rows of
+        // tile i / config.rows in the packed layouts.
+        Value index = arith::ConstantIndexOp::create(nb, loc, i % config.rows), scalar;
+        auto packedTile = [&](OpFoldResult first) {
+          return getValueOrCreateConstantIndexOp(nb, loc, plus(nb, first, i / config.rows));
+        };
         if (packsA())
-          scalar = memref::LoadOp::create(
-              nb, loc, aPanel,
-              ValueRange{getValueOrCreateConstantIndexOp(nb, loc, tile), row, index});
+          scalar = memref::LoadOp::create(nb, loc, aPanel,
+                                          ValueRange{packedTile(tile), row, index});
         else if (prepackedA)
           scalar = memref::LoadOp::create(
               nb, loc, a,
-              ValueRange{aTile, arith::AddIOp::create(nb, loc, aStepBase, row), index});
+              ValueRange{packedTile(aTile), arith::AddIOp::create(nb, loc, aStepBase, row),
+                         index});
         else
           scalar = memref::LoadOp::create(nb, loc, a,
                                           indices(nb, aMap(), bind(nb, bound, m0, i, {}, -1)));
@@ -708,6 +726,8 @@ private:
             scf::YieldOp::create(nb, l, step(nb, loops, row, iter));
           });
       results = loop.getResults();
+      if (rows > config.rows)
+        disableUnrolling(loop);
     } else {
       results = emitReductions(
           builder, loops, 0, blockStart, accumulators,
@@ -773,6 +793,21 @@ private:
           scf::YieldOp::create(nb, l, next);
         });
     return loop.getResults();
+  }
+
+  /// Asks LLVM not to unroll `loop`. A kernel over stacked row tiles holds
+  /// as many accumulators as the register file allows beside one B vector
+  /// and one broadcast; unrolled twice, its broadcasts are hoisted and the
+  /// accumulators spill (7x7 convolutions 3-4% slower). The attribute is
+  /// carried by scf-to-cf and cf-to-llvm onto the loop's latch branch.
+  void disableUnrolling(scf::ForOp loop) {
+    MLIRContext *ctx = loop.getContext();
+    auto unroll = LLVM::LoopUnrollAttr::get(ctx, /*disable=*/BoolAttr::get(ctx, true), {}, {},
+                                            {}, {}, {}, {});
+    // llvm.br's name for it.
+    loop->setAttr("loop_annotation",
+                  LLVM::LoopAnnotationAttr::get(ctx, {}, {}, {}, unroll, {}, {}, {}, {}, {}, {},
+                                                {}, {}, {}, {}, {}));
   }
 
   /// for iv in [lb, ub) step `step`; a single iteration is emitted inline.

@@ -198,6 +198,41 @@ func.func @parallel_columns(%a: memref<12x8xf32>, %b: memref<8x40xf32>, %c: memr
 
 // -----
 
+// A column tile narrower than the register tile stacks row tiles: 12x24
+// with 3 rows x 2 vectors has two full column tiles of 16 columns (3x2
+// tiles) and an 8-column edge of one vector, which runs 6 rows at a time
+// (two packed A tiles, the second at tile + 1), as many accumulators as a
+// full tile. Its loop carries LLVM's do-not-unroll annotation.
+// CHECK-LABEL: func.func @stacked_tiles
+// CHECK-DAG: %[[APANEL:.*]] = memref.alloc() {alignment = 64 : i64} : memref<4x4x3xf32>
+// CHECK: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+// CHECK-COUNT-2: vector.load
+// CHECK: scf.yield
+// CHECK-NEXT: {{^ *}}}{{$}}
+// The edge: tiles 0-1 and 2-3 of the packed A.
+// CHECK: scf.for %[[T:arg[0-9]+]] = %c0{{.*}} to %c4{{.*}} step %c2
+// CHECK: scf.for %[[S:arg[0-9]+]] = {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+// CHECK: memref.load %[[APANEL]][%[[T]], %[[S]], %c0
+// CHECK: memref.load %[[APANEL]][%[[T]], %[[S]], %c2
+// CHECK: %[[NEXT:.*]] = arith.addi %[[T]], %c1
+// CHECK: memref.load %[[APANEL]][%[[NEXT]], %[[S]], %c0
+// CHECK-COUNT-3: vector.fma
+// CHECK: } {loop_annotation = #[[ANNOTATION:.*]]}
+// CHECK-COUNT-6: vector.store {{.*}}, %arg2[%{{.*}}, %c16
+func.func @stacked_tiles(%a: memref<12x4xf32>, %b: memref<4x24xf32>, %c: memref<12x24xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<12x4xf32>, memref<4x24xf32>) outs(%c : memref<12x24xf32>)
+      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, rows = 3 : i64, vectors = 2 : i64}} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // Stationary A with folded output rows (a convolution on a 3x3 map): the
 // row blocks (6 filters, then a ragged 4) run on the thread pool, each with
 // its own A block and B panel; per reduction block the block's filters are
@@ -220,7 +255,7 @@ func.func @parallel_columns(%a: memref<12x8xf32>, %b: memref<8x40xf32>, %c: memr
 // CHECK: vector.store {{.*}}, %[[B]][%{{.*}}, %c8{{.*}}]
 // CHECK: vector.maskedload %arg2[%{{.*}}, %[[MB]], %c0{{.*}}, %c0{{.*}}]
 // CHECK: vector.maskedload %arg2[%{{.*}}, %[[MB]], %c1{{.*}}, %c0{{.*}}]
-// CHECK: scf.for %[[S:.*]] = %c0{{.*}} to %c18{{.*}} step %c1{{.*}} iter_args
+// CHECK: scf.for %[[S:arg[0-9]+]] = %c0{{.*}} to %c18{{.*}} step %c1{{.*}} iter_args
 // CHECK: vector.load %[[B]][%[[S]], %c0
 // CHECK: vector.load %[[B]][%[[S]], %c8
 // CHECK: memref.load %[[A]][%{{.*}}, %[[S]], %c0
