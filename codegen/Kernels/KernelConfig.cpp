@@ -78,11 +78,23 @@ static KernelConfig selectKernelConfig(const ContractionRoles &roles,
   // The B panel one column tile streams through the reductions is reused
   // by every row tile: pack it into a contiguous scratch panel (B's rows may
   // be 4 KiB apart and all fall in one L1 set; a strided convolution's are
-  // gathered) and block the outermost reduction so the panel stays in half
-  // of L1 while the row tiles sweep it.
+  // gathered) and block the outermost reduction so the panel stays in
+  // cache while the row tiles sweep it.
   bool reused = roles.rows() > config.rows;
   if (reused && !roles.reductions.empty()) {
-    int64_t rowBytes = config.columns() * 4, budget = target.l1Bytes / 2;
+    // The C tile goes to memory and back once per reduction block. Where
+    // C's rows end in a partial vector (7-, 13-, 14-wide feature maps),
+    // those are masked loads and stores, several times the cost of full
+    // ones (vmaskmovps on AMD): there the blocks run as long as the B panel
+    // fits in a quarter of L2, from where the kernel streams it as fast as
+    // its FMAs consume it (3x3 convolutions on 7x7 and 14x14 maps: 12% and
+    // 7% faster than with half of L1). Elsewhere half of L1, so that a
+    // packed A's row block, which shrinks as the reduction block grows,
+    // stays long (1024^3 MatMul: 7% slower with a quarter of L2).
+    bool partialC = config.foldOuter ? roles.columns() < config.lanes
+                                     : roles.columns() % config.lanes != 0;
+    int64_t rowBytes = config.columns() * 4;
+    int64_t budget = partialC ? target.l2Bytes / 4 : target.l1Bytes / 2;
     int64_t block = k;
     if (k * inner * rowBytes > budget) {
       block = std::max<int64_t>(budget / (inner * rowBytes), 1);
@@ -94,13 +106,19 @@ static KernelConfig selectKernelConfig(const ContractionRoles &roles,
       config.packB = true;
       if (block < k)
         config.reductionBlock = block;
-      // A's share of one reduction block: block * inner floats per row.
+      // A's share of one reduction block: block * inner floats per row. Row
+      // blocks keep it in half of L2 while the column tiles sweep it, at the
+      // cost of packing each B panel once per row block. With one or two
+      // column tiles (rows of C up to 32 wide) reading A from L3 again
+      // costs less (AlexNet's 13x13 and ResNet-18's 14x14 convolutions: 10%
+      // and 5% faster without row blocks, 28x28: 3%; 56x56 alike either way).
+      int64_t columnTiles = ceilDiv(roles.columns(), config.columns());
       int64_t rowBlock = target.l2Bytes / 2 / (block * inner * 4) / config.rows * config.rows;
-      if (rowBlock >= config.rows && rowBlock < roles.rows())
+      if (rowBlock >= config.rows && rowBlock < roles.rows() && (columnTiles > 2 || stationary))
         config.rowBlock = rowBlock;
       // Packing A costs one scalar copy per element per block: repaid where
       // at least 8 column tiles read the block.
-      config.packA = ceilDiv(roles.columns(), config.columns()) >= 8;
+      config.packA = columnTiles >= 8;
 
       if (stationary) {
         config.stationaryA = true;

@@ -172,12 +172,14 @@ func.func @conv_parallel_rows(%x: memref<1x64x58x58xf32>, %w: memref<64x64x3x3xf
 // A 3x3 convolution on a 7x7 map with 512 filters of 512 channels (9.4 MB,
 // ResNet-18's last stage): the filters are the same for every output row
 // and far over half of L2, and a row is less than a vector. A stays
-// stationary: row blocks of 11 tiles (8 blocks, shared out to the threads),
-// reduction blocks of 16 channels; per block, all output rows sweep it, two
-// rows per register tile (6 filters x 2 rows).
+// stationary: row blocks of 9 tiles (the A block's share of half of L2;
+// blocks are shared out to the threads), reduction blocks of 128 channels
+// (C's rows end in a partial vector, whose masked loads and stores are
+// worth amortizing: the B panel may fill a quarter of L2); per block, all
+// output rows sweep it, two rows per register tile (6 filters x 2 rows).
 // CHECK-LABEL: func.func @conv3x3_7x7_stationary
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {fold_outer, kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, parallel = "rows", reduction_block = 16 : i64, row_block = 66 : i64, rows = 6 : i64, stationary_a, vectors = 2 : i64}
+// CHECK-SAME: tessel.kernel_config = {fold_outer, kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, parallel = "rows", reduction_block = 128 : i64, row_block = 54 : i64, rows = 6 : i64, stationary_a, vectors = 2 : i64}
 module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64}} {
 func.func @conv3x3_7x7_stationary(%x: memref<1x512x9x9xf32>, %w: memref<512x512x3x3xf32>, %y: memref<1x512x7x7xf32>) {
   linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
@@ -195,9 +197,11 @@ func.func @conv3x3_7x7_stationary(%x: memref<1x512x9x9xf32>, %w: memref<512x512x
 
 // The same filters on a 14x14 map: a row fills two vectors, and the default
 // order (output rows on the thread pool, A streamed per row) is kept.
+// Reduction blocks of 128 channels (rows end in a partial vector, as above);
+// no row blocks: with one column tile they would only repack its B panel.
 // CHECK-LABEL: func.func @conv3x3_14x14
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_b, parallel = "outer", reduction_block = 16 : i64, row_block = 450 : i64, rows = 6 : i64, vectors = 2 : i64}
+// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_b, parallel = "outer", reduction_block = 128 : i64, rows = 6 : i64, vectors = 2 : i64}
 module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64}} {
 func.func @conv3x3_14x14(%x: memref<1x512x16x16xf32>, %w: memref<512x512x3x3xf32>, %y: memref<1x512x14x14xf32>) {
   linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
