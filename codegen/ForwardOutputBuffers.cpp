@@ -1,18 +1,27 @@
 //===- ForwardOutputBuffers.cpp - The tessel-forward-output-buffers pass --===//
 //
-// buffer-results-to-out-params gives the model's entry function one
-// caller-provided buffer per output, but the value it fills it with is a
-// kernel's result in a buffer of its own, copied out at the very end:
+// Bufferization leaves a copy into an output argument wherever the value
+// was computed in a buffer of its own:
 //
 //   %a = memref.alloc() : memref<...>
-//   call @k7(..., %a)
+//   call @k7(..., %a)                        (the entry function)
 //   memref.copy %a, %out
 //   memref.dealloc %a
 //
-// (The copy is left because the entry function's results become out-params
-// before its calls' results do.) That copy is a full extra pass over every
-// output: for a single large kernel, a third of the model's time. This pass
-// lets the kernel write into %out directly.
+// In the model's entry function the entry's results become out-params
+// before its calls' results do; in a kernel, the result is a reshape of the
+// buffer that was computed (a 1x1 convolution runs as a matmul on
+// [channels, pixels] and its result is expanded back to [n, c, h, w]), so
+// the copy goes from `memref.expand_shape %a` to %out. Either way it is a
+// whole extra pass over the output: for a single large kernel, a third of
+// the model's time. This pass lets the computation write %out directly (or
+// the matching reshape of it).
+//
+// A caller never passes a kernel an output buffer that aliases one of its
+// inputs (outputs are fresh out-params, and the memory plan keeps buffers
+// live at the same call apart); the runtime refuses user output buffers
+// that overlap inputs. So writing the output earlier than the copy did
+// changes nothing any other operand sees.
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/Passes.h"
@@ -30,41 +39,75 @@ namespace tessel {
 
 namespace {
 
-/// Whether `copy` moves a local allocation into an output argument of
-/// `func` that nothing else touches, with every other use of the allocation
-/// a call before the copy or its deallocation after it: then the calls can
-/// write the output argument instead, with the same final contents.
+/// The allocation `copy` moves out of, directly or through a reshape that
+/// nothing else uses.
+memref::AllocOp copiedAllocation(memref::CopyOp copy) {
+  Value source = copy.getSource();
+  if (Operation *reshape = source.getDefiningOp();
+      reshape && isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(reshape)) {
+    if (!reshape->hasOneUse())
+      return {};
+    source = reshape->getOperand(0);
+  }
+  return source.getDefiningOp<memref::AllocOp>();
+}
+
+/// Whether `copy` moves a local allocation (or a reshape of it) into an
+/// output argument of `func` that nothing else touches, with every other
+/// use of the allocation before the copy and making no view of it (calls,
+/// linalg ops), or its deallocation after it: then those uses can write the
+/// output argument instead, with the same final contents.
 bool isForwardable(func::FuncOp func, memref::CopyOp copy) {
   auto out = dyn_cast<BlockArgument>(copy.getTarget());
   if (!out || out.getOwner() != &func.getBody().front() || !out.hasOneUse())
     return false;
-  auto alloc = copy.getSource().getDefiningOp<memref::AllocOp>();
-  if (!alloc || alloc.getType() != out.getType() || alloc->getBlock() != copy->getBlock())
+  memref::AllocOp alloc = copiedAllocation(copy);
+  if (!alloc || alloc->getBlock() != copy->getBlock() ||
+      !cast<MemRefType>(out.getType()).getLayout().isIdentity())
+    return false;
+  Operation *reshape = copy.getSource().getDefiningOp();
+  if (reshape == alloc && alloc.getType() != out.getType())
+    return false;
+  if (!alloc.getType().getLayout().isIdentity())
     return false;
   for (Operation *user : alloc->getUsers()) {
-    if (user == copy)
+    if (user == copy || user == reshape)
       continue;
-    if (user->getBlock() != copy->getBlock())
+    Operation *at = copy->getBlock()->findAncestorOpInBlock(*user);
+    if (!at)
       return false;
     if (isa<memref::DeallocOp>(user)) {
-      if (user->isBeforeInBlock(copy))
+      if (at->isBeforeInBlock(copy))
         return false;
       continue;
     }
-    // Calls write (or read) the allocation before the copy; anything else
-    // (a view that might be written through after it) keeps the copy.
-    if (!isa<func::CallOp>(user) || !user->isBeforeInBlock(copy))
+    // A user that makes a view of the allocation (which might be written
+    // through after the copy), or that comes after the copy, keeps it.
+    if (!at->isBeforeInBlock(copy) ||
+        llvm::any_of(user->getResultTypes(), llvm::IsaPred<BaseMemRefType>))
       return false;
   }
   return true;
 }
 
+/// The output argument `out` in the allocation's type: itself, or the
+/// inverse of the reshape the copy went through.
+Value viewOfOutput(RewriterBase &rewriter, memref::CopyOp copy, memref::AllocOp alloc,
+                   Value out) {
+  Location loc = copy.getLoc();
+  if (auto expand = copy.getSource().getDefiningOp<memref::ExpandShapeOp>())
+    return memref::CollapseShapeOp::create(rewriter, loc, out,
+                                           expand.getReassociationIndices());
+  if (auto collapse = copy.getSource().getDefiningOp<memref::CollapseShapeOp>())
+    return memref::ExpandShapeOp::create(rewriter, loc, alloc.getType(), out,
+                                         collapse.getReassociationIndices());
+  return out;
+}
+
 struct ForwardOutputBuffersPass : impl::ForwardOutputBuffersBase<ForwardOutputBuffersPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    // Kernels are private: their output arguments are the caller's
-    // allocations already. The entry function's are the user's buffers.
-    if (func.isPrivate() || func.isExternal())
+    if (func.isExternal())
       return;
     SmallVector<memref::CopyOp> copies;
     for (auto copy : func.getBody().front().getOps<memref::CopyOp>())
@@ -72,9 +115,13 @@ struct ForwardOutputBuffersPass : impl::ForwardOutputBuffersBase<ForwardOutputBu
         copies.push_back(copy);
     IRRewriter rewriter(&getContext());
     for (memref::CopyOp copy : copies) {
-      Value out = copy.getTarget();
-      auto alloc = copy.getSource().getDefiningOp<memref::AllocOp>();
+      memref::AllocOp alloc = copiedAllocation(copy);
+      rewriter.setInsertionPoint(alloc);
+      Value out = viewOfOutput(rewriter, copy, alloc, copy.getTarget());
+      Operation *reshape = copy.getSource().getDefiningOp();
       rewriter.eraseOp(copy);
+      if (reshape != alloc)
+        rewriter.eraseOp(reshape);
       for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
         if (isa<memref::DeallocOp>(user))
           rewriter.eraseOp(user);

@@ -125,8 +125,10 @@ def PackConstantOperands : Pass<"tessel-pack-constant-operands", "mlir::ModuleOp
     indexing map, (m floordiv rows, reductions..., m mod rows), follow. The
     IR keeps its meaning; tessel-vectorize-contractions recognizes the map
     and reads each tile's broadcasts as one contiguous stream instead of
-    packing them at run time. A's map must be affine in the loops and A must
-    not depend on C's outer loops; anything else is left as it is.
+    packing them at run time. A may be read through a memref.collapse_shape
+    of the argument (a 1x1 convolution's filters as a matrix), which goes.
+    A's map must be affine in the loops and A must not depend on C's outer
+    loops; anything else is left as it is.
   }];
   let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
@@ -207,16 +209,21 @@ def ApproximateMath : Pass<"tessel-approximate-math", "mlir::func::FuncOp"> {
 }
 
 def ForwardOutputBuffers : Pass<"tessel-forward-output-buffers", "mlir::func::FuncOp"> {
-  let summary = "Let kernels write the model's outputs into the caller's buffers";
+  let summary = "Let computations write output arguments instead of copying into them";
   let description = [{
-    In the public entry function, a memref.copy from a local allocation into
-    an output argument, where the allocation is otherwise only passed to
-    calls before the copy and deallocated after it and the argument has no
-    other use, is removed: the allocation is replaced by the argument.
-    bufferization leaves such a copy at the end of @main_graph for every
-    output that a kernel computes, a whole extra pass over the output.
-    Outputs may then be written before the last input is read, so the
-    runtime requires that output buffers overlap no input (it checks).
+    A memref.copy into an output argument from a local allocation, or from a
+    reshape (memref.expand_shape / collapse_shape) of one used by nothing
+    else, is removed where the argument has no other use and every other use
+    of the allocation comes before the copy and makes no view of it (calls,
+    linalg ops), or is its deallocation after it: the allocation is replaced
+    by the argument, or by the inverse reshape of it. Bufferization leaves
+    such a copy at the end of @main_graph for every output that a kernel
+    computes, and at the end of every kernel whose result is a reshape of
+    what it computed (a 1x1 convolution runs as a matmul on [c, pixels]):
+    each a whole extra pass over the output. Outputs may then be written
+    before the last input is read: the runtime requires that the user's
+    output buffers overlap no input (it checks), and callers never pass a
+    kernel an output that aliases its inputs.
   }];
   let dependentDialects = ["mlir::memref::MemRefDialect"];
 }

@@ -39,6 +39,9 @@ struct ConstantA {
   unsigned argNo = 0;
   memref::GlobalOp global;
   SmallVector<memref::GetGlobalOp> reads;
+  /// The reshape the contraction reads the argument through (a 1x1
+  /// convolution's [f, c, 1, 1] filters as [f, c]), if any.
+  memref::CollapseShapeOp reshape;
 };
 
 /// The offset in A's row-major data of the element `map` reads, as
@@ -98,7 +101,15 @@ struct PackConstantOperandsPass : impl::PackConstantOperandsBase<PackConstantOpe
     c.op = op;
     c.roles = *roles;
     c.config = *config;
-    auto arg = dyn_cast<BlockArgument>(op.getDpsInputs()[roles->a]);
+    Value a = op.getDpsInputs()[roles->a];
+    // A collapse of an identity-layout argument has the same row-major data.
+    c.reshape = a.getDefiningOp<memref::CollapseShapeOp>();
+    if (c.reshape) {
+      if (!c.reshape->hasOneUse())
+        return std::nullopt;
+      a = c.reshape.getSrc();
+    }
+    auto arg = dyn_cast<BlockArgument>(a);
     c.kernel = op->getParentOfType<func::FuncOp>();
     if (!arg || !c.kernel || !c.kernel.isPrivate() ||
         arg.getOwner() != &c.kernel.getBody().front() || !arg.hasOneUse())
@@ -126,7 +137,8 @@ struct PackConstantOperandsPass : impl::PackConstantOperandsBase<PackConstantOpe
     MemRefType type = c.global.getType();
     auto initial = dyn_cast_or_null<ElementsAttr>(c.global.getInitialValueAttr());
     std::optional<LinearOffset> offset =
-        linearOffset(c.op.getIndexingMapsArray()[c.roles.a], type.getShape());
+        linearOffset(c.op.getIndexingMapsArray()[c.roles.a],
+                     c.reshape ? c.reshape.getType().getShape() : type.getShape());
     std::optional<std::vector<float>> data =
         initial ? readFloats(initial) : std::optional<std::vector<float>>();
     if (!offset || !data)
@@ -180,6 +192,10 @@ struct PackConstantOperandsPass : impl::PackConstantOperandsBase<PackConstantOpe
     inputs[c.argNo] = packedType;
     c.kernel.setType(FunctionType::get(ctx, inputs, c.kernel.getResultTypes()));
     c.kernel.getArgument(c.argNo).setType(packedType);
+    if (c.reshape) {
+      c.reshape.getResult().replaceAllUsesWith(c.kernel.getArgument(c.argNo));
+      c.reshape.erase();
+    }
     if (auto info = c.kernel->getAttrOfType<DictionaryAttr>("tessel.kernel")) {
       auto signature = info.getAs<TypeAttr>("type");
       auto fn = signature ? dyn_cast<FunctionType>(signature.getValue()) : FunctionType();

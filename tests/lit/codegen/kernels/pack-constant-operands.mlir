@@ -47,6 +47,38 @@ module {
 
 // -----
 
+// A 1x1 convolution reads its [3, 2, 1, 1] filters as a [3, 2] matrix
+// through a collapse (the same row-major data). Filter f holds 2f, 2f+1;
+// in tiles of 2 rows: [2 tiles][2 channels][2 rows] = 0 2 1 3 | 4 0 5 0.
+// The collapse goes; the kernel reads the packed argument.
+// CHECK-LABEL: memref.global "private" constant @w1_packed : memref<2x2x2xf32>
+// CHECK: func.func private @pointwise(%{{.*}}: memref<1x2x4xf32>, %[[W:.*]]: memref<2x2x2xf32>, %{{.*}}: memref<1x3x4xf32>)
+// CHECK-NOT: memref.collapse_shape
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[W]] : memref<1x2x4xf32>, memref<2x2x2xf32>)
+// CHECK: w1_packed: "0x08000000{{(00000000)(00000040)(0000803F)(00004040)(00008040)(00000000)(0000A040)(00000000)}}"
+module {
+  memref.global "private" constant @w1 : memref<3x2x1x1xf32> = dense<[[[[0.0]], [[1.0]]], [[[2.0]], [[3.0]]], [[[4.0]], [[5.0]]]]>
+  func.func @main(%x: memref<1x2x4xf32>, %y: memref<1x3x4xf32>) {
+    %w = memref.get_global @w1 : memref<3x2x1x1xf32>
+    call @pointwise(%x, %w, %y) : (memref<1x2x4xf32>, memref<3x2x1x1xf32>, memref<1x3x4xf32>) -> ()
+    return
+  }
+  func.func private @pointwise(%x: memref<1x2x4xf32>, %w: memref<3x2x1x1xf32>, %y: memref<1x3x4xf32>) {
+    %m = memref.collapse_shape %w [[0], [1, 2, 3]] : memref<3x2x1x1xf32> into memref<3x2xf32>
+    linalg.generic {indexing_maps = [affine_map<(n, f, p, c) -> (n, c, p)>, affine_map<(n, f, p, c) -> (f, c)>, affine_map<(n, f, p, c) -> (n, f, p)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+        ins(%x, %m : memref<1x2x4xf32>, memref<3x2xf32>) outs(%y : memref<1x3x4xf32>)
+        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 2 : i64, vectors = 1 : i64}} {
+    ^bb0(%in: f32, %wt: f32, %acc: f32):
+      %p = arith.mulf %in, %wt : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    }
+    return
+  }
+}
+
+// -----
+
 // A weight the graph also reads elsewhere keeps its layout: packing it would
 // store it twice.
 // CHECK-LABEL: memref.global "private" constant @w : memref<5x2x1x2xf32>
