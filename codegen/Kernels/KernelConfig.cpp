@@ -27,6 +27,16 @@ static llvm::StringRef parallelName(KernelConfig::Parallel mode) {
   llvm_unreachable("unknown parallel mode");
 }
 
+/// Row blocks for the threads to share out: at most the half-L2 row block
+/// already chosen, and at least 8 blocks where there are tiles for them, so
+/// that they split evenly. 0: one block.
+static int64_t sharedRowBlock(const ContractionRoles &roles, const KernelConfig &config) {
+  int64_t tiles = ceilDiv(roles.rows(), config.rows);
+  int64_t maxTiles = config.rowBlock ? config.rowBlock / config.rows : tiles;
+  int64_t perBlock = std::min(maxTiles, ceilDiv(tiles, 8));
+  return perBlock < tiles ? perBlock * config.rows : 0;
+}
+
 static KernelConfig selectKernelConfig(const ContractionRoles &roles,
                                        const TargetDescription &target, bool allowStationary) {
   KernelConfig config;
@@ -124,13 +134,7 @@ static KernelConfig selectKernelConfig(const ContractionRoles &roles,
         config.stationaryA = true;
         config.packA = true; // Every outer iteration and column tile reuses the block.
         config.columnBlock = 0;
-        // At most the half-L2 row block above, and at least 8 blocks where
-        // there are tiles for them: the row blocks are what the threads
-        // share out, so they should split evenly.
-        int64_t tiles = ceilDiv(roles.rows(), config.rows);
-        int64_t maxTiles = config.rowBlock ? config.rowBlock / config.rows : tiles;
-        int64_t perBlock = std::min(maxTiles, ceilDiv(tiles, 8));
-        config.rowBlock = perBlock < tiles ? perBlock * config.rows : 0;
+        config.rowBlock = sharedRowBlock(roles, config);
       }
     }
   }
@@ -161,8 +165,21 @@ static KernelConfig selectKernelConfig(const ContractionRoles &roles,
       // concurrently by each outer iteration here.
       config.packA = false;
     }
-    else if (roles.columns() >= 2 * config.columns())
+    else if (ceilDiv(roles.columns(), config.columns()) < 8 &&
+             ceilDiv(roles.rows(), config.rows) >= 8) {
+      // Few column tiles (a 1x1 convolution on a 7x7 map has 49 columns,
+      // 3 full tiles and an edge), many rows: the column tiles would split
+      // 2:1 between two threads, the edge on one; the row blocks split
+      // evenly (MobileNetV2's 7x7 pointwise convolutions scaled 1.35x to 2
+      // threads over columns).
+      int64_t rowBlock = sharedRowBlock(roles, config);
+      if (rowBlock) {
+        config.parallel = KernelConfig::Parallel::Rows;
+        config.rowBlock = rowBlock;
+      }
+    } else if (roles.columns() >= 2 * config.columns()) {
       config.parallel = KernelConfig::Parallel::Columns;
+    }
   }
   // C block: the row block's rows by columnBlock columns, so that the C
   // block accumulated over all reduction blocks stays in half of L2. Each
@@ -274,11 +291,11 @@ FailureOr<KernelConfig> KernelConfig::fromAttr(DictionaryAttr attr) {
   }
   // A stationary A is packed per row block, which the kernel then reuses; its
   // loop order has no column blocks, and its row blocks are the only loop
-  // that can run on the thread pool (and only its).
+  // that can run on the thread pool.
   bool rows = config.parallel == Parallel::Rows;
   if (config.stationaryA
           ? !config.packA || config.columnBlock || (config.parallel != Parallel::None && !rows)
-          : rows || config.foldOuter)
+          : config.foldOuter)
     return failure();
   return config;
 }

@@ -428,23 +428,32 @@ private:
 
   /// The stationary-A order: per row block, per reduction block, pack the
   /// block's A tiles once, then run every outer iteration's column tiles
-  /// against them. The row blocks may run on the thread pool; the last one
-  /// may be ragged.
+  /// against them.
   void emitStationary(OpBuilder &builder, const LoopIndices &loops) {
+    forEachRowBlock(builder, [&](OpBuilder &nb, Value mb, int64_t count) {
+      emitStationaryBlock(nb, loops, mb, count);
+    });
+  }
+
+  /// `body` once per row block with its start and row count; the last block
+  /// may be ragged. With parallel row blocks the blocks run on the thread
+  /// pool, each with panels of its own.
+  void forEachRowBlock(OpBuilder &builder,
+                       llvm::function_ref<void(OpBuilder &, Value, int64_t)> body) {
     int64_t rows = roles.rows();
     int64_t rowBlock = config.rowBlock ? config.rowBlock : rows;
     int64_t lastStart = (rows - 1) / rowBlock * rowBlock, lastCount = rows - lastStart;
     auto block = [&](OpBuilder &nb, Value mb) {
       if (lastCount == rowBlock || lastStart == 0)
-        return emitStationaryBlock(nb, loops, mb, lastStart == 0 ? lastCount : rowBlock);
+        return body(nb, mb, lastStart == 0 ? lastCount : rowBlock);
       ifIndexEquals(
           nb, mb, lastStart,
           [&](OpBuilder &ib) {
-            emitStationaryBlock(ib, loops, mb, lastCount);
+            body(ib, mb, lastCount);
             return SmallVector<Value>{};
           },
           [&](OpBuilder &ib) {
-            emitStationaryBlock(ib, loops, mb, rowBlock);
+            body(ib, mb, rowBlock);
             return SmallVector<Value>{};
           });
     };
@@ -502,16 +511,9 @@ private:
 
   void emitTiles(OpBuilder &builder, const LoopIndices &loops, OpFoldResult blockStart,
                  OpFoldResult colStart, int64_t colCount) {
-    int64_t rows = roles.rows();
-    int64_t rowBlock = config.rowBlock ? config.rowBlock : rows;
-    int64_t fullBlocks = rows / rowBlock * rowBlock;
-    if (fullBlocks > 0)
-      forLoop(builder, 0, fullBlocks, rowBlock, [&](OpBuilder &nb, Value mb) {
-        emitColumnTiles(nb, loops, blockStart, mb, rowBlock, colStart, colCount);
-      });
-    if (rows > fullBlocks)
-      emitColumnTiles(builder, loops, blockStart, builder.getIndexAttr(fullBlocks),
-                      rows - fullBlocks, colStart, colCount);
+    forEachRowBlock(builder, [&](OpBuilder &nb, Value mb, int64_t count) {
+      emitColumnTiles(nb, loops, blockStart, mb, count, colStart, colCount);
+    });
   }
 
   /// The column tiles of the row block [rowStart, rowStart + rowCount): per

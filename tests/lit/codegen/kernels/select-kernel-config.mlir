@@ -214,3 +214,25 @@ func.func @conv3x3_14x14(%x: memref<1x512x16x16xf32>, %w: memref<512x512x3x3xf32
   return
 }
 }
+
+// -----
+
+// A 1x1 convolution on a 7x7 map (320 -> 1280 channels, as a matmul on
+// [channels, 49 pixels]): 3 full column tiles and an edge, which two threads
+// would split 2:1, but 214 row tiles. The row blocks run on the thread pool
+// instead: 27 tiles (162 rows) each, 8 blocks.
+// CHECK-LABEL: func.func @pointwise_7x7
+// CHECK: linalg.generic
+// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_b, parallel = "rows", row_block = 162 : i64, rows = 6 : i64, vectors = 2 : i64}
+module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64}} {
+func.func @pointwise_7x7(%x: memref<1x320x49xf32>, %w: memref<1280x320xf32>, %y: memref<1x1280x49xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, f, p, c) -> (n, c, p)>, affine_map<(n, f, p, c) -> (f, c)>, affine_map<(n, f, p, c) -> (n, f, p)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x320x49xf32>, memref<1280x320xf32>) outs(%y : memref<1x1280x49xf32>) {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %wt, %in : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+}

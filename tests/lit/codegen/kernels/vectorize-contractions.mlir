@@ -233,6 +233,35 @@ func.func @stacked_tiles(%a: memref<12x4xf32>, %b: memref<4x24xf32>, %c: memref<
 
 // -----
 
+// Parallel row blocks without a stationary A (few column tiles, many rows):
+// the row blocks (6 rows, then a ragged 4) run on the thread pool, each
+// packing into a B panel of its own; inside a block, the column tiles run
+// in order on its thread.
+// CHECK-LABEL: func.func @parallel_rows
+// CHECK: scf.parallel (%[[MB:.*]]) = (%c0{{.*}}) to (%c10{{.*}}) step (%c6{{.*}})
+// CHECK-NEXT: %[[B:.*]] = memref.alloc() {alignment = 64 : i64} : memref<4x16xf32>
+// CHECK: %[[LAST:.*]] = arith.cmpi eq, %[[MB]], %c6
+// CHECK: scf.if %[[LAST]] {
+// CHECK: vector.store {{.*}}, %[[B]]
+// CHECK: } else {
+// CHECK: vector.store {{.*}}, %[[B]]
+// CHECK-NOT: scf.parallel
+// CHECK: memref.dealloc %[[B]]
+// CHECK-NEXT: scf.reduce
+func.func @parallel_rows(%a: memref<10x4xf32>, %b: memref<4x24xf32>, %c: memref<10x24xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<10x4xf32>, memref<4x24xf32>) outs(%c : memref<10x24xf32>)
+      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_b, parallel = "rows", row_block = 6 : i64, rows = 3 : i64, vectors = 2 : i64}} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // Stationary A with folded output rows (a convolution on a 3x3 map): the
 // row blocks (6 filters, then a ragged 4) run on the thread pool, each with
 // its own A block and B panel; per reduction block the block's filters are
