@@ -113,22 +113,26 @@ def SelectKernelConfig : Pass<"tessel-select-kernel-config", "mlir::func::FuncOp
 }
 
 def PackConstantOperands : Pass<"tessel-pack-constant-operands", "mlir::ModuleOp"> {
-  let summary = "Store constant filters in the packed layout of their kernel's register tiles";
+  let summary = "Store constant filters and weights in the packed layout of their kernel's register tiles";
   let description = [{
     For every contraction with a `tessel.kernel_config` whose A (the
-    broadcast operand: a convolution's filters) is a kernel argument that
-    every call of the private kernel passes from the same constant global,
-    read by nothing else: replaces the global by one in the layout the
-    register tiles read, [row tile][reduction loops...][row of the tile]
-    with tiles of the config's `rows` (zero past the last row), and makes
-    the kernel's argument type, its recorded `tessel.kernel` type and A's
-    indexing map, (m floordiv rows, reductions..., m mod rows), follow. The
-    IR keeps its meaning; tessel-vectorize-contractions recognizes the map
-    and reads each tile's broadcasts as one contiguous stream instead of
-    packing them at run time. A may be read through a memref.collapse_shape
-    of the argument (a 1x1 convolution's filters as a matrix), which goes.
-    A's map must be affine in the loops and A must not depend on C's outer
-    loops; anything else is left as it is.
+    broadcast operand: a convolution's filters) or B (the vector operand: a
+    linear layer's [K, N] weights, where the config packs B) is a kernel
+    argument that every call of the private kernel passes from the same
+    constant global, read by nothing else: replaces the global by one in the
+    layout the register tiles read, [tile][reduction loops...][element of
+    the tile], with tiles of the config's `rows` along m for A and of its
+    `lanes * vectors` columns along n for B (zero past the end), and makes
+    the kernel's argument type, its recorded `tessel.kernel` type and the
+    operand's indexing map, (d floordiv tile, reductions..., d mod tile),
+    follow. The IR keeps its meaning; tessel-vectorize-contractions
+    recognizes the map and reads each A tile's broadcasts as one contiguous
+    stream and each B tile's rows from the packed panels instead of packing
+    them at run time. The operand may be read through a
+    memref.collapse_shape of the argument (a 1x1 convolution's filters as a
+    matrix), which goes. Its map must be affine in the loops; A must not
+    depend on C's outer loops, B on anything but n and the reductions;
+    anything else is left as it is.
   }];
   let dependentDialects = ["mlir::memref::MemRefDialect"];
 }

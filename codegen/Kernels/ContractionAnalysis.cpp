@@ -68,6 +68,21 @@ static bool mapReads(AffineMap map, unsigned dim) {
   return llvm::any_of(map.getResults(), [&](AffineExpr e) { return e.isFunctionOfDim(dim); });
 }
 
+/// Whether `map` reads loop `dim` as (dim floordiv T, ..., dim mod T), the
+/// tiled layout of tessel-pack-constant-operands, and nowhere else.
+static bool isTiledAlong(AffineMap map, unsigned dim) {
+  if (map.getNumResults() < 2)
+    return false;
+  auto tile = dyn_cast<AffineBinaryOpExpr>(map.getResults().front());
+  auto element = dyn_cast<AffineBinaryOpExpr>(map.getResults().back());
+  if (!tile || !element || tile.getKind() != AffineExprKind::FloorDiv ||
+      element.getKind() != AffineExprKind::Mod || tile.getLHS() != element.getLHS() ||
+      tile.getRHS() != element.getRHS() || tile.getLHS() != getAffineDimExpr(dim, map.getContext()))
+    return false;
+  return llvm::none_of(map.getResults().drop_front().drop_back(),
+                       [&](AffineExpr e) { return e.isFunctionOfDim(dim); });
+}
+
 FailureOr<ContractionRoles> analyzeContraction(linalg::GenericOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
       !isMultiplyAccumulate(op))
@@ -107,13 +122,19 @@ FailureOr<ContractionRoles> analyzeContraction(linalg::GenericOp op) {
   AffineMap bMap = maps[roles.b];
   if (bMap.getNumResults() == 0 || !hasUnitInnerStride(op.getDpsInputs()[roles.b]))
     return failure();
-  for (AffineExpr e : bMap.getResults().drop_back())
-    if (e.isFunctionOfDim(roles.n))
+  if (isTiledAlong(bMap, roles.n)) {
+    // A B packed at compile time into column tiles (tessel-pack-constant-
+    // operands): contiguous along n within a tile.
+    roles.nStride = 1;
+  } else {
+    for (AffineExpr e : bMap.getResults().drop_back())
+      if (e.isFunctionOfDim(roles.n))
+        return failure();
+    std::optional<int64_t> stride = linearCoefficient(bMap.getResults().back(), roles.n);
+    if (!stride || *stride <= 0)
       return failure();
-  std::optional<int64_t> stride = linearCoefficient(bMap.getResults().back(), roles.n);
-  if (!stride || *stride <= 0)
-    return failure();
-  roles.nStride = *stride;
+    roles.nStride = *stride;
+  }
 
   // m: the longest parallel loop that A reads and B does not.
   AffineMap aMap = maps[roles.a];

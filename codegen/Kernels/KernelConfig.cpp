@@ -207,20 +207,20 @@ KernelConfig selectKernelConfig(const ContractionRoles &roles, const TargetDescr
   return config;
 }
 
-AffineMap packedAMap(const ContractionRoles &roles, int64_t rows, MLIRContext *ctx) {
-  AffineExpr m = getAffineDimExpr(roles.m, ctx);
-  SmallVector<AffineExpr> results{m.floorDiv(rows)};
+AffineMap packedMap(const ContractionRoles &roles, int64_t dim, int64_t tile, MLIRContext *ctx) {
+  AffineExpr e = getAffineDimExpr(dim, ctx);
+  SmallVector<AffineExpr> results{e.floorDiv(tile)};
   for (int64_t d : roles.reductions)
     results.push_back(getAffineDimExpr(d, ctx));
-  results.push_back(m % rows);
+  results.push_back(e % tile);
   return AffineMap::get(roles.ranges.size(), 0, results, ctx);
 }
 
-SmallVector<int64_t> packedAShape(const ContractionRoles &roles, int64_t rows) {
-  SmallVector<int64_t> shape{ceilDiv(roles.rows(), rows)};
+SmallVector<int64_t> packedShape(const ContractionRoles &roles, int64_t dim, int64_t tile) {
+  SmallVector<int64_t> shape{ceilDiv(roles.ranges[dim], tile)};
   for (int64_t d : roles.reductions)
     shape.push_back(roles.ranges[d]);
-  shape.push_back(rows);
+  shape.push_back(tile);
   return shape;
 }
 

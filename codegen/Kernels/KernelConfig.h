@@ -79,17 +79,29 @@ inline constexpr int64_t kParallelMinMacs = int64_t(1) << 21;
 /// vector registers hold beside one B row and one broadcast.
 KernelConfig selectKernelConfig(const ContractionRoles &roles, const TargetDescription &target);
 
-/// The layout a constant A is stored in at compile time (see
-/// tessel-pack-constant-operands): [row tile][reduction loops...][row of the
-/// tile] for register tiles of `rows` rows, zero past the last row. Each
+/// The layout a constant operand is stored in at compile time (see
+/// tessel-pack-constant-operands), tiled along loop `dim` in tiles of
+/// `tile`: [tile][reduction loops...][element of the tile], zero past the
+/// loop's end. For A, tiled along m by the register tile's rows: each
 /// tile's A elements are one contiguous stream in the order the kernel
-/// broadcasts them, the stream a run-time packed A panel would hold. The
-/// indexing map from the contraction's loops into that layout:
-///   (m floordiv rows, r0, r1, ..., m mod rows).
-/// Needs a register-row loop (roles.m >= 0).
-mlir::AffineMap packedAMap(const ContractionRoles &roles, int64_t rows, mlir::MLIRContext *ctx);
+/// broadcasts them, the stream a run-time packed A panel would hold. For
+/// B, tiled along n by the register tile's columns: each column tile's
+/// rows, the B panel a run-time packing would build. The indexing map from
+/// the contraction's loops into that layout:
+///   (dim floordiv tile, r0, r1, ..., dim mod tile).
+mlir::AffineMap packedMap(const ContractionRoles &roles, int64_t dim, int64_t tile,
+                          mlir::MLIRContext *ctx);
 /// The shape of that layout.
-llvm::SmallVector<int64_t> packedAShape(const ContractionRoles &roles, int64_t rows);
+llvm::SmallVector<int64_t> packedShape(const ContractionRoles &roles, int64_t dim, int64_t tile);
+
+/// A's layout: tiled along m (needs roles.m >= 0) by `rows`.
+inline mlir::AffineMap packedAMap(const ContractionRoles &roles, int64_t rows,
+                                  mlir::MLIRContext *ctx) {
+  return packedMap(roles, roles.m, rows, ctx);
+}
+inline llvm::SmallVector<int64_t> packedAShape(const ContractionRoles &roles, int64_t rows) {
+  return packedShape(roles, roles.m, rows);
+}
 
 } // namespace tessel
 

@@ -4,12 +4,17 @@
 // tile by row tile: per reduction step, `rows` consecutive rows of one
 // column of A. Read where they lie, those are `rows` streams a whole filter
 // apart; packed at run time, they cost a scalar copy per element per row
-// block and reduction block (a fifth of a 7x7 convolution's time). For a
-// constant A the packing is done here, once, at compile time: the weight's
-// global is replaced by one in the packed layout (packedAMap in
-// KernelConfig.h), and the kernel's argument, the contraction's indexing
-// map and the kernel's recorded type follow it, so the IR means the same at
-// every step and the kernel generator only has to recognize the map.
+// block and reduction block (a fifth of a 7x7 convolution's time). It reads
+// B (a linear layer's [K, N] weights) column tile by column tile: per step,
+// one row of `lanes * vectors` columns, packed at run time into a panel
+// once per row block and reduction block, from rows a whole weight row
+// apart that the prefetchers do not follow (a tenth of a BERT linear
+// layer's time). For a constant A or B the packing is done here, once, at
+// compile time: the weight's global is replaced by one in the packed layout
+// (packedMap in KernelConfig.h), and the kernel's argument, the
+// contraction's indexing map and the kernel's recorded type follow it, so
+// the IR means the same at every step and the kernel generator only has to
+// recognize the map.
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/ConstantData.h"
@@ -29,12 +34,16 @@ namespace tessel {
 
 namespace {
 
-/// A contraction in a kernel whose A is a constant global that only it
+/// A contraction in a kernel whose A or B is a constant global that only it
 /// reads, passed in by every call of the kernel.
-struct ConstantA {
+struct ConstantOperand {
   linalg::GenericOp op;
   ContractionRoles roles;
   KernelConfig config;
+  /// The input operand (roles.a or roles.b), the loop its layout tiles (m
+  /// or n) and the tile size (rows or columns of the register tile).
+  unsigned operand = 0;
+  int64_t dim = -1, tile = 1;
   func::FuncOp kernel;
   unsigned argNo = 0;
   memref::GlobalOp global;
@@ -76,40 +85,62 @@ struct PackConstantOperandsPass : impl::PackConstantOperandsBase<PackConstantOpe
     ModuleOp module = getOperation();
     SymbolTableCollection symbols;
     SymbolUserMap users(symbols, module);
-    std::vector<ConstantA> candidates;
+    std::vector<ConstantOperand> candidates;
     module.walk([&](linalg::GenericOp op) {
-      if (std::optional<ConstantA> c = match(op, users))
-        candidates.push_back(std::move(*c));
+      for (bool isA : {true, false})
+        if (std::optional<ConstantOperand> c = match(op, isA, users))
+          candidates.push_back(std::move(*c));
     });
     SymbolTable &table = symbols.getSymbolTable(module);
-    for (ConstantA &c : candidates)
+    for (ConstantOperand &c : candidates)
       pack(c, table);
   }
 
-  std::optional<ConstantA> match(linalg::GenericOp op, SymbolUserMap &users) {
+  std::optional<ConstantOperand> match(linalg::GenericOp op, bool isA, SymbolUserMap &users) {
     auto attr = op->getAttrOfType<DictionaryAttr>(kKernelConfigAttrName);
     if (!attr)
       return std::nullopt;
     FailureOr<KernelConfig> config = KernelConfig::fromAttr(attr);
     FailureOr<ContractionRoles> roles = analyzeContraction(op);
-    // One-row tiles read A as one stream already; an A that changes with the
-    // outer loops is not a filter bank.
-    if (failed(config) || failed(roles) || roles->m < 0 || roles->aReadsOuter ||
-        roles->reductions.empty() || config->rows < 2)
+    if (failed(config) || failed(roles) || roles->reductions.empty())
       return std::nullopt;
-    ConstantA c;
+    ConstantOperand c;
     c.op = op;
     c.roles = *roles;
     c.config = *config;
-    Value a = op.getDpsInputs()[roles->a];
+    if (isA) {
+      // One-row tiles read A as one stream already; an A that changes with
+      // the outer loops is not a filter bank.
+      if (roles->m < 0 || roles->aReadsOuter || config->rows < 2)
+        return std::nullopt;
+      c.operand = roles->a;
+      c.dim = roles->m;
+      c.tile = config->rows;
+    } else {
+      // B is packed where the kernel would pack it at run time, and only a B
+      // that depends on nothing but its columns and the reductions (a
+      // weight, not a convolution's input rows) has one panel per column
+      // tile for all outer iterations and rows.
+      AffineMap map = op.getIndexingMapsArray()[roles->b];
+      if (!config->packB || config->foldOuter ||
+          llvm::any_of(llvm::seq<unsigned>(0, map.getNumDims()), [&](unsigned d) {
+            return map.isFunctionOfDim(d) && int64_t(d) != roles->n &&
+                   !llvm::is_contained(roles->reductions, int64_t(d));
+          }))
+        return std::nullopt;
+      c.operand = roles->b;
+      c.dim = roles->n;
+      c.tile = config->columns();
+    }
+    Value value = op.getDpsInputs()[c.operand];
     // A collapse of an identity-layout argument has the same row-major data.
-    c.reshape = a.getDefiningOp<memref::CollapseShapeOp>();
+    c.reshape = value.getDefiningOp<memref::CollapseShapeOp>();
     if (c.reshape) {
       if (!c.reshape->hasOneUse())
         return std::nullopt;
-      a = c.reshape.getSrc();
+      value = c.reshape.getSrc();
     }
-    auto arg = dyn_cast<BlockArgument>(a);
+    auto arg = dyn_cast<BlockArgument>(value);
     c.kernel = op->getParentOfType<func::FuncOp>();
     if (!arg || !c.kernel || !c.kernel.isPrivate() ||
         arg.getOwner() != &c.kernel.getBody().front() || !arg.hasOneUse())
@@ -133,11 +164,11 @@ struct PackConstantOperandsPass : impl::PackConstantOperandsBase<PackConstantOpe
     return c;
   }
 
-  void pack(ConstantA &c, SymbolTable &table) {
+  void pack(ConstantOperand &c, SymbolTable &table) {
     MemRefType type = c.global.getType();
     auto initial = dyn_cast_or_null<ElementsAttr>(c.global.getInitialValueAttr());
     std::optional<LinearOffset> offset =
-        linearOffset(c.op.getIndexingMapsArray()[c.roles.a],
+        linearOffset(c.op.getIndexingMapsArray()[c.operand],
                      c.reshape ? c.reshape.getType().getShape() : type.getShape());
     std::optional<std::vector<float>> data =
         initial ? readFloats(initial) : std::optional<std::vector<float>>();
@@ -154,13 +185,13 @@ struct PackConstantOperandsPass : impl::PackConstantOperandsBase<PackConstantOpe
           next.push_back(o + i * offset->coefficient[d]);
       stepOffset = std::move(next);
     }
-    int64_t rows = c.config.rows, m = c.roles.rows(), steps = stepOffset.size();
-    SmallVector<int64_t> shape = packedAShape(c.roles, rows);
+    int64_t rows = c.tile, m = c.roles.ranges[c.dim], steps = stepOffset.size();
+    SmallVector<int64_t> shape = packedShape(c.roles, c.dim, rows);
     int64_t tiles = shape.front(), size = static_cast<int64_t>(data->size());
     std::vector<float> packed(tiles * steps * rows, 0.0f);
     for (int64_t t = 0; t < tiles; ++t)
       for (int64_t i = 0; i < rows && t * rows + i < m; ++i) {
-        int64_t rowOffset = offset->base + offset->coefficient[c.roles.m] * (t * rows + i);
+        int64_t rowOffset = offset->base + offset->coefficient[c.dim] * (t * rows + i);
         for (int64_t s = 0; s < steps; ++s) {
           int64_t at = rowOffset + stepOffset[s];
           if (at < 0 || at >= size)
@@ -208,7 +239,7 @@ struct PackConstantOperandsPass : impl::PackConstantOperandsBase<PackConstantOpe
       }
     }
     SmallVector<AffineMap> maps = c.op.getIndexingMapsArray();
-    maps[c.roles.a] = packedAMap(c.roles, rows, ctx);
+    maps[c.operand] = packedMap(c.roles, c.dim, rows, ctx);
     c.op.setIndexingMapsAttr(builder.getAffineMapArrayAttr(maps));
   }
 };

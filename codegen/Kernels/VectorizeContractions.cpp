@@ -76,16 +76,30 @@ public:
     prepackedA = roles.m >= 0 && !roles.reductions.empty() &&
                  aMap() == packedAMap(roles, config.rows, op.getContext()) &&
                  aType().getShape() == ArrayRef(packedAShape(roles, config.rows));
+    // A constant B packed at compile time into the panels the kernel would
+    // pack at run time.
+    prepackedB = config.packB && !roles.reductions.empty() && !config.foldOuter &&
+                 bMap() == packedMap(roles, roles.n, config.columns(), op.getContext()) &&
+                 cast<MemRefType>(b.getType()).getShape() ==
+                     ArrayRef(packedShape(roles, roles.n, config.columns()));
   }
 
   void emit(OpBuilder &builder) {
-    if (prepackedA && aType().getRank() > 3) {
-      // The reduction loops as one step index: [tile][step][row].
-      SmallVector<ReassociationIndices> groups{{0}, {}, {aType().getRank() - 1}};
-      for (int64_t d = 1; d + 1 < aType().getRank(); ++d)
+    // The reduction loops of a prepacked operand as one step index:
+    // [tile][step][element of the tile].
+    auto collapseSteps = [&](Value packed) -> Value {
+      int64_t rank = cast<MemRefType>(packed.getType()).getRank();
+      if (rank <= 3)
+        return packed;
+      SmallVector<ReassociationIndices> groups{{0}, {}, {rank - 1}};
+      for (int64_t d = 1; d + 1 < rank; ++d)
         groups[1].push_back(d);
-      a = memref::CollapseShapeOp::create(builder, loc, a, groups);
-    }
+      return memref::CollapseShapeOp::create(builder, loc, packed, groups).getResult();
+    };
+    if (prepackedA)
+      a = collapseSteps(a);
+    if (prepackedB)
+      b = collapseSteps(b);
     // Scratch panels shared by the whole contraction are allocated once, on
     // entry to the function, or where the contraction runs inside a
     // parallel loop (an attention's query blocks), on entry to that loop's
@@ -99,7 +113,7 @@ public:
     OpBuilder entry(op.getContext()), exit(op.getContext());
     entry.setInsertionPointToStart(&home);
     exit.setInsertionPoint(home.getTerminator());
-    if (config.packB && config.parallel == KernelConfig::Parallel::None) {
+    if (packsB() && config.parallel == KernelConfig::Parallel::None) {
       // On the function's entry, a stack panel: an alloca inside the loops
       // would grow the stack on every iteration. In a parallel loop's body,
       // on the heap (the lowering to OpenMP cannot keep an alloca scope
@@ -129,6 +143,9 @@ private:
   /// Whether A is packed into aPanel at run time: where the config asks
   /// for it and the compiler has not packed a constant A already.
   bool packsA() const { return config.packA && !prepackedA; }
+
+  /// Whether B is packed into a panel at run time.
+  bool packsB() const { return config.packB && !prepackedB; }
 
   /// The packed A block: [row tile][reduction step][row].
   Value createAPanel(OpBuilder &builder) {
@@ -176,12 +193,12 @@ private:
   void withOwnPanel(OpBuilder &builder, llvm::function_ref<void(OpBuilder &)> body) {
     bool ownA = packsA() && config.parallel == KernelConfig::Parallel::Rows;
     Value outerB = panel, outerA = aPanel;
-    if (config.packB)
+    if (packsB())
       panel = createPanel(builder, /*onHeap=*/true);
     if (ownA)
       aPanel = createAPanel(builder);
     body(builder);
-    if (config.packB)
+    if (packsB())
       memref::DeallocOp::create(builder, loc, panel);
     if (ownA)
       memref::DeallocOp::create(builder, loc, aPanel);
@@ -563,7 +580,7 @@ private:
       return this->tileStart(nb, rowStart, t);
     };
     auto sweepRows = [&](OpBuilder &nb, OpFoldResult n0, int64_t width) {
-      if (config.packB)
+      if (packsB())
         emitPack(nb, loops, n0, width, blockStart);
       // A column tile narrower than the register tile (the last 8 columns
       // of a 56-wide row, the last output row of a folded 7x7 map) runs
@@ -637,19 +654,25 @@ private:
                   OpFoldResult tile, OpFoldResult n0, int64_t width, OpFoldResult blockStart) {
     int64_t vectors = tileVectors(width);
     auto count = [&](int64_t j) { return vectorWidth(width, j); };
-    if (prepackedA) {
-      // Tiles start at multiples of `rows`; this reduction block's steps
-      // start at its first index times the steps of the other reductions.
-      aTile = arith::DivUIOp::create(
-          builder, loc, getValueOrCreateConstantIndexOp(builder, loc, m0),
-          arith::ConstantIndexOp::create(builder, loc, config.rows));
+    // In a prepacked operand, tiles start at multiples of the tile size;
+    // this reduction block's steps start at its first index times the steps
+    // of the other reductions.
+    auto packedTileOf = [&](OpFoldResult start, int64_t tileSize) -> Value {
+      return arith::DivUIOp::create(builder, loc,
+                                    getValueOrCreateConstantIndexOp(builder, loc, start),
+                                    arith::ConstantIndexOp::create(builder, loc, tileSize));
+    };
+    if (prepackedA || prepackedB) {
       int64_t inner = 1;
       for (int64_t d : llvm::drop_begin(roles.reductions))
         inner *= roles.ranges[d];
-      aStepBase = arith::MulIOp::create(
+      stepBase = arith::MulIOp::create(
           builder, loc, getValueOrCreateConstantIndexOp(builder, loc, blockStart),
           arith::ConstantIndexOp::create(builder, loc, inner));
     }
+    if (prepackedA)
+      aTile = packedTileOf(m0, config.rows);
+    Value bTile = prepackedB ? packedTileOf(n0, config.columns()) : Value();
     // The C tile's initial value: C itself, or on the first reduction block
     // the fused prologue (bias, residual, zero) computed in registers.
     auto cIndices = [&](OpBuilder &nb, int64_t i, int64_t j) {
@@ -685,8 +708,13 @@ private:
           continue;
         }
         Value column = arith::ConstantIndexOp::create(nb, loc, j * config.lanes);
-        bRow.push_back(
-            vector::LoadOp::create(nb, loc, vectorType, panel, ValueRange{row, column}));
+        if (prepackedB)
+          bRow.push_back(vector::LoadOp::create(
+              nb, loc, vectorType, b,
+              ValueRange{bTile, arith::AddIOp::create(nb, loc, stepBase, row), column}));
+        else
+          bRow.push_back(
+              vector::LoadOp::create(nb, loc, vectorType, panel, ValueRange{row, column}));
       }
       SmallVector<Value> next;
       for (int64_t i = 0; i < rows; ++i) {
@@ -702,7 +730,7 @@ private:
         else if (prepackedA)
           scalar = memref::LoadOp::create(
               nb, loc, a,
-              ValueRange{packedTile(aTile), arith::AddIOp::create(nb, loc, aStepBase, row),
+              ValueRange{packedTile(aTile), arith::AddIOp::create(nb, loc, stepBase, row),
                          index});
         else
           scalar = memref::LoadOp::create(nb, loc, a,
@@ -838,10 +866,15 @@ private:
   /// The packed B panel (packB only) and A block (packA only).
   Value panel, aPanel;
   /// A is a constant packed at compile time into [tile][step][row] (`a` is
-  /// then that view); the tile and the first step the kernel being emitted
-  /// reads.
+  /// then that view), and the tile the kernel being emitted reads.
   bool prepackedA = false;
-  Value aTile, aStepBase;
+  Value aTile;
+  /// B is a constant packed at compile time into [tile][step][column] (`b`
+  /// is then that view).
+  bool prepackedB = false;
+  /// The first step of the reduction block being emitted in a prepacked
+  /// operand.
+  Value stepBase;
   /// The outer loop folded into the register tiles (foldOuter only), and
   /// the iterations of it the tile being emitted covers.
   int64_t foldDim = -1, foldCount = 0;

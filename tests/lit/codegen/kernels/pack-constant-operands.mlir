@@ -79,6 +79,69 @@ module {
 
 // -----
 
+// A linear layer's constant [K, N] weights are B: stored as the panels the
+// kernel would pack at run time, [column tile][step][column] for tiles of
+// 8 columns, zero past column 10: tile 0 holds 0..7 then 10..17, tile 1
+// 8 9 0.. then 18 19 0... The kernel reads its B vectors from the packed
+// argument and packs no panel.
+// CHECK-LABEL: memref.global "private" constant @wb_packed : memref<2x2x8xf32>
+// CHECK: func.func private @linear(%{{.*}}: memref<12x2xf32>, %[[W:.*]]: memref<2x2x8xf32>, %{{.*}}: memref<12x10xf32>)
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[PACKED:map[0-9]*]], #{{.*}}]
+// CHECK: wb_packed: "0x08000000{{(00000000)(0000803F)(00000040)(00004040)(00008040)(0000A040)(0000C040)(0000E040)}}
+// CHECK-SAME: {{(00002041)(00003041)(00004041)(00005041)(00006041)(00007041)(00008041)(00008841)}}
+// CHECK-SAME: {{(00000041)(00001041)(0{48})(00009041)(00009841)(0{48})}}"
+// KERNEL-LABEL: func.func private @linear
+// KERNEL-NOT: memref.alloc
+// KERNEL: vector.load %arg1[%{{.*}}, %{{.*}}, %c0{{.*}}] : memref<2x2x8xf32>, vector<8xf32>
+// KERNEL-NOT: memref.alloc
+module {
+  memref.global "private" constant @wb : memref<2x10xf32> = dense<[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0], [10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0]]>
+  func.func @main(%x: memref<12x2xf32>, %y: memref<12x10xf32>) {
+    %w = memref.get_global @wb : memref<2x10xf32>
+    call @linear(%x, %w, %y) : (memref<12x2xf32>, memref<2x10xf32>, memref<12x10xf32>) -> ()
+    return
+  }
+  func.func private @linear(%x: memref<12x2xf32>, %w: memref<2x10xf32>, %y: memref<12x10xf32>) {
+    linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%x, %w : memref<12x2xf32>, memref<2x10xf32>) outs(%y : memref<12x10xf32>)
+        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_b, rows = 3 : i64, vectors = 1 : i64}} {
+    ^bb0(%a: f32, %b: f32, %acc: f32):
+      %p = arith.mulf %a, %b : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    }
+    return
+  }
+}
+
+// -----
+
+// Without pack_b (no row reuse: a matrix-vector product) the kernel streams
+// B where it lies, and the weights keep their layout.
+// CHECK-LABEL: memref.global "private" constant @wv : memref<2x10xf32>
+// CHECK-NOT: wv_packed
+module {
+  memref.global "private" constant @wv : memref<2x10xf32> = dense<1.0>
+  func.func @main(%x: memref<1x2xf32>, %y: memref<1x10xf32>) {
+    %w = memref.get_global @wv : memref<2x10xf32>
+    call @gemv(%x, %w, %y) : (memref<1x2xf32>, memref<2x10xf32>, memref<1x10xf32>) -> ()
+    return
+  }
+  func.func private @gemv(%x: memref<1x2xf32>, %w: memref<2x10xf32>, %y: memref<1x10xf32>) {
+    linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%x, %w : memref<1x2xf32>, memref<2x10xf32>) outs(%y : memref<1x10xf32>)
+        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 1 : i64, vectors = 2 : i64}} {
+    ^bb0(%a: f32, %b: f32, %acc: f32):
+      %p = arith.mulf %a, %b : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    }
+    return
+  }
+}
+
+// -----
+
 // A weight the graph also reads elsewhere keeps its layout: packing it would
 // store it twice.
 // CHECK-LABEL: memref.global "private" constant @w : memref<5x2x1x2xf32>
