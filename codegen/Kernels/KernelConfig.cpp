@@ -153,10 +153,14 @@ static KernelConfig selectKernelConfig(const ContractionRoles &roles,
         config.reductionBlock = block;
     }
   }
-  if (roles.macs() >= kParallelMinMacs && config.stationaryA) {
+  // One-row tiles (depthwise convolutions, matrix-vector products) load a B
+  // vector per FMA and run far below the FMA peak (7-12 GFLOP/s): their
+  // multiply-adds take several times longer than kParallelMinMacs assumes.
+  int64_t parallelMinMacs = config.rows == 1 ? kParallelMinMacs / 8 : kParallelMinMacs;
+  if (roles.macs() >= parallelMinMacs && config.stationaryA) {
     if (config.rowBlock)
       config.parallel = KernelConfig::Parallel::Rows;
-  } else if (roles.macs() >= kParallelMinMacs) {
+  } else if (roles.macs() >= parallelMinMacs) {
     bool outer = llvm::any_of(roles.outer, [&](int64_t d) { return roles.ranges[d] >= 2; });
     if (outer) {
       config.parallel = KernelConfig::Parallel::Outer;

@@ -70,7 +70,8 @@ struct KernelConfig {
   static mlir::FailureOr<KernelConfig> fromAttr(mlir::DictionaryAttr attr);
 };
 
-/// Contractions below this many multiply-adds (about 50 us of FMAs) run on
+/// Contractions below this many multiply-adds (about 50 us of FMAs at the
+/// peak; an eighth of it for one-row tiles, which run far below it) run on
 /// one thread: a fork and join of the pool costs several microseconds, which
 /// a small model's dozens of small kernels would pay again and again.
 inline constexpr int64_t kParallelMinMacs = int64_t(1) << 21;

@@ -68,10 +68,12 @@ func.func @matmul_avx512(%a: memref<256x256xf32>, %b: memref<256x256xf32>, %c: m
 // One row (a matrix-vector product): the registers go to columns instead;
 // nothing reuses a B panel, so nothing is packed. B (2 MB) is streamed once:
 // in reduction blocks of 16 rows swept left to right, a few sequential
-// streams the prefetchers follow, not one stream per B row.
+// streams the prefetchers follow, not one stream per B row. Its 0.5 M
+// multiply-adds of one-row tiles are worth a fork: the column tiles run on
+// the thread pool.
 // CHECK-LABEL: func.func @gemv
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, reduction_block = 16 : i64, rows = 1 : i64, vectors = 4 : i64}
+// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, parallel = "columns", reduction_block = 16 : i64, rows = 1 : i64, vectors = 4 : i64}
 module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64}} {
 func.func @gemv(%a: memref<1x512xf32>, %b: memref<512x1000xf32>, %c: memref<1x1000xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
@@ -230,6 +232,28 @@ func.func @pointwise_7x7(%x: memref<1x320x49xf32>, %w: memref<1280x320xf32>, %y:
       ins(%x, %w : memref<1x320x49xf32>, memref<1280x320xf32>) outs(%y : memref<1x1280x49xf32>) {
   ^bb0(%in: f32, %wt: f32, %acc: f32):
     %p = arith.mulf %wt, %in : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+}
+
+// -----
+
+// A depthwise 3x3 convolution on a 14x14 map, 576 channels: 1.0 M
+// multiply-adds, under the 2 M that would pay for a fork at the FMA peak,
+// but one-row tiles load a B vector per FMA and run far below it, so their
+// threshold is an eighth: the channels run on the thread pool.
+// CHECK-LABEL: func.func @depthwise_14x14
+// CHECK: linalg.generic
+// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, parallel = "outer", rows = 1 : i64, vectors = 2 : i64}
+module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64}} {
+func.func @depthwise_14x14(%x: memref<1x576x16x16xf32>, %w: memref<576x1x3x3xf32>, %y: memref<1x576x14x14xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w, g, kh, kw) -> (n, c + g, h + kh, w + kw)>, affine_map<(n, c, h, w, g, kh, kw) -> (c, g, kh, kw)>, affine_map<(n, c, h, w, g, kh, kw) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x576x16x16xf32>, memref<576x1x3x3xf32>) outs(%y : memref<1x576x14x14xf32>) {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %in, %wt : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
   }
