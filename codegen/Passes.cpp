@@ -25,6 +25,7 @@ void buildTiledPipeline(OpPassManager &pm) {
   pm.addPass(createOutlineKernels());
   pm.addPass(createConvertTesselToLinalg());
   pm.addNestedPass<func::FuncOp>(createFuseElementwiseLoops());
+  pm.addNestedPass<func::FuncOp>(createTileDepthwiseChannels());
   addTextual(pm, "canonicalize,cse");
 }
 

@@ -181,6 +181,23 @@ def ParallelizeLoops : Pass<"tessel-parallelize-loops", "mlir::func::FuncOp"> {
                            "mlir::affine::AffineDialect", "mlir::arith::ArithDialect"];
 }
 
+def TileDepthwiseChannels : Pass<"tessel-tile-depthwise-channels", "mlir::func::FuncOp"> {
+  let summary = "Tile a depthwise convolution's kernel by channel, padding one input plane per tile";
+  let description = [{
+    In a kernel (a private function returning one tensor) that contains a
+    depthwise convolution reading a tensor.pad of its input (a parallel
+    loop read by the input, the filters and the output; the filters read
+    nothing else but reductions), tiles the kernel's last op along that
+    channel by 1 into an scf.forall and fuses every producer into the tile
+    (scf::tileConsumerAndFuseProducersUsingSCF), the pad and the bias
+    included. Each iteration then pads one input plane, which stays in cache
+    while the convolution reads it, instead of the whole input being copied
+    into a padded buffer before the convolution starts. Runs on tensors.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
+                           "mlir::linalg::LinalgDialect"];
+}
+
 def VectorizeCopies : Pass<"tessel-vectorize-copies", "mlir::func::FuncOp"> {
   let summary = "Lower buffer copies to loops of full-width vector loads and stores";
   let description = [{
