@@ -60,10 +60,11 @@ struct KernelConfig {
   bool foldOuter = false;
   /// Which loop runs its iterations on the thread pool: none, the outermost
   /// parallel loop outside the tiles (a convolution's output rows, a batch),
-  /// the column tiles, or the row blocks (stationary A, or few column
-  /// tiles). Each iteration writes its own part of C, with the same
-  /// arithmetic in the same order whatever the thread count.
-  enum class Parallel { None, Outer, Columns, Rows } parallel = Parallel::None;
+  /// the column tiles, the row blocks (stationary A, or few column tiles),
+  /// or the column blocks (matrix-vector products in reduction blocks).
+  /// Each iteration writes its own part of C, with the same arithmetic in
+  /// the same order whatever the thread count.
+  enum class Parallel { None, Outer, Columns, Rows, ColumnBlocks } parallel = Parallel::None;
 
   int64_t columns() const { return lanes * vectors; }
   mlir::DictionaryAttr toAttr(mlir::MLIRContext *ctx) const;

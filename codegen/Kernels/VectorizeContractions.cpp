@@ -500,6 +500,24 @@ private:
     int64_t columns = roles.columns();
     int64_t block = config.columnBlock ? config.columnBlock : columns;
     int64_t full = columns / block * block;
+    if (config.parallel == KernelConfig::Parallel::ColumnBlocks && full > block) {
+      // On the thread pool, the ragged last block among the others.
+      parallelFor(builder, 0, columns, block, [&](OpBuilder &nb, Value nb0) {
+        if (columns == full)
+          return emitReductionBlocks(nb, loops, nb0, block);
+        ifIndexEquals(
+            nb, nb0, full,
+            [&](OpBuilder &ib) {
+              emitReductionBlocks(ib, loops, nb0, columns - full);
+              return SmallVector<Value>{};
+            },
+            [&](OpBuilder &ib) {
+              emitReductionBlocks(ib, loops, nb0, block);
+              return SmallVector<Value>{};
+            });
+      });
+      return;
+    }
     if (full > 0)
       forLoop(builder, 0, full, block, [&](OpBuilder &nb, Value nb0) {
         emitReductionBlocks(nb, loops, nb0, block);

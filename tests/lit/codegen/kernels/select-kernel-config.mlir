@@ -260,3 +260,26 @@ func.func @depthwise_14x14(%x: memref<1x576x16x16xf32>, %w: memref<576x1x3x3xf32
   return
 }
 }
+
+// -----
+
+// AlexNet's first linear layer at batch 1 (9216 -> 4096): reduction blocks
+// of 16 rows; column tiles on the thread pool inside them would fork once
+// per block, 576 times. The column blocks run on the pool instead, each
+// row's part of a block 8 KiB (2048 columns), a stream the prefetchers
+// follow.
+// CHECK-LABEL: func.func @gemv_wide
+// CHECK: linalg.generic
+// CHECK-SAME: tessel.kernel_config = {column_block = 2048 : i64, kernel = "outer_product", lanes = 8 : i64, parallel = "column_blocks", reduction_block = 16 : i64, rows = 1 : i64, vectors = 4 : i64}
+module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64}} {
+func.func @gemv_wide(%a: memref<1x9216xf32>, %b: memref<9216x4096xf32>, %c: memref<1x4096xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1x9216xf32>, memref<9216x4096xf32>) outs(%c : memref<1x4096xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+}

@@ -262,6 +262,50 @@ func.func @parallel_rows(%a: memref<10x4xf32>, %b: memref<4x24xf32>, %c: memref<
 
 // -----
 
+// Parallel column blocks (a matrix-vector product in reduction blocks): the
+// blocks of 16 columns (then a ragged 8) run on the thread pool, each
+// sweeping its own reduction blocks; nothing forks inside them.
+// CHECK-LABEL: func.func @parallel_column_blocks
+// CHECK: scf.parallel (%[[NB:.*]]) = (%c0{{.*}}) to (%c40{{.*}}) step (%c16{{.*}})
+// CHECK: %[[LAST:.*]] = arith.cmpi eq, %[[NB]], %c32
+// CHECK: scf.if %[[LAST]] {
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c32{{.*}} step %c8
+// CHECK: scf.for {{.*}} -> (vector<8xf32>) {
+// CHECK: vector.store {{.*}}, %arg2[%{{.*}}, %[[NB]]]
+// CHECK: } else {
+// CHECK: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>) {
+// CHECK-NOT: scf.parallel
+// CHECK: scf.reduce
+func.func @parallel_column_blocks(%a: memref<1x32xf32>, %b: memref<32x40xf32>, %c: memref<1x40xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1x32xf32>, memref<32x40xf32>) outs(%c : memref<1x40xf32>)
+      attrs = {tessel.kernel_config = {column_block = 16 : i64, kernel = "outer_product", lanes = 8 : i64, parallel = "column_blocks", reduction_block = 8 : i64, rows = 1 : i64, vectors = 2 : i64}} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Parallel column blocks without column blocks: malformed.
+func.func @column_blocks_without_blocks(%a: memref<1x32xf32>, %b: memref<32x40xf32>, %c: memref<1x40xf32>) {
+  // expected-error @+1 {{malformed tessel.kernel_config}}
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1x32xf32>, memref<32x40xf32>) outs(%c : memref<1x40xf32>)
+      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, parallel = "column_blocks", rows = 1 : i64, vectors = 2 : i64}} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // Stationary A with folded output rows (a convolution on a 3x3 map): the
 // row blocks (6 filters, then a ragged 4) run on the thread pool, each with
 // its own A block and B panel; per reduction block the block's filters are
