@@ -280,6 +280,53 @@ Value windowMax(OpBuilder &b, Location loc, Value acc, Value x) {
   return arith::SelectOp::create(b, loc, arith::OrIOp::create(b, loc, greater, nan), x, acc);
 }
 
+/// Strided windows of at most this many taps are unrolled (see
+/// buildUnrolledPool).
+constexpr int64_t kMaxUnrolledTaps = 16;
+
+/// A small pooling window as one elementwise generic over (n, c, out...)
+/// with one input per tap (the same padded tensor through that tap's map),
+/// combined in registers. The windowed generic's innermost loop runs over
+/// one output's taps, and its accumulator lives in the output buffer,
+/// which no loop vectorizer uses (ResNet-18's 3x3 max pool ran at 2.8
+/// GFLOP/s); here the innermost loop runs over consecutive outputs, which
+/// LLVM vectorizes with strided loads. Taps combine in the same order.
+Value buildUnrolledPool(OpBuilder &b, Location loc, Value padded, RankedTensorType type,
+                        ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                        ArrayRef<int64_t> dilations,
+                        function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+  MLIRContext *ctx = b.getContext();
+  int64_t spatial = kernel.size(), taps = 1;
+  for (int64_t k : kernel)
+    taps *= k;
+  unsigned loops = 2 + spatial;
+  SmallVector<AffineMap> maps;
+  for (int64_t t = 0; t < taps; ++t) {
+    SmallVector<AffineExpr> exprs{getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)};
+    int64_t rest = t;
+    SmallVector<int64_t> tap(spatial);
+    for (int64_t i = spatial - 1; i >= 0; --i) {
+      tap[i] = rest % kernel[i];
+      rest /= kernel[i];
+    }
+    for (int64_t i = 0; i < spatial; ++i)
+      exprs.push_back(getAffineDimExpr(2 + i, ctx) * strides[i] + tap[i] * dilations[i]);
+    maps.push_back(AffineMap::get(loops, 0, exprs, ctx));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(loops, ctx));
+  SmallVector<Value> inputs(taps, padded);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, inputs, ValueRange{emptyTensor(b, loc, type)}, maps,
+             SmallVector<utils::IteratorType>(loops, utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               Value acc = a[0];
+               for (int64_t t = 1; t < taps; ++t)
+                 acc = combine(nb, l, acc, a[t]);
+               linalg::YieldOp::create(nb, l, acc);
+             })
+      .getResult(0);
+}
+
 struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(MaxPoolOp op, OpAdaptor adaptor,
@@ -290,6 +337,18 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
                          op.getStrides(), op.getDilations(), op.getPads());
     Value padded = padSpatial(rewriter, loc, adaptor.getInput(), pads,
                               lowestValue(rewriter, loc, et));
+    int64_t taps = 1;
+    for (int64_t k : op.getKernelShape())
+      taps *= k;
+    // With a stride of 1 the first tap's map would be the identity on the
+    // padded input, from which linalg would take the loops' extents.
+    bool strided = llvm::all_of(op.getStrides(), [](int64_t s) { return s > 1; });
+    if (taps <= kMaxUnrolledTaps && strided) {
+      rewriter.replaceOp(op, buildUnrolledPool(rewriter, loc, padded, op.getType(),
+                                               op.getKernelShape(), op.getStrides(),
+                                               op.getDilations(), windowMax));
+      return success();
+    }
     rewriter.replaceOp(op, buildPoolGeneric(rewriter, loc, padded, op.getType(),
                                             op.getKernelShape(), op.getStrides(),
                                             op.getDilations(), lowestValue(rewriter, loc, et),

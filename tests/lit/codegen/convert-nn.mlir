@@ -74,26 +74,29 @@ func.func @conv_epilogue(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>, %b: t
 
 // -----
 
-// Max pool pads with -inf and starts from -inf; a kernel-shaped empty tensor
-// gives the window loops their bounds. The window's max is a compare and
-// select (it vectorizes; arith.maximumf's scalar expansion branches) that
-// takes a NaN and never replaces one.
-// CHECK-DAG: #[[$IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
-// CHECK-DAG: #[[$K:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
-// CHECK-DAG: #[[$OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// A strided 3x3 max pool pads with -inf and becomes one elementwise generic
+// over the output with one input per tap (the padded tensor through that
+// tap's map), so that its innermost loop runs over consecutive outputs.
+// The max is a compare and select (it vectorizes; arith.maximumf's scalar
+// expansion branches) that takes a NaN and never replaces one; the taps
+// combine in window order.
+// CHECK-DAG: #[[$TAP0:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 * 2, d3 * 2)>
+// CHECK-DAG: #[[$TAP1:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 * 2, d3 * 2 + 1)>
+// CHECK-DAG: #[[$TAP8:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 * 2 + 2, d3 * 2 + 2)>
+// CHECK-DAG: #[[$OUT:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-LABEL: func.func @max_pool
 // CHECK: %[[NINF:.*]] = arith.constant 0xFF800000 : f32
 // CHECK: %[[PADDED:.*]] = tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]
 // CHECK: tensor.yield %[[NINF]] : f32
-// CHECK: %[[WINDOW:.*]] = tensor.empty() : tensor<3x3xf32>
-// CHECK: %[[INIT:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x4x4x4xf32>)
-// CHECK: linalg.generic {indexing_maps = [#[[$IN]], #[[$K]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
-// CHECK-SAME: ins(%[[PADDED]], %[[WINDOW]] : tensor<1x4x10x10xf32>, tensor<3x3xf32>) outs(%[[INIT]] : tensor<1x4x4x4xf32>)
-// CHECK-NEXT: ^bb0(%[[V:.*]]: f32, %{{.*}}: f32, %[[ACC:.*]]: f32):
-// CHECK-NEXT: %[[GT:.*]] = arith.cmpf ogt, %[[V]], %[[ACC]] : f32
-// CHECK-NEXT: %[[NAN:.*]] = arith.cmpf uno, %[[V]], %[[V]] : f32
+// CHECK: linalg.generic {indexing_maps = [#[[$TAP0]], #[[$TAP1]], {{.*}}, #[[$TAP8]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+// CHECK-SAME: ins(%[[PADDED]], %[[PADDED]], %[[PADDED]], %[[PADDED]], %[[PADDED]], %[[PADDED]], %[[PADDED]], %[[PADDED]], %[[PADDED]] :
+// CHECK-NEXT: ^bb0(%[[X0:.*]]: f32, %[[X1:.*]]: f32, %{{.*}}: f32, %{{.*}}: f32, %{{.*}}: f32, %{{.*}}: f32, %{{.*}}: f32, %{{.*}}: f32, %{{.*}}: f32, %{{.*}}: f32):
+// CHECK-NEXT: %[[GT:.*]] = arith.cmpf ogt, %[[X1]], %[[X0]] : f32
+// CHECK-NEXT: %[[NAN:.*]] = arith.cmpf uno, %[[X1]], %[[X1]] : f32
 // CHECK-NEXT: %[[TAKE:.*]] = arith.ori %[[GT]], %[[NAN]] : i1
-// CHECK-NEXT: arith.select %[[TAKE]], %[[V]], %[[ACC]] : f32
+// CHECK-NEXT: arith.select %[[TAKE]], %[[X1]], %[[X0]] : f32
+// CHECK-COUNT-7: arith.select
+// CHECK-NEXT: linalg.yield
 func.func @max_pool(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
   %0 = tessel.max_pool %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : tensor<1x4x8x8xf32> -> tensor<1x4x4x4xf32>
   return %0 : tensor<1x4x4x4xf32>
@@ -111,6 +114,22 @@ func.func @max_pool(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
 func.func @max_pool_ceil(%x: tensor<1x1x5x5xf32>) -> tensor<1x1x3x3xf32> {
   %0 = tessel.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, ceil_mode = true} : tensor<1x1x5x5xf32> -> tensor<1x1x3x3xf32>
   return %0 : tensor<1x1x3x3xf32>
+}
+
+// -----
+
+// With a stride of 1 the first tap's map would be the identity on the
+// larger padded input (from which linalg takes loop extents), so the pool
+// stays a windowed reduction from -inf: a kernel-shaped empty tensor gives
+// the window loops their bounds.
+// CHECK-LABEL: func.func @max_pool_stride1
+// CHECK: %[[WINDOW:.*]] = tensor.empty() : tensor<3x3xf32>
+// CHECK: linalg.fill
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: ins(%{{.*}}, %[[WINDOW]] : tensor<1x4x10x10xf32>, tensor<3x3xf32>) outs(%{{.*}} : tensor<1x4x8x8xf32>)
+func.func @max_pool_stride1(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
+  %0 = tessel.max_pool %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : tensor<1x4x8x8xf32> -> tensor<1x4x8x8xf32>
+  return %0 : tensor<1x4x8x8xf32>
 }
 
 // -----
