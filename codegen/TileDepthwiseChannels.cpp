@@ -126,9 +126,12 @@ struct TileDepthwiseChannelsPass
     if (loop < 0 || root.getIteratorTypesArray()[loop] != utils::IteratorType::parallel)
       return;
 
+    int64_t perTile = channelsPerTile(channels, planeBytes);
+    if (perTile >= channels)
+      return; // One tile: nothing to gain.
     IRRewriter rewriter(&getContext());
     SmallVector<OpFoldResult> tiles(root.getNumLoops(), rewriter.getIndexAttr(0));
-    tiles[loop] = rewriter.getIndexAttr(channelsPerTile(channels, planeBytes));
+    tiles[loop] = rewriter.getIndexAttr(perTile);
     scf::SCFTileAndFuseOptions options;
     options.setTilingOptions(scf::SCFTilingOptions()
                                  .setTileSizes(tiles)
@@ -136,13 +139,14 @@ struct TileDepthwiseChannelsPass
     rewriter.setInsertionPoint(root);
     FailureOr<scf::SCFTileAndFuseResult> tiled = scf::tileConsumerAndFuseProducersUsingSCF(
         rewriter, cast<TilingInterface>(root.getOperation()), options);
-    if (failed(tiled)) {
+    Value replacement =
+        succeeded(tiled) ? tiled->replacements.lookup(root->getResult(0)) : Value();
+    if (!replacement || tiled->loops.empty()) {
       root->emitError("could not tile the depthwise convolution's kernel along its channels");
       return signalPassFailure();
     }
-    rewriter.replaceAllUsesWith(root->getResult(0), tiled->replacements.lookup(root->getResult(0)));
-    auto forall = cast<scf::ForallOp>(tiled->loops.front().getOperation());
-    reuseOutputTile(rewriter, forall);
+    rewriter.replaceAllUsesWith(root->getResult(0), replacement);
+    reuseOutputTile(rewriter, cast<scf::ForallOp>(tiled->loops.front().getOperation()));
   }
 
   /// The fused producers that initialize the convolution's accumulator (the

@@ -99,3 +99,27 @@ func.func @entry(%x: tensor<1x16x8x8xf32>, %w: tensor<16x1x3x3xf32>, %init: tens
   } -> tensor<1x16x8x8xf32>
   return %conv : tensor<1x16x8x8xf32>
 }
+
+// -----
+
+// One channel: a single tile would gain nothing; left alone.
+// CHECK-LABEL: func.func private @one_channel
+// CHECK-NOT: scf.forall
+// CHECK: tensor.pad
+#image = affine_map<(n, c, h, w, g, kh, kw) -> (n, c + g, h + kh, w + kw)>
+#filters = affine_map<(n, c, h, w, g, kh, kw) -> (c, g, kh, kw)>
+#out = affine_map<(n, c, h, w, g, kh, kw) -> (n, c, h, w)>
+func.func private @one_channel(%x: tensor<1x1x8x8xf32>, %w: tensor<1x1x3x3xf32>, %init: tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %padded = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x1x8x8xf32> to tensor<1x1x10x10xf32>
+  %conv = linalg.generic {indexing_maps = [#image, #filters, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%padded, %w : tensor<1x1x10x10xf32>, tensor<1x1x3x3xf32>) outs(%init : tensor<1x1x8x8xf32>) {
+  ^bb0(%in: f32, %f: f32, %acc: f32):
+    %p = arith.mulf %in, %f : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x1x8x8xf32>
+  return %conv : tensor<1x1x8x8xf32>
+}
