@@ -76,6 +76,13 @@ int64_t countFlops(Operation *op) {
         // Plus the bias (and residual) the accumulator starts from.
         return 2 * macs + out * (conv.getResidual() ? 2 : 1);
       })
+      .Case([&](ConvTransposeOp conv) {
+        // Every input element is scattered into C_out/group * kernel taps
+        // outputs (weight [C_in, C_out/group, k...]), whatever the lowering.
+        auto w = cast<ShapedType>(conv.getWeight().getType());
+        int64_t macs = numElements(conv.getInput().getType()) * product(w.getShape().drop_front(1));
+        return 2 * macs + (conv.getBias() ? out : 0);
+      })
       .Case([&](LinearOp linear) {
         auto in = cast<ShapedType>(linear.getInput().getType());
         return 2 * out * in.getShape().back() + out * (linear.getResidual() ? 2 : 1);

@@ -1,7 +1,7 @@
 // tessel-outline-kernels: one kernel per compute op, named after the op and
 // its ONNX node, carrying its nodes, FLOPs and bytes; weights become
 // arguments, small constants move inside, reshapes stay in @main_graph.
-// RUN: tessel-opt --tessel-outline-kernels %s | FileCheck %s
+// RUN: tessel-opt --tessel-outline-kernels --split-input-file %s | FileCheck %s
 
 // CHECK-LABEL: func.func @main_graph
 // CHECK-SAME: (%[[X:.*]]: tensor<1x3x8x8xf32>)
@@ -40,3 +40,16 @@ func.func @main_graph(%x: tensor<1x3x8x8xf32>) -> tensor<1x8x6x6xf32> {
 // CHECK: func.func private @k2_add_add_Add(%[[ARG:.*]]: tensor<1x288xf32>)
 // CHECK-SAME: bytes = 2304 : i64
 // CHECK-NEXT: tessel.add %[[ARG]], %[[ARG]]
+
+// -----
+
+// ConvTranspose FLOPs: each of the 2x4x4 input elements is scattered into
+// 3 filters x 2x2 taps (32 x 12 MACs x 2 = 768), plus the 3x8x8 bias adds.
+// CHECK: func.func private @k0_conv_transpose_up_ConvTranspose
+// CHECK-SAME: flops = 960 : i64
+func.func @main_graph(%x: tensor<1x2x4x4xf32>) -> tensor<1x3x8x8xf32> {
+  %w = tessel.constant dense<1.0> : tensor<2x3x2x2xf32> loc("up.weight")
+  %b = tessel.constant dense<0.5> : tensor<3xf32> loc("up.bias")
+  %y = tessel.conv_transpose %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>} : (tensor<1x2x4x4xf32>, tensor<2x3x2x2xf32>, tensor<3xf32>) -> tensor<1x3x8x8xf32> loc("/up/ConvTranspose")
+  return %y : tensor<1x3x8x8xf32>
+}
