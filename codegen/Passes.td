@@ -101,13 +101,17 @@ def SelectKernelConfig : Pass<"tessel-select-kernel-config", "mlir::func::FuncOp
     can assign (n: C's innermost loop, read contiguously or at a fixed stride
     by B's innermost index and not by A; m: a parallel loop A reads and B does
     not), attaches `tessel.kernel_config = {kernel = "outer_product", lanes,
-    rows, vectors, reduction_block?}`, derived from the module's
-    `tessel.target` (the host's when absent): `lanes` float32 lanes per
-    vector register, a register tile of `rows` x `vectors` accumulators that
-    leaves one B row and one broadcast in the register file, and a block of
-    the outermost reduction that keeps the B panel in half of L1. Ops that
-    already carry a config are left as they are; other ops are left to the
-    generic loop lowering.
+    rows, vectors, ...}`, derived from the module's `tessel.target` (the
+    host's when absent): `lanes` float32 lanes per vector register, a
+    register tile of `rows` x `vectors` accumulators that leaves one B row
+    and one broadcast in the register file, a block of the outermost
+    reduction that keeps the B panel in half of L1 (a quarter of L2 where
+    C's rows end in a partial vector), row and column blocks for L2 and L3,
+    which operands to pack, the loop order (stationary filters, folded
+    output rows) and which loop runs on the thread pool (`parallel`: outer,
+    columns, rows or column_blocks); KernelConfig.h documents every field.
+    Ops that already carry a config are left as they are; other ops are left
+    to the generic loop lowering.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
