@@ -458,28 +458,36 @@ private:
   void forEachRowBlock(OpBuilder &builder,
                        llvm::function_ref<void(OpBuilder &, Value, int64_t)> body) {
     int64_t rows = roles.rows();
-    int64_t rowBlock = config.rowBlock ? config.rowBlock : rows;
-    int64_t lastStart = (rows - 1) / rowBlock * rowBlock, lastCount = rows - lastStart;
-    auto block = [&](OpBuilder &nb, Value mb) {
-      if (lastCount == rowBlock || lastStart == 0)
-        return body(nb, mb, lastStart == 0 ? lastCount : rowBlock);
+    forEachBlock(builder, rows, config.rowBlock ? config.rowBlock : rows,
+                 config.parallel == KernelConfig::Parallel::Rows, body);
+  }
+
+  /// `body` once per block of `block` in [0, total) with the block's start
+  /// and size (the last block may be ragged), in a loop on this thread or,
+  /// with `parallel`, on the thread pool, each block with panels of its own.
+  void forEachBlock(OpBuilder &builder, int64_t total, int64_t block, bool parallel,
+                    llvm::function_ref<void(OpBuilder &, Value, int64_t)> body) {
+    int64_t lastStart = (total - 1) / block * block, lastCount = total - lastStart;
+    auto one = [&](OpBuilder &nb, Value start) {
+      if (lastCount == block || lastStart == 0)
+        return body(nb, start, lastStart == 0 ? lastCount : block);
       ifIndexEquals(
-          nb, mb, lastStart,
+          nb, start, lastStart,
           [&](OpBuilder &ib) {
-            body(ib, mb, lastCount);
+            body(ib, start, lastCount);
             return SmallVector<Value>{};
           },
           [&](OpBuilder &ib) {
-            body(ib, mb, rowBlock);
+            body(ib, start, block);
             return SmallVector<Value>{};
           });
     };
-    if (config.parallel != KernelConfig::Parallel::Rows)
-      forLoop(builder, 0, rows, rowBlock, block);
+    if (!parallel)
+      forLoop(builder, 0, total, block, one);
     else if (lastStart > 0)
-      parallelFor(builder, 0, rows, rowBlock, block);
+      parallelFor(builder, 0, total, block, one);
     else // One block: on this thread, with panels of its own all the same.
-      withOwnPanel(builder, [&](OpBuilder &nb) { forLoop(nb, 0, rows, rowBlock, block); });
+      withOwnPanel(builder, [&](OpBuilder &nb) { forLoop(nb, 0, total, block, one); });
   }
 
   void emitStationaryBlock(OpBuilder &builder, const LoopIndices &loops, Value rowStart,
@@ -500,24 +508,11 @@ private:
     int64_t columns = roles.columns();
     int64_t block = config.columnBlock ? config.columnBlock : columns;
     int64_t full = columns / block * block;
-    if (config.parallel == KernelConfig::Parallel::ColumnBlocks && full > block) {
-      // On the thread pool, the ragged last block among the others.
-      parallelFor(builder, 0, columns, block, [&](OpBuilder &nb, Value nb0) {
-        if (columns == full)
-          return emitReductionBlocks(nb, loops, nb0, block);
-        ifIndexEquals(
-            nb, nb0, full,
-            [&](OpBuilder &ib) {
-              emitReductionBlocks(ib, loops, nb0, columns - full);
-              return SmallVector<Value>{};
-            },
-            [&](OpBuilder &ib) {
-              emitReductionBlocks(ib, loops, nb0, block);
-              return SmallVector<Value>{};
-            });
-      });
-      return;
-    }
+    if (config.parallel == KernelConfig::Parallel::ColumnBlocks)
+      return forEachBlock(builder, columns, block, /*parallel=*/true,
+                          [&](OpBuilder &nb, Value nb0, int64_t count) {
+                            emitReductionBlocks(nb, loops, nb0, count);
+                          });
     if (full > 0)
       forLoop(builder, 0, full, block, [&](OpBuilder &nb, Value nb0) {
         emitReductionBlocks(nb, loops, nb0, block);
