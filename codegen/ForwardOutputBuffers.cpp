@@ -24,6 +24,7 @@
 // changes nothing any other operand sees.
 //
 //===----------------------------------------------------------------------===//
+#include "codegen/Buffers.h"
 #include "codegen/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -122,11 +123,7 @@ struct ForwardOutputBuffersPass : impl::ForwardOutputBuffersBase<ForwardOutputBu
       rewriter.eraseOp(copy);
       if (reshape != alloc)
         rewriter.eraseOp(reshape);
-      for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
-        if (isa<memref::DeallocOp>(user))
-          rewriter.eraseOp(user);
-      rewriter.replaceAllUsesWith(alloc.getResult(), out);
-      rewriter.eraseOp(alloc);
+      replaceAllocation(rewriter, alloc, out);
     }
   }
 };

@@ -18,6 +18,7 @@
 // free for its whole lifetime.
 //
 //===----------------------------------------------------------------------===//
+#include "codegen/Buffers.h"
 #include "codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -148,10 +149,7 @@ int64_t planFunction(func::FuncOp func) {
     Value offset = arith::ConstantIndexOp::create(rewriter, b.alloc.getLoc(), b.offset);
     Value view = memref::ViewOp::create(rewriter, b.alloc.getLoc(), b.alloc.getType(), arena,
                                         offset, ValueRange{});
-    for (Operation *user : llvm::make_early_inc_range(b.alloc->getUsers()))
-      if (isa<memref::DeallocOp>(user))
-        rewriter.eraseOp(user);
-    rewriter.replaceOp(b.alloc, view);
+    replaceAllocation(rewriter, b.alloc, view);
   }
   rewriter.setInsertionPoint(block.getTerminator());
   memref::DeallocOp::create(rewriter, loc, arena);
