@@ -1,6 +1,7 @@
 /*===- model.c - Loading compiled models, sessions, running ----------------===*/
 #define _GNU_SOURCE
 #include "internal.h"
+#include "threads.h"
 
 #include <dlfcn.h>
 #include <malloc.h>
@@ -40,9 +41,9 @@ struct tessel_model {
   void *handle; /* dlopen handle, NULL for a statically linked model */
   tessel_model_run_fn run;
   const tessel_kernel_fn *kernel_fns;
-  /* The OpenMP runtime's omp_set_num_threads that the model's parallel
-   * kernel loops run on, or NULL (a model without parallel loops). */
-  void (*set_num_threads)(int);
+  /* The OpenMP runtime the model's parallel kernel loops run on (none found:
+   * a model without parallel loops). */
+  tessel_omp omp;
   int32_t num_inputs, num_outputs, num_kernels;
   tensor_desc *tensors; /* inputs, then outputs */
   kernel_desc *kernels;
@@ -280,8 +281,7 @@ tessel_status *tessel_model_from_symbols(uint32_t abi_version, const char *metad
   if (!m)
     return tessel_make_status(TESSEL_OUT_OF_MEMORY, "out of memory");
   /* Statically linked (an executable): libomp is among the process's libraries. */
-  void *set = dlsym(RTLD_DEFAULT, "omp_set_num_threads");
-  memcpy(&m->set_num_threads, &set, sizeof(set));
+  tessel_omp_find(&m->omp, RTLD_DEFAULT);
   m->run = run;
   m->kernel_fns = kernels;
   cursor c = {metadata, metadata + metadata_size};
@@ -451,8 +451,7 @@ tessel_status *tessel_model_open(const char *path, tessel_model **out) {
   }
   (*out)->handle = handle;
   /* A shared library: libomp is one of its dependencies. */
-  void *set = dlsym(handle, "omp_set_num_threads");
-  memcpy(&(*out)->set_num_threads, &set, sizeof(set));
+  tessel_omp_find(&(*out)->omp, handle);
   return NULL;
 }
 
@@ -611,11 +610,9 @@ tessel_status *tessel_session_run_profiled(tessel_session *s, const void *const 
   for (int32_t i = 0; i < m->num_outputs; ++i)
     buffers[m->num_inputs + i] = outputs[i];
   tessel_run_context context = {hook, user_data};
-  /* The pool size applies to the calling thread's parallel regions: set it
-   * on every run, each session may ask for another. The partition of each
-   * parallel loop changes with it, never the arithmetic of an element. */
-  if (m->set_num_threads)
-    m->set_num_threads(session_threads(s));
+  /* The partition of each parallel loop changes with the thread count,
+   * never the arithmetic of an element. */
+  tessel_omp_prepare(&m->omp, session_threads(s));
   m->run(buffers, hook ? &context : NULL);
   free(buffers);
   return NULL;

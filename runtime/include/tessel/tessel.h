@@ -69,7 +69,11 @@ typedef struct {
 
 typedef struct {
   int32_t api_version; /* TESSEL_API_VERSION */
-  int32_t num_threads; /* threads of the parallel kernel loops; 0: one per core */
+  /* Threads of the parallel kernel loops, the caller's included; 0: one per
+   * core. The workers are pinned to CPUs other than the caller's, unless
+   * TESSEL_PIN_THREADS=0 or OMP_PROC_BIND, OMP_PLACES, KMP_AFFINITY or
+   * GOMP_CPU_AFFINITY is set (runtime/src/threads.c). */
+  int32_t num_threads;
 } tessel_session_options;
 
 /* --- Status ------------------------------------------------------------- */
