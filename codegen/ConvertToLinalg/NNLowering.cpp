@@ -73,12 +73,32 @@ bool isPointwise(ConvOp op) {
          llvm::all_of(op.getPads(), [](int64_t p) { return p == 0; });
 }
 
+/// out[n, r, p] += sum_c w[r, c] * x[n, c, p] over loops (n, r, p, c): a
+/// matmul per image over the flattened pixels p, which the kernel generator
+/// vectorizes along all of them at once.
+Value buildPixelMatmul(OpBuilder &b, Location loc, Value x, Value w, Value init) {
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps{AffineMap::get(4, 0, {d(0), d(3), d(2)}, ctx),
+                              AffineMap::get(4, 0, {d(1), d(3)}, ctx),
+                              AffineMap::get(4, 0, {d(0), d(1), d(2)}, ctx)};
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{x, w}, ValueRange{init}, maps,
+             iterators,
+             [](OpBuilder &nb, Location l, ValueRange a) {
+               Value prod = arith::MulFOp::create(nb, l, a[0], a[1]);
+               linalg::YieldOp::create(nb, l, ValueRange{arith::AddFOp::create(nb, l, a[2], prod)});
+             })
+      .getResult(0);
+}
+
 /// The pointwise convolution with its epilogue, all on [N, F, H*W]: the
 /// init (bias, residual), the contraction and the activation are adjacent
 /// ops on one buffer, so that the kernel generator fuses them.
 Value buildPointwiseConv(OpBuilder &b, Location loc, ConvOp op, Value input, Value weight,
                          Value bias, Value residual) {
-  MLIRContext *ctx = b.getContext();
   auto it = cast<RankedTensorType>(input.getType());
   RankedTensorType type = op.getType();
   int64_t n = it.getDimSize(0), c = it.getDimSize(1), f = type.getDimSize(1);
@@ -89,21 +109,7 @@ Value buildPointwiseConv(OpBuilder &b, Location loc, ConvOp op, Value input, Val
     residual = reshapeTensor(b, loc, residual, {n, f, pixels});
   auto flatType = RankedTensorType::get({n, f, pixels}, type.getElementType());
   Value init = buildEpilogueInit(b, loc, flatType, bias, /*biasAxis=*/1, residual);
-  // Loops (n, f, p, c).
-  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  SmallVector<AffineMap> maps{AffineMap::get(4, 0, {d(0), d(3), d(2)}, ctx),
-                              AffineMap::get(4, 0, {d(1), d(3)}, ctx),
-                              AffineMap::get(4, 0, {d(0), d(1), d(2)}, ctx)};
-  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
-  iterators.push_back(utils::IteratorType::reduction);
-  Value r = linalg::GenericOp::create(
-                b, loc, TypeRange{flatType}, ValueRange{x, w}, ValueRange{init}, maps,
-                iterators,
-                [](OpBuilder &nb, Location l, ValueRange a) {
-                  Value prod = arith::MulFOp::create(nb, l, a[0], a[1]);
-                  linalg::YieldOp::create(nb, l, ValueRange{arith::AddFOp::create(nb, l, a[2], prod)});
-                })
-                .getResult(0);
+  Value r = buildPixelMatmul(b, loc, x, w, init);
   r = buildActivation(b, loc, r, op.getActivation(), op.getActivationParams());
   return reshapeTensor(b, loc, r, type.getShape());
 }
@@ -133,6 +139,96 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
   }
 };
 
+/// A transposed convolution whose kernel is its stride along every axis, with
+/// no padding, dilation, output padding or groups (U-Net's 2x2 stride-2
+/// upsampling): each output pixel receives exactly one tap of one input
+/// pixel, y[n, f, s * K + k] = b[f] + sum_c x[n, c, s] w[c, f, k] per axis.
+bool isStrideSizedKernel(ConvTransposeOp op, RankedTensorType inputType,
+                         RankedTensorType weightType) {
+  RankedTensorType type = op.getType();
+  int64_t spatial = type.getRank() - 2;
+  if (op.getGroup() != 1 || spatial < 1 || !isa<FloatType>(type.getElementType()) ||
+      llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; }) ||
+      llvm::any_of(op.getOutputPadding(), [](int64_t p) { return p != 0; }) ||
+      llvm::any_of(op.getDilations(), [](int64_t d) { return d != 1; }))
+    return false;
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t k = weightType.getDimSize(2 + i);
+    if (op.getStrides()[i] != k || type.getDimSize(2 + i) != inputType.getDimSize(2 + i) * k)
+      return false;
+  }
+  return true;
+}
+
+/// That transposed convolution as one matmul per image over the input's
+/// pixels for all (filter, tap) rows at once,
+///   t[n, (f, k...), s...] = sum_c w'[(f, k...), c] x[n, c, s...],
+/// then one pass that interleaves t into y and adds the bias. The general
+/// lowering below would convolve a zero-stuffed input with prod(K) times
+/// the multiply-adds, most of them with zeros.
+Value buildStrideSizedConvTranspose(OpBuilder &b, Location loc, ConvTransposeOp op, Value input,
+                                    Value weight, Value bias) {
+  MLIRContext *ctx = b.getContext();
+  RankedTensorType type = op.getType();
+  Type et = type.getElementType();
+  auto it = cast<RankedTensorType>(input.getType());
+  auto wt = cast<RankedTensorType>(weight.getType());
+  int64_t rank = type.getRank(), spatial = rank - 2;
+  int64_t n = it.getDimSize(0), c = it.getDimSize(1), f = wt.getDimSize(1);
+  ArrayRef<int64_t> taps = wt.getShape().drop_front(2), sizes = it.getShape().drop_front(2);
+  int64_t tapCount = 1, pixels = 1;
+  for (int64_t i = 0; i < spatial; ++i) {
+    tapCount *= taps[i];
+    pixels *= sizes[i];
+  }
+
+  // w [C, F, K...] -> w' [F * prod(K), C].
+  SmallVector<int64_t> perm{1}, wtShape{f};
+  for (int64_t i = 0; i < spatial; ++i) {
+    perm.push_back(2 + i);
+    wtShape.push_back(taps[i]);
+  }
+  perm.push_back(0);
+  wtShape.push_back(c);
+  Value wT = linalg::TransposeOp::create(b, loc, weight,
+                                         emptyTensor(b, loc, RankedTensorType::get(wtShape, et)),
+                                         perm)
+                 .getResult()[0];
+  Value w2 = reshapeTensor(b, loc, wT, {f * tapCount, c});
+  Value x3 = reshapeTensor(b, loc, input, {n, c, pixels});
+  auto tType = RankedTensorType::get({n, f * tapCount, pixels}, et);
+  Value t = buildPixelMatmul(b, loc, x3, w2, filledTensor(b, loc, tType, 0.0));
+
+  // y viewed as [N, F, S1, K1, ..., Sd, Kd] (its own memory order, the
+  // loops' order too: the innermost run of taps is what LLVM interleaves)
+  // reads t viewed as [N, F, K..., S...].
+  SmallVector<int64_t> tShape{n, f}, yShape{n, f};
+  tShape.append(taps.begin(), taps.end());
+  tShape.append(sizes.begin(), sizes.end());
+  SmallVector<AffineExpr> tExprs{getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)};
+  for (int64_t i = 0; i < spatial; ++i) {
+    yShape.append({sizes[i], taps[i]});
+    tExprs.push_back(getAffineDimExpr(3 + 2 * i, ctx));
+  }
+  for (int64_t i = 0; i < spatial; ++i)
+    tExprs.push_back(getAffineDimExpr(2 + 2 * i, ctx));
+  unsigned loops = yShape.size();
+  SmallVector<Value> inputs{reshapeTensor(b, loc, t, tShape)};
+  SmallVector<AffineMap> maps{AffineMap::get(loops, 0, tExprs, ctx)};
+  if (bias) {
+    inputs.push_back(bias);
+    maps.push_back(AffineMap::get(loops, 0, {getAffineDimExpr(1, ctx)}, ctx));
+  }
+  auto yType = RankedTensorType::get(yShape, et);
+  Value y = buildElementwiseMapped(b, loc, yType, inputs, maps,
+                                   [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                                     return bias ? arith::AddFOp::create(nb, l, a[0], a[1])
+                                                       .getResult()
+                                                 : a[0];
+                                   });
+  return reshapeTensor(b, loc, y, type.getShape());
+}
+
 /// Transposed convolution as a direct convolution (stride 1, same dilation)
 /// over the input with strides-1 zeros between its elements and
 /// (kernel-1)*dilation - pad zeros around it (cropped where that is negative),
@@ -151,6 +247,12 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
     int64_t channelsPerGroup = it.getDimSize(1) / group, filtersPerGroup = wt.getDimSize(1);
     ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations(),
                       pads = op.getPads(), outPad = op.getOutputPadding();
+    if (isStrideSizedKernel(op, it, wt)) {
+      rewriter.replaceOp(op, buildStrideSizedConvTranspose(rewriter, loc, op, adaptor.getInput(),
+                                                           adaptor.getWeight(),
+                                                           adaptor.getBias()));
+      return success();
+    }
 
     // Conv weight [M, C/G, k...]: w'[m, c, t] = w[g(m) * C/G + c, m mod M/G, k-1-t].
     SmallVector<int64_t> convShape{filtersPerGroup * group, channelsPerGroup};

@@ -32,3 +32,40 @@ func.func @crop(%x: tensor<1x1x4xf32>, %w: tensor<1x1x2xf32>) -> tensor<1x1x2xf3
       : (tensor<1x1x4xf32>, tensor<1x1x2xf32>) -> tensor<1x1x2xf32>
   return %0 : tensor<1x1x2xf32>
 }
+
+// -----
+
+// Kernel == stride, no padding (U-Net's 2x2 stride-2 upsampling): no zero
+// stuffing. One matmul per image over the input's pixels for every
+// (filter, tap) row, w [C, F, K...] transposed to [F * prod(K), C], then one
+// pass that interleaves its rows into the output and adds the bias.
+// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>
+// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d3)>
+// CHECK-DAG: #[[T:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-DAG: #[[TAPS:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d5, d2, d4)>
+// CHECK-DAG: #[[BIAS:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1)>
+// CHECK-LABEL: func @stride_sized
+// CHECK: linalg.transpose ins(%arg1 : tensor<3x2x2x2xf32>) outs(%{{.*}} : tensor<2x2x2x3xf32>) permutation = [1, 2, 3, 0]
+// CHECK: %[[P:.*]] = linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[T]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%{{.*}}, %{{.*}} : tensor<1x3x20xf32>, tensor<8x3xf32>) outs(%{{.*}} : tensor<1x8x20xf32>)
+// CHECK: %[[PT:.*]] = tensor.expand_shape {{.*}} : tensor<160xf32> into tensor<1x2x2x2x4x5xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[TAPS]], #[[BIAS]], {{.*}}]{{.*}} ins(%[[PT]], %arg2 : tensor<1x2x2x2x4x5xf32>, tensor<2xf32>) outs(%{{.*}} : tensor<1x2x4x2x5x2xf32>)
+// CHECK-NOT: tensor.insert_slice
+// CHECK: return {{.*}} : tensor<1x2x8x10xf32>
+func.func @stride_sized(%x: tensor<1x3x4x5xf32>, %w: tensor<3x2x2x2xf32>, %b: tensor<2xf32>) -> tensor<1x2x8x10xf32> {
+  %0 = tessel.conv_transpose %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>}
+      : (tensor<1x3x4x5xf32>, tensor<3x2x2x2xf32>, tensor<2xf32>) -> tensor<1x2x8x10xf32>
+  return %0 : tensor<1x2x8x10xf32>
+}
+
+// -----
+
+// Kernel == stride with a pad keeps the zero-stuffed form.
+// CHECK-LABEL: func @stride_sized_padded
+// CHECK: tensor.insert_slice %arg0 into
+func.func @stride_sized_padded(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x2x2xf32>) -> tensor<1x1x6x6xf32> {
+  %0 = tessel.conv_transpose %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>,
+      dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>}
+      : (tensor<1x1x4x4xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x6x6xf32>
+  return %0 : tensor<1x1x6x6xf32>
+}
