@@ -283,3 +283,43 @@ func.func @gemv_wide(%a: memref<1x9216xf32>, %b: memref<9216x4096xf32>, %c: memr
   return
 }
 }
+
+// -----
+
+// 8 filters (U-Net's first 3x3 convolutions) in two row tiles of 4, not
+// 6 + 2; 20 as four of 5. 64 rows keep the full height of 6.
+// CHECK-LABEL: func.func @balanced_row_tiles
+// CHECK: linalg.generic
+// CHECK-SAME: rows = 4 : i64, vectors = 2 : i64
+// CHECK: linalg.generic
+// CHECK-SAME: rows = 5 : i64, vectors = 2 : i64
+// CHECK: linalg.generic
+// CHECK-SAME: rows = 6 : i64, vectors = 2 : i64
+module attributes {tessel.target = {cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64, l3_bytes = 33554432 : i64}} {
+func.func @balanced_row_tiles(%a8: memref<8x64xf32>, %a20: memref<20x64xf32>, %a64: memref<64x64xf32>,
+                              %b: memref<64x256xf32>, %c8: memref<8x256xf32>,
+                              %c20: memref<20x256xf32>, %c64: memref<64x256xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a8, %b : memref<8x64xf32>, memref<64x256xf32>) outs(%c8 : memref<8x256xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a20, %b : memref<20x64xf32>, memref<64x256xf32>) outs(%c20 : memref<20x256xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a64, %b : memref<64x64xf32>, memref<64x256xf32>) outs(%c64 : memref<64x256xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+}
