@@ -68,6 +68,65 @@ static bool mapReads(AffineMap map, unsigned dim) {
   return llvm::any_of(map.getResults(), [&](AffineExpr e) { return e.isFunctionOfDim(dim); });
 }
 
+/// Whether `expr` is a sum of terms that each read loop `dim` alone or not at
+/// all: its value at any loop point is (its value with every other loop at
+/// 0) + (its value with `dim` at 0).
+static bool isSeparable(AffineExpr expr, unsigned dim, unsigned numDims) {
+  auto bin = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (bin && bin.getKind() == AffineExprKind::Add)
+    return isSeparable(bin.getLHS(), dim, numDims) && isSeparable(bin.getRHS(), dim, numDims);
+  if (!expr.isFunctionOfDim(dim))
+    return true;
+  for (unsigned d = 0; d < numDims; ++d)
+    if (d != dim && expr.isFunctionOfDim(d))
+      return false;
+  return true;
+}
+
+/// The additive terms of `expr` that read loop `dim`.
+static void termsOf(AffineExpr expr, unsigned dim, SmallVectorImpl<AffineExpr> &terms) {
+  auto bin = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (bin && bin.getKind() == AffineExprKind::Add) {
+    termsOf(bin.getLHS(), dim, terms);
+    termsOf(bin.getRHS(), dim, terms);
+  } else if (expr.isFunctionOfDim(dim)) {
+    terms.push_back(expr);
+  }
+}
+
+/// W where a gathered B map reads rows of W elements (see
+/// ContractionRoles::nRowLength), else 0.
+static int64_t rowLength(AffineMap map, unsigned dim) {
+  int64_t rank = map.getNumResults();
+  if (rank < 2)
+    return 0;
+  for (AffineExpr e : map.getResults().drop_back(2))
+    if (e.isFunctionOfDim(dim))
+      return 0;
+  SmallVector<AffineExpr> inner, outer;
+  termsOf(map.getResult(rank - 1), dim, inner);
+  termsOf(map.getResult(rank - 2), dim, outer);
+  if (inner.size() != 1 || outer.size() != 1)
+    return 0;
+  AffineExpr n = getAffineDimExpr(dim, map.getContext());
+  auto mod = dyn_cast<AffineBinaryOpExpr>(inner.front());
+  if (!mod || mod.getKind() != AffineExprKind::Mod || mod.getLHS() != n)
+    return 0;
+  auto width = dyn_cast<AffineConstantExpr>(mod.getRHS());
+  if (!width || width.getValue() <= 0)
+    return 0;
+  // (n floordiv W), possibly times a constant.
+  AffineExpr row = outer.front();
+  if (auto mul = dyn_cast<AffineBinaryOpExpr>(row);
+      mul && mul.getKind() == AffineExprKind::Mul && isa<AffineConstantExpr>(mul.getRHS()))
+    row = mul.getLHS();
+  auto div = dyn_cast<AffineBinaryOpExpr>(row);
+  if (!div || div.getKind() != AffineExprKind::FloorDiv || div.getLHS() != n ||
+      div.getRHS() != mod.getRHS())
+    return 0;
+  return width.getValue();
+}
+
 /// Whether `map` reads loop `dim` as (dim floordiv T, ..., dim mod T), the
 /// tiled layout of tessel-pack-constant-operands, and nowhere else.
 static bool isTiledAlong(AffineMap map, unsigned dim) {
@@ -127,15 +186,28 @@ FailureOr<ContractionRoles> analyzeContraction(linalg::GenericOp op) {
     // operands): contiguous along n within a tile.
     roles.nStride = 1;
   } else {
-    for (AffineExpr e : bMap.getResults().drop_back())
-      if (e.isFunctionOfDim(roles.n))
-        return failure();
+    bool innermostOnly = llvm::none_of(bMap.getResults().drop_back(), [&](AffineExpr e) {
+      return e.isFunctionOfDim(roles.n);
+    });
     std::optional<int64_t> stride = linearCoefficient(bMap.getResults().back(), roles.n);
-    if (!stride || *stride <= 0)
-      return failure();
-    roles.nStride = *stride;
+    if (innermostOnly && stride && *stride > 0) {
+      roles.nStride = *stride;
+    } else {
+      // Gathered: per-lane offsets in elements need static strides.
+      auto bType = cast<MemRefType>(op.getDpsInputs()[roles.b].getType());
+      SmallVector<int64_t> strides;
+      int64_t offset;
+      if (failed(bType.getStridesAndOffset(strides, offset)) ||
+          llvm::any_of(strides, ShapedType::isDynamic) ||
+          !llvm::all_of(bMap.getResults(), [&](AffineExpr e) {
+            return isSeparable(e, roles.n, bMap.getNumDims());
+          }))
+        return failure();
+      roles.nStride = 0;
+      roles.nGathered = true;
+      roles.nRowLength = rowLength(bMap, roles.n);
+    }
   }
-
   // m: the longest parallel loop that A reads and B does not.
   AffineMap aMap = maps[roles.a];
   for (unsigned d = 0; d < iterators.size(); ++d) {

@@ -32,6 +32,17 @@ struct ContractionRoles {
   int64_t m = -1;
   /// The vectorized loop and its coefficient in B's innermost index.
   int64_t n = -1, nStride = 1;
+  /// B's indices depend on n other than through a positive coefficient in
+  /// the innermost one (a convolution over flattened output pixels reads
+  /// (p floordiv OW) * s + kh, (p mod OW) * s + kw), but every index is a
+  /// sum of a term in n alone and a term free of n: B's vectors are gathers
+  /// at per-lane offsets that depend on the column alone (nStride is 0).
+  bool nGathered = false;
+  /// A gathered B that reads rows of W consecutive elements: its innermost
+  /// index is (n mod W) plus terms free of n, the one before it
+  /// (n floordiv W) * a plus such terms, no other reads n. A vector of
+  /// columns is then at most a few contiguous runs. 0 where not so.
+  int64_t nRowLength = 0;
   llvm::SmallVector<int64_t> outer, reductions;
   /// Whether A depends on an outer loop. Where it does not (a convolution's
   /// filters against its output rows and images), every outer iteration

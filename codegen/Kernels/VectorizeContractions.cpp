@@ -100,6 +100,16 @@ public:
       a = collapseSteps(a);
     if (prepackedB)
       b = collapseSteps(b);
+    // B read in runs along its rows (ContractionRoles::nRowLength): through
+    // a 1-D view, where a run's start may be any element.
+    auto bType = cast<MemRefType>(b.getType());
+    if (roles.nGathered && roles.nRowLength > 0 && bRuns() <= 3 &&
+        bType.getLayout().isIdentity()) {
+      SmallVector<ReassociationIndices> all(1);
+      for (int64_t d = 0; d < bType.getRank(); ++d)
+        all[0].push_back(d);
+      bFlat = memref::CollapseShapeOp::create(builder, loc, b, all).getResult();
+    }
     // Scratch panels shared by the whole contraction are allocated once, on
     // entry to the function, or where the contraction runs inside a
     // parallel loop (an attention's query blocks), on entry to that loop's
@@ -265,8 +275,96 @@ private:
   Value loadBVector(OpBuilder &builder, const LoopIndices &bound, OpFoldResult n0, int64_t width,
                     int64_t j) {
     int64_t count = vectorWidth(width, j);
-    return loadVector(builder, b, indices(builder, bMap(), bind(builder, bound, {}, -1, n0, j)),
-                      count, roles.nStride);
+    LoopIndices at = bind(builder, bound, {}, -1, n0, j);
+    if (roles.nGathered)
+      return gatherBVector(builder, at, count);
+    return loadVector(builder, b, indices(builder, bMap(), at), count, roles.nStride);
+  }
+
+  /// B's element offset at the loop point `loops` (unbound loops at 0).
+  Value bLinearIndex(OpBuilder &builder, const LoopIndices &loops) {
+    auto [strides, offset] = cast<MemRefType>(b.getType()).getStridesAndOffset();
+    Value sum = arith::ConstantIndexOp::create(builder, loc, 0);
+    for (auto [index, stride] : llvm::zip(indices(builder, bMap(), loops), strides))
+      sum = arith::AddIOp::create(
+          builder, loc, sum,
+          arith::MulIOp::create(builder, loc, index,
+                                arith::ConstantIndexOp::create(builder, loc, stride)));
+    return sum;
+  }
+
+  /// A gathered B vector (ContractionRoles::nGathered) for the loops `at`,
+  /// whose n is the vector's first column; lanes past `count` are zero.
+  Value gatherBVector(OpBuilder &builder, const LoopIndices &at, int64_t count) {
+    if (bFlat)
+      return loadBRuns(builder, at, count);
+    // Lane l reads B at `at`'s indices plus the linearized difference that
+    // n + l instead of n makes, which depends on the column alone (each
+    // index is a term in n plus a term free of it).
+    LoopIndices column(roles.ranges.size(), OpFoldResult());
+    auto columnIndex = [&](int64_t lane) {
+      column[roles.n] = plus(builder, at[roles.n], lane);
+      return bLinearIndex(builder, column);
+    };
+    Value first = columnIndex(0);
+    SmallVector<Value> offsets;
+    for (int64_t l = 0; l < config.lanes; ++l)
+      offsets.push_back(arith::IndexCastOp::create(
+          builder, loc, builder.getI32Type(),
+          arith::SubIOp::create(builder, loc, columnIndex(l), first)));
+    Value offsetVector = vector::FromElementsOp::create(
+        builder, loc, VectorType::get({config.lanes}, builder.getI32Type()), offsets);
+    return vector::GatherOp::create(builder, loc, vectorType, b, indices(builder, bMap(), at),
+                                     offsetVector, constantMask(builder, count),
+                                     zeroVector(builder));
+  }
+
+  /// Runs of one row of B that one vector of a row-wise gathered B can
+  /// span (ContractionRoles::nRowLength): the rest of the first column's
+  /// row, then whole rows.
+  int64_t bRuns() const { return 1 + (config.lanes - 2 + roles.nRowLength) / roles.nRowLength; }
+
+  /// A gathered B vector over rows of W elements: one masked load from the
+  /// flat view of B per run of lanes in one row, blended. (A gather would be
+  /// scalarized: a load and an insert per lane.)
+  Value loadBRuns(OpBuilder &builder, const LoopIndices &at, int64_t count) {
+    auto index = [&](int64_t v) { return arith::ConstantIndexOp::create(builder, loc, v); };
+    auto maskType = VectorType::get({config.lanes}, builder.getI1Type());
+    Value n = getValueOrCreateConstantIndexOp(builder, loc, at[roles.n]);
+    Value width = index(roles.nRowLength), lanes = index(count);
+    Value start = bLinearIndex(builder, at);
+    Value result, begin = index(0), below;
+    for (int64_t r = 0; r < bRuns(); ++r) {
+      // Lanes [begin, end): the first run to its row's end, the others a
+      // whole row each, all within `count`.
+      Value end = r == 0 ? arith::SubIOp::create(
+                               builder, loc, width,
+                               arith::RemUIOp::create(builder, loc, n, width))
+                                 .getResult()
+                         : arith::AddIOp::create(builder, loc, begin, width).getResult();
+      end = arith::MinUIOp::create(builder, loc, end, lanes);
+      Value upTo = vector::CreateMaskOp::create(builder, loc, maskType, ValueRange{end});
+      Value mask = r == 0 ? upTo : arith::XOrIOp::create(builder, loc, upTo, below).getResult();
+      // A later run starts a row: its lane `begin` reads that row's first
+      // element. Where no lane is left, the first run's start stands in
+      // (an index inside B; nothing is read).
+      Value base = start;
+      if (r > 0) {
+        LoopIndices next = at;
+        next[roles.n] = arith::AddIOp::create(builder, loc, n, begin).getResult();
+        Value some = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ult, begin, lanes);
+        base = arith::SelectOp::create(
+            builder, loc, some,
+            arith::SubIOp::create(builder, loc, bLinearIndex(builder, next), begin), start);
+      }
+      Value run = vector::MaskedLoadOp::create(builder, loc, vectorType, bFlat, ValueRange{base},
+                                               mask, zeroVector(builder));
+      // Masked-off lanes load as zero: the first run needs no blend.
+      result = r == 0 ? run : arith::SelectOp::create(builder, loc, mask, run, result).getResult();
+      begin = end;
+      below = upTo;
+    }
+    return result;
   }
 
   /// Copies the B panel of the column tile at n0 (this reduction block of
@@ -891,6 +989,8 @@ private:
   /// The outer loop folded into the register tiles (foldOuter only), and
   /// the iterations of it the tile being emitted covers.
   int64_t foldDim = -1, foldCount = 0;
+  /// B as one dimension, for gathered B read in runs (or null).
+  Value bFlat;
 };
 
 struct VectorizeContractionsPass : impl::VectorizeContractionsBase<VectorizeContractionsPass> {

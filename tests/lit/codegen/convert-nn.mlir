@@ -202,3 +202,37 @@ func.func @batch_norm(%x: tensor<1x4x8x8xf32>, %scale: tensor<4xf32>, %bias: ten
   %0 = tessel.batch_norm %x, %scale, %bias, %mean, %var {epsilon = 1.0e-5 : f64} : (tensor<1x4x8x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
   return %0 : tensor<1x4x8x8xf32>
 }
+
+// -----
+
+// A stride-1 convolution whose output rows are ragged against the 16-column
+// register tile (10 wide here; 14 and 28 in ResNet-18) runs over the
+// flattened output pixels p: the padded input is read at (p floordiv 10 +
+// kh, p mod 10 + kw), the init, sums and activation are on [N, F, H*W].
+// CHECK-DAG: #[[$FX:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d2 floordiv 10 + d4, d2 mod 10 + d5)>
+// CHECK-DAG: #[[$FW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d3, d4, d5)>
+// CHECK-DAG: #[[$FO:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @conv_flattened
+// CHECK: %[[P:.*]] = tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: %[[INIT:.*]] = linalg.generic {{.*}} ins(%arg2, %{{.*}} : tensor<3xf32>, tensor<1x3x100xf32>)
+// CHECK: %[[CONV:.*]] = linalg.generic {indexing_maps = [#[[$FX]], #[[$FW]], #[[$FO]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[P]], %arg1 : tensor<1x2x12x12xf32>, tensor<3x2x3x3xf32>) outs(%[[INIT]] : tensor<1x3x100xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[CONV]] : tensor<1x3x100xf32>)
+// CHECK:   arith.maximumf
+// CHECK: tensor.expand_shape {{.*}} into tensor<1x3x10x10xf32>
+func.func @conv_flattened(%x: tensor<1x2x10x10xf32>, %w: tensor<3x2x3x3xf32>, %b: tensor<3xf32>, %r: tensor<1x3x10x10xf32>) -> tensor<1x3x10x10xf32> {
+  %0 = tessel.conv %x, %w, %b, %r {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, activation = "relu"} : (tensor<1x2x10x10xf32>, tensor<3x2x3x3xf32>, tensor<3xf32>, tensor<1x3x10x10xf32>) -> tensor<1x3x10x10xf32>
+  return %0 : tensor<1x3x10x10xf32>
+}
+
+// -----
+
+// Rows of 7 (the folded 7x7 kernel is as fast) and rows of 32 (whole
+// register tiles) keep the row-wise form.
+// CHECK-LABEL: func.func @conv_rows_kept
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]{{.*}} outs(%{{.*}} : tensor<1x3x7x7xf32>)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]{{.*}} outs(%{{.*}} : tensor<1x3x4x32xf32>)
+func.func @conv_rows_kept(%x: tensor<1x2x7x7xf32>, %w: tensor<3x2x3x3xf32>, %b: tensor<3xf32>, %y: tensor<1x2x4x32xf32>) -> (tensor<1x3x7x7xf32>, tensor<1x3x4x32xf32>) {
+  %0 = tessel.conv %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : (tensor<1x2x7x7xf32>, tensor<3x2x3x3xf32>, tensor<3xf32>) -> tensor<1x3x7x7xf32>
+  %1 = tessel.conv %y, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x32xf32>, tensor<3x2x3x3xf32>, tensor<3xf32>) -> tensor<1x3x4x32xf32>
+  return %0, %1 : tensor<1x3x7x7xf32>, tensor<1x3x4x32xf32>
+}

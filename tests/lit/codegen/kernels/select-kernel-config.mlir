@@ -323,3 +323,41 @@ func.func @balanced_row_tiles(%a8: memref<8x64xf32>, %a20: memref<20x64xf32>, %a
   return
 }
 }
+
+// -----
+
+// A convolution over flattened pixels (14x14, B gathered in runs): no row
+// blocks, so that each gathered B panel is packed once, not once per block.
+// CHECK-LABEL: func.func @flattened_conv
+// CHECK: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, parallel = "columns", reduction_block = 128 : i64, rows = 6 : i64, vectors = 2 : i64}
+module attributes {tessel.target = {cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64, l3_bytes = 33554432 : i64}} {
+func.func @flattened_conv(%x: memref<1x256x16x16xf32>, %w: memref<256x256x3x3xf32>, %y: memref<1x256x196xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, f, p, c, kh, kw) -> (n, c, p floordiv 14 + kh, p mod 14 + kw)>, affine_map<(n, f, p, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, p, c, kh, kw) -> (n, f, p)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x256x16x16xf32>, memref<256x256x3x3xf32>) outs(%y : memref<1x256x196xf32>) {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %in, %wt : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+}
+
+// -----
+
+// B read at (p + kh) floordiv 4: no per-lane offset that depends on the
+// column alone, so no kernel (the contraction stays loops).
+// CHECK-LABEL: func.func @not_separable
+// CHECK-NOT: tessel.kernel_config
+module attributes {tessel.target = {cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64, l3_bytes = 33554432 : i64}} {
+func.func @not_separable(%x: memref<4x20xf32>, %w: memref<8x4x3xf32>, %y: memref<8x64xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(f, p, c, kh) -> (c, (p + kh) floordiv 4)>, affine_map<(f, p, c, kh) -> (f, c, kh)>, affine_map<(f, p, c, kh) -> (f, p)>], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %w : memref<4x20xf32>, memref<8x4x3xf32>) outs(%y : memref<8x64xf32>) {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %in, %wt : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+}

@@ -384,3 +384,52 @@ func.func @fold_wide_rows(%x: memref<1x4x12x12xf32>, %w: memref<10x4x3x3xf32>, %
   }
   return
 }
+
+// -----
+
+// A convolution over flattened output pixels p (rows of 10): a B vector of
+// 8 pixels is at most two runs of one input row, the rest of p's row from
+// (p floordiv 10, p mod 10) and the start of the next row: one masked load
+// each from a 1-D view of the input, blended by their masks.
+// CHECK-LABEL: func.func @gathered_rows
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %arg0 {{\[\[}}0, 1, 2, 3]] : memref<1x2x12x12xf32> into memref<288xf32>
+// CHECK: arith.remui %{{.*}}, %c10
+// CHECK: %[[M1:.*]] = vector.create_mask %{{.*}} : vector<8xi1>
+// CHECK: %[[R1:.*]] = vector.maskedload %[[FLAT]][%{{.*}}], %[[M1]], %{{.*}} : memref<288xf32>
+// CHECK: %[[UP:.*]] = vector.create_mask %{{.*}} : vector<8xi1>
+// CHECK: %[[M2:.*]] = arith.xori %[[UP]], %[[M1]] : vector<8xi1>
+// CHECK: %[[R2:.*]] = vector.maskedload %[[FLAT]][%{{.*}}], %[[M2]], %{{.*}} : memref<288xf32>
+// CHECK: arith.select %[[M2]], %[[R2]], %[[R1]] : vector<8xi1>, vector<8xf32>
+// CHECK-NOT: vector.gather
+// CHECK: vector.fma
+func.func @gathered_rows(%x: memref<1x2x12x12xf32>, %w: memref<3x2x3x3xf32>, %y: memref<1x3x100xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, f, p, c, kh, kw) -> (n, c, p floordiv 10 + kh, p mod 10 + kw)>, affine_map<(n, f, p, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, p, c, kh, kw) -> (n, f, p)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x2x12x12xf32>, memref<3x2x3x3xf32>) outs(%y : memref<1x3x100xf32>)
+      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 3 : i64, vectors = 2 : i64}} {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %in, %wt : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Rows of 2: a vector would span five runs. A gather instead, each lane at
+// its offset from the first (the pixel's part of the index alone).
+// CHECK-LABEL: func.func @gathered_short_rows
+// CHECK-NOT: memref.collapse_shape
+// CHECK: %[[OFF:.*]] = vector.from_elements {{.*}} : vector<8xi32>
+// CHECK: vector.gather %arg0[{{.*}}] [%[[OFF]]], %{{.*}}, %{{.*}} : memref<1x2x4x4xf32>, vector<8xi32>, vector<8xi1>, vector<8xf32> into vector<8xf32>
+func.func @gathered_short_rows(%x: memref<1x2x4x4xf32>, %w: memref<3x2x3x3xf32>, %y: memref<1x3x4xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, f, p, c, kh, kw) -> (n, c, p floordiv 2 + kh, p mod 2 + kw)>, affine_map<(n, f, p, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, p, c, kh, kw) -> (n, f, p)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x2x4x4xf32>, memref<3x2x3x3xf32>) outs(%y : memref<1x3x4xf32>)
+      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 3 : i64, vectors = 1 : i64}} {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %in, %wt : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
