@@ -94,37 +94,41 @@ static void termsOf(AffineExpr expr, unsigned dim, SmallVectorImpl<AffineExpr> &
   }
 }
 
-/// W where a gathered B map reads rows of W elements (see
-/// ContractionRoles::nRowLength), else 0.
-static int64_t rowLength(AffineMap map, unsigned dim) {
+/// (W, s) where a gathered B map reads rows of W elements s apart (see
+/// ContractionRoles::nRowLength), else (0, 0).
+static std::pair<int64_t, int64_t> rowLength(AffineMap map, unsigned dim) {
   int64_t rank = map.getNumResults();
   if (rank < 2)
-    return 0;
+    return {0, 0};
   for (AffineExpr e : map.getResults().drop_back(2))
     if (e.isFunctionOfDim(dim))
-      return 0;
+      return {0, 0};
   SmallVector<AffineExpr> inner, outer;
   termsOf(map.getResult(rank - 1), dim, inner);
   termsOf(map.getResult(rank - 2), dim, outer);
   if (inner.size() != 1 || outer.size() != 1)
-    return 0;
+    return {0, 0};
+  // `e`, possibly times a positive constant, as (e, constant).
+  auto scaled = [](AffineExpr e) -> std::pair<AffineExpr, int64_t> {
+    auto mul = dyn_cast<AffineBinaryOpExpr>(e);
+    if (mul && mul.getKind() == AffineExprKind::Mul)
+      if (auto c = dyn_cast<AffineConstantExpr>(mul.getRHS()); c && c.getValue() > 0)
+        return {mul.getLHS(), c.getValue()};
+    return {e, 1};
+  };
   AffineExpr n = getAffineDimExpr(dim, map.getContext());
-  auto mod = dyn_cast<AffineBinaryOpExpr>(inner.front());
+  auto [column, step] = scaled(inner.front());
+  auto mod = dyn_cast<AffineBinaryOpExpr>(column);
   if (!mod || mod.getKind() != AffineExprKind::Mod || mod.getLHS() != n)
-    return 0;
+    return {0, 0};
   auto width = dyn_cast<AffineConstantExpr>(mod.getRHS());
   if (!width || width.getValue() <= 0)
-    return 0;
-  // (n floordiv W), possibly times a constant.
-  AffineExpr row = outer.front();
-  if (auto mul = dyn_cast<AffineBinaryOpExpr>(row);
-      mul && mul.getKind() == AffineExprKind::Mul && isa<AffineConstantExpr>(mul.getRHS()))
-    row = mul.getLHS();
-  auto div = dyn_cast<AffineBinaryOpExpr>(row);
+    return {0, 0};
+  auto div = dyn_cast<AffineBinaryOpExpr>(scaled(outer.front()).first);
   if (!div || div.getKind() != AffineExprKind::FloorDiv || div.getLHS() != n ||
       div.getRHS() != mod.getRHS())
-    return 0;
-  return width.getValue();
+    return {0, 0};
+  return {width.getValue(), step};
 }
 
 /// Whether `map` reads loop `dim` as (dim floordiv T, ..., dim mod T), the
@@ -205,7 +209,7 @@ FailureOr<ContractionRoles> analyzeContraction(linalg::GenericOp op) {
         return failure();
       roles.nStride = 0;
       roles.nGathered = true;
-      roles.nRowLength = rowLength(bMap, roles.n);
+      std::tie(roles.nRowLength, roles.nRowStride) = rowLength(bMap, roles.n);
     }
   }
   // m: the longest parallel loop that A reads and B does not.

@@ -38,11 +38,12 @@ struct ContractionRoles {
   /// sum of a term in n alone and a term free of n: B's vectors are gathers
   /// at per-lane offsets that depend on the column alone (nStride is 0).
   bool nGathered = false;
-  /// A gathered B that reads rows of W consecutive elements: its innermost
-  /// index is (n mod W) plus terms free of n, the one before it
+  /// A gathered B that reads rows of W elements s apart: its innermost
+  /// index is (n mod W) * s plus terms free of n, the one before it
   /// (n floordiv W) * a plus such terms, no other reads n. A vector of
-  /// columns is then at most a few contiguous runs. 0 where not so.
-  int64_t nRowLength = 0;
+  /// columns is then at most a few runs, each within one row of B. 0 where
+  /// not so.
+  int64_t nRowLength = 0, nRowStride = 0;
   llvm::SmallVector<int64_t> outer, reductions;
   /// Whether A depends on an outer loop. Where it does not (a convolution's
   /// filters against its output rows and images), every outer iteration

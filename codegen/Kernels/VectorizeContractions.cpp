@@ -103,8 +103,11 @@ public:
     // B read in runs along its rows (ContractionRoles::nRowLength): through
     // a 1-D view, where a run's start may be any element.
     auto bType = cast<MemRefType>(b.getType());
-    if (roles.nGathered && roles.nRowLength > 0 && bRuns() <= 3 &&
-        bType.getLayout().isIdentity()) {
+    // (A later run's span starts up to s * (lanes - 1) elements before its
+    // row: inside the row before it where rows are at least that long.)
+    if (roles.nGathered && roles.nRowLength > 0 && bRuns() <= 3 && roles.nRowStride <= 4 &&
+        bType.getLayout().isIdentity() &&
+        bType.getShape().back() >= roles.nRowStride * (config.lanes - 1)) {
       SmallVector<ReassociationIndices> all(1);
       for (int64_t d = 0; d < bType.getRank(); ++d)
         all[0].push_back(d);
@@ -324,14 +327,19 @@ private:
   /// row, then whole rows.
   int64_t bRuns() const { return 1 + (config.lanes - 2 + roles.nRowLength) / roles.nRowLength; }
 
-  /// A gathered B vector over rows of W elements: one masked load from the
-  /// flat view of B per run of lanes in one row, blended. (A gather would be
+  /// A gathered B vector over rows of W elements s apart: per run of lanes
+  /// within one row, one masked load from the flat view of B (for s > 1,
+  /// of the s * lanes elements that span the run, then a shuffle that keeps
+  /// every s-th), blended by the runs' lane masks. (A gather would be
   /// scalarized: a load and an insert per lane.)
   Value loadBRuns(OpBuilder &builder, const LoopIndices &at, int64_t count) {
     auto index = [&](int64_t v) { return arith::ConstantIndexOp::create(builder, loc, v); };
-    auto maskType = VectorType::get({config.lanes}, builder.getI1Type());
+    int64_t step = roles.nRowStride, lanes = config.lanes;
+    auto maskType = VectorType::get({lanes}, builder.getI1Type());
+    auto spanType = VectorType::get({step * lanes}, vectorType.getElementType());
+    auto spanMaskType = VectorType::get({step * lanes}, builder.getI1Type());
     Value n = getValueOrCreateConstantIndexOp(builder, loc, at[roles.n]);
-    Value width = index(roles.nRowLength), lanes = index(count);
+    Value width = index(roles.nRowLength), counted = index(count);
     Value start = bLinearIndex(builder, at);
     Value result, begin = index(0), below;
     for (int64_t r = 0; r < bRuns(); ++r) {
@@ -342,23 +350,47 @@ private:
                                arith::RemUIOp::create(builder, loc, n, width))
                                  .getResult()
                          : arith::AddIOp::create(builder, loc, begin, width).getResult();
-      end = arith::MinUIOp::create(builder, loc, end, lanes);
+      end = arith::MinUIOp::create(builder, loc, end, counted);
       Value upTo = vector::CreateMaskOp::create(builder, loc, maskType, ValueRange{end});
       Value mask = r == 0 ? upTo : arith::XOrIOp::create(builder, loc, upTo, below).getResult();
-      // A later run starts a row: its lane `begin` reads that row's first
-      // element. Where no lane is left, the first run's start stands in
-      // (an index inside B; nothing is read).
+      // Lane l reads element base + s * l. A later run starts a row: its
+      // lane `begin` reads that row's first element. Where no lane is left,
+      // the first run's start stands in (an index inside B; nothing is read).
       Value base = start;
+      Value some = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ult, begin, end);
       if (r > 0) {
         LoopIndices next = at;
         next[roles.n] = arith::AddIOp::create(builder, loc, n, begin).getResult();
-        Value some = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ult, begin, lanes);
+        Value back = arith::MulIOp::create(builder, loc, begin, index(step));
         base = arith::SelectOp::create(
             builder, loc, some,
-            arith::SubIOp::create(builder, loc, bLinearIndex(builder, next), begin), start);
+            arith::SubIOp::create(builder, loc, bLinearIndex(builder, next), back), start);
       }
-      Value run = vector::MaskedLoadOp::create(builder, loc, vectorType, bFlat, ValueRange{base},
-                                               mask, zeroVector(builder));
+      Value run;
+      if (step == 1) {
+        run = vector::MaskedLoadOp::create(builder, loc, vectorType, bFlat, ValueRange{base}, mask,
+                                           zeroVector(builder));
+      } else {
+        // Span elements [s * begin, s * (end - 1) + 1), none where end = begin.
+        Value low = arith::MulIOp::create(builder, loc, begin, index(step));
+        Value last = arith::AddIOp::create(
+            builder, loc,
+            arith::MulIOp::create(builder, loc,
+                                  arith::SubIOp::create(builder, loc, end, index(1)), index(step)),
+            index(1));
+        Value high = arith::SelectOp::create(builder, loc, some, last, low);
+        Value upToHigh = vector::CreateMaskOp::create(builder, loc, spanMaskType, ValueRange{high});
+        Value upToLow = vector::CreateMaskOp::create(builder, loc, spanMaskType, ValueRange{low});
+        Value spanMask = arith::XOrIOp::create(builder, loc, upToHigh, upToLow);
+        Value zero = arith::ConstantOp::create(builder, loc, spanType,
+                                               DenseElementsAttr::get(spanType, 0.0f));
+        Value span = vector::MaskedLoadOp::create(builder, loc, spanType, bFlat, ValueRange{base},
+                                                  spanMask, zero);
+        SmallVector<int64_t> picks;
+        for (int64_t l = 0; l < lanes; ++l)
+          picks.push_back(l * step);
+        run = vector::ShuffleOp::create(builder, loc, span, span, picks);
+      }
       // Masked-off lanes load as zero: the first run needs no blend.
       result = r == 0 ? run : arith::SelectOp::create(builder, loc, mask, run, result).getResult();
       begin = end;

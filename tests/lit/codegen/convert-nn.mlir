@@ -226,13 +226,26 @@ func.func @conv_flattened(%x: tensor<1x2x10x10xf32>, %w: tensor<3x2x3x3xf32>, %b
 
 // -----
 
-// Rows of 7 (the folded 7x7 kernel is as fast) and rows of 32 (whole
-// register tiles) keep the row-wise form.
+// Stride 2 too: the input at ((p floordiv 10) * 2 + kh, (p mod 10) * 2 + kw).
+// CHECK-DAG: #[[$SX:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, (d2 floordiv 10) * 2 + d4, (d2 mod 10) * 2 + d5)>
+// CHECK-LABEL: func.func @conv_flattened_strided
+// CHECK: linalg.generic {indexing_maps = [#[[$SX]], {{.*}}]{{.*}} outs(%{{.*}} : tensor<1x3x100xf32>)
+func.func @conv_flattened_strided(%x: tensor<1x2x20x20xf32>, %w: tensor<3x2x3x3xf32>, %b: tensor<3xf32>) -> tensor<1x3x10x10xf32> {
+  %0 = tessel.conv %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : (tensor<1x2x20x20xf32>, tensor<3x2x3x3xf32>, tensor<3xf32>) -> tensor<1x3x10x10xf32>
+  return %0 : tensor<1x3x10x10xf32>
+}
+
+// -----
+
+// Rows of 7 (the folded 7x7 kernel is as fast), rows of 32 (whole register
+// tiles) and stride 3 (not read in runs) keep the row-wise form.
 // CHECK-LABEL: func.func @conv_rows_kept
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]{{.*}} outs(%{{.*}} : tensor<1x3x7x7xf32>)
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]{{.*}} outs(%{{.*}} : tensor<1x3x4x32xf32>)
-func.func @conv_rows_kept(%x: tensor<1x2x7x7xf32>, %w: tensor<3x2x3x3xf32>, %b: tensor<3xf32>, %y: tensor<1x2x4x32xf32>) -> (tensor<1x3x7x7xf32>, tensor<1x3x4x32xf32>) {
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]{{.*}} outs(%{{.*}} : tensor<1x3x10x10xf32>)
+func.func @conv_rows_kept(%x: tensor<1x2x7x7xf32>, %w: tensor<3x2x3x3xf32>, %b: tensor<3xf32>, %y: tensor<1x2x4x32xf32>, %z: tensor<1x2x30x30xf32>) -> (tensor<1x3x7x7xf32>, tensor<1x3x4x32xf32>, tensor<1x3x10x10xf32>) {
   %0 = tessel.conv %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : (tensor<1x2x7x7xf32>, tensor<3x2x3x3xf32>, tensor<3xf32>) -> tensor<1x3x7x7xf32>
   %1 = tessel.conv %y, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x32xf32>, tensor<3x2x3x3xf32>, tensor<3xf32>) -> tensor<1x3x4x32xf32>
-  return %0, %1 : tensor<1x3x7x7xf32>, tensor<1x3x4x32xf32>
+  %2 = tessel.conv %z, %w, %b {strides = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x30x30xf32>, tensor<3x2x3x3xf32>, tensor<3xf32>) -> tensor<1x3x10x10xf32>
+  return %0, %1, %2 : tensor<1x3x7x7xf32>, tensor<1x3x4x32xf32>, tensor<1x3x10x10xf32>
 }

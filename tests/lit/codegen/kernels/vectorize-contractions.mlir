@@ -433,3 +433,28 @@ func.func @gathered_short_rows(%x: memref<1x2x4x4xf32>, %w: memref<3x2x3x3xf32>,
   }
   return
 }
+
+// -----
+
+// Stride 2: each run loads the 16 elements that span its lanes (masked to
+// the run) and a shuffle keeps every other one.
+// CHECK-LABEL: func.func @gathered_strided_rows
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %arg0 {{\[\[}}0, 1, 2, 3]] : memref<1x2x21x21xf32> into memref<882xf32>
+// CHECK: %[[HIGH:.*]] = vector.create_mask %{{.*}} : vector<16xi1>
+// CHECK: %[[LOW:.*]] = vector.create_mask %{{.*}} : vector<16xi1>
+// CHECK: %[[SPAN:.*]] = arith.xori %[[HIGH]], %[[LOW]] : vector<16xi1>
+// CHECK: %[[W:.*]] = vector.maskedload %[[FLAT]][%{{.*}}], %[[SPAN]], %{{.*}} : memref<882xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+// CHECK: vector.shuffle %[[W]], %[[W]] [0, 2, 4, 6, 8, 10, 12, 14] : vector<16xf32>, vector<16xf32>
+// CHECK-NOT: vector.gather
+// CHECK: vector.fma
+func.func @gathered_strided_rows(%x: memref<1x2x21x21xf32>, %w: memref<3x2x3x3xf32>, %y: memref<1x3x100xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, f, p, c, kh, kw) -> (n, c, (p floordiv 10) * 2 + kh, (p mod 10) * 2 + kw)>, affine_map<(n, f, p, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, p, c, kh, kw) -> (n, f, p)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x2x21x21xf32>, memref<3x2x3x3xf32>) outs(%y : memref<1x3x100xf32>)
+      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 3 : i64, vectors = 2 : i64}} {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %in, %wt : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
