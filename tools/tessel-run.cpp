@@ -42,7 +42,7 @@ const char *kUsage =
     "  --data DIR         inputs from DIR/input_<i>.pb; outputs checked against\n"
     "                     DIR/output_<i>.pb when present\n"
     "  --input NAME=FILE  an input from a .pb (TensorProto) or .npy file\n"
-    "  --output-dir DIR   write output <i> as DIR/output_<i>.npy\n"
+    "  --output-dir DIR   write output <i> as DIR/output_<i>.npy (DIR is created)\n"
     "  --rtol, --atol     tolerances: |got-expected| <= atol + rtol*|expected|\n"
     "                     (defaults 1e-3 and 1e-4)\n"
     "  --threads N        threads for the session (0: one per core)\n";
@@ -241,6 +241,13 @@ int main(int argc, char **argv) {
     outPtrs[i] = outputs[i].bytes.data();
     outSizes[i] = outputs[i].bytes.size();
   }
+
+  // The output folder, with its parents, before the run: a bad path fails
+  // fast rather than after a long model.
+  if (!opts.outputDir.empty())
+    if (std::error_code ec = sys::fs::create_directories(opts.outputDir))
+      return fail(fmt::format("cannot create output directory '{}': {}", opts.outputDir,
+                              ec.message()));
 
   tessel_session *session = nullptr;
   tessel_session_options options{TESSEL_API_VERSION, opts.threads};
