@@ -290,6 +290,39 @@ TEST_F(RuntimeTest, RunComputesEveryOutput) {
   EXPECT_EQ(x, xBefore) << "the run wrote to its input";
 }
 
+TEST_F(RuntimeTest, OutputsMustNotOverlapEachOther) {
+  ModelPtr m = openModel(*multiPath_);
+  ASSERT_TRUE(m);
+  SessionPtr s = makeSession(m.get());
+  ASSERT_TRUE(s);
+  const std::vector<float> x = {1, -2, 3, -4, 5, -6};
+  const std::vector<int64_t> idx = {1, 2, 3, 4};
+  std::vector<float> y(6, NAN), xCopy(6, NAN), cst(2, NAN), yAgain(6, NAN);
+  std::vector<int64_t> twice(4, 0);
+  const void *in[] = {x.data(), idx.data()};
+  size_t inSizes[] = {24, 32};
+  size_t outSizes[] = {24, 32, 24, 8, 24};
+  // Output 4 (y_again) on output 0's buffer, then starting at its last byte.
+  void *same[] = {y.data(), twice.data(), xCopy.data(), cst.data(), y.data()};
+  Status st(tessel_session_run(s.get(), in, inSizes, same, outSizes));
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("output 4 ('y_again') overlaps output 0 ('y')"), std::string::npos)
+      << st.message();
+  void *tail[] = {y.data(), twice.data(), xCopy.data(), cst.data(),
+                  reinterpret_cast<unsigned char *>(y.data()) + 23};
+  Status st2(tessel_session_run(s.get(), in, inSizes, tail, outSizes));
+  ASSERT_FALSE(st2.ok());
+  EXPECT_NE(st2.message().find("overlaps output 0"), std::string::npos) << st2.message();
+  // Refused before anything ran: the outputs are untouched.
+  EXPECT_TRUE(std::isnan(y[0]) && std::isnan(xCopy[0]) && twice[0] == 0);
+  // Adjacent buffers (one ends where the next begins) are fine.
+  std::vector<float> joined(12, NAN);
+  void *adjacent[] = {joined.data(), twice.data(), xCopy.data(), cst.data(), joined.data() + 6};
+  ASSERT_TESSEL_OK(tessel_session_run(s.get(), in, inSizes, adjacent, outSizes));
+  EXPECT_EQ(std::vector<float>(joined.begin(), joined.begin() + 6),
+            std::vector<float>(joined.begin() + 6, joined.end()));
+}
+
 TEST_F(RuntimeTest, OutputBufferMayBeLarger) {
   ModelPtr m = openModel(*multiPath_);
   ASSERT_TRUE(m);
