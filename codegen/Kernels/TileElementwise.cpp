@@ -51,8 +51,9 @@ static bool isWidenable(linalg::GenericOp op) {
 }
 
 /// An all-parallel generic over `c`'s index space writing `output`
-/// elementwise, its out value unread.
-static bool isElementwiseOver(linalg::GenericOp op, Value c, Value output) {
+/// elementwise, its out value unread unless `outputRead`.
+static bool isElementwiseOver(linalg::GenericOp op, Value c, Value output,
+                              bool outputRead = false) {
   auto ct = cast<MemRefType>(c.getType());
   auto ot = dyn_cast<MemRefType>(output.getType());
   if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 || op.getDpsInits()[0] != output ||
@@ -62,7 +63,7 @@ static bool isElementwiseOver(linalg::GenericOp op, Value c, Value output) {
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   if (!maps.back().isIdentity())
     return false;
-  if (!op.getRegion().front().getArguments().back().use_empty())
+  if (!outputRead && !op.getRegion().front().getArguments().back().use_empty())
     return false;
   for (auto [map, input] : llvm::zip(ArrayRef(maps).drop_back(), op.getDpsInputs()))
     if (!isTileReadable(map, input))
@@ -77,10 +78,12 @@ TileElementwise matchPrologue(linalg::GenericOp contraction) {
     return fill.getDpsInits()[0] == c && fill.hasPureBufferSemantics() ? TileElementwise{fill, -1}
                                                                         : TileElementwise{};
   auto generic = dyn_cast_or_null<linalg::GenericOp>(prev);
-  if (!generic || !isElementwiseOver(generic, c, c) ||
+  if (!generic || !isElementwiseOver(generic, c, c, /*outputRead=*/true) ||
       llvm::is_contained(generic.getDpsInputs(), c))
     return {};
-  return TileElementwise{generic, -1};
+  TileElementwise prologue{generic, -1};
+  prologue.readsC = !generic.getRegion().front().getArguments().back().use_empty();
+  return prologue;
 }
 
 TileElementwise matchEpilogue(linalg::GenericOp contraction) {
@@ -157,6 +160,8 @@ Value TileElementwise::evaluate(OpBuilder &b, Location loc, ValueRange cIndices,
     }
     mapping.map(arg, v);
   }
+  if (readsC)
+    mapping.map(body.getArguments().back(), cValue);
   // Values from above (scalar constants) are broadcast once.
   auto widen = [&](Value v) -> Value {
     if (Value mapped = mapping.lookupOrNull(v))

@@ -24,6 +24,11 @@ struct TileElementwise {
   mlir::Operation *op = nullptr;
   /// The input that reads C (epilogue), or -1 (prologue: it writes C).
   int64_t cInput = -1;
+  /// A prologue that updates C in place from its current value (its body
+  /// reads its out value: attention's rescaling acc * alpha before the
+  /// block's products accumulate into acc). The kernel loads the C tile and
+  /// evaluates the body on it.
+  bool readsC = false;
 
   explicit operator bool() const { return static_cast<bool>(op); }
   /// Where the epilogue writes (the prologue writes C itself).
@@ -33,15 +38,15 @@ struct TileElementwise {
 
   /// The body's value for the `count` elements (of a vector of `lanes`)
   /// starting at C indices `cIndices`; `cValue` is C's vector there
-  /// (epilogue only). Inputs are read as vectors along C's innermost index
+  /// (an epilogue, or a prologue that reads C). Inputs are read as vectors along C's innermost index
   /// or as broadcast scalars; lanes past `count` are zero-filled.
   mlir::Value evaluate(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange cIndices,
                        int64_t count, int64_t lanes, mlir::Value cValue) const;
 };
 
 /// The op right before `contraction` when it fills C or writes all of C
-/// elementwise without reading it, so that its value can be computed per
-/// tile.
+/// elementwise, from its other inputs and possibly C's own value at the same
+/// element, so that its value can be computed per tile.
 TileElementwise matchPrologue(mlir::linalg::GenericOp contraction);
 
 /// The op right after `contraction` when it reads C elementwise and C, a

@@ -817,7 +817,8 @@ private:
       aTile = packedTileOf(m0, config.rows);
     Value bTile = prepackedB ? packedTileOf(n0, config.columns()) : Value();
     // The C tile's initial value: C itself, or on the first reduction block
-    // the fused prologue (bias, residual, zero) computed in registers.
+    // the fused prologue (bias, residual, zero; or an update of C's own
+    // value, from the loaded tile) computed in registers.
     auto cIndices = [&](OpBuilder &nb, int64_t i, int64_t j) {
       return indices(nb, cMap(), bind(nb, loops, m0, i, n0, j));
     };
@@ -835,9 +836,14 @@ private:
                         [&](OpBuilder &nb) {
                           SmallVector<Value> tile;
                           for (int64_t i = 0; i < rows; ++i)
-                            for (int64_t j = 0; j < vectors; ++j)
+                            for (int64_t j = 0; j < vectors; ++j) {
+                              Value current =
+                                  prologue.readsC
+                                      ? loadVector(nb, c, cIndices(nb, i, j), count(j), 1)
+                                      : Value();
                               tile.push_back(prologue.evaluate(nb, loc, cIndices(nb, i, j),
-                                                               count(j), config.lanes, {}));
+                                                               count(j), config.lanes, current));
+                            }
                           return tile;
                         },
                         loadC);

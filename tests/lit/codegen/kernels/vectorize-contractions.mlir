@@ -458,3 +458,35 @@ func.func @gathered_strided_rows(%x: memref<1x2x21x21xf32>, %w: memref<3x2x3x3xf
   }
   return
 }
+
+// -----
+
+// A prologue that updates C from its own value (attention's acc * alpha
+// before the block's products accumulate into acc): the kernel loads each C
+// vector, applies the update in registers and accumulates onto it; no
+// separate pass over C is left.
+// CHECK-LABEL: func.func @rescaled_accumulator
+// CHECK-NOT: linalg.generic
+// CHECK: %[[C:.*]] = vector.load %arg3[%{{.*}}, %{{.*}}] : memref<12x16xf32>, vector<8xf32>
+// CHECK: %[[A:.*]] = memref.load %arg2[%{{.*}}] : memref<12xf32>
+// CHECK: %[[AV:.*]] = vector.broadcast %[[A]] : f32 to vector<8xf32>
+// CHECK: arith.mulf %[[C]], %[[AV]] : vector<8xf32>
+// CHECK: vector.fma
+// CHECK-NOT: linalg.generic
+func.func @rescaled_accumulator(%p: memref<12x8xf32>, %v: memref<8x16xf32>, %alpha: memref<12xf32>, %acc: memref<12x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%alpha : memref<12xf32>) outs(%acc : memref<12x16xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %m = arith.mulf %out, %a : f32
+    linalg.yield %m : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%p, %v : memref<12x8xf32>, memref<8x16xf32>) outs(%acc : memref<12x16xf32>)
+      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 6 : i64, vectors = 2 : i64}} {
+  ^bb0(%x: f32, %y: f32, %c: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
