@@ -95,11 +95,13 @@ Value buildMatmulGeneric(OpBuilder &b, Location loc, Value lhs, Value rhs, Value
              SmallVector<utils::IteratorType>{utils::IteratorType::parallel,
                                               utils::IteratorType::parallel,
                                               utils::IteratorType::reduction},
-             [](OpBuilder &nb, Location l, ValueRange a) {
-               Value p = createMul(nb, l, a[0], a[1]);
-               linalg::YieldOp::create(nb, l, ValueRange{createAdd(nb, l, a[2], p)});
-             })
+             yieldMultiplyAccumulate)
       .getResult(0);
+}
+
+void yieldMultiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
+  Value product = createMul(b, loc, args[0], args[1]);
+  linalg::YieldOp::create(b, loc, ValueRange{createAdd(b, loc, args[2], product)});
 }
 
 Value reshapeTensor(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> shape) {

@@ -48,6 +48,10 @@ mlir::Value buildElementwiseMapped(mlir::OpBuilder &b, mlir::Location loc,
                                    mlir::RankedTensorType resultType, mlir::ValueRange inputs,
                                    llvm::ArrayRef<mlir::AffineMap> maps, ScalarBodyFn body);
 
+/// The body of a multiply-accumulate linalg.generic (matmuls, convolutions,
+/// recurrent gates): yields out + in0 * in1 (float or integer arith).
+void yieldMultiplyAccumulate(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange args);
+
 /// A 2-D contraction out[i, j] += lhs[...] * rhs[...] over loops (i, j, r)
 /// reading lhs / rhs through `lhsMap` / `rhsMap` (3 dims) and accumulating into
 /// `init`.

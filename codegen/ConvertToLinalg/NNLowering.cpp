@@ -11,12 +11,6 @@ using namespace mlir;
 namespace tessel {
 namespace {
 
-/// A contraction's body: out + in0 * in1.
-void yieldMultiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
-  Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
-  linalg::YieldOp::create(b, loc, ValueRange{arith::AddFOp::create(b, loc, args[2], product)});
-}
-
 /// Input index along a spatial axis: out * stride + tap * dilation.
 AffineExpr windowExpr(MLIRContext *ctx, unsigned outDim, unsigned tapDim, int64_t stride,
                       int64_t dilation) {

@@ -149,10 +149,7 @@ Value matmulTransB(OpBuilder &b, Location loc, Value lhs, Value rhs, Value init)
                                     AffineMap::get(3, 0, {m, n}, ctx)},
              SmallVector<IteratorType>{IteratorType::parallel, IteratorType::parallel,
                                        IteratorType::reduction},
-             [](OpBuilder &nb, Location l, ValueRange a) {
-               Value p = arith::MulFOp::create(nb, l, a[0], a[1]);
-               linalg::YieldOp::create(nb, l, ValueRange{arith::AddFOp::create(nb, l, a[2], p)});
-             })
+             yieldMultiplyAccumulate)
       .getResult(0);
 }
 
@@ -270,10 +267,7 @@ Value inputProjection(OpBuilder &b, Location loc, const Recurrent &r, Value x, V
                                     AffineMap::get(4, 0, {t, bb, gg}, ctx)},
              SmallVector<IteratorType>{IteratorType::parallel, IteratorType::parallel,
                                        IteratorType::parallel, IteratorType::reduction},
-             [](OpBuilder &nb, Location l, ValueRange a) {
-               Value p = arith::MulFOp::create(nb, l, a[0], a[1]);
-               linalg::YieldOp::create(nb, l, ValueRange{arith::AddFOp::create(nb, l, a[2], p)});
-             })
+             yieldMultiplyAccumulate)
       .getResult(0);
 }
 

@@ -336,7 +336,6 @@ private:
     auto index = [&](int64_t v) { return arith::ConstantIndexOp::create(builder, loc, v); };
     int64_t step = roles.nRowStride, lanes = config.lanes;
     auto maskType = VectorType::get({lanes}, builder.getI1Type());
-    auto spanType = VectorType::get({step * lanes}, vectorType.getElementType());
     auto spanMaskType = VectorType::get({step * lanes}, builder.getI1Type());
     Value n = getValueOrCreateConstantIndexOp(builder, loc, at[roles.n]);
     Value width = index(roles.nRowLength), counted = index(count);
@@ -382,14 +381,7 @@ private:
         Value upToHigh = vector::CreateMaskOp::create(builder, loc, spanMaskType, ValueRange{high});
         Value upToLow = vector::CreateMaskOp::create(builder, loc, spanMaskType, ValueRange{low});
         Value spanMask = arith::XOrIOp::create(builder, loc, upToHigh, upToLow);
-        Value zero = arith::ConstantOp::create(builder, loc, spanType,
-                                               DenseElementsAttr::get(spanType, 0.0f));
-        Value span = vector::MaskedLoadOp::create(builder, loc, spanType, bFlat, ValueRange{base},
-                                                  spanMask, zero);
-        SmallVector<int64_t> picks;
-        for (int64_t l = 0; l < lanes; ++l)
-          picks.push_back(l * step);
-        run = vector::ShuffleOp::create(builder, loc, span, span, picks);
+        run = loadSpan(builder, bFlat, ValueRange{base}, spanMask, step);
       }
       // Masked-off lanes load as zero: the first run needs no blend.
       result = r == 0 ? run : arith::SelectOp::create(builder, loc, mask, run, result).getResult();
@@ -474,21 +466,12 @@ private:
   Value loadVector(OpBuilder &builder, Value memref, ValueRange idx, int64_t count,
                    int64_t stride) {
     if (stride > 1 && stride <= 4) {
-      // A short stride (strided convolutions): one contiguous load of the
-      // span, then a shuffle that keeps every stride-th element. The span
-      // ends at the last element read, so nothing past it is touched.
-      int64_t span = stride * config.lanes;
-      auto spanType = VectorType::get({span}, vectorType.getElementType());
+      // A short stride (strided convolutions): the span ends at the last
+      // element read, so nothing past it is touched.
       Value mask = vector::ConstantMaskOp::create(
-          builder, loc, VectorType::get({span}, builder.getI1Type()),
+          builder, loc, VectorType::get({stride * config.lanes}, builder.getI1Type()),
           ArrayRef<int64_t>{stride * (count - 1) + 1});
-      Value zero = arith::ConstantOp::create(builder, loc, spanType,
-                                             DenseElementsAttr::get(spanType, 0.0f));
-      Value wide = vector::MaskedLoadOp::create(builder, loc, spanType, memref, idx, mask, zero);
-      SmallVector<int64_t> picks;
-      for (int64_t l = 0; l < config.lanes; ++l)
-        picks.push_back(l * stride);
-      return vector::ShuffleOp::create(builder, loc, wide, wide, picks);
+      return loadSpan(builder, memref, idx, mask, stride);
     }
     if (stride != 1) {
       SmallVector<int32_t> offsets;
@@ -504,6 +487,21 @@ private:
       return vector::LoadOp::create(builder, loc, vectorType, memref, idx);
     return vector::MaskedLoadOp::create(builder, loc, vectorType, memref, idx,
                                         constantMask(builder, count), zeroVector(builder));
+  }
+
+  /// Lanes l of `memref` at idx + stride * l: one contiguous load of the
+  /// stride * lanes elements that span them (only those `spanMask` sets),
+  /// then a shuffle that keeps every stride-th.
+  Value loadSpan(OpBuilder &builder, Value memref, ValueRange idx, Value spanMask,
+                 int64_t stride) {
+    auto spanType = VectorType::get({stride * config.lanes}, vectorType.getElementType());
+    Value zero =
+        arith::ConstantOp::create(builder, loc, spanType, DenseElementsAttr::get(spanType, 0.0f));
+    Value wide = vector::MaskedLoadOp::create(builder, loc, spanType, memref, idx, spanMask, zero);
+    SmallVector<int64_t> picks;
+    for (int64_t l = 0; l < config.lanes; ++l)
+      picks.push_back(l * stride);
+    return vector::ShuffleOp::create(builder, loc, wide, wide, picks);
   }
 
   void storeVector(OpBuilder &builder, Value value, Value memref, ValueRange idx,

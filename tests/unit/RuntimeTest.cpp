@@ -297,7 +297,7 @@ TEST_F(RuntimeTest, OutputsMustNotOverlapEachOther) {
   ASSERT_TRUE(s);
   const std::vector<float> x = {1, -2, 3, -4, 5, -6};
   const std::vector<int64_t> idx = {1, 2, 3, 4};
-  std::vector<float> y(6, NAN), xCopy(6, NAN), cst(2, NAN), yAgain(6, NAN);
+  std::vector<float> y(6, NAN), xCopy(6, NAN), cst(2, NAN);
   std::vector<int64_t> twice(4, 0);
   const void *in[] = {x.data(), idx.data()};
   size_t inSizes[] = {24, 32};
