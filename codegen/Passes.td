@@ -178,8 +178,9 @@ def ParallelizeLoops : Pass<"tessel-parallelize-loops", "mlir::func::FuncOp"> {
     tessel-vectorize-contractions, which parallelizes its kernels itself.
   }];
   let options = [
-    Option<"minIterations", "min-iterations", "int64_t", /*default=*/"131072",
-           "Smallest iteration count worth a parallel loop">
+    Option<"minIterations", "min-iterations", "int64_t", /*default=*/"0",
+           "Smallest iteration count worth a parallel loop (0: the target's, "
+           "LoweringStrategy::parallelMinIterations)">
   ];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::memref::MemRefDialect",
                            "mlir::affine::AffineDialect", "mlir::arith::ArithDialect"];

@@ -17,6 +17,7 @@
 // while the convolution reads them.
 //
 //===----------------------------------------------------------------------===//
+#include "codegen/Kernels/KernelConfig.h"
 #include "codegen/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -62,16 +63,15 @@ int64_t depthwiseChannelLoop(linalg::GenericOp op) {
   return -1;
 }
 
-/// Padded planes per tile: as many as fit in this many bytes (so that a
-/// tile's padded input stays in L2 beside its output), a divisor of the
+/// Padded planes per tile: as many as fit in `tileBytes`
+/// (LoweringStrategy::depthwiseTileBytes, so that a tile's padded input
+/// stays in L2 beside its output), a divisor of the
 /// channels (tiles of static shape), and at most an eighth of them (so
 /// that the threads share tiles evenly). One plane per tile would leave
 /// small maps (14x14, 576 channels) paying a buffer's allocation and fill
 /// per 1 K multiply-adds: slower than the whole padded copy.
-constexpr int64_t kTileBytes = 64 * 1024;
-
-int64_t channelsPerTile(int64_t channels, int64_t planeBytes) {
-  int64_t limit = std::max<int64_t>(1, std::min(kTileBytes / planeBytes, channels / 8));
+int64_t channelsPerTile(int64_t channels, int64_t planeBytes, int64_t tileBytes) {
+  int64_t limit = std::max<int64_t>(1, std::min(tileBytes / planeBytes, channels / 8));
   int64_t tile = limit;
   while (channels % tile != 0)
     --tile;
@@ -126,7 +126,11 @@ struct TileDepthwiseChannelsPass
     if (loop < 0 || root.getIteratorTypesArray()[loop] != utils::IteratorType::parallel)
       return;
 
-    int64_t perTile = channelsPerTile(channels, planeBytes);
+    FailureOr<TargetDescription> target = getTargetOrEmitError(func);
+    if (failed(target))
+      return signalPassFailure();
+    int64_t perTile =
+        channelsPerTile(channels, planeBytes, selectLoweringStrategy(*target).depthwiseTileBytes);
     if (perTile >= channels)
       return; // One tile: nothing to gain.
     IRRewriter rewriter(&getContext());

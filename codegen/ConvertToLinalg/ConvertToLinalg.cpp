@@ -1,5 +1,6 @@
 //===- ConvertToLinalg.cpp - The tessel-convert-to-linalg pass ------------===//
 #include "codegen/ConvertToLinalg/LoweringUtils.h"
+#include "codegen/Kernels/KernelConfig.h"
 #include "codegen/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -18,17 +19,21 @@ struct ConvertTesselToLinalgPass
     : impl::ConvertTesselToLinalgBase<ConvertTesselToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    FailureOr<TargetDescription> description = getTargetOrEmitError(getOperation());
+    if (failed(description))
+      return signalPassFailure();
+    LoweringStrategy strategy = selectLoweringStrategy(*description);
     ConversionTarget target(*ctx);
     target.addIllegalDialect<TesselDialect>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect, arith::ArithDialect,
                            math::MathDialect, func::FuncDialect, scf::SCFDialect>();
     RewritePatternSet patterns(ctx);
     populateMathLoweringPatterns(patterns);
-    populateNNLoweringPatterns(patterns);
+    populateNNLoweringPatterns(patterns, strategy);
     populateTensorLoweringPatterns(patterns);
     populateRNNLoweringPatterns(patterns);
     populateNormLoweringPatterns(patterns);
-    populateFusedLoweringPatterns(patterns);
+    populateFusedLoweringPatterns(patterns, strategy);
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns)))) {
       getOperation().walk([&](Operation *op) {
         if (isa<TesselDialect>(op->getDialect()))

@@ -1,5 +1,6 @@
 //===- FusedLowering.cpp - tessel.linear and tessel.attention lowering ----===//
 #include "codegen/ConvertToLinalg/LoweringUtils.h"
+#include "codegen/Kernels/KernelConfig.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -74,13 +75,16 @@ int64_t attentionBlock(int64_t n, int64_t limit, int64_t smallest) {
 ///
 /// Only a Bq x Bk block of scores exists at a time. Blocks are divisors of
 /// the sequence lengths, or whole short sequences that have no good divisor
-/// (attentionBlock): up to 256 query rows, so that each key block's
-/// rescaling and loop overhead is shared by many rows, and 32 keys, so that
-/// a block's scores stay in L1 (12 heads x 2048 positions x 64, one thread:
+/// (attentionBlock), of at most the strategy's (LoweringStrategy): up to 256
+/// query rows, so that each key block's rescaling and loop overhead is
+/// shared by many rows, and 32 keys, so that a block's scores stay in L1
+/// (AVX2, 12 heads x 2048 positions x 64, one thread:
 /// 241 ms with 32 x 64 blocks, 215 with 128 x 64, 201 with 128 x 32, 198
 /// with 256 x 32; 128 x 16 and 128 x 128 were slower).
 struct AttentionLowering : OpConversionPattern<AttentionOp> {
-  using OpConversionPattern::OpConversionPattern;
+  AttentionLowering(MLIRContext *ctx, const LoweringStrategy &strategy)
+      : OpConversionPattern(ctx), queryBlock(strategy.attentionQueryBlock),
+        keyBlock(strategy.attentionKeyBlock) {}
   LogicalResult matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
@@ -98,7 +102,7 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
       rewriter.replaceOp(op, filledTensor(rewriter, loc, type, NAN));
       return success();
     }
-    int64_t bq = attentionBlock(lq, 256, 16), bk = attentionBlock(lk, 32, 16);
+    int64_t bq = attentionBlock(lq, queryBlock, 16), bk = attentionBlock(lk, keyBlock, 16);
     double scale = op.getScale().convertToDouble();
     bool causal = op.getCausal();
     // Causal self-attention: query blocks as long as key blocks, so that a
@@ -326,6 +330,9 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
     rewriter.replaceOp(op, forall.getResults()[0]);
     return success();
   }
+
+  /// The largest query and key blocks (LoweringStrategy).
+  int64_t queryBlock, keyBlock;
 };
 
 /// The chain's body moves in place of the op (its ops are then lowered one by
@@ -346,9 +353,10 @@ struct ElementwiseChainLowering : OpConversionPattern<ElementwiseChainOp> {
 
 } // namespace
 
-void populateFusedLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<LinearLowering, AttentionLowering, ElementwiseChainLowering>(
-      patterns.getContext());
+void populateFusedLoweringPatterns(RewritePatternSet &patterns,
+                                   const LoweringStrategy &strategy) {
+  patterns.add<AttentionLowering>(patterns.getContext(), strategy);
+  patterns.add<LinearLowering, ElementwiseChainLowering>(patterns.getContext());
 }
 
 } // namespace tessel

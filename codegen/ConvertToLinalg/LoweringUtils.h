@@ -13,6 +13,9 @@
 
 namespace tessel {
 
+struct LoweringStrategy;
+
+
 /// Computes one result element from the block arguments of a linalg.generic.
 using ScalarBodyFn =
     llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
@@ -97,11 +100,15 @@ mlir::Value buildActivation(mlir::OpBuilder &b, mlir::Location loc, mlir::Value 
                             llvm::StringRef activation, llvm::ArrayRef<double> params);
 
 void populateMathLoweringPatterns(mlir::RewritePatternSet &patterns);
-void populateNNLoweringPatterns(mlir::RewritePatternSet &patterns);
+/// The target's choices (codegen/Kernels/KernelConfig.h) for the lowerings
+/// that depend on it: convolutions' flattening, attention's blocks.
+void populateNNLoweringPatterns(mlir::RewritePatternSet &patterns,
+                                const LoweringStrategy &strategy);
 void populateTensorLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateRNNLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateNormLoweringPatterns(mlir::RewritePatternSet &patterns);
-void populateFusedLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateFusedLoweringPatterns(mlir::RewritePatternSet &patterns,
+                                   const LoweringStrategy &strategy);
 
 } // namespace tessel
 

@@ -1,5 +1,6 @@
 //===- NNLowering.cpp - Convolution, pooling, batch norm lowering ---------===//
 #include "codegen/ConvertToLinalg/LoweringUtils.h"
+#include "codegen/Kernels/KernelConfig.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -58,13 +59,13 @@ Value buildConvGeneric(OpBuilder &b, Location loc, Value input, Value weight, Va
 /// out[n, f, p] = sum_c w[f, c] * in[n, c, p] over the flattened pixels p.
 /// Lowered so, its kernel vectorizes along all H*W pixels at once instead of
 /// one output row at a time, which pays where rows are ragged against the
-/// 16-column register tile (a 7x7 map fills 7 of 8 lanes). Rows that are
-/// whole tiles keep the row-wise form: each C row is then written in longer
-/// runs.
-bool isPointwise(ConvOp op) {
+/// register tile's `tileColumns` (16 on AVX2: a 7x7 map fills 7 of 8 lanes).
+/// Rows that are whole tiles keep the row-wise form: each C row is then
+/// written in longer runs.
+bool isPointwise(ConvOp op, int64_t tileColumns) {
   auto wt = cast<RankedTensorType>(op.getWeight().getType());
   int64_t width = op.getType().getShape().back();
-  return op.getGroup() == 1 && wt.getRank() >= 3 && width % 16 != 0 &&
+  return op.getGroup() == 1 && wt.getRank() >= 3 && width % tileColumns != 0 &&
          llvm::all_of(wt.getShape().drop_front(2), [](int64_t k) { return k == 1; }) &&
          llvm::all_of(op.getStrides(), [](int64_t s) { return s == 1; }) &&
          llvm::all_of(op.getPads(), [](int64_t p) { return p == 0; });
@@ -108,8 +109,9 @@ Value buildPointwiseConv(OpBuilder &b, Location loc, ConvOp op, Value input, Val
   return reshapeTensor(b, loc, r, type.getShape());
 }
 
-/// A 2-D convolution whose output rows are ragged against the 16-column
-/// register tile (13, 14, 27, 28 pixels wide) fills 7/8 of its vectors or
+/// A 2-D convolution whose output rows are ragged against the register
+/// tile's `tileColumns` (16 on AVX2: 13, 14, 27, 28 pixels wide; at least
+/// half a tile wide) fills 7/8 of its vectors or
 /// less when computed row by row. Computed over the flattened output pixels
 /// p = oh * OW + ow instead, every vector but the last is full: the kernel
 /// generator gathers the B panel (the input at (p floordiv OW) * s + kh * d,
@@ -119,10 +121,10 @@ Value buildPointwiseConv(OpBuilder &b, Location loc, ConvOp op, Value input, Val
 /// 13x13 2.88 -> 2.38 ms; stride 2 56 -> 28 1.57 -> 1.41 ms. Strides up to
 /// 2: AlexNet's 11x11 stride-4 convolution was slower so; rows of 7 keep
 /// the folded row-wise kernel, which is as fast.
-bool hasRaggedRows(ConvOp op) {
+bool hasRaggedRows(ConvOp op, int64_t tileColumns) {
   RankedTensorType type = op.getType();
   return op.getGroup() == 1 && type.getRank() == 4 && type.getDimSize(2) > 1 &&
-         type.getDimSize(3) % 16 != 0 && type.getDimSize(3) >= 8 &&
+         type.getDimSize(3) % tileColumns != 0 && type.getDimSize(3) >= tileColumns / 2 &&
          llvm::all_of(op.getStrides(), [](int64_t s) { return s <= 2; }) &&
          isa<FloatType>(type.getElementType());
 }
@@ -158,12 +160,13 @@ Value buildFlattenedConv(OpBuilder &b, Location loc, ConvOp op, Value input, Val
 }
 
 struct ConvLowering : OpConversionPattern<ConvOp> {
-  using OpConversionPattern::OpConversionPattern;
+  ConvLowering(MLIRContext *ctx, const LoweringStrategy &strategy)
+      : OpConversionPattern(ctx), tileColumns(strategy.tileColumns()) {}
   LogicalResult matchAndRewrite(ConvOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Type et = op.getType().getElementType();
-    if (isPointwise(op) && isa<FloatType>(et)) {
+    if (isPointwise(op, tileColumns) && isa<FloatType>(et)) {
       rewriter.replaceOp(op, buildPointwiseConv(rewriter, loc, op, adaptor.getInput(),
                                                 adaptor.getWeight(), adaptor.getBias(),
                                                 adaptor.getResidual()));
@@ -171,7 +174,7 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     }
     Value input = padSpatial(rewriter, loc, adaptor.getInput(), op.getPads(),
                              scalarConstant(rewriter, loc, et, 0));
-    if (hasRaggedRows(op)) {
+    if (hasRaggedRows(op, tileColumns)) {
       rewriter.replaceOp(op, buildFlattenedConv(rewriter, loc, op, input, adaptor.getWeight(),
                                                 adaptor.getBias(), adaptor.getResidual()));
       return success();
@@ -185,6 +188,9 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
                                            op.getActivationParams()));
     return success();
   }
+
+  /// Columns of the target's full register tile.
+  int64_t tileColumns;
 };
 
 /// A transposed convolution whose kernel is its stride along every axis, with
@@ -987,10 +993,10 @@ struct LRNLowering : OpConversionPattern<LRNOp> {
 
 } // namespace
 
-void populateNNLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConvLowering, ConvTransposeLowering, MaxPoolLowering, AvgPoolLowering,
-               BatchNormLowering, PadLowering, ResizeLowering, PReluLowering,
-               LRNLowering>(patterns.getContext());
+void populateNNLoweringPatterns(RewritePatternSet &patterns, const LoweringStrategy &strategy) {
+  patterns.add<ConvLowering>(patterns.getContext(), strategy);
+  patterns.add<ConvTransposeLowering, MaxPoolLowering, AvgPoolLowering, BatchNormLowering,
+               PadLowering, ResizeLowering, PReluLowering, LRNLowering>(patterns.getContext());
 }
 
 } // namespace tessel

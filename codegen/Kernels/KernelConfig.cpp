@@ -9,27 +9,6 @@ namespace tessel {
 
 static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-static constexpr KernelConfig::Parallel kParallelModes[] = {
-    KernelConfig::Parallel::Outer, KernelConfig::Parallel::Columns, KernelConfig::Parallel::Rows,
-    KernelConfig::Parallel::ColumnBlocks};
-
-/// The `parallel` field's spelling in the attribute.
-static llvm::StringRef parallelName(KernelConfig::Parallel mode) {
-  switch (mode) {
-  case KernelConfig::Parallel::None:
-    return "none";
-  case KernelConfig::Parallel::Outer:
-    return "outer";
-  case KernelConfig::Parallel::Columns:
-    return "columns";
-  case KernelConfig::Parallel::Rows:
-    return "rows";
-  case KernelConfig::Parallel::ColumnBlocks:
-    return "column_blocks";
-  }
-  llvm_unreachable("unknown parallel mode");
-}
-
 /// The shortest run of a B row a matrix-vector product's thread should read
 /// at a time: two pages, which the hardware prefetchers follow.
 static constexpr int64_t kMinRowStreamBytes = 8192;
@@ -44,10 +23,22 @@ static int64_t sharedRowBlock(const ContractionRoles &roles, const KernelConfig 
   return perBlock < tiles ? perBlock * config.rows : 0;
 }
 
+LoweringStrategy selectLoweringStrategy(const TargetDescription &target) {
+  LoweringStrategy s;
+  s.lanes = target.f32Lanes();
+  s.tileVectors = target.vectorRegisters >= 32 ? 4 : 2;
+  s.attentionQueryBlock =
+      std::clamp<int64_t>(target.l1Bytes / (s.attentionKeyBlock * 4), 16, 256);
+  s.depthwiseTileBytes = target.l2Bytes / 8;
+  s.parallelMinMacs = int64_t(target.fmaUnits) * s.lanes * (int64_t(1) << 17);
+  return s;
+}
+
 static KernelConfig selectKernelConfig(const ContractionRoles &roles,
                                        const TargetDescription &target, bool allowStationary) {
+  LoweringStrategy strategy = selectLoweringStrategy(target);
   KernelConfig config;
-  config.lanes = target.f32Lanes();
+  config.lanes = strategy.lanes;
   int64_t registers = target.vectorRegisters;
   int64_t maxVectors = ceilDiv(roles.columns(), config.lanes);
 
@@ -78,10 +69,9 @@ static KernelConfig selectKernelConfig(const ContractionRoles &roles,
     maxVectors = foldRange;
   }
 
-  // Two B vectors per step with 16 registers (6 x 2 accumulators on AVX2),
-  // four with 32 (6 x 4 on AVX-512): enough independent FMAs to cover the
-  // FMA latency times the FMA units, with broadcasts to spare.
-  int64_t vectors = std::min<int64_t>(maxVectors, registers >= 32 ? 4 : 2);
+  // LoweringStrategy::tileVectors B vectors per step, with broadcasts to
+  // spare.
+  int64_t vectors = std::min<int64_t>(maxVectors, strategy.tileVectors);
   int64_t rows = std::min<int64_t>((registers - vectors - 1) / vectors, 16);
   if (roles.rows() < rows) {
     // Few rows (a GEMV, a small batch): spend the registers on columns.
@@ -175,8 +165,9 @@ static KernelConfig selectKernelConfig(const ContractionRoles &roles,
   }
   // One-row tiles (depthwise convolutions, matrix-vector products) load a B
   // vector per FMA and run far below the FMA peak (7-12 GFLOP/s): their
-  // multiply-adds take several times longer than kParallelMinMacs assumes.
-  int64_t parallelMinMacs = config.rows == 1 ? kParallelMinMacs / 8 : kParallelMinMacs;
+  // multiply-adds take several times longer than parallelMinMacs assumes.
+  int64_t parallelMinMacs =
+      config.rows == 1 ? strategy.parallelMinMacs / 8 : strategy.parallelMinMacs;
   if (roles.macs() >= parallelMinMacs && config.stationaryA) {
     if (config.rowBlock)
       config.parallel = KernelConfig::Parallel::Rows;
@@ -262,82 +253,24 @@ SmallVector<int64_t> packedShape(const ContractionRoles &roles, int64_t dim, int
   return shape;
 }
 
-DictionaryAttr KernelConfig::toAttr(MLIRContext *ctx) const {
-  Builder b(ctx);
-  SmallVector<NamedAttribute> fields{
-      b.getNamedAttr("kernel", b.getStringAttr("outer_product")),
-      b.getNamedAttr("lanes", b.getI64IntegerAttr(lanes)),
-      b.getNamedAttr("rows", b.getI64IntegerAttr(rows)),
-      b.getNamedAttr("vectors", b.getI64IntegerAttr(vectors))};
-  if (packA)
-    fields.push_back(b.getNamedAttr("pack_a", b.getUnitAttr()));
-  if (stationaryA)
-    fields.push_back(b.getNamedAttr("stationary_a", b.getUnitAttr()));
-  if (foldOuter)
-    fields.push_back(b.getNamedAttr("fold_outer", b.getUnitAttr()));
-  if (parallel != Parallel::None)
-    fields.push_back(b.getNamedAttr("parallel", b.getStringAttr(parallelName(parallel))));
-  if (packB)
-    fields.push_back(b.getNamedAttr("pack_b", b.getUnitAttr()));
-  if (columnBlock)
-    fields.push_back(b.getNamedAttr("column_block", b.getI64IntegerAttr(columnBlock)));
-  if (rowBlock)
-    fields.push_back(b.getNamedAttr("row_block", b.getI64IntegerAttr(rowBlock)));
-  if (reductionBlock)
-    fields.push_back(b.getNamedAttr("reduction_block", b.getI64IntegerAttr(reductionBlock)));
-  return b.getDictionaryAttr(fields);
+KernelConfigAttr KernelConfig::toAttr(MLIRContext *ctx) const {
+  return KernelConfigAttr::get(ctx, lanes, rows, vectors, reductionBlock, rowBlock, columnBlock,
+                               packA, packB, stationaryA, foldOuter, parallel);
 }
 
-FailureOr<KernelConfig> KernelConfig::fromAttr(DictionaryAttr attr) {
+KernelConfig KernelConfig::fromAttr(KernelConfigAttr attr) {
   KernelConfig config;
-  auto kernel = attr.getAs<StringAttr>("kernel");
-  if (!kernel || kernel.getValue() != "outer_product")
-    return failure();
-  for (auto [name, field] : {std::pair<const char *, int64_t *>{"lanes", &config.lanes},
-                             {"rows", &config.rows},
-                             {"vectors", &config.vectors}}) {
-    auto value = attr.getAs<IntegerAttr>(name);
-    if (!value || value.getInt() < 1)
-      return failure();
-    *field = value.getInt();
-  }
-  config.packA = attr.contains("pack_a");
-  config.stationaryA = attr.contains("stationary_a");
-  config.foldOuter = attr.contains("fold_outer");
-  if (auto parallel = attr.getAs<StringAttr>("parallel")) {
-    auto mode = llvm::find_if(kParallelModes,
-                              [&](Parallel p) { return parallelName(p) == parallel.getValue(); });
-    if (mode == std::end(kParallelModes))
-      return failure();
-    config.parallel = *mode;
-  }
-  if (auto block = attr.getAs<IntegerAttr>("column_block")) {
-    if (block.getInt() < 1 || block.getInt() % config.columns() != 0)
-      return failure();
-    config.columnBlock = block.getInt();
-  }
-  config.packB = attr.contains("pack_b");
-  if (auto block = attr.getAs<IntegerAttr>("row_block")) {
-    if (block.getInt() < 1 || block.getInt() % config.rows != 0)
-      return failure();
-    config.rowBlock = block.getInt();
-  }
-  if (auto block = attr.getAs<IntegerAttr>("reduction_block")) {
-    if (block.getInt() < 1)
-      return failure();
-    config.reductionBlock = block.getInt();
-  }
-  // A stationary A is packed per row block, which the kernel then reuses; its
-  // loop order has no column blocks, and its row blocks are the only loop
-  // that can run on the thread pool.
-  bool rows = config.parallel == Parallel::Rows;
-  if (config.stationaryA
-          ? !config.packA || config.columnBlock || (config.parallel != Parallel::None && !rows)
-          : config.foldOuter)
-    return failure();
-  // Parallel column blocks need column blocks.
-  if (config.parallel == Parallel::ColumnBlocks && !config.columnBlock)
-    return failure();
+  config.lanes = attr.getLanes();
+  config.rows = attr.getRows();
+  config.vectors = attr.getVectors();
+  config.reductionBlock = attr.getReductionBlock();
+  config.rowBlock = attr.getRowBlock();
+  config.columnBlock = attr.getColumnBlock();
+  config.packA = attr.getPackA();
+  config.packB = attr.getPackB();
+  config.stationaryA = attr.getStationaryA();
+  config.foldOuter = attr.getFoldOuter();
+  config.parallel = attr.getParallel();
   return config;
 }
 

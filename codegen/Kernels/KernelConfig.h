@@ -1,7 +1,7 @@
 //===- KernelConfig.h - Per-op codegen strategy ---------------------------===//
 //
 // The one place where tile sizes are chosen. tessel-select-kernel-config
-// attaches a `tessel.kernel_config` dictionary to every contraction it can
+// attaches a `#tessel.kernel_config` attribute to every contraction it can
 // lower with the register-blocked outer-product kernel; the kernel generator
 // only reads it. The sizes derive from the target description alone.
 //
@@ -11,6 +11,7 @@
 
 #include "codegen/Kernels/ContractionAnalysis.h"
 #include "codegen/Target/TargetDescription.h"
+#include "dialects/Tessel/TesselDialect.h"
 
 namespace tessel {
 
@@ -64,18 +65,52 @@ struct KernelConfig {
   /// or the column blocks (matrix-vector products in reduction blocks).
   /// Each iteration writes its own part of C, with the same arithmetic in
   /// the same order whatever the thread count.
-  enum class Parallel { None, Outer, Columns, Rows, ColumnBlocks } parallel = Parallel::None;
+  using Parallel = ParallelLoop;
+  Parallel parallel = Parallel::None;
 
   int64_t columns() const { return lanes * vectors; }
-  mlir::DictionaryAttr toAttr(mlir::MLIRContext *ctx) const;
-  static mlir::FailureOr<KernelConfig> fromAttr(mlir::DictionaryAttr attr);
+  /// The attribute, which verifies the combination (KernelConfigAttr::verify).
+  KernelConfigAttr toAttr(mlir::MLIRContext *ctx) const;
+  static KernelConfig fromAttr(KernelConfigAttr attr);
 };
 
-/// Contractions below this many multiply-adds (about 50 us of FMAs at the
-/// peak; an eighth of it for one-row tiles, which run far below it) run on
-/// one thread: a fork and join of the pool costs several microseconds, which
-/// a small model's dozens of small kernels would pay again and again.
-inline constexpr int64_t kParallelMinMacs = int64_t(1) << 21;
+/// The target-dependent choices made outside the per-contraction config,
+/// while lowering to linalg and tiling on tensors, and the thresholds the
+/// config shares with them: all derived here from the target description,
+/// so that no pass holds a size of its own. Measured on AVX2 (README,
+/// "Code generation for the CPU"); the AVX-512 values follow the same rules
+/// and were not measured on an AVX-512 host.
+struct LoweringStrategy {
+  /// Float32 lanes of the vectors kernels use: the target's full width.
+  int64_t lanes = 8;
+  /// Vectors of C per register-tile row: two with 16 registers (6 x 2
+  /// accumulators on AVX2), four with 32 (6 x 4 on AVX-512), enough
+  /// independent FMAs to cover the FMA latency times the FMA units.
+  int64_t tileVectors = 2;
+  /// Columns of a full register tile (16 on AVX2, 64 on AVX-512). A
+  /// convolution whose output rows are ragged against it is lowered over
+  /// its flattened output pixels (NNLowering: isPointwise, hasRaggedRows).
+  int64_t tileColumns() const { return lanes * tileVectors; }
+  /// Attention's blocks (FusedLowering): 32 keys, and up to 256 query rows
+  /// (so that each key block's rescaling is shared by many rows) as long as
+  /// one block of scores fits in L1 (256 x 32 floats: 32 KiB).
+  int64_t attentionQueryBlock = 256, attentionKeyBlock = 32;
+  /// Bytes of padded input planes one depthwise-convolution tile holds
+  /// (tessel-tile-depthwise-channels): an eighth of L2, so that the tile's
+  /// padded input stays in L2 beside its output.
+  int64_t depthwiseTileBytes = 64 * 1024;
+  /// Contractions below this many multiply-adds run on one thread: a fork
+  /// and join of the pool costs several microseconds, which a small model's
+  /// dozens of small kernels would pay again and again. 2^17 cycles of the
+  /// core's FMAs (2^21 on AVX2 with two FMA units: about 50 us at the peak).
+  int64_t parallelMinMacs = int64_t(1) << 21;
+  /// Other structured ops (elementwise chains, norms, copies) below this
+  /// many iterations run on one thread (tessel-parallelize-loops).
+  int64_t parallelMinIterations = 131072;
+};
+
+/// The strategy for `target`.
+LoweringStrategy selectLoweringStrategy(const TargetDescription &target);
 
 /// The register tile for `roles` on `target`: as many accumulators as the
 /// vector registers hold beside one B row and one broadcast.

@@ -97,32 +97,32 @@ struct PackConstantOperandsPass : impl::PackConstantOperandsBase<PackConstantOpe
   }
 
   std::optional<ConstantOperand> match(linalg::GenericOp op, bool isA, SymbolUserMap &users) {
-    auto attr = op->getAttrOfType<DictionaryAttr>(kKernelConfigAttrName);
+    auto attr = op->getAttrOfType<KernelConfigAttr>(kKernelConfigAttrName);
     if (!attr)
       return std::nullopt;
-    FailureOr<KernelConfig> config = KernelConfig::fromAttr(attr);
+    KernelConfig config = KernelConfig::fromAttr(attr);
     FailureOr<ContractionRoles> roles = analyzeContraction(op);
-    if (failed(config) || failed(roles) || roles->reductions.empty())
+    if (failed(roles) || roles->reductions.empty())
       return std::nullopt;
     ConstantOperand c;
     c.op = op;
     c.roles = *roles;
-    c.config = *config;
+    c.config = config;
     if (isA) {
       // One-row tiles read A as one stream already; an A that changes with
       // the outer loops is not a filter bank.
-      if (roles->m < 0 || roles->aReadsOuter || config->rows < 2)
+      if (roles->m < 0 || roles->aReadsOuter || config.rows < 2)
         return std::nullopt;
       c.operand = roles->a;
       c.dim = roles->m;
-      c.tile = config->rows;
+      c.tile = config.rows;
     } else {
       // B is packed where the kernel would pack it at run time, and only a B
       // that depends on nothing but its columns and the reductions (a
       // weight, not a convolution's input rows) has one panel per column
       // tile for all outer iterations and rows.
       AffineMap map = op.getIndexingMapsArray()[roles->b];
-      if (!config->packB || config->foldOuter ||
+      if (!config.packB || config.foldOuter ||
           llvm::any_of(llvm::seq<unsigned>(0, map.getNumDims()), [&](unsigned d) {
             return map.isFunctionOfDim(d) && int64_t(d) != roles->n &&
                    !llvm::is_contained(roles->reductions, int64_t(d));
@@ -130,7 +130,7 @@ struct PackConstantOperandsPass : impl::PackConstantOperandsBase<PackConstantOpe
         return std::nullopt;
       c.operand = roles->b;
       c.dim = roles->n;
-      c.tile = config->columns();
+      c.tile = config.columns();
     }
     Value value = op.getDpsInputs()[c.operand];
     // A collapse of an identity-layout argument has the same row-major data.

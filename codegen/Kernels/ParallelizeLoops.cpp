@@ -8,6 +8,7 @@
 // each thread runs a contiguous range of that loop's iterations.
 //
 //===----------------------------------------------------------------------===//
+#include "codegen/Kernels/KernelConfig.h"
 #include "codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -42,6 +43,13 @@ struct ParallelizeLoopsPass : impl::ParallelizeLoopsBase<ParallelizeLoopsPass> {
       if (op.hasPureBufferSemantics())
         candidates.push_back(op);
     });
+    int64_t threshold = minIterations;
+    if (threshold <= 0) {
+      FailureOr<TargetDescription> target = getTargetOrEmitError(getOperation());
+      if (failed(target))
+        return signalPassFailure();
+      threshold = selectLoweringStrategy(*target).parallelMinIterations;
+    }
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : candidates) {
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -50,7 +58,7 @@ struct ParallelizeLoopsPass : impl::ParallelizeLoopsBase<ParallelizeLoopsPass> {
       int64_t total = 1;
       for (int64_t r : ranges)
         total *= r;
-      if (total < minIterations)
+      if (total < threshold)
         continue;
       SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
       auto dim = llvm::find_if(llvm::seq<size_t>(0, ranges.size()), [&](size_t d) {

@@ -1037,13 +1037,13 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsBase<VectorizeCont
         ops.push_back(op);
     });
     for (linalg::GenericOp op : ops) {
-      auto attr = op->getAttrOfType<DictionaryAttr>(kKernelConfigAttrName);
-      FailureOr<KernelConfig> config =
-          attr ? KernelConfig::fromAttr(attr) : FailureOr<KernelConfig>(failure());
-      if (failed(config)) {
-        op.emitError() << "malformed " << kKernelConfigAttrName << ": " << attr;
+      auto attr = op->getAttrOfType<KernelConfigAttr>(kKernelConfigAttrName);
+      if (!attr) {
+        op.emitError() << kKernelConfigAttrName << " must be a #tessel.kernel_config, not "
+                       << op->getAttr(kKernelConfigAttrName);
         return signalPassFailure();
       }
+      KernelConfig config = KernelConfig::fromAttr(attr);
       FailureOr<ContractionRoles> roles = analyzeContraction(op);
       if (failed(roles)) {
         op.emitError() << kKernelConfigAttrName
@@ -1051,20 +1051,20 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsBase<VectorizeCont
                           "with static shapes";
         return signalPassFailure();
       }
-      if (config->foldOuter && (roles->outer.empty() || roles->columns() > config->lanes)) {
+      if (config.foldOuter && (roles->outer.empty() || roles->columns() > config.lanes)) {
         op.emitError() << "fold_outer needs an outer loop and rows of C no wider than a vector";
         return signalPassFailure();
       }
-      if (config->reductionBlock &&
-          roles->ranges[roles->reductions.front()] % config->reductionBlock != 0) {
-        op.emitError() << "reduction_block " << config->reductionBlock
+      if (config.reductionBlock &&
+          roles->ranges[roles->reductions.front()] % config.reductionBlock != 0) {
+        op.emitError() << "reduction_block " << config.reductionBlock
                        << " does not divide the reduction loop of "
                        << roles->ranges[roles->reductions.front()];
         return signalPassFailure();
       }
       TileElementwise prologue = matchPrologue(op), epilogue = matchEpilogue(op);
       OpBuilder builder(op);
-      OuterProductKernel(op, *roles, *config, prologue, epilogue).emit(builder);
+      OuterProductKernel(op, *roles, config, prologue, epilogue).emit(builder);
       op.erase();
       if (prologue)
         prologue.op->erase();

@@ -90,64 +90,40 @@ llvm::Expected<TargetDescription> describeTarget(llvm::StringRef triple, llvm::S
   return t;
 }
 
-mlir::DictionaryAttr TargetDescription::toAttr(mlir::MLIRContext *ctx) const {
+TargetAttr TargetDescription::toAttr(mlir::MLIRContext *ctx) const {
   mlir::Builder b(ctx);
   llvm::SmallVector<llvm::StringRef> exts(extensions.begin(), extensions.end());
-  llvm::SmallVector<mlir::NamedAttribute> fields{
-      b.getNamedAttr("triple", b.getStringAttr(triple)),
-      b.getNamedAttr("cpu", b.getStringAttr(cpu)),
-      b.getNamedAttr("extensions", b.getStrArrayAttr(exts)),
-      b.getNamedAttr("vector_bits", b.getI64IntegerAttr(vectorBits)),
-      b.getNamedAttr("vector_registers", b.getI64IntegerAttr(vectorRegisters)),
-      b.getNamedAttr("fma_units", b.getI64IntegerAttr(fmaUnits)),
-      b.getNamedAttr("l1_bytes", b.getI64IntegerAttr(l1Bytes)),
-      b.getNamedAttr("l2_bytes", b.getI64IntegerAttr(l2Bytes)),
-      b.getNamedAttr("l3_bytes", b.getI64IntegerAttr(l3Bytes))};
-  return b.getDictionaryAttr(fields);
+  return TargetAttr::get(ctx, triple, cpu, b.getStrArrayAttr(exts), vectorBits, vectorRegisters,
+                         fmaUnits, l1Bytes, l2Bytes, l3Bytes);
 }
 
-llvm::Expected<TargetDescription> TargetDescription::fromAttr(mlir::DictionaryAttr attr) {
+TargetDescription TargetDescription::fromAttr(TargetAttr attr) {
   TargetDescription t;
-  auto str = [&](llvm::StringRef name, std::string &out) {
-    if (auto s = attr.getAs<mlir::StringAttr>(name))
-      out = s.str();
-  };
-  auto integer = [&](llvm::StringRef name, auto &out) -> llvm::Error {
-    if (auto i = attr.getAs<mlir::IntegerAttr>(name)) {
-      if (i.getInt() <= 0)
-        return fail("tessel.target: '" + name + "' must be positive");
-      out = i.getInt();
-    }
-    return llvm::Error::success();
-  };
-  str("triple", t.triple);
-  str("cpu", t.cpu);
-  if (auto exts = attr.getAs<mlir::ArrayAttr>("extensions"))
+  t.triple = attr.getTriple().str();
+  t.cpu = attr.getCpu().str();
+  if (mlir::ArrayAttr exts = attr.getExtensions())
     for (auto e : exts.getAsRange<mlir::StringAttr>())
       t.extensions.push_back(e.str());
-  // The full LLVM feature string is not recorded (hundreds of entries);
-  // a description read back from IR names the extensions that matter.
   for (const std::string &e : t.extensions)
     t.features += (t.features.empty() ? "+" : ",+") + e;
-  for (auto [name, field] :
-       {std::pair<const char *, unsigned *>{"vector_bits", &t.vectorBits},
-        {"vector_registers", &t.vectorRegisters},
-        {"fma_units", &t.fmaUnits}})
-    if (llvm::Error e = integer(name, *field))
-      return std::move(e);
-  for (auto [name, field] : {std::pair<const char *, int64_t *>{"l1_bytes", &t.l1Bytes},
-                             {"l2_bytes", &t.l2Bytes},
-                             {"l3_bytes", &t.l3Bytes}})
-    if (llvm::Error e = integer(name, *field))
-      return std::move(e);
-  if (t.vectorBits % 32 != 0)
-    return fail("tessel.target: vector_bits must be a multiple of 32");
+  t.vectorBits = attr.getVectorBits();
+  t.vectorRegisters = attr.getVectorRegisters();
+  t.fmaUnits = attr.getFmaUnits();
+  t.l1Bytes = attr.getL1Bytes();
+  t.l2Bytes = attr.getL2Bytes();
+  t.l3Bytes = attr.getL3Bytes();
   return t;
 }
 
 llvm::Expected<TargetDescription> getModuleTarget(mlir::ModuleOp module) {
-  if (auto attr = module->getAttrOfType<mlir::DictionaryAttr>(kTargetAttrName))
-    return TargetDescription::fromAttr(attr);
+  if (mlir::Attribute attr = module->getAttr(kTargetAttrName)) {
+    if (auto target = llvm::dyn_cast<TargetAttr>(attr))
+      return TargetDescription::fromAttr(target);
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << attr;
+    return fail(llvm::Twine(kTargetAttrName) + " must be a #tessel.target, not " + text);
+  }
   return describeTarget("", "", "");
 }
 

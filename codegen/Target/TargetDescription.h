@@ -4,14 +4,16 @@
 // register file, FMA units, caches and the instruction-set extensions that
 // matter to kernels. tessel-compile detects it from the host (or builds it
 // from --target-cpu / --target-features) and stores it on the module as the
-// `tessel.target` dictionary, so that every later pass, and every IR dump,
+// `tessel.target` attribute (#tessel.target, TesselAttrs.td), so that every
+// later pass, and every IR dump,
 // sees the same description. Tile sizes derive from it and nothing else.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_CODEGEN_TARGET_TARGET_DESCRIPTION_H
 #define TESSEL_CODEGEN_TARGET_TARGET_DESCRIPTION_H
 
-#include "mlir/IR/BuiltinAttributes.h"
+#include "dialects/Tessel/TesselDialect.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 
@@ -38,8 +40,11 @@ struct TargetDescription {
   unsigned f32Lanes() const { return vectorBits / 32; }
   bool has(llvm::StringRef extension) const;
 
-  mlir::DictionaryAttr toAttr(mlir::MLIRContext *ctx) const;
-  static llvm::Expected<TargetDescription> fromAttr(mlir::DictionaryAttr attr);
+  TargetAttr toAttr(mlir::MLIRContext *ctx) const;
+  /// The description an attribute records. The full LLVM feature string is
+  /// not recorded (hundreds of entries): the one read back names the
+  /// extensions that matter.
+  static TargetDescription fromAttr(TargetAttr attr);
 };
 
 /// The description of `cpu` with `features` (LLVM's names; empty: the host's

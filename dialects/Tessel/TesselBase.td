@@ -21,6 +21,11 @@ def Tessel_Dialect : Dialect {
   // Attributes live in the attribute dictionary so that the importer can run
   // each op's shape inference before creating it and report a clean error.
   let usePropertiesForAttributes = 0;
+  // #tessel.target and #tessel.kernel_config (TesselAttrs.td).
+  let useDefaultAttributePrinterParser = 1;
+  let extraClassDeclaration = [{
+    void registerAttributes();
+  }];
 }
 
 // Marks ops computed element by element (operands broadcast NumPy-style):

@@ -15,6 +15,7 @@ void TesselDialect::initialize() {
 #define GET_OP_LIST
 #include "dialects/Tessel/TesselOps.cpp.inc"
       >();
+  registerAttributes();
 }
 
 Operation *TesselDialect::materializeConstant(OpBuilder &builder, Attribute value,

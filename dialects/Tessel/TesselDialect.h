@@ -19,6 +19,10 @@ class Elementwise : public mlir::OpTrait::TraitBase<ConcreteType, Elementwise> {
 
 #include "dialects/Tessel/TesselDialect.h.inc"
 
+#include "dialects/Tessel/TesselEnums.h.inc"
+#define GET_ATTRDEF_CLASSES
+#include "dialects/Tessel/TesselAttrs.h.inc"
+
 #define GET_OP_CLASSES
 #include "dialects/Tessel/TesselOps.h.inc"
 

@@ -35,7 +35,7 @@ module {
   func.func private @conv(%x: memref<1x2x3x4xf32>, %w: memref<5x2x1x2xf32>, %y: memref<1x5x3x3xf32>) attributes {tessel.kernel = {bytes = 0 : i64, flops = 0 : i64, index = 0 : i64, nodes = ["Conv"], op = "tessel.conv", type = (tensor<1x2x3x4xf32>, tensor<5x2x1x2xf32>) -> tensor<1x5x3x3xf32>}} {
     linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
         ins(%x, %w : memref<1x2x3x4xf32>, memref<5x2x1x2xf32>) outs(%y : memref<1x5x3x3xf32>)
-        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 2 : i64, vectors = 1 : i64}} {
+        attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 2, vectors = 1>} {
     ^bb0(%in: f32, %wt: f32, %acc: f32):
       %p = arith.mulf %in, %wt : f32
       %s = arith.addf %acc, %p : f32
@@ -67,7 +67,7 @@ module {
     %m = memref.collapse_shape %w [[0], [1, 2, 3]] : memref<3x2x1x1xf32> into memref<3x2xf32>
     linalg.generic {indexing_maps = [affine_map<(n, f, p, c) -> (n, c, p)>, affine_map<(n, f, p, c) -> (f, c)>, affine_map<(n, f, p, c) -> (n, f, p)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
         ins(%x, %m : memref<1x2x4xf32>, memref<3x2xf32>) outs(%y : memref<1x3x4xf32>)
-        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 2 : i64, vectors = 1 : i64}} {
+        attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 2, vectors = 1>} {
     ^bb0(%in: f32, %wt: f32, %acc: f32):
       %p = arith.mulf %in, %wt : f32
       %s = arith.addf %acc, %p : f32
@@ -104,7 +104,7 @@ module {
   func.func private @linear(%x: memref<12x2xf32>, %w: memref<2x10xf32>, %y: memref<12x10xf32>) {
     linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
         ins(%x, %w : memref<12x2xf32>, memref<2x10xf32>) outs(%y : memref<12x10xf32>)
-        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_b, rows = 3 : i64, vectors = 1 : i64}} {
+        attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 3, vectors = 1, pack_b = true>} {
     ^bb0(%a: f32, %b: f32, %acc: f32):
       %p = arith.mulf %a, %b : f32
       %s = arith.addf %acc, %p : f32
@@ -130,7 +130,7 @@ module {
   func.func private @gemv(%x: memref<1x2xf32>, %w: memref<2x10xf32>, %y: memref<1x10xf32>) {
     linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
         ins(%x, %w : memref<1x2xf32>, memref<2x10xf32>) outs(%y : memref<1x10xf32>)
-        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 1 : i64, vectors = 2 : i64}} {
+        attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 1, vectors = 2>} {
     ^bb0(%a: f32, %b: f32, %acc: f32):
       %p = arith.mulf %a, %b : f32
       %s = arith.addf %acc, %p : f32
@@ -157,7 +157,7 @@ module {
   func.func private @conv(%x: memref<1x2x3x4xf32>, %w: memref<5x2x1x2xf32>, %y: memref<1x5x3x3xf32>) attributes {tessel.kernel = {bytes = 0 : i64, flops = 0 : i64, index = 0 : i64, nodes = ["Conv"], op = "tessel.conv", type = (tensor<1x2x3x4xf32>, tensor<5x2x1x2xf32>) -> tensor<1x5x3x3xf32>}} {
     linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
         ins(%x, %w : memref<1x2x3x4xf32>, memref<5x2x1x2xf32>) outs(%y : memref<1x5x3x3xf32>)
-        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 2 : i64, vectors = 1 : i64}} {
+        attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 2, vectors = 1>} {
     ^bb0(%in: f32, %wt: f32, %acc: f32):
       %p = arith.mulf %in, %wt : f32
       %s = arith.addf %acc, %p : f32
@@ -186,7 +186,7 @@ module {
   func.func @conv(%x: memref<1x2x3x4xf32>, %w: memref<5x2x1x2xf32>, %y: memref<1x5x3x3xf32>) attributes {tessel.kernel = {bytes = 0 : i64, flops = 0 : i64, index = 0 : i64, nodes = ["Conv"], op = "tessel.conv", type = (tensor<1x2x3x4xf32>, tensor<5x2x1x2xf32>) -> tensor<1x5x3x3xf32>}} {
     linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
         ins(%x, %w : memref<1x2x3x4xf32>, memref<5x2x1x2xf32>) outs(%y : memref<1x5x3x3xf32>)
-        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 2 : i64, vectors = 1 : i64}} {
+        attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 2, vectors = 1>} {
     ^bb0(%in: f32, %wt: f32, %acc: f32):
       %p = arith.mulf %in, %wt : f32
       %s = arith.addf %acc, %p : f32
@@ -210,7 +210,7 @@ module {
   func.func private @conv(%x: memref<1x2x3x4xf32>, %w: memref<5x2x1x2xf32>, %y: memref<1x5x3x3xf32>) attributes {tessel.kernel = {bytes = 0 : i64, flops = 0 : i64, index = 0 : i64, nodes = ["Conv"], op = "tessel.conv", type = (tensor<1x2x3x4xf32>, tensor<5x2x1x2xf32>) -> tensor<1x5x3x3xf32>}} {
     linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
         ins(%x, %w : memref<1x2x3x4xf32>, memref<5x2x1x2xf32>) outs(%y : memref<1x5x3x3xf32>)
-        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 1 : i64, vectors = 1 : i64}} {
+        attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 1, vectors = 1>} {
     ^bb0(%in: f32, %wt: f32, %acc: f32):
       %p = arith.mulf %in, %wt : f32
       %s = arith.addf %acc, %p : f32
@@ -246,7 +246,7 @@ module {
   func.func private @conv(%x: memref<1x2x3x4xf32>, %w: memref<5x2x1x2xf32>, %y: memref<1x5x3x3xf32>) attributes {tessel.kernel = {bytes = 0 : i64, flops = 0 : i64, index = 0 : i64, nodes = ["Conv"], op = "tessel.conv", type = (tensor<1x2x3x4xf32>, tensor<5x2x1x2xf32>) -> tensor<1x5x3x3xf32>}} {
     linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
         ins(%x, %w : memref<1x2x3x4xf32>, memref<5x2x1x2xf32>) outs(%y : memref<1x5x3x3xf32>)
-        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, reduction_block = 1 : i64, rows = 2 : i64, vectors = 1 : i64}} {
+        attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 2, vectors = 1, reduction_block = 1, pack_a = true, pack_b = true>} {
     ^bb0(%in: f32, %wt: f32, %acc: f32):
       %p = arith.mulf %in, %wt : f32
       %s = arith.addf %acc, %p : f32

@@ -9,8 +9,8 @@
 // blocks: each would repack the A block.
 // CHECK-LABEL: func.func @matmul_avx2
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, parallel = "columns", reduction_block = 256 : i64, row_block = 252 : i64, rows = 6 : i64, vectors = 2 : i64}
-module attributes {tessel.target = {cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64, l3_bytes = 33554432 : i64}} {
+// CHECK-SAME: tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 6, vectors = 2, reduction_block = 256, row_block = 252, pack_a = true, pack_b = true, parallel = columns>
+module attributes {tessel.target = #tessel.target<cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256, vector_registers = 16, l1_bytes = 32768, l2_bytes = 524288, l3_bytes = 33554432>} {
 func.func @matmul_avx2(%a: memref<1024x1024xf32>, %b: memref<1024x1024xf32>, %c: memref<1024x1024xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<1024x1024xf32>, memref<1024x1024xf32>) outs(%c : memref<1024x1024xf32>) {
@@ -30,8 +30,8 @@ func.func @matmul_avx2(%a: memref<1024x1024xf32>, %b: memref<1024x1024xf32>, %c:
 // cost of repacking A per column block.
 // CHECK-LABEL: func.func @matmul_small_l3
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {column_block = 256 : i64, kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, parallel = "columns", reduction_block = 256 : i64, row_block = 252 : i64, rows = 6 : i64, vectors = 2 : i64}
-module attributes {tessel.target = {cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64, l3_bytes = 4194304 : i64}} {
+// CHECK-SAME: tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 6, vectors = 2, reduction_block = 256, row_block = 252, column_block = 256, pack_a = true, pack_b = true, parallel = columns>
+module attributes {tessel.target = #tessel.target<cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256, vector_registers = 16, l1_bytes = 32768, l2_bytes = 524288, l3_bytes = 4194304>} {
 func.func @matmul_small_l3(%a: memref<1024x1024xf32>, %b: memref<1024x1024xf32>, %c: memref<1024x1024xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<1024x1024xf32>, memref<1024x1024xf32>) outs(%c : memref<1024x1024xf32>) {
@@ -49,8 +49,8 @@ func.func @matmul_small_l3(%a: memref<1024x1024xf32>, %b: memref<1024x1024xf32>,
 // AVX-512 (32 x 512-bit registers): 6 rows x 4 vectors of 16.
 // CHECK-LABEL: func.func @matmul_avx512
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {{{.*}}lanes = 16 : i64{{.*}}rows = 6 : i64, vectors = 4 : i64}
-module attributes {tessel.target = {cpu = "znver5", extensions = ["avx", "avx2", "fma", "avx512f"], vector_bits = 512 : i64, vector_registers = 32 : i64, l1_bytes = 49152 : i64, l2_bytes = 1048576 : i64}} {
+// CHECK-SAME: tessel.kernel_config = #tessel.kernel_config<lanes = 16, rows = 6, vectors = 4{{.*}}>
+module attributes {tessel.target = #tessel.target<cpu = "znver5", extensions = ["avx", "avx2", "fma", "avx512f"], vector_bits = 512, vector_registers = 32, l1_bytes = 49152, l2_bytes = 1048576>} {
 func.func @matmul_avx512(%a: memref<256x256xf32>, %b: memref<256x256xf32>, %c: memref<256x256xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<256x256xf32>, memref<256x256xf32>) outs(%c : memref<256x256xf32>) {
@@ -73,8 +73,8 @@ func.func @matmul_avx512(%a: memref<256x256xf32>, %b: memref<256x256xf32>, %c: m
 // the thread pool.
 // CHECK-LABEL: func.func @gemv
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, parallel = "columns", reduction_block = 16 : i64, rows = 1 : i64, vectors = 4 : i64}
-module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64}} {
+// CHECK-SAME: tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 1, vectors = 4, reduction_block = 16, parallel = columns>
+module attributes {tessel.target = #tessel.target<cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256, vector_registers = 16>} {
 func.func @gemv(%a: memref<1x512xf32>, %b: memref<512x1000xf32>, %c: memref<1x1000xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<1x512xf32>, memref<512x1000xf32>) outs(%c : memref<1x1000xf32>) {
@@ -95,8 +95,8 @@ func.func @gemv(%a: memref<1x512xf32>, %b: memref<512x1000xf32>, %c: memref<1x10
 // multiply-adds) to be worth a fork.
 // CHECK-LABEL: func.func @conv3x3
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_b, rows = 6 : i64, vectors = 2 : i64}
-module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64}} {
+// CHECK-SAME: tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 6, vectors = 2, pack_b = true>
+module attributes {tessel.target = #tessel.target<cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256, vector_registers = 16>} {
 func.func @conv3x3(%x: memref<1x8x18x18xf32>, %w: memref<16x8x3x3xf32>, %y: memref<1x16x16x16xf32>) {
   linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
       ins(%x, %w : memref<1x8x18x18xf32>, memref<16x8x3x3xf32>) outs(%y : memref<1x16x16x16xf32>) {
@@ -116,13 +116,13 @@ func.func @conv3x3(%x: memref<1x8x18x18xf32>, %w: memref<16x8x3x3xf32>, %y: memr
 // matmul and a max reduction are left to the loop lowering.
 // CHECK-LABEL: func.func @depthwise_and_others
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 1 : i64, vectors = 1 : i64}
+// CHECK-SAME: tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 1, vectors = 1>
 // CHECK: linalg.generic
 // CHECK-NOT: tessel.kernel_config
 // CHECK: linalg.generic
 // CHECK-NOT: tessel.kernel_config
 // CHECK: return
-module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64}} {
+module attributes {tessel.target = #tessel.target<cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256, vector_registers = 16>} {
 func.func @depthwise_and_others(%x: memref<1x8x10x10xf32>, %w: memref<8x1x3x3xf32>, %y: memref<1x8x8x8xf32>,
                       %ia: memref<4x4xi32>, %ib: memref<4x4xi32>, %ic: memref<4x4xi32>, %v: memref<4x8xf32>, %r: memref<4xf32>) {
   linalg.generic {indexing_maps = [affine_map<(n, f, h, w, kh, kw) -> (n, f, h + kh, w + kw)>, affine_map<(n, f, h, w, kh, kw) -> (f, 0, kh, kw)>, affine_map<(n, f, h, w, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
@@ -155,8 +155,8 @@ func.func @depthwise_and_others(%x: memref<1x8x10x10xf32>, %w: memref<8x1x3x3xf3
 // packed then (the iterations would share the packed block).
 // CHECK-LABEL: func.func @conv_parallel_rows
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_b, parallel = "outer", reduction_block = 16 : i64, rows = 6 : i64, vectors = 2 : i64}
-module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64}} {
+// CHECK-SAME: tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 6, vectors = 2, reduction_block = 16, pack_b = true, parallel = outer>
+module attributes {tessel.target = #tessel.target<cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256, vector_registers = 16>} {
 func.func @conv_parallel_rows(%x: memref<1x64x58x58xf32>, %w: memref<64x64x3x3xf32>, %y: memref<1x64x56x56xf32>) {
   linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
       ins(%x, %w : memref<1x64x58x58xf32>, memref<64x64x3x3xf32>) outs(%y : memref<1x64x56x56xf32>) {
@@ -181,8 +181,8 @@ func.func @conv_parallel_rows(%x: memref<1x64x58x58xf32>, %w: memref<64x64x3x3xf
 // output rows sweep it, two rows per register tile (6 filters x 2 rows).
 // CHECK-LABEL: func.func @conv3x3_7x7_stationary
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {fold_outer, kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, parallel = "rows", reduction_block = 128 : i64, row_block = 54 : i64, rows = 6 : i64, stationary_a, vectors = 2 : i64}
-module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64}} {
+// CHECK-SAME: tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 6, vectors = 2, reduction_block = 128, row_block = 54, pack_a = true, pack_b = true, stationary_a = true, fold_outer = true, parallel = rows>
+module attributes {tessel.target = #tessel.target<cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256, vector_registers = 16, l1_bytes = 32768, l2_bytes = 524288>} {
 func.func @conv3x3_7x7_stationary(%x: memref<1x512x9x9xf32>, %w: memref<512x512x3x3xf32>, %y: memref<1x512x7x7xf32>) {
   linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
       ins(%x, %w : memref<1x512x9x9xf32>, memref<512x512x3x3xf32>) outs(%y : memref<1x512x7x7xf32>) {
@@ -203,8 +203,8 @@ func.func @conv3x3_7x7_stationary(%x: memref<1x512x9x9xf32>, %w: memref<512x512x
 // no row blocks: with one column tile they would only repack its B panel.
 // CHECK-LABEL: func.func @conv3x3_14x14
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_b, parallel = "outer", reduction_block = 128 : i64, rows = 6 : i64, vectors = 2 : i64}
-module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64}} {
+// CHECK-SAME: tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 6, vectors = 2, reduction_block = 128, pack_b = true, parallel = outer>
+module attributes {tessel.target = #tessel.target<cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256, vector_registers = 16, l1_bytes = 32768, l2_bytes = 524288>} {
 func.func @conv3x3_14x14(%x: memref<1x512x16x16xf32>, %w: memref<512x512x3x3xf32>, %y: memref<1x512x14x14xf32>) {
   linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
       ins(%x, %w : memref<1x512x16x16xf32>, memref<512x512x3x3xf32>) outs(%y : memref<1x512x14x14xf32>) {
@@ -225,8 +225,8 @@ func.func @conv3x3_14x14(%x: memref<1x512x16x16xf32>, %w: memref<512x512x3x3xf32
 // instead: 27 tiles (162 rows) each, 8 blocks.
 // CHECK-LABEL: func.func @pointwise_7x7
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_b, parallel = "rows", row_block = 162 : i64, rows = 6 : i64, vectors = 2 : i64}
-module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64}} {
+// CHECK-SAME: tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 6, vectors = 2, row_block = 162, pack_b = true, parallel = rows>
+module attributes {tessel.target = #tessel.target<cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256, vector_registers = 16, l1_bytes = 32768, l2_bytes = 524288>} {
 func.func @pointwise_7x7(%x: memref<1x320x49xf32>, %w: memref<1280x320xf32>, %y: memref<1x1280x49xf32>) {
   linalg.generic {indexing_maps = [affine_map<(n, f, p, c) -> (n, c, p)>, affine_map<(n, f, p, c) -> (f, c)>, affine_map<(n, f, p, c) -> (n, f, p)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
       ins(%x, %w : memref<1x320x49xf32>, memref<1280x320xf32>) outs(%y : memref<1x1280x49xf32>) {
@@ -247,8 +247,8 @@ func.func @pointwise_7x7(%x: memref<1x320x49xf32>, %w: memref<1280x320xf32>, %y:
 // threshold is an eighth: the channels run on the thread pool.
 // CHECK-LABEL: func.func @depthwise_14x14
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, parallel = "outer", rows = 1 : i64, vectors = 2 : i64}
-module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64}} {
+// CHECK-SAME: tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 1, vectors = 2, parallel = outer>
+module attributes {tessel.target = #tessel.target<cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256, vector_registers = 16, l1_bytes = 32768, l2_bytes = 524288>} {
 func.func @depthwise_14x14(%x: memref<1x576x16x16xf32>, %w: memref<576x1x3x3xf32>, %y: memref<1x576x14x14xf32>) {
   linalg.generic {indexing_maps = [affine_map<(n, c, h, w, g, kh, kw) -> (n, c + g, h + kh, w + kw)>, affine_map<(n, c, h, w, g, kh, kw) -> (c, g, kh, kw)>, affine_map<(n, c, h, w, g, kh, kw) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
       ins(%x, %w : memref<1x576x16x16xf32>, memref<576x1x3x3xf32>) outs(%y : memref<1x576x14x14xf32>) {
@@ -270,8 +270,8 @@ func.func @depthwise_14x14(%x: memref<1x576x16x16xf32>, %w: memref<576x1x3x3xf32
 // follow.
 // CHECK-LABEL: func.func @gemv_wide
 // CHECK: linalg.generic
-// CHECK-SAME: tessel.kernel_config = {column_block = 2048 : i64, kernel = "outer_product", lanes = 8 : i64, parallel = "column_blocks", reduction_block = 16 : i64, rows = 1 : i64, vectors = 4 : i64}
-module attributes {tessel.target = {cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64}} {
+// CHECK-SAME: tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 1, vectors = 4, reduction_block = 16, column_block = 2048, parallel = column_blocks>
+module attributes {tessel.target = #tessel.target<cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256, vector_registers = 16>} {
 func.func @gemv_wide(%a: memref<1x9216xf32>, %b: memref<9216x4096xf32>, %c: memref<1x4096xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<1x9216xf32>, memref<9216x4096xf32>) outs(%c : memref<1x4096xf32>) {
@@ -290,12 +290,12 @@ func.func @gemv_wide(%a: memref<1x9216xf32>, %b: memref<9216x4096xf32>, %c: memr
 // 6 + 2; 20 as four of 5. 64 rows keep the full height of 6.
 // CHECK-LABEL: func.func @balanced_row_tiles
 // CHECK: linalg.generic
-// CHECK-SAME: rows = 4 : i64, vectors = 2 : i64
+// CHECK-SAME: rows = 4, vectors = 2
 // CHECK: linalg.generic
-// CHECK-SAME: rows = 5 : i64, vectors = 2 : i64
+// CHECK-SAME: rows = 5, vectors = 2
 // CHECK: linalg.generic
-// CHECK-SAME: rows = 6 : i64, vectors = 2 : i64
-module attributes {tessel.target = {cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64, l3_bytes = 33554432 : i64}} {
+// CHECK-SAME: rows = 6, vectors = 2
+module attributes {tessel.target = #tessel.target<cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256, vector_registers = 16, l1_bytes = 32768, l2_bytes = 524288, l3_bytes = 33554432>} {
 func.func @balanced_row_tiles(%a8: memref<8x64xf32>, %a20: memref<20x64xf32>, %a64: memref<64x64xf32>,
                               %b: memref<64x256xf32>, %c8: memref<8x256xf32>,
                               %c20: memref<20x256xf32>, %c64: memref<64x256xf32>) {
@@ -329,8 +329,8 @@ func.func @balanced_row_tiles(%a8: memref<8x64xf32>, %a20: memref<20x64xf32>, %a
 // A convolution over flattened pixels (14x14, B gathered in runs): no row
 // blocks, so that each gathered B panel is packed once, not once per block.
 // CHECK-LABEL: func.func @flattened_conv
-// CHECK: tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, parallel = "columns", reduction_block = 128 : i64, rows = 6 : i64, vectors = 2 : i64}
-module attributes {tessel.target = {cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64, l3_bytes = 33554432 : i64}} {
+// CHECK: tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 6, vectors = 2, reduction_block = 128, pack_a = true, pack_b = true, parallel = columns>
+module attributes {tessel.target = #tessel.target<cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256, vector_registers = 16, l1_bytes = 32768, l2_bytes = 524288, l3_bytes = 33554432>} {
 func.func @flattened_conv(%x: memref<1x256x16x16xf32>, %w: memref<256x256x3x3xf32>, %y: memref<1x256x196xf32>) {
   linalg.generic {indexing_maps = [affine_map<(n, f, p, c, kh, kw) -> (n, c, p floordiv 14 + kh, p mod 14 + kw)>, affine_map<(n, f, p, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, p, c, kh, kw) -> (n, f, p)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
       ins(%x, %w : memref<1x256x16x16xf32>, memref<256x256x3x3xf32>) outs(%y : memref<1x256x196xf32>) {
@@ -349,7 +349,7 @@ func.func @flattened_conv(%x: memref<1x256x16x16xf32>, %w: memref<256x256x3x3xf3
 // column alone, so no kernel (the contraction stays loops).
 // CHECK-LABEL: func.func @not_separable
 // CHECK-NOT: tessel.kernel_config
-module attributes {tessel.target = {cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64, l3_bytes = 33554432 : i64}} {
+module attributes {tessel.target = #tessel.target<cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256, vector_registers = 16, l1_bytes = 32768, l2_bytes = 524288, l3_bytes = 33554432>} {
 func.func @not_separable(%x: memref<4x20xf32>, %w: memref<8x4x3xf32>, %y: memref<8x64xf32>) {
   linalg.generic {indexing_maps = [affine_map<(f, p, c, kh) -> (c, (p + kh) floordiv 4)>, affine_map<(f, p, c, kh) -> (f, c, kh)>, affine_map<(f, p, c, kh) -> (f, p)>], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
       ins(%x, %w : memref<4x20xf32>, memref<8x4x3xf32>) outs(%y : memref<8x64xf32>) {

@@ -12,7 +12,7 @@
 func.func @stacked_tiles(%a: memref<12x4xf32>, %b: memref<4x24xf32>, %c: memref<12x24xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<12x4xf32>, memref<4x24xf32>) outs(%c : memref<12x24xf32>)
-      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, rows = 3 : i64, vectors = 2 : i64}} {
+      attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 3, vectors = 2, pack_a = true, pack_b = true>} {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32

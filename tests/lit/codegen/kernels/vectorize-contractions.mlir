@@ -32,7 +32,7 @@
 func.func @matmul_edges(%a: memref<7x5xf32>, %b: memref<5x20xf32>, %c: memref<7x20xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<7x5xf32>, memref<5x20xf32>) outs(%c : memref<7x20xf32>)
-      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 3 : i64, vectors = 2 : i64}} {
+      attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 3, vectors = 2>} {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
@@ -60,7 +60,7 @@ func.func @matmul_edges(%a: memref<7x5xf32>, %b: memref<5x20xf32>, %c: memref<7x
 func.func @packed(%a: memref<6x8xf32>, %b: memref<8x128xf32>, %c: memref<6x128xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<6x8xf32>, memref<8x128xf32>) outs(%c : memref<6x128xf32>)
-      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, reduction_block = 4 : i64, rows = 3 : i64, vectors = 2 : i64}} {
+      attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 3, vectors = 2, reduction_block = 4, pack_a = true, pack_b = true>} {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
@@ -91,7 +91,7 @@ func.func @packed_in_parallel_loop(%a: memref<4x6x8xf32>, %b: memref<8x128xf32>,
     %ci = memref.subview %c[%i, 0, 0] [1, 6, 128] [1, 1, 1] : memref<4x6x128xf32> to memref<6x128xf32, strided<[128, 1], offset: ?>>
     linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
         ins(%ai, %b : memref<6x8xf32, strided<[8, 1], offset: ?>>, memref<8x128xf32>) outs(%ci : memref<6x128xf32, strided<[128, 1], offset: ?>>)
-        attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, reduction_block = 4 : i64, rows = 3 : i64, vectors = 2 : i64}} {
+        attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 3, vectors = 2, reduction_block = 4, pack_a = true, pack_b = true>} {
     ^bb0(%x: f32, %y: f32, %acc: f32):
       %p = arith.mulf %x, %y : f32
       %s = arith.addf %acc, %p : f32
@@ -114,7 +114,7 @@ func.func @packed_in_parallel_loop(%a: memref<4x6x8xf32>, %b: memref<8x128xf32>,
 func.func @strided_conv(%x: memref<1x2x17x17xf32>, %w: memref<4x2x3x3xf32>, %y: memref<1x4x8x8xf32>) {
   linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h * 2 + kh, w * 2 + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
       ins(%x, %w : memref<1x2x17x17xf32>, memref<4x2x3x3xf32>) outs(%y : memref<1x4x8x8xf32>)
-      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 4 : i64, vectors = 1 : i64}} {
+      attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 4, vectors = 1>} {
   ^bb0(%in: f32, %wt: f32, %acc: f32):
     %p = arith.mulf %in, %wt : f32
     %s = arith.addf %acc, %p : f32
@@ -126,10 +126,10 @@ func.func @strided_conv(%x: memref<1x2x17x17xf32>, %w: memref<4x2x3x3xf32>, %y: 
 // -----
 
 func.func @malformed(%a: memref<4x4xf32>, %b: memref<4x4xf32>, %c: memref<4x4xf32>) {
-  // expected-error @+1 {{malformed tessel.kernel_config}}
+  // expected-error @+1 {{tessel.kernel_config must be a #tessel.kernel_config, not {lanes = 8 : i64, rows = 1 : i64, vectors = 1 : i64}}}
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<4x4xf32>, memref<4x4xf32>) outs(%c : memref<4x4xf32>)
-      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 0 : i64, vectors = 1 : i64}} {
+      attrs = {tessel.kernel_config = {lanes = 8 : i64, rows = 1 : i64, vectors = 1 : i64}} {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
@@ -144,7 +144,7 @@ func.func @not_a_contraction(%a: memref<4x4xf32>, %c: memref<4xf32>) {
   // expected-error @+1 {{tessel.kernel_config on an op that is not a float32 multiply-accumulate contraction with static shapes}}
   linalg.generic {indexing_maps = [affine_map<(m, k) -> (m, k)>, affine_map<(m, k) -> (m)>], iterator_types = ["parallel", "reduction"]}
       ins(%a : memref<4x4xf32>) outs(%c : memref<4xf32>)
-      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 1 : i64, vectors = 1 : i64}} {
+      attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 1, vectors = 1>} {
   ^bb0(%x: f32, %acc: f32):
     %s = arith.addf %acc, %x : f32
     linalg.yield %s : f32
@@ -158,7 +158,7 @@ func.func @ragged_block(%a: memref<6x10xf32>, %b: memref<10x16xf32>, %c: memref<
   // expected-error @+1 {{reduction_block 4 does not divide the reduction loop of 10}}
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<6x10xf32>, memref<10x16xf32>) outs(%c : memref<6x16xf32>)
-      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, reduction_block = 4 : i64, rows = 3 : i64, vectors = 2 : i64}} {
+      attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 3, vectors = 2, reduction_block = 4>} {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
@@ -187,7 +187,7 @@ func.func @ragged_block(%a: memref<6x10xf32>, %b: memref<10x16xf32>, %c: memref<
 func.func @parallel_columns(%a: memref<12x8xf32>, %b: memref<8x40xf32>, %c: memref<12x40xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<12x8xf32>, memref<8x40xf32>) outs(%c : memref<12x40xf32>)
-      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_b, parallel = "columns", rows = 6 : i64, vectors = 2 : i64}} {
+      attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 6, vectors = 2, pack_b = true, parallel = columns>} {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
@@ -222,7 +222,7 @@ func.func @parallel_columns(%a: memref<12x8xf32>, %b: memref<8x40xf32>, %c: memr
 func.func @stacked_tiles(%a: memref<12x4xf32>, %b: memref<4x24xf32>, %c: memref<12x24xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<12x4xf32>, memref<4x24xf32>) outs(%c : memref<12x24xf32>)
-      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, rows = 3 : i64, vectors = 2 : i64}} {
+      attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 3, vectors = 2, pack_a = true, pack_b = true>} {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
@@ -251,7 +251,7 @@ func.func @stacked_tiles(%a: memref<12x4xf32>, %b: memref<4x24xf32>, %c: memref<
 func.func @parallel_rows(%a: memref<10x4xf32>, %b: memref<4x24xf32>, %c: memref<10x24xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<10x4xf32>, memref<4x24xf32>) outs(%c : memref<10x24xf32>)
-      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, pack_b, parallel = "rows", row_block = 6 : i64, rows = 3 : i64, vectors = 2 : i64}} {
+      attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 3, vectors = 2, row_block = 6, pack_b = true, parallel = rows>} {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
@@ -279,23 +279,7 @@ func.func @parallel_rows(%a: memref<10x4xf32>, %b: memref<4x24xf32>, %c: memref<
 func.func @parallel_column_blocks(%a: memref<1x32xf32>, %b: memref<32x40xf32>, %c: memref<1x40xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<1x32xf32>, memref<32x40xf32>) outs(%c : memref<1x40xf32>)
-      attrs = {tessel.kernel_config = {column_block = 16 : i64, kernel = "outer_product", lanes = 8 : i64, parallel = "column_blocks", reduction_block = 8 : i64, rows = 1 : i64, vectors = 2 : i64}} {
-  ^bb0(%x: f32, %y: f32, %acc: f32):
-    %p = arith.mulf %x, %y : f32
-    %s = arith.addf %acc, %p : f32
-    linalg.yield %s : f32
-  }
-  return
-}
-
-// -----
-
-// Parallel column blocks without column blocks: malformed.
-func.func @column_blocks_without_blocks(%a: memref<1x32xf32>, %b: memref<32x40xf32>, %c: memref<1x40xf32>) {
-  // expected-error @+1 {{malformed tessel.kernel_config}}
-  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%a, %b : memref<1x32xf32>, memref<32x40xf32>) outs(%c : memref<1x40xf32>)
-      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, parallel = "column_blocks", rows = 1 : i64, vectors = 2 : i64}} {
+      attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 1, vectors = 2, reduction_block = 8, column_block = 16, parallel = column_blocks>} {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
@@ -344,23 +328,7 @@ func.func @column_blocks_without_blocks(%a: memref<1x32xf32>, %b: memref<32x40xf
 func.func @stationary_conv(%x: memref<1x4x5x5xf32>, %w: memref<10x4x3x3xf32>, %y: memref<1x10x3x3xf32>) {
   linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
       ins(%x, %w : memref<1x4x5x5xf32>, memref<10x4x3x3xf32>) outs(%y : memref<1x10x3x3xf32>)
-      attrs = {tessel.kernel_config = {fold_outer, kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, parallel = "rows", reduction_block = 2 : i64, row_block = 6 : i64, rows = 3 : i64, stationary_a, vectors = 2 : i64}} {
-  ^bb0(%in: f32, %wt: f32, %acc: f32):
-    %p = arith.mulf %wt, %in : f32
-    %s = arith.addf %acc, %p : f32
-    linalg.yield %s : f32
-  }
-  return
-}
-
-// -----
-
-// Folding needs the stationary order (and its packed A).
-func.func @fold_without_stationary(%x: memref<1x4x5x5xf32>, %w: memref<10x4x3x3xf32>, %y: memref<1x10x3x3xf32>) {
-  // expected-error @+1 {{malformed tessel.kernel_config}}
-  linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
-      ins(%x, %w : memref<1x4x5x5xf32>, memref<10x4x3x3xf32>) outs(%y : memref<1x10x3x3xf32>)
-      attrs = {tessel.kernel_config = {fold_outer, kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, rows = 3 : i64, vectors = 2 : i64}} {
+      attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 3, vectors = 2, reduction_block = 2, row_block = 6, pack_a = true, pack_b = true, stationary_a = true, fold_outer = true, parallel = rows>} {
   ^bb0(%in: f32, %wt: f32, %acc: f32):
     %p = arith.mulf %wt, %in : f32
     %s = arith.addf %acc, %p : f32
@@ -376,7 +344,7 @@ func.func @fold_wide_rows(%x: memref<1x4x12x12xf32>, %w: memref<10x4x3x3xf32>, %
   // expected-error @+1 {{fold_outer needs an outer loop and rows of C no wider than a vector}}
   linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
       ins(%x, %w : memref<1x4x12x12xf32>, memref<10x4x3x3xf32>) outs(%y : memref<1x10x10x10xf32>)
-      attrs = {tessel.kernel_config = {fold_outer, kernel = "outer_product", lanes = 8 : i64, pack_a, pack_b, rows = 3 : i64, stationary_a, vectors = 2 : i64}} {
+      attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 3, vectors = 2, pack_a = true, pack_b = true, stationary_a = true, fold_outer = true>} {
   ^bb0(%in: f32, %wt: f32, %acc: f32):
     %p = arith.mulf %wt, %in : f32
     %s = arith.addf %acc, %p : f32
@@ -405,7 +373,7 @@ func.func @fold_wide_rows(%x: memref<1x4x12x12xf32>, %w: memref<10x4x3x3xf32>, %
 func.func @gathered_rows(%x: memref<1x2x12x12xf32>, %w: memref<3x2x3x3xf32>, %y: memref<1x3x100xf32>) {
   linalg.generic {indexing_maps = [affine_map<(n, f, p, c, kh, kw) -> (n, c, p floordiv 10 + kh, p mod 10 + kw)>, affine_map<(n, f, p, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, p, c, kh, kw) -> (n, f, p)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
       ins(%x, %w : memref<1x2x12x12xf32>, memref<3x2x3x3xf32>) outs(%y : memref<1x3x100xf32>)
-      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 3 : i64, vectors = 2 : i64}} {
+      attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 3, vectors = 2>} {
   ^bb0(%in: f32, %wt: f32, %acc: f32):
     %p = arith.mulf %in, %wt : f32
     %s = arith.addf %acc, %p : f32
@@ -425,7 +393,7 @@ func.func @gathered_rows(%x: memref<1x2x12x12xf32>, %w: memref<3x2x3x3xf32>, %y:
 func.func @gathered_short_rows(%x: memref<1x2x4x4xf32>, %w: memref<3x2x3x3xf32>, %y: memref<1x3x4xf32>) {
   linalg.generic {indexing_maps = [affine_map<(n, f, p, c, kh, kw) -> (n, c, p floordiv 2 + kh, p mod 2 + kw)>, affine_map<(n, f, p, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, p, c, kh, kw) -> (n, f, p)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
       ins(%x, %w : memref<1x2x4x4xf32>, memref<3x2x3x3xf32>) outs(%y : memref<1x3x4xf32>)
-      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 3 : i64, vectors = 1 : i64}} {
+      attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 3, vectors = 1>} {
   ^bb0(%in: f32, %wt: f32, %acc: f32):
     %p = arith.mulf %in, %wt : f32
     %s = arith.addf %acc, %p : f32
@@ -450,7 +418,7 @@ func.func @gathered_short_rows(%x: memref<1x2x4x4xf32>, %w: memref<3x2x3x3xf32>,
 func.func @gathered_strided_rows(%x: memref<1x2x21x21xf32>, %w: memref<3x2x3x3xf32>, %y: memref<1x3x100xf32>) {
   linalg.generic {indexing_maps = [affine_map<(n, f, p, c, kh, kw) -> (n, c, (p floordiv 10) * 2 + kh, (p mod 10) * 2 + kw)>, affine_map<(n, f, p, c, kh, kw) -> (f, c, kh, kw)>, affine_map<(n, f, p, c, kh, kw) -> (n, f, p)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
       ins(%x, %w : memref<1x2x21x21xf32>, memref<3x2x3x3xf32>) outs(%y : memref<1x3x100xf32>)
-      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 3 : i64, vectors = 2 : i64}} {
+      attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 3, vectors = 2>} {
   ^bb0(%in: f32, %wt: f32, %acc: f32):
     %p = arith.mulf %in, %wt : f32
     %s = arith.addf %acc, %p : f32
@@ -482,7 +450,7 @@ func.func @rescaled_accumulator(%p: memref<12x8xf32>, %v: memref<8x16xf32>, %alp
   }
   linalg.generic {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%p, %v : memref<12x8xf32>, memref<8x16xf32>) outs(%acc : memref<12x16xf32>)
-      attrs = {tessel.kernel_config = {kernel = "outer_product", lanes = 8 : i64, rows = 6 : i64, vectors = 2 : i64}} {
+      attrs = {tessel.kernel_config = #tessel.kernel_config<lanes = 8, rows = 6, vectors = 2>} {
   ^bb0(%x: f32, %y: f32, %c: f32):
     %m = arith.mulf %x, %y : f32
     %s = arith.addf %c, %m : f32

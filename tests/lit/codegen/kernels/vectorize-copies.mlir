@@ -5,7 +5,7 @@
 // RUN: tessel-opt %s --pass-pipeline='builtin.module(func.func(tessel-vectorize-copies),canonicalize)' | FileCheck %s
 // RUN: tessel-opt %s --pass-pipeline='builtin.module(func.func(tessel-vectorize-copies),func.func(convert-linalg-to-loops),convert-vector-to-llvm,finalize-memref-to-llvm,convert-scf-to-cf,convert-arith-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts)' | FileCheck %s --check-prefix=LLVM
 
-module attributes {tessel.target = {cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64}} {
+module attributes {tessel.target = #tessel.target<cpu = "znver3", extensions = ["avx", "avx2", "fma"], vector_bits = 256, vector_registers = 16, l1_bytes = 32768, l2_bytes = 524288>} {
 
 // A padded convolution's input copy: rows of 56 into rows of 58. Each row
 // is 7 vectors of 8; the channel and row loops stay.
