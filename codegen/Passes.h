@@ -19,6 +19,7 @@ namespace memref { class MemRefDialect; }
 } // namespace mlir
 
 namespace tessel {
+class TesselDialect;
 
 #define GEN_PASS_DECL
 #include "codegen/Passes.h.inc"

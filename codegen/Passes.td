@@ -4,6 +4,24 @@
 
 include "mlir/Pass/PassBase.td"
 
+def SetTarget : Pass<"tessel-set-target", "mlir::ModuleOp"> {
+  let summary = "Record the description of a target CPU on the module";
+  let description = [{
+    Sets the module's `tessel.target` to the #tessel.target of `cpu` with
+    `features` (LLVM's names; the defaults: the host's CPU and features),
+    as tessel-compile does when codegen starts. For tessel-opt: a test whose
+    expected text depends on the target pins it with this pass, so that it
+    does not depend on the machine it runs on
+    (`--tessel-set-target=cpu=znver4`).
+  }];
+  let options = [
+    Option<"cpu", "cpu", "std::string", /*default=*/"\"\"", "LLVM CPU name (default: the host's)">,
+    Option<"features", "features", "std::string", /*default=*/"\"\"",
+           "LLVM feature string, e.g. +avx2,+fma">
+  ];
+  let dependentDialects = ["::tessel::TesselDialect"];
+}
+
 def TransposeConstantWeights : Pass<"tessel-transpose-constant-weights", "mlir::ModuleOp"> {
   let summary = "Store constant transposed linear weights in the layout the kernels read";
   let description = [{
@@ -113,7 +131,7 @@ def SelectKernelConfig : Pass<"tessel-select-kernel-config", "mlir::func::FuncOp
     Ops that already carry a config are left as they are; other ops are left
     to the generic loop lowering.
   }];
-  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "::tessel::TesselDialect"];
 }
 
 def PackConstantOperands : Pass<"tessel-pack-constant-operands", "mlir::ModuleOp"> {

@@ -71,6 +71,17 @@ cl::opt<std::string> targetCpu("target-cpu", cl::desc("CPU to generate code for 
 cl::opt<std::string> targetFeatures("target-features",
                                     cl::desc("LLVM target features, e.g. +avx2,+fma"),
                                     cl::init(""), cl::cat(toolCategory));
+cl::opt<std::string> tuneCpu(
+    "tune-cpu",
+    cl::desc("CPU to choose tiles, blocks and strategies for (default: --target-cpu's). "
+             "Code is still emitted for --target-cpu; a wider vector than it has is split "
+             "by LLVM (runs, slowly: for testing another target's kernels on this host)"),
+    cl::init(""), cl::cat(toolCategory));
+cl::opt<unsigned> vectorBits(
+    "vector-bits",
+    cl::desc("Vector width the kernels use, at most the target's (128, 256 or 512; default: "
+             "the target's widest)"),
+    cl::init(0), cl::cat(toolCategory));
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level (0-3)"), cl::init(3),
                            cl::Prefix, cl::cat(toolCategory));
 cl::list<std::string> bindInputs(
@@ -396,6 +407,23 @@ int main(int argc, char **argv) {
   auto target = tessel::describeTarget("", targetCpu, targetFeatures);
   if (!target)
     return fail(toString(target.takeError()));
+  // The description the kernels are chosen for: the target's, or
+  // --tune-cpu's, narrowed to --vector-bits.
+  llvm::Expected<tessel::TargetDescription> tuning =
+      tuneCpu.empty() ? llvm::Expected<tessel::TargetDescription>(*target)
+                      : tessel::describeTarget("", tuneCpu, "");
+  if (!tuning)
+    return fail(toString(tuning.takeError()));
+  if (vectorBits) {
+    if (vectorBits != 128 && vectorBits != 256 && vectorBits != 512)
+      return fail("--vector-bits: " + std::to_string(vectorBits) +
+                  " is not 128, 256 or 512");
+    if (vectorBits > tuning->vectorBits)
+      return fail("--vector-bits: " + std::to_string(vectorBits) + " is wider than the " +
+                  std::to_string(tuning->vectorBits) + "-bit vectors of CPU '" + tuning->cpu +
+                  "'");
+    tuning->vectorBits = vectorBits;
+  }
   progress("import");
   dumpAfterPhase(*module, "import");
   if (compileTo == Phase::Import)
@@ -449,7 +477,7 @@ int main(int argc, char **argv) {
     return 1;
   if (compileTo == Phase::Graph)
     return checkPrintNames(), writeText(*module);
-  (*module)->setAttr(tessel::kTargetAttrName, target->toAttr(&ctx));
+  (*module)->setAttr(tessel::kTargetAttrName, tuning->toAttr(&ctx));
   if (!runPhase("tiled", tessel::buildTiledPipeline))
     return 1;
   if (compileTo == Phase::Tiled)

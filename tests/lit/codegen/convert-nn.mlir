@@ -1,5 +1,9 @@
 // tessel-convert-to-linalg: convolution, pooling and batch norm.
-// RUN: tessel-opt %s --tessel-convert-to-linalg -split-input-file | FileCheck %s
+// The choice of the flattened-pixel form depends on the target's register
+// tile (16 columns on AVX2, 64 on AVX-512): the target is pinned, and the
+// AVX-512 choice is checked where it differs.
+// RUN: tessel-opt %s --tessel-set-target=cpu=znver3 --tessel-convert-to-linalg -split-input-file | FileCheck %s
+// RUN: tessel-opt %s --tessel-set-target=cpu=znver4 --tessel-convert-to-linalg -split-input-file | FileCheck %s --check-prefix=AVX512
 
 // Loops (n, f, oh, ow, c, kh, kw). Pads become a zero tensor.pad; stride 2
 // scales the output index; with 2 groups of 3 filters over 2 channels each,
@@ -238,7 +242,12 @@ func.func @conv_flattened_strided(%x: tensor<1x2x20x20xf32>, %w: tensor<3x2x3x3x
 // -----
 
 // Rows of 7 (the folded 7x7 kernel is as fast), rows of 32 (whole register
-// tiles) and stride 3 (not read in runs) keep the row-wise form.
+// tiles on AVX2) and stride 3 (not read in runs) keep the row-wise form.
+// On AVX-512 rows of 32 are half a 64-column tile: flattened.
+// AVX512-LABEL: func.func @conv_rows_kept
+// AVX512: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x3x7x7xf32>)
+// AVX512: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]{{.*}} outs(%{{.*}} : tensor<1x3x128xf32>)
+// AVX512: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x3x10x10xf32>)
 // CHECK-LABEL: func.func @conv_rows_kept
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]{{.*}} outs(%{{.*}} : tensor<1x3x7x7xf32>)
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]{{.*}} outs(%{{.*}} : tensor<1x3x4x32xf32>)

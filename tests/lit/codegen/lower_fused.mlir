@@ -1,4 +1,4 @@
-// RUN: tessel-opt %s --split-input-file --tessel-convert-to-linalg | FileCheck %s
+// RUN: tessel-opt %s --split-input-file --tessel-set-target=cpu=znver3 --tessel-convert-to-linalg | FileCheck %s
 // tessel.linear, tessel.attention, tessel.rms_norm and tessel.group_norm.
 
 // Linear: leading axes collapse into M; the accumulator starts at bias +

@@ -2,7 +2,7 @@
 // convolution becomes an scf.forall over channel tiles, each padding its own
 // input planes; the bias, the convolution and the activation write the
 // loop's output tile.
-// RUN: tessel-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(tessel-tile-depthwise-channels),canonicalize,cse)' | FileCheck %s
+// RUN: tessel-opt %s --split-input-file --pass-pipeline='builtin.module(tessel-set-target{cpu=znver3},func.func(tessel-tile-depthwise-channels),canonicalize,cse)' | FileCheck %s
 
 // 16 channels of 10x10 padded planes (400 bytes): 2 channels per tile, so
 // that the 8 tiles share out evenly (at most an eighth of the channels).
