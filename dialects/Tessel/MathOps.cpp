@@ -305,15 +305,32 @@ OpFoldResult DivOp::fold(FoldAdaptor a) {
       [](double x, double y) { return x / y; });
 }
 OpFoldResult PowOp::fold(FoldAdaptor) { return {}; }
+/// ONNX's Max and Min of two floats, as its reference (numpy.maximum /
+/// minimum) and the generated code (arith.maximumf / minimumf) compute
+/// them: a NaN operand gives NaN, and -0 orders below +0. (std::fmax and
+/// std::fmin return the other operand of a NaN: a folded graph would then
+/// differ from the same graph computed at run time.)
+static double onnxMax(double x, double y) {
+  if (std::isnan(x) || std::isnan(y))
+    return std::numeric_limits<double>::quiet_NaN();
+  if (x == y) // Equal zeros: +0 unless both are -0.
+    return std::signbit(x) ? y : x;
+  return x > y ? x : y;
+}
+static double onnxMin(double x, double y) {
+  if (std::isnan(x) || std::isnan(y))
+    return std::numeric_limits<double>::quiet_NaN();
+  if (x == y)
+    return std::signbit(x) ? x : y;
+  return x < y ? x : y;
+}
 OpFoldResult MaxOp::fold(FoldAdaptor a) {
   return foldBinary(getType(), a.getOperands(),
-                    [](int64_t x, int64_t y) -> IntResult { return std::max(x, y); },
-                    [](double x, double y) { return std::fmax(x, y); });
+                    [](int64_t x, int64_t y) -> IntResult { return std::max(x, y); }, onnxMax);
 }
 OpFoldResult MinOp::fold(FoldAdaptor a) {
   return foldBinary(getType(), a.getOperands(),
-                    [](int64_t x, int64_t y) -> IntResult { return std::min(x, y); },
-                    [](double x, double y) { return std::fmin(x, y); });
+                    [](int64_t x, int64_t y) -> IntResult { return std::min(x, y); }, onnxMin);
 }
 OpFoldResult AndOp::fold(FoldAdaptor a) {
   return foldBinary(getType(), a.getOperands(), [](int64_t x, int64_t y) -> IntResult { return x && y; },
