@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <sched.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -144,6 +145,9 @@ struct Child {
           "2 threads and 1 thread differ");
 }
 
+/// A child's exit code for "the situation under test could not be made".
+constexpr int kSkipped = 77;
+
 [[noreturn]] void movesOffTheCaller(const std::string &path) {
   Child c(path, 2);
   if (!run(c.session, c.x, c.y))
@@ -152,21 +156,31 @@ struct Child {
   if (pinned.size() != 1)
     verdict(false, "expected one pinned worker, found " + std::to_string(pinned.size()));
   int workerCpu = pinned[0].second;
-  // Put the caller on the worker's CPU, as the scheduler may, and
-  // give it its whole set back: it stays there for now.
+  // Put the caller on the worker's CPU, as the scheduler may, and give it
+  // its whole set back (the runtime places workers only for a caller that
+  // may run on several CPUs). The scheduler may move it away again before
+  // the run looks: try until the caller is still there right before the run.
   cpu_set_t all, there;
   sched_getaffinity(0, sizeof(all), &all);
   CPU_ZERO(&there);
   CPU_SET(workerCpu, &there);
-  sched_setaffinity(0, sizeof(there), &there);
-  sched_setaffinity(0, sizeof(all), &all);
-  int here = sched_getcpu();
+  bool landed = false;
+  for (int attempt = 0; attempt < 100 && !landed; ++attempt) {
+    sched_setaffinity(0, sizeof(there), &there);
+    sched_setaffinity(0, sizeof(all), &all);
+    landed = sched_getcpu() == workerCpu;
+  }
+  if (!landed) {
+    std::fprintf(stderr, "the caller never stayed on the worker's CPU %d\n", workerCpu);
+    std::fflush(stderr);
+    std::_Exit(kSkipped);
+  }
   if (!run(c.session, c.x, c.y))
     verdict(false, "the second run failed");
   pinned = pinnedOtherThreads();
   if (pinned.size() != 1)
     verdict(false, "expected one pinned worker, found " + std::to_string(pinned.size()));
-  verdict(here != workerCpu || pinned[0].second != workerCpu,
+  verdict(pinned[0].second != workerCpu,
           "the worker stayed on the caller's CPU " + std::to_string(workerCpu));
 }
 
@@ -220,7 +234,17 @@ TEST_F(ThreadPlacement, WorkerPinnedOffTheCallerWhichStaysFree) {
 }
 
 TEST_F(ThreadPlacement, WorkerMovesWhenTheCallerLandsOnItsCpu) {
-  EXPECT_EXIT(movesOffTheCaller(path_), ::testing::ExitedWithCode(0), "");
+  // Passes on exit 0; a child that could not put the caller on the worker's
+  // CPU exits kSkipped, and the case is reported skipped, not passed.
+  static int status = -1;
+  EXPECT_EXIT(movesOffTheCaller(path_),
+              [](int s) {
+                status = s;
+                return WIFEXITED(s) && (WEXITSTATUS(s) == 0 || WEXITSTATUS(s) == kSkipped);
+              },
+              "");
+  if (WIFEXITED(status) && WEXITSTATUS(status) == kSkipped)
+    GTEST_SKIP() << "the caller could not be kept on the worker's CPU for the second run";
 }
 
 TEST_F(ThreadPlacement, OptOutLeavesWorkersUnpinned) {
