@@ -253,6 +253,14 @@ def llama_block(size):
     return LlamaBlock().eval(), [torch.randn(1, size, 32)]
 
 
+def llama_block_2048(size):
+    """The LLaMA block at a real model's width: d=2048, 16 heads of 128, MLP
+    hidden 5632 (LLaMA's 8/3 d rounded up to a multiple of 256, as in
+    TinyLlama-1.1B), over [1, size, 2048] (sequence 512 by default)."""
+    torch.manual_seed(0)
+    return LlamaBlock(dim=2048, heads=16, hidden=5632).eval(), [torch.randn(1, size, 2048)]
+
+
 class ConvVAE(torch.nn.Module):
     """A convolutional VAE: strided-conv encoder to mu and log-variance, the
     reparameterisation with the noise as a second input, a transposed-conv
@@ -405,7 +413,7 @@ def epilogues(size):
 MODELS = {"resnet18": (resnet18, 224, 13), "alexnet": (alexnet, 224, 13),
           "mobilenet_v2": (mobilenet_v2, 64, 13), "vit": (vit, 16, 13),
           "bert": (bert, 8, 13), "prenorm_encoder": (prenorm_encoder, 8, 17),
-          "llama_block": (llama_block, 8, 14),
+          "llama_block": (llama_block, 8, 14), "llama_block_2048": (llama_block_2048, 512, 14),
           "lstm_classifier": (lstm_classifier, 12, 13), "gru_classifier": (gru_classifier, 12, 13),
           "vae": (vae, 16, 13), "dcgan_generator": (dcgan_generator, 1, 13),
           "dcgan_discriminator": (dcgan_discriminator, 32, 13), "unet": (unet, 32, 13),
