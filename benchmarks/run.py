@@ -4,6 +4,12 @@
     benchmarks/run.py --bin build/bin [--threads 1,2] [--rounds 5] [--iterations 10]
                       [--only NAME,...] [--readme]
 
+The set: ResNet-18, MobileNetV2, AlexNet at 224; a small ViT; one BERT-base
+layer; a small LLaMA block; a U-Net; a 1024³ MatMul; attention at sequence
+2048; and, so that small models do not flatter it, torchvision's ViT-B/16 at
+224, a LLaMA block at d=2048 over sequence 512 and 4 BERT-base layers at
+sequence 128.
+
 For every model: export it (PyTorch with fixed seeds, or onnx.helper), compile
 it with tessel-compile, then alternate tessel-bench and ONNX Runtime
 (benchmarks/ort_bench.js, onnxruntime-node 1.30) for --rounds rounds on the
@@ -46,12 +52,30 @@ def export_zoo(name, size):
     return build
 
 
-def save_inputs(out, arrays):
+def save_inputs(out, arrays, kind="input"):
     data = os.path.join(out, "test_data_set_0")
     os.makedirs(data, exist_ok=True)
     for i, a in enumerate(arrays):
-        with open(os.path.join(data, "input_%d.pb" % i), "wb") as f:
+        with open(os.path.join(data, "%s_%d.pb" % (kind, i)), "wb") as f:
             f.write(numpy_helper.from_array(a).SerializeToString())
+
+
+def export_torch(model, inputs, out, opset):
+    """Exports a PyTorch model with its inputs and, as the reference for
+    `tessel-run --data`, PyTorch's outputs (output_<i>.pb)."""
+    import torch
+    with torch.no_grad():
+        outputs = model(*inputs)
+    if isinstance(outputs, torch.Tensor):
+        outputs = [outputs]
+    os.makedirs(out, exist_ok=True)
+    path = os.path.join(out, "model.onnx")
+    torch.onnx.export(model, tuple(inputs), path, opset_version=opset,
+                      input_names=["input_%d" % i for i in range(len(inputs))],
+                      output_names=["output_%d" % i for i in range(len(outputs))])
+    onnx.checker.check_model(path)
+    save_inputs(out, [t.numpy() for t in inputs])
+    save_inputs(out, [t.numpy() for t in outputs], "output")
 
 
 def matmul_1024(out):
@@ -103,6 +127,31 @@ def bert_base_layer(out):
     save_inputs(out, [x.numpy()])
 
 
+def bert_base_4layers(out):
+    """Four BERT-base encoder layers (768 wide, 12 heads, 3072 FFN, GELU,
+    post-norm, as bert_base_layer) at sequence 128, batch 1, opset 13:
+    28.4M parameters. Each layer has weights of its own (nn.TransformerEncoder
+    deep-copies one layer, and the exporter would then store its weights once
+    for all four)."""
+    import torch
+    torch.manual_seed(0)
+    layer = lambda: torch.nn.TransformerEncoderLayer(768, 12, 3072, dropout=0.0,
+                                                     activation="gelu", batch_first=True)
+    encoder = torch.nn.TransformerEncoder(layer(), 4, enable_nested_tensor=False)
+    encoder.layers = torch.nn.ModuleList(layer() for _ in range(4))
+    export_torch(encoder.eval(), [torch.randn(1, 128, 768)], out, 13)
+
+
+def vit_b16(out):
+    """torchvision's ViT-B/16 (`vit_b_16()`, random weights: 86.6M parameters)
+    at 224x224, batch 1, opset 14."""
+    import torch
+    import torchvision
+    torch.manual_seed(0)
+    model = torchvision.models.vit_b_16(weights=None).eval()
+    export_torch(model, [torch.randn(1, 3, 224, 224)], out, 14)
+
+
 # The [perf] set: NAME -> builder of DIR/model.onnx + DIR/test_data_set_0.
 MODELS = {
     "resnet18": export_zoo("resnet18", 224),
@@ -114,6 +163,12 @@ MODELS = {
     "unet": export_zoo("unet", 128),
     "matmul_1024": matmul_1024,
     "attention_2048": attention_2048,
+    # Models of a real size, so that small ones do not flatter the set.
+    "vit_b16": vit_b16,
+    # tests/models/export_model.py's LlamaBlock at d=2048: 16 heads of 128, MLP
+    # hidden 5632; sequence 512.
+    "llama_block_2048": export_zoo("llama_block_2048", 512),
+    "bert_base_4layers": bert_base_4layers,
 }
 
 
