@@ -144,11 +144,15 @@ def bert_base_4layers(out):
 
 def vit_b16(out):
     """torchvision's ViT-B/16 (`vit_b_16()`, random weights: 86.6M parameters)
-    at 224x224, batch 1, opset 14."""
+    at 224x224, batch 1, opset 14. torchvision initializes the classifier to
+    zeros, which would make every output 0 whatever the encoder computed: it
+    gets random weights too."""
     import torch
     import torchvision
     torch.manual_seed(0)
     model = torchvision.models.vit_b_16(weights=None).eval()
+    torch.nn.init.normal_(model.heads.head.weight, std=0.02)
+    torch.nn.init.normal_(model.heads.head.bias, std=0.02)
     export_torch(model, [torch.randn(1, 3, 224, 224)], out, 14)
 
 
