@@ -2,7 +2,7 @@
 """Tessel against ONNX Runtime, side by side, on the [perf] benchmark set.
 
     benchmarks/run.py --bin build/bin [--threads 1,2] [--rounds 5] [--iterations 10]
-                      [--only NAME,...] [--readme]
+                      [--only NAME,...] [--remeasure-peak] [--readme]
 
 The set: ResNet-18, MobileNetV2, AlexNet at 224; a small ViT; one BERT-base
 layer; a small LLaMA block; a U-Net; a 1024³ MatMul; attention at sequence
@@ -20,12 +20,22 @@ over Tessel's (above 1: Tessel is faster). The peak RSS of each benchmark
 process (`/usr/bin/time`) is reported beside it; node's own baseline
 (about 40 MB) is part of ONNX Runtime's figure.
 
+Every table names the host: its CPU, core count, vector ISA (from
+/proc/cpuinfo: the AVX-512 subsets present, else AVX2+FMA), the single-core
+float32 FMA peak tessel-bench measures (`--kernels` on a one-kernel probe
+model; tessel-bench caches it in ~/.cache/tessel/peak.json) and the date.
+
 Writes benchmarks/work/results.md and a bar chart of the speedups,
-benchmarks/speedups.svg (and README.md's benchmark section with --readme). Needs `npm install --ignore-scripts` in benchmarks/ first. Timings
-are noisy on a shared 2-core machine: run nothing else meanwhile, and quote
-ratios, not absolute times.
+benchmarks/speedups-<isa>.svg (<isa>: avx2 or avx512, the host's), and with
+--readme replaces README.md's section for the host's ISA, between
+<!-- benchmarks:<isa>:begin --> and <!-- benchmarks:<isa>:end --> (created
+below the other ISAs' sections when missing); the other ISAs' tables stay.
+Needs `npm install --ignore-scripts` in benchmarks/ first. Timings are noisy
+on a shared 2-core machine: run nothing else meanwhile, and quote ratios, not
+absolute times.
 """
 import argparse
+import datetime
 import json
 import os
 import platform
@@ -238,18 +248,94 @@ def bench(name, args, work, threads, compile_s):
     return row
 
 
-def machine():
-    cpu = platform.processor() or "unknown CPU"
+# /proc/cpuinfo's flags for the AVX-512 subsets (and AVX-VNNI) a table names.
+AVX512_SUBSETS = [("avx512f", "F"), ("avx512bw", "BW"), ("avx512dq", "DQ"), ("avx512vl", "VL"),
+                  ("avx512_vnni", "VNNI"), ("avx512_bf16", "BF16")]
+
+
+def host():
+    """The host from /proc/cpuinfo: {cpu, cores, isa (the words a table
+    prints), key ("avx512", "avx2" or "other": which README section)}."""
     with open("/proc/cpuinfo") as f:
         text = f.read()
     m = re.search(r"model name\s*:\s*(.*)", text)
-    flags = re.search(r"flags\s*:\s*(.*)", text).group(1).split()
-    isa = "AVX-512" if "avx512f" in flags else "AVX2+FMA" if "fma" in flags else "SSE"
-    return "%s, %s, %d cores" % (m.group(1) if m else cpu, isa, os.cpu_count())
+    flags = set(re.search(r"flags\s*:\s*(.*)", text).group(1).split())
+    if "avx512f" in flags:
+        isa = "AVX-512 (%s)" % ", ".join(n for f, n in AVX512_SUBSETS if f in flags)
+        key = "avx512"
+    elif "avx2" in flags and "fma" in flags:
+        isa, key = "AVX2+FMA", "avx2"
+    else:
+        isa, key = "no AVX2+FMA", "other"
+    if "avx_vnni" in flags:
+        isa += ", AVX-VNNI"
+    return {"cpu": m.group(1).strip() if m else platform.processor() or "unknown CPU",
+            "cores": os.cpu_count(), "isa": isa, "key": key}
 
 
-def table(rows, args, threads):
-    lines = ["Threads: %d." % threads, "",
+def measure_peak(args, work):
+    """tessel-bench's single-core float32 FMA peak, from `--kernels` on a
+    one-kernel probe (a 64x64 MatMul: compiled in a fraction of a second,
+    timed once): tessel-bench reads the peak from ~/.cache/tessel/peak.json,
+    or measures it (about a second) and caches it; --remeasure-peak drops the
+    cache first (a peak measured on a busy machine stays cached otherwise).
+    Returns its JSON "peak" object ({gflops, gbps, isa, source})."""
+    if args.remeasure_peak:
+        cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        cache = os.path.join(cache, "tessel", "peak.json")
+        if os.path.exists(cache):
+            os.remove(cache)
+    probe = os.path.join(work, "peak_probe")
+    model, artifact = os.path.join(probe, "model.onnx"), os.path.join(probe, "model.so")
+    if not os.path.exists(model):
+        os.makedirs(probe, exist_ok=True)
+        w = numpy_helper.from_array(np.full((64, 64), 0.5, np.float32), "w")
+        g = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"], name="matmul")],
+                              "peak_probe",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [64, 64])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [64, 64])],
+                              [w])
+        onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), model)
+    subprocess.run([os.path.join(args.bin, "tessel-compile"), model, "-o", artifact], check=True)
+    r = subprocess.run([os.path.join(args.bin, "tessel-bench"), artifact, "--kernels", "--json",
+                        "--iterations", "1", "--warmup", "0"], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("tessel-bench --kernels failed:\n%s" % r.stderr[-2000:])
+    return json.loads(r.stdout)["peak"]
+
+
+def machine(h, peak, date):
+    """The line every table starts with: date, host, ISA and peak."""
+    source = "cached" if peak["source"].startswith("cache") else peak["source"]
+    return ("%s; host: %s, %d cores; ISA: %s; FMA peak: %.1f GFLOP/s float32, one core "
+            "(tessel-bench, %s loop, %s)" % (date, h["cpu"], h["cores"], h["isa"], peak["gflops"],
+                                             peak["isa"], source))
+
+
+def update_readme(path, key, text):
+    """Replaces README.md's section for ISA `key` with `text`; a missing one
+    is created after the last ISA's section."""
+    with open(path) as f:
+        content = f.read()
+    begin, end = "<!-- benchmarks:%s:begin -->" % key, "<!-- benchmarks:%s:end -->" % key
+    section = begin + "\n" + text + end
+    if begin in content:
+        head, rest = content.split(begin, 1)
+        if end not in rest:
+            sys.exit("run.py: README.md has %s without %s" % (begin, end))
+        content = head + section + rest.split(end, 1)[1]
+    else:
+        ends = list(re.finditer(r"<!-- benchmarks:[a-z0-9]+:end -->", content))
+        if not ends:
+            sys.exit("run.py: README.md has no <!-- benchmarks:ISA:begin --> ... end section")
+        at = ends[-1].end()
+        content = content[:at] + "\n\n" + section + content[at:]
+    with open(path, "w") as f:
+        f.write(content)
+
+
+def table(rows, args, threads, header):
+    lines = ["Threads: %d. %s." % (threads, header), "",
              "| model | Tessel median ms | ONNX Runtime median ms | speedup | Tessel peak RSS MB |"
              " ONNX Runtime peak RSS MB | compile s |",
              "|---|---|---|---|---|---|---|"]
@@ -263,18 +349,18 @@ def table(rows, args, threads):
     return "\n".join(lines) + "\n"
 
 
-def chart(by_threads):
+def chart(by_threads, isa):
     """A grouped bar chart (SVG) of the speedups, one bar per thread count."""
     models = [r["model"] for r in next(iter(by_threads.values()))]
     colors = ["#4c78a8", "#f58518", "#54a24b", "#b279a2"]
     top = max(1.5, max(r["speedup"] for rows in by_threads.values() for r in rows) * 1.1)
-    width, height, left, bottom, group = 90 * len(models) + 80, 320, 50, 60, 90
+    width, height, left, bottom, group = 90 * len(models) + 80, 340, 50, 80, 90
     y = lambda v: 20 + (height - bottom - 20) * (1 - v / top)
     bar = (group - 20) / len(by_threads)
     out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
            'font-family="sans-serif" font-size="11">' % (width, height),
-           '<text x="%d" y="14" font-size="13">Tessel speedup over ONNX Runtime 1.30 '
-           '(median; above 1: Tessel faster)</text>' % left]
+           '<text x="%d" y="14" font-size="13">Tessel speedup over ONNX Runtime 1.30 on %s '
+           '(median; above 1: Tessel faster)</text>' % (left, isa)]
     for v in [0.5 * i for i in range(int(top / 0.5) + 1)]:
         out.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="%s"/>' %
                    (left, width - 10, y(v), y(v), "#000" if v == 1 else "#ddd"))
@@ -289,9 +375,10 @@ def chart(by_threads):
                        '<title>%s, %d thread(s): %.2fx</title></rect>' %
                        (x, y(r["speedup"]), bar - 2, y(0) - y(r["speedup"]), colors[k % 4],
                         r["model"], threads, r["speedup"]))
-    for i, m in enumerate(models):
-        out.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>' %
-                   (left + 10 + i * group + (group - 20) / 2, height - bottom + 16, m))
+    for i, m in enumerate(models):  # Slanted: the longer names are wider than a group.
+        x, yl = left + 10 + i * group + (group - 20) / 2, height - bottom + 14
+        out.append('<text x="%.1f" y="%d" text-anchor="end" transform="rotate(-25 %.1f %d)">'
+                   '%s</text>' % (x + 8, yl, x + 8, yl, m))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -306,7 +393,10 @@ def main():
     ap.add_argument("--iterations", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--only", default="", help="comma-separated subset of: " + ", ".join(MODELS))
-    ap.add_argument("--readme", action="store_true", help="update README.md's benchmark table")
+    ap.add_argument("--remeasure-peak", action="store_true",
+                    help="measure the FMA peak again instead of reading tessel-bench's cache")
+    ap.add_argument("--readme", action="store_true",
+                    help="update README.md's benchmark section for this host's ISA")
     args = ap.parse_args()
     if not os.path.isdir(os.path.join(HERE, "node_modules", "onnxruntime-node")):
         sys.exit("run.py: ONNX Runtime is missing: (cd benchmarks && npm install --ignore-scripts)")
@@ -316,31 +406,28 @@ def main():
         sys.exit("run.py: unknown model(s) %s; known: %s" % (", ".join(unknown), ", ".join(MODELS)))
     thread_counts = [int(t) for t in args.threads.split(",") if t]
     work = os.path.join(HERE, "work")
+    h = host()
+    # Measured first, while nothing else runs.
+    peak = measure_peak(args, work)
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    header = machine(h, peak, date)
+    print(header, flush=True)
     by_threads = {t: [] for t in thread_counts}
     for n in names:
         compile_s = compile_model(n, args, work)
         for t in thread_counts:
             by_threads[t].append(bench(n, args, work, t, compile_s))
-    text = "Machine: %s. Command: `%s`.\n\n" % (
-        machine(), " ".join(["benchmarks/run.py"] + sys.argv[1:]))
-    text += "\n".join(table(by_threads[t], args, t) for t in thread_counts)
-    text += "\n![speedups](benchmarks/speedups.svg)\n"
+    svg = "speedups-%s.svg" % h["key"]
+    text = "%s. Command: `%s`.\n\n" % (h["isa"], " ".join(["benchmarks/run.py"] + sys.argv[1:]))
+    text += "\n".join(table(by_threads[t], args, t, header) for t in thread_counts)
+    text += "\n![speedups on %s](benchmarks/%s)\n" % (h["isa"], svg)
     with open(os.path.join(work, "results.md"), "w") as f:
         f.write(text)
-    with open(os.path.join(HERE, "speedups.svg"), "w") as f:
-        f.write(chart(by_threads))
+    with open(os.path.join(HERE, svg), "w") as f:
+        f.write(chart(by_threads, h["isa"]))
     print(text)
     if args.readme:
-        readme = os.path.join(ROOT, "README.md")
-        with open(readme) as f:
-            content = f.read()
-        begin, end = "<!-- benchmarks:begin -->", "<!-- benchmarks:end -->"
-        if begin not in content:
-            sys.exit("run.py: README.md has no %s ... %s section" % (begin, end))
-        head, rest = content.split(begin, 1)
-        _, tail = rest.split(end, 1)
-        with open(readme, "w") as f:
-            f.write(head + begin + "\n" + text + end + tail)
+        update_readme(os.path.join(ROOT, "README.md"), h["key"], text)
 
 
 if __name__ == "__main__":
