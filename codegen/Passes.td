@@ -118,8 +118,8 @@ def SelectKernelConfig : Pass<"tessel-select-kernel-config", "mlir::func::FuncOp
     batched matmuls, convolutions) whose loops tessel's contraction analysis
     can assign (n: C's innermost loop, read contiguously or at a fixed stride
     by B's innermost index and not by A; m: a parallel loop A reads and B does
-    not), attaches `tessel.kernel_config = {kernel = "outer_product", lanes,
-    rows, vectors, ...}`, derived from the module's `tessel.target` (the
+    not), attaches `tessel.kernel_config = #tessel.kernel_config<lanes,
+    rows, vectors, ...>`, derived from the module's `tessel.target` (the
     host's when absent): `lanes` float32 lanes per vector register, a
     register tile of `rows` x `vectors` accumulators that leaves one B row
     and one broadcast in the register file, a block of the outermost

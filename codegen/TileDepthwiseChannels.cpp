@@ -126,11 +126,10 @@ struct TileDepthwiseChannelsPass
     if (loop < 0 || root.getIteratorTypesArray()[loop] != utils::IteratorType::parallel)
       return;
 
-    FailureOr<TargetDescription> target = getTargetOrEmitError(func);
-    if (failed(target))
+    FailureOr<LoweringStrategy> strategy = getLoweringStrategyOrEmitError(func);
+    if (failed(strategy))
       return signalPassFailure();
-    int64_t perTile =
-        channelsPerTile(channels, planeBytes, selectLoweringStrategy(*target).depthwiseTileBytes);
+    int64_t perTile = channelsPerTile(channels, planeBytes, strategy->depthwiseTileBytes);
     if (perTile >= channels)
       return; // One tile: nothing to gain.
     IRRewriter rewriter(&getContext());

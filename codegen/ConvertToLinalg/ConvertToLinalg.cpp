@@ -19,21 +19,20 @@ struct ConvertTesselToLinalgPass
     : impl::ConvertTesselToLinalgBase<ConvertTesselToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
-    FailureOr<TargetDescription> description = getTargetOrEmitError(getOperation());
-    if (failed(description))
+    FailureOr<LoweringStrategy> strategy = getLoweringStrategyOrEmitError(getOperation());
+    if (failed(strategy))
       return signalPassFailure();
-    LoweringStrategy strategy = selectLoweringStrategy(*description);
     ConversionTarget target(*ctx);
     target.addIllegalDialect<TesselDialect>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect, arith::ArithDialect,
                            math::MathDialect, func::FuncDialect, scf::SCFDialect>();
     RewritePatternSet patterns(ctx);
     populateMathLoweringPatterns(patterns);
-    populateNNLoweringPatterns(patterns, strategy);
+    populateNNLoweringPatterns(patterns, *strategy);
     populateTensorLoweringPatterns(patterns);
     populateRNNLoweringPatterns(patterns);
     populateNormLoweringPatterns(patterns);
-    populateFusedLoweringPatterns(patterns, strategy);
+    populateFusedLoweringPatterns(patterns, *strategy);
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns)))) {
       getOperation().walk([&](Operation *op) {
         if (isa<TesselDialect>(op->getDialect()))

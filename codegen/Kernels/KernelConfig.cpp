@@ -34,6 +34,13 @@ LoweringStrategy selectLoweringStrategy(const TargetDescription &target) {
   return s;
 }
 
+FailureOr<LoweringStrategy> getLoweringStrategyOrEmitError(Operation *op) {
+  FailureOr<TargetDescription> target = getTargetOrEmitError(op);
+  if (failed(target))
+    return failure();
+  return selectLoweringStrategy(*target);
+}
+
 static KernelConfig selectKernelConfig(const ContractionRoles &roles,
                                        const TargetDescription &target, bool allowStationary) {
   LoweringStrategy strategy = selectLoweringStrategy(target);

@@ -111,6 +111,9 @@ struct LoweringStrategy {
 
 /// The strategy for `target`.
 LoweringStrategy selectLoweringStrategy(const TargetDescription &target);
+/// The strategy for the target of the module `op` is in, or failure after
+/// an error on `op` (getTargetOrEmitError).
+mlir::FailureOr<LoweringStrategy> getLoweringStrategyOrEmitError(mlir::Operation *op);
 
 /// The register tile for `roles` on `target`: as many accumulators as the
 /// vector registers hold beside one B row and one broadcast.

@@ -45,10 +45,10 @@ struct ParallelizeLoopsPass : impl::ParallelizeLoopsBase<ParallelizeLoopsPass> {
     });
     int64_t threshold = minIterations;
     if (threshold <= 0) {
-      FailureOr<TargetDescription> target = getTargetOrEmitError(getOperation());
-      if (failed(target))
+      FailureOr<LoweringStrategy> strategy = getLoweringStrategyOrEmitError(getOperation());
+      if (failed(strategy))
         return signalPassFailure();
-      threshold = selectLoweringStrategy(*target).parallelMinIterations;
+      threshold = strategy->parallelMinIterations;
     }
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : candidates) {
