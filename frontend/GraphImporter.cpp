@@ -8,6 +8,7 @@
 #include "frontend/ModelLoader.h"
 #include "frontend/OnnxImporter.h"
 #include "frontend/OpRegistry.h"
+#include "frontend/ShapeSpecialization.h"
 #include "dialects/Tessel/ConstantFolding.h"
 #include "dialects/Tessel/ModelAttributes.h"
 #include "dialects/Tessel/ShapeHelpers.h"
@@ -18,6 +19,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -29,6 +31,8 @@
 using namespace mlir;
 
 namespace tessel {
+
+static_assert(ShapeSpecialization::kUnknownSize == ShapedType::kDynamic);
 
 namespace {
 
@@ -46,7 +50,14 @@ private:
     return emitError(FileLineColLoc::get(&ctx_, displayName_, 0, 0)) << msg;
   }
   LogicalResult readOpsets(const onnx::ModelProto &model);
-  FailureOr<RankedTensorType> valueInfoType(const onnx::ValueInfoProto &info, StringRef what);
+  /// The element type and the shape of a graph input (fully static: from
+  /// its declaration and the user's --input-shape / --dim) or output (-1
+  /// where the declaration leaves a size to shape inference).
+  FailureOr<RankedTensorType> valueInfoType(const onnx::ValueInfoProto &info, StringRef what,
+                                            ArrayRef<int64_t> shape);
+  /// The dimension names (dim_param) of a declaration, "" where a dimension
+  /// has none; null when it names none.
+  ArrayAttr dimNames(const onnx::ValueInfoProto &info);
   FailureOr<Value> materialize(TensorData data, Location loc);
   LogicalResult importNode(const onnx::NodeProto &node);
   LogicalResult bindInputs(func::FuncOp func, ArrayRef<Attribute> inputNames);
@@ -75,7 +86,8 @@ LogicalResult GraphImporter::readOpsets(const onnx::ModelProto &model) {
 }
 
 FailureOr<RankedTensorType> GraphImporter::valueInfoType(const onnx::ValueInfoProto &info,
-                                                         StringRef what) {
+                                                         StringRef what,
+                                                         ArrayRef<int64_t> shape) {
   if (!info.type().has_tensor_type())
     return error(fmt::format("{} '{}' is not a tensor (sequences, maps and optionals are not "
                              "supported)",
@@ -85,19 +97,11 @@ FailureOr<RankedTensorType> GraphImporter::valueInfoType(const onnx::ValueInfoPr
   if (!element)
     return error(fmt::format("{} '{}' has element type {}, which Tessel does not support",
                              what.str(), info.name(), onnxTypeName(tt.elem_type())));
-  if (!tt.has_shape())
-    return error(fmt::format("{} '{}' has no shape; Tessel needs static shapes", what.str(),
-                             info.name()));
-  SmallVector<int64_t> shape;
-  for (const auto &dim : tt.shape().dim()) {
-    if (!dim.has_dim_value())
-      return error(fmt::format("{} '{}' has a symbolic dimension '{}'; Tessel needs static shapes",
-                               what.str(), info.name(), dim.dim_param()));
-    if (dim.dim_value() < 0)
-      return error(fmt::format("{} '{}' has a negative dimension {}", what.str(), info.name(),
-                               dim.dim_value()));
-    shape.push_back(dim.dim_value());
-  }
+  for (int64_t d : shape)
+    if (d < 0 && !ShapedType::isDynamic(d))
+      return error(fmt::format("{} '{}' has a negative dimension {}", what.str(), info.name(), d));
+  if (!ShapedType::isStaticShape(shape)) // An output's size left to shape inference.
+    return RankedTensorType::get(shape, element);
   auto count = checkedElementCount(shape);
   if (!count)
     return error(fmt::format("{} '{}' has more elements than fit in 64 bits", what.str(),
@@ -107,6 +111,16 @@ FailureOr<RankedTensorType> GraphImporter::valueInfoType(const onnx::ValueInfoPr
     return error(fmt::format("{} '{}' of shape [{}] needs more bytes than fit in 64 bits",
                              what.str(), info.name(), fmt::join(shape, ",")));
   return RankedTensorType::get(shape, element);
+}
+
+ArrayAttr GraphImporter::dimNames(const onnx::ValueInfoProto &info) {
+  auto shape = declaredShape(info);
+  if (!shape || llvm::all_of(*shape, [](const DeclaredDim &d) { return d.symbol.empty(); }))
+    return nullptr;
+  return builder_.getStrArrayAttr(
+      SmallVector<StringRef>(llvm::map_range(*shape, [](const DeclaredDim &d) {
+        return StringRef(d.symbol);
+      })));
 }
 
 std::string GraphImporter::uniqueBlobName(StringRef name) {
@@ -283,28 +297,42 @@ OwningOpRef<ModuleOp> GraphImporter::run(const onnx::ModelProto &model) {
   for (const auto &init : graph.initializer())
     initializerNames.insert(init.name());
 
+  auto shapes = ShapeSpecialization::resolve(graph, initializerNames, options_.inputShapes,
+                                             options_.dims);
+  if (!shapes) {
+    (void)error(llvm::toString(shapes.takeError()));
+    return {};
+  }
+
   SmallVector<Type> argTypes;
   SmallVector<Location> argLocs;
-  SmallVector<Attribute> inputNames;
+  SmallVector<Attribute> inputNames, inputDimNames;
   for (const auto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue; // Pre-IR4 models list initializers as inputs: they are constants.
-    auto type = valueInfoType(input, "graph input");
+    auto type = valueInfoType(input, "graph input", shapes->inputShape(input.name()));
     if (failed(type))
       return {};
     argTypes.push_back(*type);
     argLocs.push_back(NameLoc::get(builder_.getStringAttr(input.name())));
     inputNames.push_back(builder_.getStringAttr(input.name()));
+    inputDimNames.push_back(dimNames(input));
   }
-  SmallVector<Type> resultTypes;
-  SmallVector<Attribute> outputNames;
+  // Declared output types; a size left open is taken from shape inference.
+  SmallVector<Type> declaredResultTypes;
+  SmallVector<Attribute> outputNames, outputDimNames;
   for (const auto &output : graph.output()) {
-    auto type = valueInfoType(output, "graph output");
+    auto shape = shapes->outputShape(output);
+    auto type = valueInfoType(output, "graph output", shape ? ArrayRef(*shape) : ArrayRef<int64_t>());
     if (failed(type))
       return {};
-    resultTypes.push_back(*type);
+    // Declared without a shape: any shape shape inference gives is right.
+    declaredResultTypes.push_back(shape ? Type(*type)
+                                        : UnrankedTensorType::get(type->getElementType()));
     outputNames.push_back(builder_.getStringAttr(output.name()));
+    outputDimNames.push_back(dimNames(output));
   }
+  SmallVector<Type> resultTypes = declaredResultTypes;
   if (resultTypes.empty()) {
     (void)error("the graph has no outputs");
     return {};
@@ -312,6 +340,12 @@ OwningOpRef<ModuleOp> GraphImporter::run(const onnx::ModelProto &model) {
 
   auto func = func::FuncOp::create(builder_, fileLoc, "main_graph",
                                    builder_.getFunctionType(argTypes, resultTypes));
+  for (auto [i, names] : llvm::enumerate(inputDimNames))
+    if (names)
+      func.setArgAttr(i, kDimNamesAttr, names);
+  for (auto [i, names] : llvm::enumerate(outputDimNames))
+    if (names)
+      func.setResultAttr(i, kDimNamesAttr, names);
   func->setAttr("tessel.input_names", builder_.getArrayAttr(inputNames));
   func->setAttr("tessel.output_names", builder_.getArrayAttr(outputNames));
   module->getOperation()->setAttr("tessel.opset", builder_.getI64IntegerAttr(defaultOpset_));
@@ -344,17 +378,23 @@ OwningOpRef<ModuleOp> GraphImporter::run(const onnx::ModelProto &model) {
       (void)error(fmt::format("graph output '{}' is produced by no node", output.name()));
       return {};
     }
-    if (v.getType() != resultTypes[i]) {
+    auto declaredType = cast<TensorType>(declaredResultTypes[i]);
+    auto inferredType = dyn_cast<RankedTensorType>(v.getType());
+    if (!inferredType || inferredType.getElementType() != declaredType.getElementType() ||
+        (declaredType.hasRank() &&
+         failed(verifyCompatibleShape(inferredType.getShape(), declaredType.getShape())))) {
       std::string inferred, declared;
       llvm::raw_string_ostream(inferred) << v.getType();
-      llvm::raw_string_ostream(declared) << resultTypes[i];
+      llvm::raw_string_ostream(declared) << declaredType;
       (void)error(fmt::format("graph output '{}' is declared as {} but computes {}",
                               output.name(), declared, inferred));
       return {};
     }
     results.push_back(v);
+    resultTypes[i] = v.getType();
   }
   func::ReturnOp::create(builder_, fileLoc, results);
+  func.setFunctionType(builder_.getFunctionType(argTypes, resultTypes));
   if (failed(verify(*module)))
     return {};
   return module;

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace tessel {
 
@@ -19,6 +20,12 @@ struct ImportOptions {
   /// bound input stays an input of the compiled model; the runtime checks
   /// that every run passes exactly the bound value.
   std::map<std::string, std::string> boundInputFiles; // name -> .pb or .npy path
+  /// Whole shapes of graph inputs (--input-shape NAME=DIMS), by name. They
+  /// also fix the symbols (dim_param) their declarations name.
+  std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Sizes of named dimensions (--dim SYMBOL=N): every input and output
+  /// dimension whose dim_param is SYMBOL.
+  std::map<std::string, int64_t> dims;
 };
 
 /// The newest default-domain opset the importer knows.

@@ -21,6 +21,7 @@
 #include "dialects/Tessel/NodeNames.h"
 #include "frontend/OnnxImporter.h"
 #include "frontend/OpRegistry.h"
+#include "frontend/ShapeSpecialization.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/AsmState.h"
@@ -90,6 +91,16 @@ cl::list<std::string> bindInputs(
              "inputs that set a shape (Reshape's shape, Slice's starts, Resize's scales...). "
              "The model keeps the input; runs must pass exactly that value. Repeatable"),
     cl::value_desc("NAME=FILE"), cl::cat(toolCategory));
+cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("Compile graph input NAME with shape DIMS (e.g. x=1x3x224x224; empty for a "
+             "scalar), which also fixes the named dimensions its declaration uses. Repeatable"),
+    cl::value_desc("NAME=DIMS"), cl::cat(toolCategory));
+cl::list<std::string> dimSizes(
+    "dim",
+    cl::desc("Compile every input and output dimension named SYMBOL (an ONNX dim_param, e.g. "
+             "batch=1) with size N. Repeatable"),
+    cl::value_desc("SYMBOL=N"), cl::cat(toolCategory));
 cl::opt<bool> listOps("list-ops",
                       cl::desc("Print the supported ONNX ops and opsets as a Markdown table"),
                       cl::cat(toolCategory));
@@ -385,6 +396,40 @@ int main(int argc, char **argv) {
         return 1;
       }
       options.boundInputFiles[name.str()] = file.str();
+    }
+    for (const std::string &flag : inputShapes) {
+      auto [name, dims] = StringRef(flag).split('=');
+      auto shape = tessel::parseShapeList(dims);
+      if (name.empty() || !StringRef(flag).contains('=') || !shape) {
+        errs() << "tessel-compile: error: --input-shape expects NAME=DIMS (e.g. "
+                  "x=1x3x224x224), got '"
+               << flag << "'";
+        if (!shape)
+          errs() << ": " << toString(shape.takeError());
+        errs() << "\n";
+        return 1;
+      }
+      if (!options.inputShapes.emplace(name.str(), *shape).second) {
+        errs() << "tessel-compile: error: --input-shape gives input '" << name
+               << "' more than once\n";
+        return 1;
+      }
+    }
+    for (const std::string &flag : dimSizes) {
+      auto [symbol, size] = StringRef(flag).split('=');
+      int64_t n;
+      if (symbol.empty() || size.getAsInteger(10, n) || n < 0) {
+        errs() << "tessel-compile: error: --dim expects SYMBOL=N with N >= 0 (e.g. batch=1), "
+                  "got '"
+               << flag << "'\n";
+        return 1;
+      }
+      auto [it, inserted] = options.dims.emplace(symbol.str(), n);
+      if (!inserted && it->second != n) {
+        errs() << "tessel-compile: error: --dim gives '" << symbol << "' two sizes (" << it->second
+               << " and " << n << ")\n";
+        return 1;
+      }
     }
     module = tessel::importOnnxFile(ctx, inputPath, options);
   }

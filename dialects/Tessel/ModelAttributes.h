@@ -18,6 +18,13 @@ namespace tessel {
 /// the runtime refuses runs that pass another value.
 constexpr llvm::StringLiteral kBoundValueAttr = "tessel.bound_value";
 
+/// On an argument or result of @main_graph: the ONNX dimension names
+/// (dim_param) of the graph input or output, one string per dimension, ""
+/// where a dimension has none. Present only when some dimension is named:
+/// the names of dimensions fixed with --dim / --input-shape stay visible in
+/// the IR, and equal names are one size.
+constexpr llvm::StringLiteral kDimNamesAttr = "tessel.dim_names";
+
 } // namespace tessel
 
 #endif // TESSEL_DIALECT_MODEL_ATTRIBUTES_H

@@ -6,6 +6,7 @@ PyTorch's own outputs as the reference.
     export_model.py NAME OUT_DIR [--opset N] [--size S]
 """
 import argparse
+import json
 import os
 import sys
 
@@ -421,12 +422,29 @@ MODELS = {"resnet18": (resnet18, 224, 13), "alexnet": (alexnet, 224, 13),
           "epilogues": (epilogues, 8, 13)}
 
 
+# --dynamic: the axes PyTorch exports as symbolic (dynamic_axes), per input, as
+# users export these architectures: batch everywhere, the sequence of the
+# transformers and RNN classifiers, height and width of the convolutional
+# networks whose architecture allows any resolution.
+_NCHW = {0: "batch", 2: "height", 3: "width"}
+_SEQUENCE = {0: "batch", 1: "seq"}
+DYNAMIC_AXES = {"resnet18": [_NCHW], "mobilenet_v2": [_NCHW], "unet": [_NCHW],
+                "yolo_head": [_NCHW], "epilogues": [_NCHW],
+                "bert": [_SEQUENCE, _SEQUENCE], "prenorm_encoder": [_SEQUENCE],
+                "llama_block": [_SEQUENCE], "lstm_classifier": [_SEQUENCE],
+                "gru_classifier": [_SEQUENCE], "vit": [{0: "batch"}],
+                "vae": [{0: "batch"}, {0: "batch"}]}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("name", choices=sorted(MODELS))
     ap.add_argument("out_dir")
     ap.add_argument("--opset", type=int, default=0, help="default: the model's own")
     ap.add_argument("--size", type=int, default=0, help="input resolution (default per model)")
+    ap.add_argument("--dynamic", action="store_true",
+                    help="export with dynamic_axes (DYNAMIC_AXES) and write the sizes of the "
+                         "test inputs' symbolic dimensions to OUT_DIR/dims.json")
     args = ap.parse_args()
 
     torch.manual_seed(0)
@@ -439,9 +457,22 @@ def main():
 
     os.makedirs(os.path.join(args.out_dir, "test_data_set_0"), exist_ok=True)
     path = os.path.join(args.out_dir, "model.onnx")
+    input_names = ["input_%d" % i for i in range(len(inputs))]
+    dynamic_axes, dims = None, {}
+    if args.dynamic:
+        if args.name not in DYNAMIC_AXES:
+            sys.exit("%s has no dynamic export (DYNAMIC_AXES)" % args.name)
+        dynamic_axes = {}
+        for name, axes, tensor in zip(input_names, DYNAMIC_AXES[args.name], inputs):
+            dynamic_axes[name] = axes
+            for axis, symbol in axes.items():
+                dims[symbol] = int(tensor.shape[axis])
+        with open(os.path.join(args.out_dir, "dims.json"), "w") as f:
+            json.dump(dims, f, sort_keys=True)
     torch.onnx.export(model, tuple(inputs), path, opset_version=args.opset or opset,
-                      input_names=["input_%d" % i for i in range(len(inputs))],
-                      output_names=["output_%d" % i for i in range(len(outputs))])
+                      input_names=input_names,
+                      output_names=["output_%d" % i for i in range(len(outputs))],
+                      dynamic_axes=dynamic_axes)
     onnx.checker.check_model(onnx.load(path))
     for kind, tensors in (("input", inputs), ("output", outputs)):
         for i, t in enumerate(tensors):

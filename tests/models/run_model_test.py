@@ -4,7 +4,7 @@ tessel-compile into a shared library, run it with tessel-run and compare with
 PyTorch's outputs (rtol 1e-3, atol 1e-4).
 
     run_model_test.py NAME --bin BUILD/bin --cache DIR [--size S] [--phases]
-                      [--compare-unfused] [--expect OP=N]... [--forbid OP]...
+                      [--compare-unfused] [--expect OP=N]... [--forbid OP]... [--dynamic]
 
 --phases also prints every --compile-to phase (import, graph, tiled, llvm),
 checks that each re-parses with tessel-opt, and that the graph phase holds no
@@ -15,6 +15,11 @@ Shape -> Gather -> Concat -> Reshape chains must have folded away).
 kind the graph phase holds (what graph fusion must achieve on the model).
 --compare-unfused also compiles with --no-fusion, checks that artifact against
 PyTorch too, and compares the two artifacts' outputs with each other.
+
+--dynamic exports the model with dynamic_axes (symbolic batch, sequence,
+height, width: export_model.py's DYNAMIC_AXES) and compiles it with
+`--dim SYMBOL=N` for the test inputs' sizes: the dynamic export, specialized,
+must match PyTorch and fuse as the static export does.
 """
 import argparse
 import collections
@@ -32,12 +37,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SHAPE_ARITHMETIC = re.compile(r"^\s*%\S+ = (tessel\.(?!constant\b)[a-z_]+).*-> tensor<\d+xi(32|64)>")
 
 
-def check_phases(bin_dir, model_dir, label):
+def check_phases(bin_dir, model_dir, label, flags):
     model = os.path.join(model_dir, "model.onnx")
     for phase in ("import", "graph", "tiled", "llvm"):
         out = os.path.join(model_dir, "phase-%s.mlir" % phase)
         for cmd in ([os.path.join(bin_dir, "tessel-compile"), model, "--compile-to=" + phase,
-                     "-o", out], [os.path.join(bin_dir, "tessel-opt"), out, "-o", os.devnull]):
+                     "-o", out] + flags, [os.path.join(bin_dir, "tessel-opt"), out, "-o", os.devnull]):
             if subprocess.run(cmd).returncode != 0:
                 print("%s: phase %s: '%s' failed" % (label, phase, " ".join(cmd)))
                 return 1
@@ -54,10 +59,10 @@ def check_phases(bin_dir, model_dir, label):
 GRAPH_OP = re.compile(r"^\s*(?:%\S+(?:, %\S+)* = )?(tessel\.[a-z_0-9]+)\b")
 
 
-def check_graph_ops(bin_dir, model_dir, label, expect, forbid):
+def check_graph_ops(bin_dir, model_dir, label, expect, forbid, flags):
     out = os.path.join(model_dir, "fusion-graph.mlir")
     cmd = [os.path.join(bin_dir, "tessel-compile"), os.path.join(model_dir, "model.onnx"),
-           "--compile-to=graph", "-o", out]
+           "--compile-to=graph", "-o", out] + flags
     if subprocess.run(cmd).returncode != 0:
         print("%s: '%s' failed" % (label, " ".join(cmd)))
         return 1
@@ -148,25 +153,36 @@ def main():
                     help="the graph phase holds exactly N ops OP")
     ap.add_argument("--forbid", action="append", default=[], metavar="OP",
                     help="the graph phase holds no op OP")
+    ap.add_argument("--dynamic", action="store_true",
+                    help="export with dynamic axes, compile with --dim for the test inputs")
     args = ap.parse_args()
 
     # The export is deterministic (fixed seed); re-export when the script changes.
     with open(os.path.join(HERE, "export_model.py"), "rb") as f:
         script_hash = hashlib.sha256(f.read()).hexdigest()[:12]
-    label = args.name + ("-%d" % args.size if args.size else "")
+    label = args.name + ("-%d" % args.size if args.size else "") + ("-dynamic" if args.dynamic
+                                                                     else "")
     model_dir = os.path.join(args.cache, "%s-%s" % (label, script_hash))
     if not os.path.exists(os.path.join(model_dir, "test_data_set_0", "output_0.pb")):
         subprocess.run([sys.executable, os.path.join(HERE, "export_model.py"), args.name, model_dir,
-                        "--size", str(args.size)], check=True)
-    if args.phases and check_phases(args.bin, model_dir, label) != 0:
+                        "--size", str(args.size)] + (["--dynamic"] if args.dynamic else []),
+                       check=True)
+    flags = []
+    if args.dynamic:
+        import json
+        with open(os.path.join(model_dir, "dims.json")) as f:
+            flags = ["--dim=%s=%d" % kv for kv in sorted(json.load(f).items())]
+        print("%s: compiled with %s" % (label, " ".join(flags)))
+    if args.phases and check_phases(args.bin, model_dir, label, flags) != 0:
         return 1
     if (args.expect or args.forbid) and check_graph_ops(args.bin, model_dir, label, args.expect,
-                                                        args.forbid) != 0:
+                                                        args.forbid, flags) != 0:
         return 1
-    rc, fused_out = compile_and_run(args.bin, model_dir, label, [], "")
+    rc, fused_out = compile_and_run(args.bin, model_dir, label, flags, "")
     if rc != 0 or not args.compare_unfused:
         return rc
-    rc, unfused_out = compile_and_run(args.bin, model_dir, label, ["--no-fusion"], "-unfused")
+    rc, unfused_out = compile_and_run(args.bin, model_dir, label, flags + ["--no-fusion"],
+                                      "-unfused")
     if rc != 0:
         return rc
     return compare_outputs(label, fused_out, unfused_out)

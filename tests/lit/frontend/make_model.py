@@ -167,6 +167,20 @@ def symbolic_dim():
                  [vi("x", ["batch", 3])], [vi("y", ["batch", 3])])
 
 
+def dynamic_mul():
+    # Two inputs sharing the symbols batch and seq, one output whose last
+    # dimension carries an exporter-made name no input uses.
+    return model([helper.make_node("Mul", ["x", "m"], ["y"], name="mul")],
+                 [vi("x", ["batch", "seq", 4]), vi("m", ["batch", "seq", 1])],
+                 [vi("y", ["batch", "seq", "Mul_dim_2"])])
+
+
+def unnamed_dim():
+    # A dimension with neither a size nor a name.
+    return model([helper.make_node("Relu", ["x"], ["y"], name="r")],
+                 [vi("x", [None, 3])], [vi("y", [None, 3])])
+
+
 def matmul_mismatch():
     return model([helper.make_node("MatMul", ["a", "b"], ["y"], name="mm")],
                  [vi("a", [2, 3]), vi("b", [4, 5])], [vi("y", [2, 5])])
@@ -242,6 +256,8 @@ MODELS = {
     "unsupported_op": unsupported_op,
     "undefined_input": undefined_input,
     "symbolic_dim": symbolic_dim,
+    "dynamic_mul": dynamic_mul,
+    "unnamed_dim": unnamed_dim,
     "matmul_mismatch": matmul_mismatch,
     "opset_too_new": opset_too_new,
 }
