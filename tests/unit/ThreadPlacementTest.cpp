@@ -76,6 +76,9 @@ int threadCount() {
   return count - 2; // "." and ".."
 }
 
+/// A child's exit code for "the situation under test could not be made".
+constexpr int kSkipped = 77;
+
 /// A child's verdict: prints why on stderr and exits non-zero on failure.
 [[noreturn]] void verdict(bool ok, const std::string &why) {
   if (!ok)
@@ -106,7 +109,7 @@ struct Child {
     tessel_status *st = tessel_model_open(path.c_str(), &model);
     if (st)
       verdict(false, std::string("open: ") + tessel_status_message(st));
-    tessel_session_options opts = {TESSEL_API_VERSION, threads};
+    tessel_session_options opts = {TESSEL_API_VERSION, threads, sizeof(tessel_session_options)};
     if ((st = tessel_session_create(model, &opts, &session)))
       verdict(false, std::string("session: ") + tessel_status_message(st));
   }
@@ -132,12 +135,21 @@ struct Child {
   // Pinned off the CPU the caller was on when the run started. (The
   // scheduler may move the caller onto the worker's CPU during the run:
   // the next case.)
-  if (pinned[0].second == here)
-    verdict(false, "the worker shares the caller's CPU " + std::to_string(here));
+  // The caller is not pinned: between sched_getcpu() above and the
+  // runtime's own look, the scheduler may move it, and the runtime then
+  // rightly pins the worker where the caller was. That reads as the bug this
+  // checks for, so it is reported as inconclusive (kSkipped) and the parent
+  // tries again in a fresh process: a runtime that does pin the worker on the
+  // caller's CPU does so every time.
+  if (pinned[0].second == here) {
+    std::fprintf(stderr, "the worker shares the caller's CPU %d\n", here);
+    std::fflush(stderr);
+    std::_Exit(kSkipped);
+  }
   // The same bits as one thread.
   std::vector<float> two = c.y;
   tessel_session *single = nullptr;
-  tessel_session_options one = {TESSEL_API_VERSION, 1};
+  tessel_session_options one = {TESSEL_API_VERSION, 1, sizeof(tessel_session_options)};
   tessel_status_free(tessel_session_create(c.model, &one, &single));
   if (!single || !run(single, c.x, c.y))
     verdict(false, "the 1-thread run failed");
@@ -145,8 +157,6 @@ struct Child {
           "2 threads and 1 thread differ");
 }
 
-/// A child's exit code for "the situation under test could not be made".
-constexpr int kSkipped = 77;
 
 [[noreturn]] void movesOffTheCaller(const std::string &path) {
   Child c(path, 2);
@@ -230,7 +240,20 @@ protected:
 };
 
 TEST_F(ThreadPlacement, WorkerPinnedOffTheCallerWhichStaysFree) {
-  EXPECT_EXIT(pinsOffTheCaller(path_), ::testing::ExitedWithCode(0), "");
+  static int status = -1;
+  constexpr int kAttempts = 5;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    EXPECT_EXIT(pinsOffTheCaller(path_),
+                [](int s) {
+                  status = s;
+                  return WIFEXITED(s) && (WEXITSTATUS(s) == 0 || WEXITSTATUS(s) == kSkipped);
+                },
+                "");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != kSkipped)
+      return;
+  }
+  ADD_FAILURE() << "the worker shared the caller's CPU in " << kAttempts << " of " << kAttempts
+                << " fresh processes";
 }
 
 TEST_F(ThreadPlacement, WorkerMovesWhenTheCallerLandsOnItsCpu) {
