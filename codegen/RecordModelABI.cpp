@@ -37,6 +37,31 @@ LogicalResult appendTensors(std::string &out, const char *section, TypeRange typ
   return success();
 }
 
+/// The "dim_names" section: the ONNX names of the model's input and output
+/// dimensions, as "<tensor index> <len>:<name>..." (one name per dimension,
+/// tensors numbered inputs first). Left out when no dimension is named.
+void appendDimNames(std::string &out, func::FuncOp func) {
+  SmallVector<std::pair<unsigned, ArrayAttr>> named;
+  unsigned numInputs = func.getNumArguments();
+  for (unsigned i = 0; i < numInputs; ++i)
+    if (auto names = func.getArgAttrOfType<ArrayAttr>(i, kDimNamesAttr))
+      named.push_back({i, names});
+  for (unsigned i = 0; i < func.getNumResults(); ++i)
+    if (auto names = func.getResultAttrOfType<ArrayAttr>(i, kDimNamesAttr))
+      named.push_back({numInputs + i, names});
+  if (named.empty())
+    return;
+  out += fmt::format("dim_names {}\n", named.size());
+  for (auto [index, names] : named) {
+    out += std::to_string(index);
+    for (Attribute name : names) {
+      StringRef text = cast<StringAttr>(name).getValue();
+      out += fmt::format(" {}:{}", text.size(), text.str());
+    }
+    out += "\n";
+  }
+}
+
 /// Little-endian bytes of a dense value as the runtime receives the tensor
 /// (bool: one byte per element).
 std::string denseBytes(DenseElementsAttr value) {
@@ -121,6 +146,29 @@ void flattenEmptyBoundaryTensors(func::FuncOp func) {
   func.setType(FunctionType::get(func.getContext(), inputs, results));
 }
 
+/// Each tessel.dim_names array has one string per dimension of its tensor.
+LogicalResult verifyDimNames(func::FuncOp func) {
+  auto check = [&](ArrayAttr names, Type type, const char *what, unsigned i) -> LogicalResult {
+    auto tt = dyn_cast<RankedTensorType>(type);
+    if (!names)
+      return success();
+    if (!tt || (int64_t)names.size() != tt.getRank() ||
+        !llvm::all_of(names, [](Attribute a) { return isa<StringAttr>(a); }))
+      return func.emitError() << what << " " << i << " has a " << kDimNamesAttr
+                              << " that is not one string per dimension";
+    return success();
+  };
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    if (failed(check(func.getArgAttrOfType<ArrayAttr>(i, kDimNamesAttr),
+                     func.getArgumentTypes()[i], "input", i)))
+      return failure();
+  for (unsigned i = 0; i < func.getNumResults(); ++i)
+    if (failed(check(func.getResultAttrOfType<ArrayAttr>(i, kDimNamesAttr),
+                     func.getResultTypes()[i], "output", i)))
+      return failure();
+  return success();
+}
+
 struct RecordModelABIPass : impl::RecordModelABIBase<RecordModelABIPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -135,12 +183,19 @@ struct RecordModelABIPass : impl::RecordModelABIBase<RecordModelABIPass> {
                              func->getAttrOfType<ArrayAttr>("tessel.input_names"), func)) ||
         failed(appendTensors(text, "outputs", type.getResults(),
                              func->getAttrOfType<ArrayAttr>("tessel.output_names"), func)) ||
-        failed(appendBoundInputs(text, func)))
+        failed(verifyDimNames(func)))
+      return signalPassFailure();
+    appendDimNames(text, func);
+    if (failed(appendBoundInputs(text, func)))
       return signalPassFailure();
     module->setAttr("tessel.abi_metadata", StringAttr::get(&getContext(), text));
     // The bound values now live in the metadata; the lowering need not carry them.
-    for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    for (unsigned i = 0; i < func.getNumArguments(); ++i) {
       func.removeArgAttr(i, kBoundValueAttr);
+      func.removeArgAttr(i, kDimNamesAttr);
+    }
+    for (unsigned i = 0; i < func.getNumResults(); ++i)
+      func.removeResultAttr(i, StringAttr::get(&getContext(), kDimNamesAttr));
     flattenEmptyBoundaryTensors(func);
     // The caller owns the input buffers: bufferization must never write them.
     for (unsigned i = 0; i < func.getNumArguments(); ++i)

@@ -244,7 +244,7 @@ public:
     result.threads = opts.threads;
     result.warmup = opts.warmup;
     prepareIO();
-    tessel_session_options so{TESSEL_API_VERSION, opts.threads};
+    tessel_session_options so{TESSEL_API_VERSION, opts.threads, sizeof(tessel_session_options)};
     check(tessel_session_create(model, &so, &session));
     describeKernels();
 
@@ -292,7 +292,7 @@ private:
 
   void prepareIO() {
     int32_t ni = tessel_model_num_inputs(model), no = tessel_model_num_outputs(model);
-    std::vector<tessel_tensor_info> info(ni);
+    std::vector<tessel_tensor_info> info(ni, tessel_tensor_info{sizeof(tessel_tensor_info)});
     for (int32_t i = 0; i < ni; ++i) {
       check(tessel_model_input_info(model, i, &info[i]));
       inputs.emplace_back(info[i].byte_size);
@@ -317,7 +317,7 @@ private:
       inSizes.push_back(inputs[i].size);
     }
     for (int32_t i = 0; i < no; ++i) {
-      tessel_tensor_info out;
+      tessel_tensor_info out = {sizeof out};
       check(tessel_model_output_info(model, i, &out));
       outputs.emplace_back(out.byte_size);
       outPtrs.push_back(outputs.back().data);
@@ -328,7 +328,7 @@ private:
   void describeKernels() {
     int32_t n = tessel_model_num_kernels(model);
     for (int32_t k = 0; k < n; ++k) {
-      tessel_kernel_info info;
+      tessel_kernel_info info = {sizeof info};
       check(tessel_model_kernel_info(model, k, &info));
       KernelRow row;
       row.index = k;
@@ -339,7 +339,7 @@ private:
       row.flops = info.flops;
       row.bytes = info.bytes;
       for (int32_t a = 0; a < info.num_inputs + info.num_outputs; ++a) {
-        tessel_tensor_info arg;
+        tessel_tensor_info arg = {sizeof arg};
         check(tessel_model_kernel_arg_info(model, k, a, &arg));
         row.args.push_back(describeTensor(arg));
       }
@@ -405,13 +405,13 @@ private:
   /// clock's resolution does not matter.
   void timeKernels() {
     for (KernelRow &row : result.kernels) {
-      tessel_kernel_info info;
+      tessel_kernel_info info = {sizeof info};
       check(tessel_model_kernel_info(model, row.index, &info));
       std::vector<Buffer> args;
       std::vector<void *> ptrs;
       std::vector<size_t> sizes;
       for (int32_t a = 0; a < info.num_inputs + info.num_outputs; ++a) {
-        tessel_tensor_info arg;
+        tessel_tensor_info arg = {sizeof arg};
         check(tessel_model_kernel_arg_info(model, row.index, a, &arg));
         args.emplace_back(arg.byte_size, (unsigned)a);
         if (a < info.num_inputs)

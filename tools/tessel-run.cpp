@@ -185,7 +185,8 @@ int main(int argc, char **argv) {
 
   // Gather inputs by index: --data first, then --input NAME=FILE overrides.
   std::vector<std::optional<TensorData>> inputs(numInputs);
-  std::vector<tessel_tensor_info> inInfo(numInputs), outInfo(numOutputs);
+  const tessel_tensor_info blank{sizeof(tessel_tensor_info)};
+  std::vector<tessel_tensor_info> inInfo(numInputs, blank), outInfo(numOutputs, blank);
   for (int32_t i = 0; i < numInputs; ++i)
     tessel_model_input_info(model, i, &inInfo[i]);
   for (int32_t i = 0; i < numOutputs; ++i)
@@ -215,31 +216,31 @@ int main(int argc, char **argv) {
     inputs[index] = std::move(*t);
   }
 
-  std::vector<const void *> inPtrs(numInputs);
-  std::vector<size_t> inSizes(numInputs);
+  // The runtime checks the shapes (tessel_session_run_tensors): its message
+  // names the dimension, and the --dim that would fit a named one.
+  std::vector<tessel_tensor> inTensors(numInputs);
   for (int32_t i = 0; i < numInputs; ++i) {
     if (!inputs[i])
       return fail(fmt::format("no value for input {} '{}' (use --data or --input {}=FILE)", i,
                               inInfo[i].name, inInfo[i].name));
-    const TensorData &t = *inputs[i];
-    ArrayRef<int64_t> want(inInfo[i].shape, inInfo[i].rank);
-    if (t.onnxType != (int32_t)inInfo[i].dtype || ArrayRef<int64_t>(t.shape) != want)
+    TensorData &t = *inputs[i];
+    if (t.onnxType != (int32_t)inInfo[i].dtype)
       return fail(fmt::format("input '{}' must be {} {}, got {} {}", inInfo[i].name,
-                              tessel::onnxTypeName(inInfo[i].dtype), shapeString(want),
+                              tessel::onnxTypeName(inInfo[i].dtype),
+                              shapeString(ArrayRef<int64_t>(inInfo[i].shape, inInfo[i].rank)),
                               tessel::onnxTypeName(t.onnxType), shapeString(t.shape)));
-    inPtrs[i] = t.bytes.data();
-    inSizes[i] = t.bytes.size();
+    inTensors[i] = {sizeof(tessel_tensor), inInfo[i].dtype, (int32_t)t.shape.size(),
+                    t.shape.data(), t.bytes.data(), t.bytes.size()};
   }
   std::vector<TensorData> outputs(numOutputs);
-  std::vector<void *> outPtrs(numOutputs);
-  std::vector<size_t> outSizes(numOutputs);
+  std::vector<tessel_tensor> outTensors(numOutputs);
   for (int32_t i = 0; i < numOutputs; ++i) {
     outputs[i].name = outInfo[i].name;
     outputs[i].onnxType = outInfo[i].dtype;
-    outputs[i].shape.assign(outInfo[i].shape, outInfo[i].shape + outInfo[i].rank);
+    outputs[i].shape.assign(outInfo[i].rank, 0);
     outputs[i].bytes.resize(outInfo[i].byte_size);
-    outPtrs[i] = outputs[i].bytes.data();
-    outSizes[i] = outputs[i].bytes.size();
+    outTensors[i] = {sizeof(tessel_tensor), outInfo[i].dtype, outInfo[i].rank,
+                     outputs[i].shape.data(), outputs[i].bytes.data(), outputs[i].bytes.size()};
   }
 
   // The output folder, with its parents, before the run: a bad path fails
@@ -250,13 +251,13 @@ int main(int argc, char **argv) {
                               ec.message()));
 
   tessel_session *session = nullptr;
-  tessel_session_options options{TESSEL_API_VERSION, opts.threads};
+  tessel_session_options options{TESSEL_API_VERSION, opts.threads, sizeof(tessel_session_options)};
   tessel_status *st = tessel_session_create(model, &options, &session);
   std::unique_ptr<tessel_session, void (*)(tessel_session *)> sessionOwner(
       session, tessel_session_destroy);
   if (!st)
-    st = tessel_session_run(session, inPtrs.data(), inSizes.data(), outPtrs.data(),
-                            outSizes.data());
+    st = tessel_session_run_tensors(session, inTensors.data(), numInputs, outTensors.data(),
+                                    numOutputs);
   if (st) {
     std::string msg = tessel_status_message(st);
     tessel_status_free(st);

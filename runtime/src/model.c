@@ -15,14 +15,21 @@
 
 struct tessel_status {
   tessel_status_code code;
-  char message[];
+  const char *message;
+  char storage[];
 };
+
+/* Returned when a status itself cannot be allocated: NULL means success, so
+ * an allocation failure while reporting must still read as a failure. */
+static tessel_status out_of_memory_status = {TESSEL_OUT_OF_MEMORY,
+                                             "out of memory (while reporting an error)"};
 
 typedef struct {
   char *name;
   tessel_dtype dtype;
   int32_t rank;
   int64_t *shape;
+  char **dim_names; /* rank entries ("" unnamed); NULL until the metadata is read */
   int64_t num_elements;
   size_t byte_size;
   unsigned char *bound; /* an input's value fixed at compile time, or NULL */
@@ -63,11 +70,12 @@ tessel_status *tessel_make_status(tessel_status_code code, const char *fmt, ...)
     len = 0;
   tessel_status *st = malloc(sizeof(tessel_status) + (size_t)len + 1);
   if (!st)
-    return NULL; /* Out of memory while reporting: nothing better to do. */
+    return &out_of_memory_status;
   st->code = code;
   va_start(ap, fmt);
-  vsnprintf(st->message, (size_t)len + 1, fmt, ap);
+  vsnprintf(st->storage, (size_t)len + 1, fmt, ap);
   va_end(ap);
+  st->message = st->storage;
   return st;
 }
 
@@ -75,7 +83,12 @@ tessel_status_code tessel_status_get_code(const tessel_status *st) {
   return st ? st->code : TESSEL_OK;
 }
 const char *tessel_status_message(const tessel_status *st) { return st ? st->message : "ok"; }
-void tessel_status_free(tessel_status *st) { free(st); }
+void tessel_status_free(tessel_status *st) {
+  if (st != &out_of_memory_status)
+    free(st);
+}
+
+void tessel_free(void *data) { free(data); }
 
 size_t tessel_dtype_size(tessel_dtype dtype) {
   switch (dtype) {
@@ -94,6 +107,9 @@ static void free_tensors(tensor_desc *tensors, int32_t count) {
     free(tensors[i].name);
     free(tensors[i].shape);
     free(tensors[i].bound);
+    for (int32_t d = 0; tensors[i].dim_names && d < tensors[i].rank; ++d)
+      free(tensors[i].dim_names[d]);
+    free(tensors[i].dim_names);
   }
   free(tensors);
 }
@@ -120,6 +136,8 @@ static void free_model(tessel_model *m) {
 }
 
 /* --- Metadata parsing (format: tessel/abi.h) ----------------------------- */
+
+static int default_dim_names(tensor_desc *tensors, int32_t count);
 
 typedef struct {
   const char *p, *end;
@@ -223,7 +241,7 @@ static int parse_kernel(cursor *c, kernel_desc *k) {
   for (int64_t i = 0; i < ins + outs; ++i)
     if (!parse_tensor(c, &k->args[i]))
       return 0;
-  return 1;
+  return default_dim_names(k->args, (int32_t)(ins + outs));
 }
 
 static int hex_digit(char ch) {
@@ -257,6 +275,44 @@ static int parse_bound(cursor *c, tessel_model *m) {
   }
   c->p += 2 * size;
   return skip_newline(c);
+}
+
+/* "<tensor index> <len>:<name>...": the ONNX names of a model input's or
+ * output's dimensions (tessel/abi.h). */
+static int parse_dim_names(cursor *c, tessel_model *m) {
+  int64_t index;
+  if (!read_int(c, &index) || index < 0 || index >= m->num_inputs + m->num_outputs)
+    return 0;
+  tensor_desc *t = &m->tensors[index];
+  if (t->dim_names)
+    return 0;
+  t->dim_names = calloc((size_t)t->rank + 1, sizeof(char *));
+  if (!t->dim_names)
+    return 0;
+  for (int32_t d = 0; d < t->rank; ++d) {
+    if (c->p >= c->end || *c->p != ' ')
+      return 0;
+    ++c->p;
+    if (!read_counted(c, &t->dim_names[d]))
+      return 0;
+  }
+  return skip_newline(c);
+}
+
+/* Tensors the metadata names no dimension of get "" for each. */
+static int default_dim_names(tensor_desc *tensors, int32_t count) {
+  for (int32_t i = 0; i < count; ++i) {
+    tensor_desc *t = &tensors[i];
+    if (t->dim_names)
+      continue;
+    t->dim_names = calloc((size_t)t->rank + 1, sizeof(char *));
+    if (!t->dim_names)
+      return 0;
+    for (int32_t d = 0; d < t->rank; ++d)
+      if (!(t->dim_names[d] = calloc(1, 1)))
+        return 0;
+  }
+  return 1;
 }
 
 static int parse_section(cursor *c, const char *section, int32_t *count) {
@@ -309,6 +365,15 @@ tessel_status *tessel_model_from_symbols(uint32_t abi_version, const char *metad
         ok = parse_tensor(&c, &m->tensors[m->num_inputs + i]);
     }
   }
+  /* Optional: the ONNX names of input and output dimensions. */
+  if (ok && (size_t)(c.end - c.p) > 10 && memcmp(c.p, "dim_names ", 10) == 0) {
+    int32_t num_named = 0;
+    ok = parse_section(&c, "dim_names", &num_named) &&
+         num_named <= m->num_inputs + m->num_outputs;
+    for (int32_t i = 0; ok && i < num_named; ++i)
+      ok = parse_dim_names(&c, m);
+  }
+  ok = ok && default_dim_names(m->tensors, m->num_inputs + m->num_outputs);
   /* Optional: inputs bound at compile time. */
   if (ok && (size_t)(c.end - c.p) > 6 && memcmp(c.p, "bound ", 6) == 0) {
     int32_t num_bound = 0;
@@ -460,13 +525,29 @@ void tessel_model_close(tessel_model *model) { free_model(model); }
 int32_t tessel_model_num_inputs(const tessel_model *m) { return m ? m->num_inputs : 0; }
 int32_t tessel_model_num_outputs(const tessel_model *m) { return m ? m->num_outputs : 0; }
 
-static void fill_info(const tensor_desc *t, tessel_tensor_info *info) {
+/* Callers set struct_size; version 2's struct is the smallest accepted. */
+static tessel_status *check_struct_size(const char *what, size_t got, size_t want) {
+  if (got < want)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                              "%s.struct_size is %zu, expected at least %zu (set it to sizeof(%s) "
+                              "from this runtime's tessel.h)",
+                              what, got, want, what);
+  return NULL;
+}
+
+static tessel_status *fill_info(const tensor_desc *t, tessel_tensor_info *info) {
+  tessel_status *st =
+      check_struct_size("tessel_tensor_info", info->struct_size, sizeof(tessel_tensor_info));
+  if (st)
+    return st;
   info->name = t->name;
   info->dtype = t->dtype;
   info->rank = t->rank;
   info->shape = t->shape;
+  info->dim_names = (const char *const *)t->dim_names;
   info->num_elements = t->num_elements;
   info->byte_size = t->byte_size;
+  return NULL;
 }
 
 tessel_status *tessel_model_input_info(const tessel_model *m, int32_t i, tessel_tensor_info *info) {
@@ -475,8 +556,7 @@ tessel_status *tessel_model_input_info(const tessel_model *m, int32_t i, tessel_
   if (i < 0 || i >= m->num_inputs)
     return tessel_make_status(TESSEL_INVALID_ARGUMENT, "input index %d is out of range (%d inputs)",
                               i, m->num_inputs);
-  fill_info(&m->tensors[i], info);
-  return NULL;
+  return fill_info(&m->tensors[i], info);
 }
 
 tessel_status *tessel_model_output_info(const tessel_model *m, int32_t i, tessel_tensor_info *info) {
@@ -485,8 +565,7 @@ tessel_status *tessel_model_output_info(const tessel_model *m, int32_t i, tessel
   if (i < 0 || i >= m->num_outputs)
     return tessel_make_status(TESSEL_INVALID_ARGUMENT,
                               "output index %d is out of range (%d outputs)", i, m->num_outputs);
-  fill_info(&m->tensors[m->num_inputs + i], info);
-  return NULL;
+  return fill_info(&m->tensors[m->num_inputs + i], info);
 }
 
 /* Compiled models allocate their intermediate tensors with malloc on every
@@ -508,10 +587,19 @@ tessel_status *tessel_session_create(const tessel_model *model,
   if (!model || !out)
     return tessel_make_status(TESSEL_INVALID_ARGUMENT, "model or session output pointer is NULL");
   *out = NULL;
+  /* api_version is read first: it is at offset 0 in every version, the rest
+   * of an older program's struct may be smaller. */
   if (options && options->api_version != TESSEL_API_VERSION)
     return tessel_make_status(TESSEL_ABI_MISMATCH,
-                              "session options are for API version %d, this runtime is %d",
+                              "session options are for API version %d, this runtime is %d: "
+                              "rebuild the program against this runtime's tessel.h",
                               options->api_version, TESSEL_API_VERSION);
+  if (options) {
+    tessel_status *st = check_struct_size("tessel_session_options", options->struct_size,
+                                          sizeof(tessel_session_options));
+    if (st)
+      return st;
+  }
   if (options && options->num_threads < 0)
     return tessel_make_status(TESSEL_INVALID_ARGUMENT, "num_threads must not be negative");
   tessel_session *s = calloc(1, sizeof(tessel_session));
@@ -612,74 +700,189 @@ tessel_status *tessel_session_run_profiled(tessel_session *s, const void *const 
   tessel_run_context context = {hook, user_data};
   /* The partition of each parallel loop changes with the thread count,
    * never the arithmetic of an element. */
-  tessel_omp_prepare(&m->omp, session_threads(s));
+  int previous_threads = tessel_omp_prepare(&m->omp, session_threads(s));
   m->run(buffers, hook ? &context : NULL);
+  tessel_omp_restore(&m->omp, previous_threads);
   free(buffers);
   return NULL;
 }
 
-static tessel_status *check_tensor(const char *kind, int32_t i, const tensor_desc *want,
-                                   const tessel_tensor *got) {
-  if (got->dtype != want->dtype)
-    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "%s %d ('%s') has dtype %d, the model "
-                              "expects %d", kind, i, want->name, (int)got->dtype,
-                              (int)want->dtype);
-  int same = got->rank == want->rank && (got->rank == 0 || got->shape != NULL);
-  for (int32_t d = 0; same && d < want->rank; ++d)
-    same = got->shape[d] == want->shape[d];
-  if (!same) {
-    char expected[256] = "", actual[256] = "";
-    size_t n = 0;
-    for (int32_t d = 0; d < want->rank && n < sizeof(expected); ++d)
-      n += (size_t)snprintf(expected + n, sizeof(expected) - n, d ? "x%lld" : "%lld",
-                            (long long)want->shape[d]);
-    n = 0;
-    for (int32_t d = 0; got->shape && d < got->rank && d < 64 && n < sizeof(actual); ++d)
-      n += (size_t)snprintf(actual + n, sizeof(actual) - n, d ? "x%lld" : "%lld",
-                            (long long)got->shape[d]);
+/* "2x5x4" into buf. */
+static void format_shape(char *buf, size_t size, int32_t rank, const int64_t *shape) {
+  size_t n = 0;
+  buf[0] = 0;
+  for (int32_t d = 0; shape && d < rank && d < 64 && n < size; ++d)
+    n += (size_t)snprintf(buf + n, size - n, d ? "x%lld" : "%lld", (long long)shape[d]);
+}
+
+/* What inputs and outputs share: the struct's size and the dtype. */
+static tessel_status *check_tensor_header(const char *kind, int32_t i, const tensor_desc *want,
+                                          const tessel_tensor *got) {
+  if (got->struct_size != sizeof(tessel_tensor))
     return tessel_make_status(TESSEL_INVALID_ARGUMENT,
-                              "%s %d ('%s') has rank %d and shape [%s], the model expects rank %d "
-                              "and shape [%s]",
-                              kind, i, want->name, (int)got->rank, actual, (int)want->rank,
-                              expected);
+                              "%s %d: tessel_tensor.struct_size is %zu, expected %zu (set it to "
+                              "sizeof(tessel_tensor) from this runtime's tessel.h)",
+                              kind, i, got->struct_size, sizeof(tessel_tensor));
+  if (got->dtype != want->dtype)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                              "%s %d ('%s') has dtype %d, the model expects %d", kind, i,
+                              want->name, (int)got->dtype, (int)want->dtype);
+  return NULL;
+}
+
+/* An input's dtype, rank and shape against the model's. A mismatch names the
+ * input, and the dimension's ONNX name when it has one: that dimension was
+ * fixed at compile time, and recompiling with --dim gives another size. */
+static tessel_status *check_input(int32_t i, const tensor_desc *want, const tessel_tensor *got) {
+  tessel_status *st = check_tensor_header("input", i, want, got);
+  if (st)
+    return st;
+  char expected[256], actual[256];
+  format_shape(expected, sizeof expected, want->rank, want->shape);
+  if (got->rank != want->rank || (got->rank > 0 && !got->shape)) {
+    format_shape(actual, sizeof actual, got->shape ? got->rank : 0, got->shape);
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                              "input %d ('%s') has rank %d%s%s%s, the model expects rank %d and "
+                              "shape [%s]",
+                              i, want->name, (int)got->rank, got->shape ? " and shape [" : "",
+                              got->shape ? actual : " and no shape", got->shape ? "]" : "",
+                              (int)want->rank, expected);
+  }
+  for (int32_t d = 0; d < want->rank; ++d) {
+    if (got->shape[d] == want->shape[d])
+      continue;
+    format_shape(actual, sizeof actual, got->rank, got->shape);
+    const char *symbol = want->dim_names ? want->dim_names[d] : "";
+    if (symbol[0])
+      return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                                "input %d ('%s') has shape [%s], the model expects [%s]: "
+                                "dimension %d ('%s') is %lld, it was fixed to %lld at compile "
+                                "time (recompile with --dim %s=%lld for this size)",
+                                i, want->name, actual, expected, (int)d, symbol,
+                                (long long)got->shape[d], (long long)want->shape[d], symbol,
+                                (long long)got->shape[d]);
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                              "input %d ('%s') has shape [%s], the model expects [%s]: dimension "
+                              "%d is %lld, not %lld",
+                              i, want->name, actual, expected, (int)d, (long long)got->shape[d],
+                              (long long)want->shape[d]);
   }
   return NULL;
 }
 
-tessel_status *tessel_session_run_tensors(tessel_session *s, const tessel_tensor *inputs,
-                                          int32_t num_inputs, const tessel_tensor *outputs,
-                                          int32_t num_outputs) {
-  if (!s)
-    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "session is NULL");
-  const tessel_model *m = s->model;
+/* What the caller says of an output: its struct, dtype and rank (the shape
+ * is the run's to report). */
+static tessel_status *check_output(int32_t i, const tensor_desc *want, const tessel_tensor *got) {
+  tessel_status *st = check_tensor_header("output", i, want, got);
+  if (st)
+    return st;
+  if (got->shape && got->rank != want->rank)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                              "output %d ('%s') has room for a rank-%d shape, the output has "
+                              "rank %d",
+                              i, want->name, (int)got->rank, (int)want->rank);
+  return NULL;
+}
+
+/* Everything tessel_session_run_tensors and tessel_model_output_shapes check
+ * before a run: the counts, then each input and output. */
+static tessel_status *check_run_tensors(const tessel_model *m, const tessel_tensor *inputs,
+                                        int32_t num_inputs, const tessel_tensor *outputs,
+                                        int32_t num_outputs) {
   if (num_inputs != m->num_inputs || num_outputs != m->num_outputs)
     return tessel_make_status(TESSEL_INVALID_ARGUMENT,
                               "got %d inputs and %d outputs, the model has %d and %d",
                               num_inputs, num_outputs, m->num_inputs, m->num_outputs);
   if ((num_inputs && !inputs) || (num_outputs && !outputs))
     return tessel_make_status(TESSEL_INVALID_ARGUMENT, "input or output arrays are NULL");
+  tessel_status *st = NULL;
+  for (int32_t i = 0; !st && i < num_inputs; ++i)
+    st = check_input(i, &m->tensors[i], &inputs[i]);
+  for (int32_t i = 0; !st && i < num_outputs; ++i)
+    st = check_output(i, &m->tensors[m->num_inputs + i], &outputs[i]);
+  return st;
+}
+
+tessel_status *tessel_model_output_shapes(const tessel_model *m, const tessel_tensor *inputs,
+                                          int32_t num_inputs, tessel_tensor *outputs,
+                                          int32_t num_outputs) {
+  if (!m)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "model is NULL");
+  tessel_status *st = check_run_tensors(m, inputs, num_inputs, outputs, num_outputs);
+  if (st)
+    return st;
+  /* Every shape is fixed at compile time today: the metadata's. */
+  for (int32_t i = 0; i < num_outputs; ++i) {
+    const tensor_desc *t = &m->tensors[m->num_inputs + i];
+    if (outputs[i].shape)
+      memcpy(outputs[i].shape, t->shape, sizeof(int64_t) * (size_t)t->rank);
+    outputs[i].byte_size = t->byte_size;
+  }
+  return NULL;
+}
+
+tessel_status *tessel_session_run_tensors(tessel_session *s, const tessel_tensor *inputs,
+                                          int32_t num_inputs, tessel_tensor *outputs,
+                                          int32_t num_outputs) {
+  if (!s)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "session is NULL");
+  const tessel_model *m = s->model;
+  tessel_status *st = check_run_tensors(m, inputs, num_inputs, outputs, num_outputs);
+  if (st)
+    return st;
   int32_t n = num_inputs + num_outputs;
   void **ptrs = malloc(sizeof(void *) * (size_t)(n ? n : 1));
   size_t *sizes = malloc(sizeof(size_t) * (size_t)(n ? n : 1));
-  tessel_status *st = NULL;
-  if (!ptrs || !sizes)
+  /* Outputs the run allocates; freed again unless the run succeeds. */
+  unsigned char *allocated = calloc((size_t)(n ? n : 1), 1);
+  if (!ptrs || !sizes || !allocated)
     st = tessel_make_status(TESSEL_OUT_OF_MEMORY, "out of memory");
   for (int32_t i = 0; !st && i < num_inputs; ++i) {
-    st = check_tensor("input", i, &m->tensors[i], &inputs[i]);
     ptrs[i] = inputs[i].data;
     sizes[i] = inputs[i].byte_size;
   }
   for (int32_t i = 0; !st && i < num_outputs; ++i) {
-    st = check_tensor("output", i, &m->tensors[m->num_inputs + i], &outputs[i]);
-    ptrs[num_inputs + i] = outputs[i].data;
-    sizes[num_inputs + i] = outputs[i].byte_size;
+    const tensor_desc *t = &m->tensors[m->num_inputs + i];
+    void *data = outputs[i].data;
+    size_t size = outputs[i].byte_size;
+    if (!data && size == 0) {
+      /* 64-byte aligned, at least one byte: a zero-element output still
+       * gets a pointer the caller can free. */
+      size_t bytes = (t->byte_size + 63) / 64 * 64;
+      data = aligned_alloc(64, bytes ? bytes : 64);
+      if (!data) {
+        st = tessel_make_status(TESSEL_OUT_OF_MEMORY,
+                                "out of memory allocating output %d ('%s', %zu bytes)", i,
+                                t->name, t->byte_size);
+        break;
+      }
+      allocated[num_inputs + i] = 1;
+      size = t->byte_size;
+    }
+    ptrs[num_inputs + i] = data;
+    sizes[num_inputs + i] = size;
   }
-  /* Sizes and NULL data are checked by tessel_session_run. */
+  /* Sizes, NULL data and overlaps are checked by tessel_session_run. */
   if (!st)
     st = tessel_session_run(s, (const void *const *)ptrs, sizes, ptrs + num_inputs,
                             sizes + num_inputs);
+  for (int32_t i = 0; ptrs && allocated && i < num_outputs; ++i) {
+    const tensor_desc *t = &m->tensors[m->num_inputs + i];
+    if (st) {
+      if (allocated[num_inputs + i])
+        free(ptrs[num_inputs + i]);
+      continue;
+    }
+    if (allocated[num_inputs + i]) {
+      outputs[i].data = ptrs[num_inputs + i];
+      outputs[i].byte_size = t->byte_size;
+    }
+    if (outputs[i].shape)
+      memcpy(outputs[i].shape, t->shape, sizeof(int64_t) * (size_t)t->rank);
+  }
   free(ptrs);
   free(sizes);
+  free(allocated);
   return st;
 }
 
@@ -703,6 +906,9 @@ tessel_status *tessel_model_kernel_info(const tessel_model *m, int32_t k,
     return st;
   if (!info)
     return tessel_make_status(TESSEL_INVALID_ARGUMENT, "info pointer is NULL");
+  st = check_struct_size("tessel_kernel_info", info->struct_size, sizeof(tessel_kernel_info));
+  if (st)
+    return st;
   const kernel_desc *d = &m->kernels[k];
   info->name = d->name;
   info->op = d->op;
@@ -727,8 +933,7 @@ tessel_status *tessel_model_kernel_arg_info(const tessel_model *m, int32_t k, in
     return tessel_make_status(TESSEL_INVALID_ARGUMENT,
                               "argument %d of kernel %d is out of range (%d arguments)", arg, k,
                               d->num_inputs + d->num_outputs);
-  fill_info(&d->args[arg], info);
-  return NULL;
+  return fill_info(&d->args[arg], info);
 }
 
 tessel_status *tessel_model_run_kernel(const tessel_model *m, int32_t k, void *const *args,

@@ -31,7 +31,9 @@
 void tessel_omp_find(tessel_omp *omp, void *handle) {
   void *set = dlsym(handle, "omp_set_num_threads");
   void *fork = dlsym(handle, "__kmpc_fork_call");
+  void *get = dlsym(handle, "omp_get_max_threads");
   memcpy(&omp->set_num_threads, &set, sizeof(set));
+  memcpy(&omp->get_max_threads, &get, sizeof(get));
   memcpy(&omp->fork_call, &fork, sizeof(fork));
 }
 
@@ -88,12 +90,8 @@ static int on_a_worker_cpu(int here, int workers) {
   return 0;
 }
 
-void tessel_omp_prepare(const tessel_omp *omp, int threads) {
-  if (!omp->set_num_threads)
-    return;
-  /* The pool size applies to the calling thread's parallel regions: set on
-   * every run, each session may ask for another. */
-  omp->set_num_threads(threads);
+/* Pins the pool's workers to CPUs other than the caller's (see above). */
+static void place_workers(const tessel_omp *omp, int threads) {
   if (!omp->fork_call || threads <= 1)
     return;
   int here = sched_getcpu();
@@ -122,4 +120,20 @@ void tessel_omp_prepare(const tessel_omp *omp, int threads) {
   /* One parallel region with the run's thread count: the team the model's
    * regions will reuse. */
   omp->fork_call(&pin_ident, 1, (void *)pin_worker, &plan);
+}
+
+void tessel_omp_restore(const tessel_omp *omp, int previous) {
+  if (previous > 0 && omp->set_num_threads)
+    omp->set_num_threads(previous);
+}
+
+int tessel_omp_prepare(const tessel_omp *omp, int threads) {
+  if (!omp->set_num_threads)
+    return 0;
+  int previous = omp->get_max_threads ? omp->get_max_threads() : 0;
+  /* The pool size applies to the calling thread's parallel regions: set on
+   * every run, each session may ask for another. */
+  omp->set_num_threads(threads);
+  place_workers(omp, threads);
+  return previous;
 }

@@ -9,6 +9,7 @@
  *===----------------------------------------------------------------------===*/
 #include "tessel/tessel.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +70,7 @@ int main(int argc, char **argv) {
   }
   tessel_model *model = NULL;
   tessel_session *session = NULL;
-  tessel_tensor_info info;
+  tessel_tensor_info info = {sizeof info};
 
   /* --- Opening models ---------------------------------------------------- */
   expect_error("open: NULL path", tessel_model_open(NULL, &model), "NULL");
@@ -116,14 +117,28 @@ int main(int argc, char **argv) {
   expect_error("input_info: NULL info", tessel_model_input_info(model, 0, NULL), "NULL");
 
   /* --- Sessions ---------------------------------------------------------- */
-  tessel_session_options bad_version = {99, 1}, bad_threads = {TESSEL_API_VERSION, -1};
+  const size_t os = sizeof(tessel_session_options);
+  tessel_session_options bad_version = {99, 1, os}, bad_threads = {TESSEL_API_VERSION, -1, os};
   expect_error("session_create: API version 99",
                tessel_session_create(model, &bad_version, &session), "API version");
+  /* A program built against API 1 passed {1, threads}: refused by version,
+   * before the (absent) struct_size is read. */
+  int32_t v1_options[2] = {1, 1};
+  expect_error("session_create: API 1 options",
+               tessel_session_create(model, (const tessel_session_options *)(void *)v1_options,
+                                     &session),
+               "API version 1");
+  tessel_session_options small = {TESSEL_API_VERSION, 1, 4};
+  expect_error("session_create: struct_size too small",
+               tessel_session_create(model, &small, &session), "struct_size is 4");
+  tessel_tensor_info small_info = {4};
+  expect_error("input_info: struct_size too small",
+               tessel_model_input_info(model, 0, &small_info), "struct_size is 4");
   expect_error("session_create: -1 threads",
                tessel_session_create(model, &bad_threads, &session), "num_threads");
   expect_error("session_create: NULL session pointer",
                tessel_session_create(model, NULL, NULL), "NULL");
-  tessel_session_options opts = {TESSEL_API_VERSION, 1};
+  tessel_session_options opts = {TESSEL_API_VERSION, 1, sizeof(tessel_session_options)};
   st = tessel_session_create(model, &opts, &session);
   expect_true("session_create succeeds", st == NULL);
   if (st)
@@ -189,9 +204,10 @@ int main(int argc, char **argv) {
 
   /* --- tessel_session_run_tensors: counts, dtypes, shapes ----------------- */
   int64_t xs[2] = {2, 3}, bs[1] = {3}, ys[2] = {2, 3}, wrong[2] = {3, 2};
-  tessel_tensor tin[2] = {{TESSEL_FLOAT32, 2, xs, x, sizeof(x)},
-                          {TESSEL_FLOAT32, 1, bs, b, sizeof(b)}};
-  tessel_tensor tout[1] = {{TESSEL_FLOAT32, 2, ys, y, ysize}};
+  const size_t ts = sizeof(tessel_tensor);
+  tessel_tensor tin[2] = {{ts, TESSEL_FLOAT32, 2, xs, x, sizeof(x)},
+                          {ts, TESSEL_FLOAT32, 1, bs, b, sizeof(b)}};
+  tessel_tensor tout[1] = {{ts, TESSEL_FLOAT32, 2, ys, y, ysize}};
   memset(y, 0, ysize);
   expect_error("run_tensors: NULL session", tessel_session_run_tensors(NULL, tin, 2, tout, 1),
                "NULL");
@@ -232,12 +248,134 @@ int main(int argc, char **argv) {
   expect_error("run_tensors: wrong output dtype",
                tessel_session_run_tensors(session, tin, 2, tout, 1), "dtype");
   tout[0].dtype = TESSEL_FLOAT32;
+  tin[1].struct_size = 8;
+  expect_error("run_tensors: input struct_size of an older header",
+               tessel_session_run_tensors(session, tin, 2, tout, 1), "struct_size is 8");
+  tin[1].struct_size = ts;
+  tout[0].rank = 3;
+  expect_error("run_tensors: output shape room of the wrong rank",
+               tessel_session_run_tensors(session, tin, 2, tout, 1), "rank-3");
+  tout[0].rank = 2;
   expect_true("failed typed runs wrote nothing", guard_intact(y, ysize) && y[0] == 0);
   st = tessel_session_run_tensors(session, tin, 2, tout, 1);
   expect_true("run_tensors runs correctly after failures",
               st == NULL && output_right((const float *)y, x, b));
   tessel_status_free(st);
   expect_true("the typed run wrote nothing past the output", guard_intact(y, ysize));
+
+  /* Output shapes: asked before a run, reported by a run; an output the run
+   * allocates (data NULL, byte_size 0) comes back with its size. */
+  int64_t got_shape[2] = {-7, -7};
+  tessel_tensor query[1] = {{ts, TESSEL_FLOAT32, 2, got_shape, NULL, 0}};
+  st = tessel_model_output_shapes(model, tin, 2, query, 1);
+  expect_true("output_shapes reports the output's shape and bytes",
+              st == NULL && got_shape[0] == 2 && got_shape[1] == 3 &&
+                  query[0].byte_size == 24 && query[0].data == NULL);
+  tessel_status_free(st);
+  tin[0].shape = wrong;
+  expect_error("output_shapes checks the inputs like a run",
+               tessel_model_output_shapes(model, tin, 2, query, 1), "shape [3x2]");
+  tin[0].shape = xs;
+  expect_error("output_shapes: NULL model", tessel_model_output_shapes(NULL, tin, 2, query, 1),
+               "NULL");
+  got_shape[0] = got_shape[1] = -7;
+  tessel_tensor owned[1] = {{ts, TESSEL_FLOAT32, 2, got_shape, NULL, 0}};
+  st = tessel_session_run_tensors(session, tin, 2, owned, 1);
+  expect_true("a runtime-allocated output comes back filled, sized and shaped",
+              st == NULL && owned[0].data != NULL && owned[0].byte_size == 24 &&
+                  ((uintptr_t)owned[0].data % 64) == 0 && got_shape[0] == 2 &&
+                  got_shape[1] == 3 && output_right((const float *)owned[0].data, x, b));
+  tessel_status_free(st);
+  tessel_free(owned[0].data);
+  tessel_tensor unsized[1] = {{ts, TESSEL_FLOAT32, 2, NULL, NULL, 0}};
+  tin[0].shape = wrong;
+  expect_error("a refused run allocates nothing",
+               tessel_session_run_tensors(session, tin, 2, unsized, 1), "shape [3x2]");
+  expect_true("... and leaves the output empty", unsized[0].data == NULL);
+  tin[0].shape = xs;
+
+  /* --- Run-time shape checks, fuzzed ------------------------------------
+   * Random descriptions of the run's tensors (ranks, sizes, negative and
+   * huge dimensions, byte counts, NULL shapes and data, struct sizes, dtypes,
+   * allocation requests): a run either is refused with a status, before
+   * anything is written or allocated, or it is the right run and computes the
+   * right output. Deterministic (fixed seed) so a failure reproduces. */
+  {
+    uint64_t seed = 0x7e55e1;
+    int refused = 0, ran = 0, wrong = 0;
+    for (int trial = 0; trial < 20000; ++trial) {
+      int64_t shapes[3][8];
+      tessel_tensor fin[2] = {tin[0], tin[1]}, fout[1] = {tout[0]};
+      tessel_tensor *all[3] = {&fin[0], &fin[1], &fout[0]};
+      int64_t right[3][2] = {{2, 3}, {3, 0}, {2, 3}};
+      int good = 1, allocate = 0;
+      for (int k = 0; k < 3; ++k) {
+        tessel_tensor *t = all[k];
+        for (int d = 0; d < 8; ++d)
+          shapes[k][d] = right[k][d < 2 ? d : 0];
+        t->shape = shapes[k];
+        /* Mostly right, so that each field is the only wrong one often. */
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        unsigned r = (unsigned)(seed >> 33);
+        switch (r % 12) {
+        case 0: t->rank = (int32_t)(r >> 8) % 9 - 1; good &= t->rank == (k == 1 ? 1 : 2); break;
+        case 1: shapes[k][(r >> 8) % 2] = (int64_t)((r >> 10) % 7) - 2; break;
+        case 2: shapes[k][(r >> 8) % 2] = INT64_MAX / ((r >> 10) % 3 + 1); break;
+        case 3: t->shape = NULL; good &= k == 2; break;
+        case 4: t->byte_size = (r >> 8) % 64; break;
+        case 5: t->data = NULL; break;
+        case 6: t->struct_size = (r >> 8) % 64; good &= t->struct_size == sizeof(tessel_tensor); break;
+        case 7: t->dtype = (tessel_dtype)((r >> 8) % 12); good &= t->dtype == TESSEL_FLOAT32; break;
+        case 8:
+          if (k == 2) {
+            t->data = NULL;
+            t->byte_size = 0;
+            allocate = 1;
+          }
+          break;
+        default: break;
+        }
+        if (k < 2 && t->shape && t->rank == (k == 1 ? 1 : 2))
+          for (int d = 0; d < t->rank; ++d)
+            good &= t->shape[d] == right[k][d];
+        if (k < 2 && (!t->data || t->byte_size != (k ? sizeof(b) : sizeof(x))))
+          good = 0;
+        if (k == 2 && !allocate && (!t->data || t->byte_size < ysize))
+          good = 0;
+        if (k == 2 && t->shape && t->rank != 2)
+          good = 0;
+      }
+      memset(y, 0, ysize);
+      st = tessel_session_run_tensors(session, fin, 2, fout, 1);
+      int intact = guard_intact(y, ysize);
+      if (st) {
+        ++refused;
+        const char *msg = tessel_status_message(st);
+        /* Refused: nothing written, nothing allocated, a message. */
+        if (good || !intact || (fout[0].data != tout[0].data && fout[0].data != NULL) ||
+            !msg || !*msg || (!allocate && y[0] != 0))
+          ++wrong;
+      } else {
+        ++ran;
+        const float *result = allocate ? fout[0].data : (const float *)y;
+        if (!good || !intact || !result || !output_right(result, x, b))
+          ++wrong;
+        if (fout[0].shape && (fout[0].shape[0] != 2 || fout[0].shape[1] != 3))
+          ++wrong;
+        if (allocate)
+          tessel_free(fout[0].data);
+      }
+      tessel_status_free(st);
+      if (wrong) {
+        printf("FAIL shape fuzz: trial %d (good=%d allocate=%d) went wrong\n", trial, good,
+               allocate);
+        break;
+      }
+    }
+    printf("shape fuzz: %d refused, %d ran\n", refused, ran);
+    expect_true("shape fuzz: every malformed run refused untouched, every good run right",
+                wrong == 0 && refused > 0 && ran > 0);
+  }
 
   /* Two sessions of one model, and closing in any order of sessions. */
   tessel_session *second = NULL;

@@ -15,7 +15,7 @@
 
 namespace {
 
-#define ABI_LINE "tessel-abi 3\n"
+#define ABI_LINE "tessel-abi 4\n"
 /// Inputs x (float [2]) and shape (int64 [2]); output y (float [2]) = x.
 const std::string kTensors = ABI_LINE "inputs 2\n1 1 2 1:x\n7 1 2 5:shape\noutputs 1\n1 1 2 1:y\n";
 /// shape bound to [4, -1]: 16 little-endian bytes.
@@ -33,6 +33,16 @@ std::string open(const std::string &metadata, tessel_model **model) {
   std::string message = st ? tessel_status_message(st) : "";
   tessel_status_free(st);
   return message;
+}
+
+/// Each section, between the tensors and the kernels, makes the metadata malformed.
+template <size_t N> void expectAllMalformed(const char *const (&sections)[N]) {
+  for (const char *section : sections) {
+    tessel_model *model = nullptr;
+    EXPECT_EQ(open(kTensors + section + kKernels, &model), "the model's metadata is malformed")
+        << section;
+    EXPECT_EQ(model, nullptr);
+  }
 }
 
 TEST(BoundInput, RunsOnlyWithTheBoundValue) {
@@ -81,12 +91,36 @@ TEST(BoundInput, MalformedSectionsAreRefused) {
       "bound 1\n1 16 0400000000000000ffffffffffffffff",     // no newline
       "bound 1\n1 99999999999999999999 00\n",                // absurd size
   };
-  for (const char *section : bad) {
-    tessel_model *model = nullptr;
-    EXPECT_EQ(open(kTensors + section + kKernels, &model), "the model's metadata is malformed")
-        << section;
-    EXPECT_EQ(model, nullptr);
-  }
+  expectAllMalformed(bad);
+}
+
+// The dim_names section (tessel/abi.h): names reach tessel_tensor_info, and a
+// hostile library's malformed section is refused like any other.
+TEST(DimNames, ParsedIntoTensorInfos) {
+  tessel_model *model = nullptr;
+  ASSERT_EQ(open(kTensors + "dim_names 2\n0 5:batch\n2 0:\n" + kBound + kKernels, &model), "");
+  tessel_tensor_info info = {sizeof info};
+  ASSERT_EQ(tessel_model_input_info(model, 0, &info), nullptr);
+  EXPECT_STREQ(info.dim_names[0], "batch");
+  ASSERT_EQ(tessel_model_input_info(model, 1, &info), nullptr);
+  EXPECT_STREQ(info.dim_names[0], ""); // not named: ""
+  ASSERT_EQ(tessel_model_output_info(model, 0, &info), nullptr);
+  EXPECT_STREQ(info.dim_names[0], "");
+  tessel_model_close(model);
+}
+
+TEST(DimNames, MalformedSectionsAreRefused) {
+  const char *bad[] = {
+      "dim_names 1\n3 1:a\n",        // no tensor 3
+      "dim_names 1\n-1 1:a\n",       // negative index
+      "dim_names 1\n0 1:a 1:b\n",    // more names than dimensions
+      "dim_names 1\n0\n",            // fewer
+      "dim_names 1\n0 9:a\n",        // name past the end of its line
+      "dim_names 2\n0 1:a\n0 1:b\n", // one tensor twice
+      "dim_names 5\n0 1:a\n",        // more than the tensors
+      "dim_names 1\n0 1:a",           // no newline
+  };
+  expectAllMalformed(bad);
 }
 
 TEST(BoundInput, SectionIsOptional) {

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <dlfcn.h>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -151,7 +152,7 @@ ModelPtr openModel(const std::string &path) {
 
 SessionPtr makeSession(const tessel_model *m, int threads = 1) {
   tessel_session *s = nullptr;
-  tessel_session_options opts = {TESSEL_API_VERSION, threads};
+  tessel_session_options opts = {TESSEL_API_VERSION, threads, sizeof(tessel_session_options)};
   Status st(tessel_session_create(m, &opts, &s));
   EXPECT_TRUE(st.ok()) << st.message();
   return SessionPtr(s);
@@ -223,12 +224,12 @@ TEST_F(RuntimeTest, ReportsInputsAndOutputs) {
     EXPECT_EQ(info.byte_size, e.bytes) << e.name;
   };
   for (int i = 0; i < 2; ++i) {
-    tessel_tensor_info info;
+    tessel_tensor_info info = {sizeof info};
     ASSERT_TESSEL_OK(tessel_model_input_info(m.get(), i, &info));
     check(info, inputs[i]);
   }
   for (int i = 0; i < 5; ++i) {
-    tessel_tensor_info info;
+    tessel_tensor_info info = {sizeof info};
     ASSERT_TESSEL_OK(tessel_model_output_info(m.get(), i, &info));
     check(info, outputs[i]);
   }
@@ -237,7 +238,7 @@ TEST_F(RuntimeTest, ReportsInputsAndOutputs) {
 TEST_F(RuntimeTest, InfoIndexOutOfRange) {
   ModelPtr m = openModel(*multiPath_);
   ASSERT_TRUE(m);
-  tessel_tensor_info info;
+  tessel_tensor_info info = {sizeof info};
   for (int32_t bad : {-1, 2, 1000}) {
     Status st(tessel_model_input_info(m.get(), bad, &info));
     EXPECT_EQ(st.code(), TESSEL_INVALID_ARGUMENT) << bad;
@@ -433,7 +434,7 @@ TEST_F(RuntimeTest, HandWrittenModelRuns) {
   // runtime depends on abi.h only.
   ModelPtr m = openModel(TESSEL_FAKE_GOOD);
   ASSERT_TRUE(m);
-  tessel_tensor_info info;
+  tessel_tensor_info info = {sizeof info};
   ASSERT_TESSEL_OK(tessel_model_output_info(m.get(), 0, &info));
   EXPECT_STREQ(info.name, "out");
   SessionPtr s = makeSession(m.get());
@@ -528,7 +529,7 @@ TEST_F(RuntimeTest, NullPointers) {
   ModelPtr model = openModel(*multiPath_);
   ASSERT_TRUE(model);
   {
-    tessel_tensor_info info;
+    tessel_tensor_info info = {sizeof info};
     Status a(tessel_model_input_info(nullptr, 0, &info));
     EXPECT_EQ(a.code(), TESSEL_INVALID_ARGUMENT);
     Status b(tessel_model_output_info(model.get(), 0, nullptr));
@@ -598,21 +599,21 @@ TEST_F(RuntimeTest, SessionOptionsVersionAndThreads) {
   ModelPtr m = openModel(*multiPath_);
   ASSERT_TRUE(m);
   tessel_session *s = reinterpret_cast<tessel_session *>(0x1);
-  tessel_session_options future = {TESSEL_API_VERSION + 1, 1};
+  tessel_session_options future = {TESSEL_API_VERSION + 1, 1, sizeof(tessel_session_options)};
   {
     Status st(tessel_session_create(m.get(), &future, &s));
     EXPECT_EQ(st.code(), TESSEL_ABI_MISMATCH);
-    EXPECT_NE(st.message().find("session options are for API version 2, this runtime is 1"),
+    EXPECT_NE(st.message().find("session options are for API version 3, this runtime is 2"),
               std::string::npos)
         << st.message();
     EXPECT_EQ(s, nullptr);
   }
-  tessel_session_options zero = {0, 1};
+  tessel_session_options zero = {0, 1, sizeof(tessel_session_options)};
   {
     Status st(tessel_session_create(m.get(), &zero, &s));
     EXPECT_EQ(st.code(), TESSEL_ABI_MISMATCH);
   }
-  tessel_session_options negative = {TESSEL_API_VERSION, -1};
+  tessel_session_options negative = {TESSEL_API_VERSION, -1, sizeof(tessel_session_options)};
   {
     Status st(tessel_session_create(m.get(), &negative, &s));
     EXPECT_EQ(st.code(), TESSEL_INVALID_ARGUMENT);
@@ -706,3 +707,120 @@ TEST_F(RuntimeTest, EightThreadsSharedSession) {
 }
 
 } // namespace
+
+namespace {
+
+/// y = relu(x), x: float [batch, 3, seq] with ONNX-named dimensions.
+onnx::ModelProto namedDimsModel() {
+  onnx::ModelProto m = makeModel(13);
+  auto &g = *m.mutable_graph();
+  addNamedInput(g, "x", onnx::TensorProto::FLOAT, {"batch", "3", "seq"});
+  addNode(g, "Relu", {"x"}, {"y"}, "act");
+  addOutput(g, "y", onnx::TensorProto::FLOAT, {2, 3, 5});
+  return m;
+}
+
+/// y = x @ w, 33 M multiply-adds: a parallel kernel loop.
+onnx::ModelProto parallelMatmulModel() {
+  onnx::ModelProto m = makeModel(13);
+  auto &g = *m.mutable_graph();
+  addInput(g, "x", onnx::TensorProto::FLOAT, {256, 512});
+  addFloatInitializer(g, "w", {512, 256}, pseudoRandom(512 * 256, 3));
+  addNode(g, "MatMul", {"x", "w"}, {"y"}, "matmul");
+  addOutput(g, "y", onnx::TensorProto::FLOAT, {256, 256});
+  return m;
+}
+
+} // namespace
+
+// Dimensions fixed with --dim keep their ONNX names in the tensor infos, and a
+// run at another size names the dimension and the flag that would fit it.
+TEST(RuntimeDims, NamedDimensionsAreReportedAndChecked) {
+  TempDir dir;
+  std::string path = compileModel(namedDimsModel(), dir, "named", "--dim batch=2 --dim seq=5");
+  ASSERT_FALSE(path.empty());
+  tessel_model *raw = nullptr;
+  ASSERT_TESSEL_OK(tessel_model_open(path.c_str(), &raw));
+  ModelPtr m(raw);
+  tessel_tensor_info in = {sizeof in}, out = {sizeof out};
+  ASSERT_TESSEL_OK(tessel_model_input_info(m.get(), 0, &in));
+  ASSERT_TESSEL_OK(tessel_model_output_info(m.get(), 0, &out));
+  ASSERT_EQ(in.rank, 3);
+  EXPECT_EQ(std::vector<int64_t>(in.shape, in.shape + 3), (std::vector<int64_t>{2, 3, 5}));
+  ASSERT_NE(in.dim_names, nullptr);
+  EXPECT_STREQ(in.dim_names[0], "batch");
+  EXPECT_STREQ(in.dim_names[1], "");
+  EXPECT_STREQ(in.dim_names[2], "seq");
+  // The output was declared with sizes only: every name is "".
+  ASSERT_NE(out.dim_names, nullptr);
+  for (int d = 0; d < out.rank; ++d)
+    EXPECT_STREQ(out.dim_names[d], "") << d;
+
+  SessionPtr s;
+  {
+    tessel_session *session = nullptr;
+    tessel_session_options opts = TESSEL_SESSION_OPTIONS_INIT;
+    opts.num_threads = 1;
+    ASSERT_TESSEL_OK(tessel_session_create(m.get(), &opts, &session));
+    s.reset(session);
+  }
+  std::vector<float> x(4 * 3 * 5, -1.0f), y(4 * 3 * 5, 42.0f);
+  int64_t wrongShape[3] = {4, 3, 5}, yShape[3] = {0, 0, 0};
+  tessel_tensor input = {sizeof(tessel_tensor), TESSEL_FLOAT32, 3, wrongShape, x.data(),
+                         x.size() * sizeof(float)};
+  tessel_tensor output = {sizeof(tessel_tensor), TESSEL_FLOAT32, 3, yShape, y.data(),
+                          y.size() * sizeof(float)};
+  Status st(tessel_session_run_tensors(s.get(), &input, 1, &output, 1));
+  EXPECT_EQ(st.code(), TESSEL_INVALID_ARGUMENT);
+  EXPECT_NE(st.message().find("input 0 ('x') has shape [4x3x5], the model expects [2x3x5]: "
+                              "dimension 0 ('batch') is 4, it was fixed to 2 at compile time "
+                              "(recompile with --dim batch=4 for this size)"),
+            std::string::npos)
+      << st.message();
+  EXPECT_EQ(y[0], 42.0f) << "a refused run wrote an output";
+
+  int64_t goodShape[3] = {2, 3, 5};
+  input.shape = goodShape;
+  input.byte_size = 2 * 3 * 5 * sizeof(float);
+  ASSERT_TESSEL_OK(tessel_session_run_tensors(s.get(), &input, 1, &output, 1));
+  EXPECT_EQ(std::vector<int64_t>(yShape, yShape + 3), (std::vector<int64_t>{2, 3, 5}));
+  EXPECT_EQ(y[0], 0.0f);
+  EXPECT_EQ(y[29], 0.0f);
+  EXPECT_EQ(y[30], 42.0f) << "the run wrote past its output's shape";
+}
+
+// A run sizes OpenMP's team for itself and gives the calling thread's
+// setting back: the host program's own parallel regions are not changed.
+TEST(RuntimeThreads, RunRestoresTheCallersOpenMPThreadCount) {
+  TempDir dir;
+  std::string path = compileModel(parallelMatmulModel(), dir, "matmul");
+  ASSERT_FALSE(path.empty());
+  tessel_model *raw = nullptr;
+  ASSERT_TESSEL_OK(tessel_model_open(path.c_str(), &raw));
+  ModelPtr m(raw);
+  void *omp = nullptr;
+  for (const char *name : {"libomp.so.5", "libomp.so"})
+    if (!omp)
+      omp = dlopen(name, RTLD_NOW | RTLD_NOLOAD);
+  if (!omp)
+    GTEST_SKIP() << "the model did not load libomp (no parallel loop)";
+  auto set = reinterpret_cast<void (*)(int)>(dlsym(omp, "omp_set_num_threads"));
+  auto get = reinterpret_cast<int (*)()>(dlsym(omp, "omp_get_max_threads"));
+  ASSERT_TRUE(set && get);
+  set(7);
+  for (int threads : {1, 2}) {
+    tessel_session *session = nullptr;
+    tessel_session_options opts = TESSEL_SESSION_OPTIONS_INIT;
+    opts.num_threads = threads;
+    ASSERT_TESSEL_OK(tessel_session_create(m.get(), &opts, &session));
+    SessionPtr s(session);
+    std::vector<float> x(256 * 512, 0.5f), y(256 * 256);
+    const void *ins[] = {x.data()};
+    size_t inSizes[] = {x.size() * sizeof(float)};
+    void *outs[] = {y.data()};
+    size_t outSizes[] = {y.size() * sizeof(float)};
+    ASSERT_TESSEL_OK(tessel_session_run(s.get(), ins, inSizes, outs, outSizes));
+    EXPECT_EQ(get(), 7) << "after a run with " << threads << " thread(s)";
+  }
+  dlclose(omp);
+}

@@ -1,6 +1,8 @@
 //===- TestUtil.cpp -------------------------------------------------------===//
 #include "TestUtil.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -112,8 +114,24 @@ std::vector<float> pseudoRandom(size_t count, uint32_t seed) {
   return out;
 }
 
+void addNamedInput(onnx::GraphProto &g, const std::string &name, int32_t elemType,
+                   const std::vector<std::string> &dims) {
+  auto *vi = g.add_input();
+  vi->set_name(name);
+  auto *tt = vi->mutable_type()->mutable_tensor_type();
+  tt->set_elem_type(elemType);
+  auto *shape = tt->mutable_shape();
+  for (const std::string &d : dims) {
+    auto *dim = shape->add_dim();
+    if (!d.empty() && std::all_of(d.begin(), d.end(), ::isdigit))
+      dim->set_dim_value(std::stoll(d));
+    else
+      dim->set_dim_param(d);
+  }
+}
+
 std::string compileModel(const onnx::ModelProto &model, const TempDir &dir,
-                         const std::string &name) {
+                         const std::string &name, const std::string &flags) {
   std::string onnxPath = dir.file(name + ".onnx"), soPath = dir.file(name + ".so"),
               logPath = dir.file(name + ".log");
   std::string bytes;
@@ -122,7 +140,7 @@ std::string compileModel(const onnx::ModelProto &model, const TempDir &dir,
     return "";
   }
   writeFile(onnxPath, bytes);
-  std::string cmd = std::string("'") + TESSEL_COMPILE_PATH + "' '" + onnxPath + "' -o '" +
+  std::string cmd = std::string("'") + TESSEL_COMPILE_PATH + "' '" + onnxPath + "' " + flags + " -o '" +
                     soPath + "' > '" + logPath + "' 2>&1";
   int rc = std::system(cmd.c_str());
   if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) != 0) {

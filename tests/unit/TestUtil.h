@@ -33,6 +33,9 @@ void addInput(onnx::GraphProto &g, const std::string &name, int32_t elemType,
               const std::vector<int64_t> &shape);
 void addOutput(onnx::GraphProto &g, const std::string &name, int32_t elemType,
                const std::vector<int64_t> &shape);
+/// An input whose dimensions are sizes ("3") or ONNX dim_params ("batch").
+void addNamedInput(onnx::GraphProto &g, const std::string &name, int32_t elemType,
+                   const std::vector<std::string> &dims);
 void addFloatInitializer(onnx::GraphProto &g, const std::string &name,
                          const std::vector<int64_t> &shape, const std::vector<float> &values);
 onnx::NodeProto &addNode(onnx::GraphProto &g, const std::string &opType,
@@ -43,10 +46,10 @@ onnx::NodeProto &addNode(onnx::GraphProto &g, const std::string &opType,
 std::vector<float> pseudoRandom(size_t count, uint32_t seed);
 
 /// Writes `model` to DIR/NAME.onnx and compiles it with tessel-compile into
-/// DIR/NAME.so. Returns the .so path; on failure, fails the current test
+/// DIR/NAME.so, passing `flags` (e.g. "--dim batch=2") on. Returns the .so path; on failure, fails the current test
 /// (ADD_FAILURE) and returns "".
 std::string compileModel(const onnx::ModelProto &model, const TempDir &dir,
-                         const std::string &name);
+                         const std::string &name, const std::string &flags = "");
 
 } // namespace tessel::test
 

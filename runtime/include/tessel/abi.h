@@ -12,12 +12,17 @@
  *   <dtype> <rank> <dim>... <name-length>:<name>     (one line per input)
  *   outputs <count>
  *   <dtype> <rank> <dim>... <name-length>:<name>     (one line per output)
+ *   dim_names <count>                                (optional section)
+ *   <tensor index> <len>:<name>...                   (one name per dimension)
  *   bound <count>                                    (optional section)
  *   <input index> <byte count> <hex bytes>           (one line per bound input)
  *   kernels <count>
  *   kernel <flops> <bytes> <inputs> <outputs> <len>:<symbol> <len>:<op> <nodes> [<len>:<node>]...
  *   <dtype> <rank> <dim>... <len>:<arg name>         (inputs then outputs of that kernel)
  * dtype is the ONNX TensorProto.DataType number (1 = float, 7 = int64, ...).
+ * dim_names gives the ONNX dim_param of each dimension of a model input or
+ * output (tensor index: inputs first, then outputs; "" for a dimension
+ * without one), for tensors that name any.
  * A bound input was fixed at compile time (tessel-compile --bind-input): the
  * code is specialised for that value, and the runtime refuses runs that pass
  * another one (bytes as the run passes them; bool is one byte per element).
@@ -44,7 +49,7 @@
 
 #include <stdint.h>
 
-#define TESSEL_ABI_VERSION 3
+#define TESSEL_ABI_VERSION 4
 
 #ifdef __cplusplus
 extern "C" {

@@ -6,9 +6,10 @@
  *   tessel_status *st = tessel_model_open("model.so", &model);
  *   if (st) { fprintf(stderr, "%s\n", tessel_status_message(st)); ... }
  *   tessel_session *session;
- *   tessel_session_options opts = {TESSEL_API_VERSION, 1};
+ *   tessel_session_options opts = TESSEL_SESSION_OPTIONS_INIT;
+ *   opts.num_threads = 1;
  *   tessel_session_create(model, &opts, &session);
- *   tessel_session_run(session, inputs, input_sizes, outputs, output_sizes);
+ *   tessel_session_run_tensors(session, inputs, num_inputs, outputs, num_outputs);
  *
  * Every call that can fail returns NULL on success or a tessel_status the
  * caller frees with tessel_status_free. A model is immutable once opened: any
@@ -27,7 +28,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TESSEL_API_VERSION 1
+/* Version 2: structs carry their size (struct_size) so that they can grow;
+ * tensor infos name their dimensions; runs through tessel_session_run_tensors
+ * report output shapes and may let the runtime allocate outputs; a status
+ * that cannot be allocated reads as TESSEL_OUT_OF_MEMORY, never as success. */
+#define TESSEL_API_VERSION 2
+
+/* Marks the functions of the API; the runtime's shared library exports only
+ * these. */
+#if defined(__GNUC__)
+#define TESSEL_API __attribute__((visibility("default")))
+#else
+#define TESSEL_API
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -58,74 +71,114 @@ typedef struct tessel_status tessel_status;
 typedef struct tessel_model tessel_model;
 typedef struct tessel_session tessel_session;
 
+/* What a model says of one of its inputs or outputs. The caller sets
+ * struct_size to sizeof(tessel_tensor_info) before asking; the runtime fills
+ * the rest and refuses a struct_size smaller than version 2's. */
 typedef struct {
+  size_t struct_size;
   const char *name;      /* the ONNX graph input/output name */
   tessel_dtype dtype;
   int32_t rank;
   const int64_t *shape;  /* rank entries, owned by the model */
+  /* rank entries: the ONNX dim_param each dimension was declared with ("batch"),
+   * "" where it had none. A named dimension was fixed at compile time
+   * (tessel-compile --dim / --input-shape): runs must pass that size. */
+  const char *const *dim_names;
   int64_t num_elements;
   size_t byte_size;      /* num_elements * element size */
 } tessel_tensor_info;
 
 typedef struct {
-  int32_t api_version; /* TESSEL_API_VERSION */
+  int32_t api_version; /* TESSEL_API_VERSION: first, so that every version can be told */
   /* Threads of the parallel kernel loops, the caller's included; 0: one per
    * core. The workers are pinned to CPUs other than the caller's, unless
    * TESSEL_PIN_THREADS=0 or OMP_PROC_BIND, OMP_PLACES, KMP_AFFINITY or
-   * GOMP_CPU_AFFINITY is set (runtime/src/threads.c). */
+   * GOMP_CPU_AFFINITY is set (runtime/src/threads.c). A run leaves the
+   * calling thread's OpenMP thread count as it found it. */
   int32_t num_threads;
+  size_t struct_size; /* sizeof(tessel_session_options) */
 } tessel_session_options;
 
+#define TESSEL_SESSION_OPTIONS_INIT {TESSEL_API_VERSION, 0, sizeof(tessel_session_options)}
+
 /* --- Status ------------------------------------------------------------- */
-tessel_status_code tessel_status_get_code(const tessel_status *status);
-const char *tessel_status_message(const tessel_status *status);
-void tessel_status_free(tessel_status *status);
+/* A status that could not be allocated is a shared TESSEL_OUT_OF_MEMORY one
+ * (freeing it is a no-op): a failure never reads as success. */
+TESSEL_API tessel_status_code tessel_status_get_code(const tessel_status *status);
+TESSEL_API const char *tessel_status_message(const tessel_status *status);
+TESSEL_API void tessel_status_free(tessel_status *status);
 
 /* --- Models ------------------------------------------------------------- */
-/* Opens a compiled model shared library (tessel-compile -o model.so). */
-tessel_status *tessel_model_open(const char *path, tessel_model **model);
-void tessel_model_close(tessel_model *model);
-int32_t tessel_model_num_inputs(const tessel_model *model);
-int32_t tessel_model_num_outputs(const tessel_model *model);
-tessel_status *tessel_model_input_info(const tessel_model *model, int32_t index,
-                                       tessel_tensor_info *info);
-tessel_status *tessel_model_output_info(const tessel_model *model, int32_t index,
-                                        tessel_tensor_info *info);
-size_t tessel_dtype_size(tessel_dtype dtype);
+/* Opens a compiled model shared library (tessel-compile -o model.so). A model
+ * compiled for another ABI version is refused with TESSEL_ABI_MISMATCH. */
+TESSEL_API tessel_status *tessel_model_open(const char *path, tessel_model **model);
+TESSEL_API void tessel_model_close(tessel_model *model);
+TESSEL_API int32_t tessel_model_num_inputs(const tessel_model *model);
+TESSEL_API int32_t tessel_model_num_outputs(const tessel_model *model);
+TESSEL_API tessel_status *tessel_model_input_info(const tessel_model *model, int32_t index,
+                                                  tessel_tensor_info *info);
+TESSEL_API tessel_status *tessel_model_output_info(const tessel_model *model, int32_t index,
+                                                   tessel_tensor_info *info);
+TESSEL_API size_t tessel_dtype_size(tessel_dtype dtype);
 
 /* --- Sessions ----------------------------------------------------------- */
-tessel_status *tessel_session_create(const tessel_model *model,
-                                     const tessel_session_options *options,
-                                     tessel_session **session);
-void tessel_session_destroy(tessel_session *session);
-/* Runs the model. inputs[i] holds input i (input_sizes[i] bytes, which must
- * equal its byte_size); outputs[i] receives output i (output_sizes[i] bytes at
- * least its byte_size). Inputs are not modified. Output buffers may not
- * overlap an input or each other (the model writes each output in place,
- * possibly before it has read every input): such runs are refused. */
-tessel_status *tessel_session_run(tessel_session *session, const void *const *inputs,
-                                  const size_t *input_sizes, void *const *outputs,
-                                  const size_t *output_sizes);
+/* options may be NULL (one thread per core); options of another API version
+ * are refused with TESSEL_ABI_MISMATCH. */
+TESSEL_API tessel_status *tessel_session_create(const tessel_model *model,
+                                                const tessel_session_options *options,
+                                                tessel_session **session);
+TESSEL_API void tessel_session_destroy(tessel_session *session);
+/* Runs the model on bare buffers. inputs[i] holds input i (input_sizes[i]
+ * bytes, which must equal its byte_size); outputs[i] receives output i
+ * (output_sizes[i] bytes at least its byte_size). Inputs are not modified.
+ * Output buffers may not overlap an input or each other (the model writes
+ * each output in place, possibly before it has read every input): such runs
+ * are refused. */
+TESSEL_API tessel_status *tessel_session_run(tessel_session *session, const void *const *inputs,
+                                             const size_t *input_sizes, void *const *outputs,
+                                             const size_t *output_sizes);
 
-/* A tensor as the caller describes it to tessel_session_run_tensors. */
+/* A tensor of a run, as the caller describes it. struct_size is
+ * sizeof(tessel_tensor) in every element of an array. */
 typedef struct {
+  size_t struct_size;
   tessel_dtype dtype;
   int32_t rank;
-  const int64_t *shape; /* rank entries */
-  void *data;           /* inputs are only read */
-  size_t byte_size;     /* bytes at data */
+  /* rank entries. An input's shape is read. An output's, when not NULL,
+   * receives the output's shape (the caller sets rank to the output's rank,
+   * from tessel_model_output_info). */
+  int64_t *shape;
+  /* An input's data is only read. An output's is written; an output with
+   * data NULL and byte_size 0 is allocated by the run (64-byte aligned, freed
+   * by the caller with tessel_free) and both fields are set. */
+  void *data;
+  size_t byte_size; /* bytes at data */
 } tessel_tensor;
 
-/* Runs the model like tessel_session_run, after checking the caller's view of
- * every tensor against the model: the numbers of inputs and outputs, each
- * dtype, rank and shape, NULL data and byte sizes. A mismatch is a status
- * naming the tensor; nothing is read or written then. */
-tessel_status *tessel_session_run_tensors(tessel_session *session,
-                                          const tessel_tensor *inputs, int32_t num_inputs,
-                                          const tessel_tensor *outputs, int32_t num_outputs);
+/* Runs the model after checking the caller's view of every tensor against it:
+ * the numbers of inputs and outputs, each struct_size, dtype, rank and shape
+ * (a mismatch names the tensor, the dimension and its ONNX name), NULL data
+ * and byte sizes. Nothing is written, and no output is allocated, unless every
+ * check passes. */
+TESSEL_API tessel_status *tessel_session_run_tensors(tessel_session *session,
+                                                     const tessel_tensor *inputs,
+                                                     int32_t num_inputs, tessel_tensor *outputs,
+                                                     int32_t num_outputs);
+
+/* The shapes the outputs of a run on `inputs` will have, checked as
+ * tessel_session_run_tensors checks them: each outputs[i].shape (rank
+ * entries) and byte_size are set; data is not touched. For preallocating. */
+TESSEL_API tessel_status *tessel_model_output_shapes(const tessel_model *model,
+                                                     const tessel_tensor *inputs,
+                                                     int32_t num_inputs, tessel_tensor *outputs,
+                                                     int32_t num_outputs);
+
+/* Frees an output the runtime allocated (tessel_session_run_tensors). */
+TESSEL_API void tessel_free(void *data);
 
 /* --- Kernels (for benchmarking and profiling tools) ---------------------- */
 typedef struct {
+  size_t struct_size;        /* sizeof(tessel_kernel_info), set by the caller */
   const char *name;          /* the generated function, e.g. "k3_conv_layer1_0_conv1_Conv" */
   const char *op;            /* the tessel op it computes, e.g. "tessel.conv" */
   int32_t num_nodes;
@@ -135,25 +188,27 @@ typedef struct {
   int32_t num_inputs, num_outputs;
 } tessel_kernel_info;
 
-int32_t tessel_model_num_kernels(const tessel_model *model);
-tessel_status *tessel_model_kernel_info(const tessel_model *model, int32_t kernel,
-                                        tessel_kernel_info *info);
+TESSEL_API int32_t tessel_model_num_kernels(const tessel_model *model);
+TESSEL_API tessel_status *tessel_model_kernel_info(const tessel_model *model, int32_t kernel,
+                                                   tessel_kernel_info *info);
 /* Argument `arg` of a kernel: inputs first, then outputs. Names are "in<i>" / "out<i>". */
-tessel_status *tessel_model_kernel_arg_info(const tessel_model *model, int32_t kernel,
-                                            int32_t arg, tessel_tensor_info *info);
+TESSEL_API tessel_status *tessel_model_kernel_arg_info(const tessel_model *model, int32_t kernel,
+                                                       int32_t arg, tessel_tensor_info *info);
 /* Runs one kernel alone: args[i] points to argument i (arg_sizes[i] bytes, at
  * least its byte_size). Reads only the inputs, writes only the outputs. */
-tessel_status *tessel_model_run_kernel(const tessel_model *model, int32_t kernel,
-                                       void *const *args, const size_t *arg_sizes);
+TESSEL_API tessel_status *tessel_model_run_kernel(const tessel_model *model, int32_t kernel,
+                                                  void *const *args, const size_t *arg_sizes);
 
 /* Called on the running thread right before (is_end = 0) and after (is_end =
  * 1) each kernel of a run. */
 typedef void (*tessel_kernel_hook)(void *user_data, int32_t kernel, int32_t is_end);
 /* tessel_session_run, calling `hook` around every kernel (NULL: no hook). */
-tessel_status *tessel_session_run_profiled(tessel_session *session, const void *const *inputs,
-                                           const size_t *input_sizes, void *const *outputs,
-                                           const size_t *output_sizes, tessel_kernel_hook hook,
-                                           void *user_data);
+TESSEL_API tessel_status *tessel_session_run_profiled(tessel_session *session,
+                                                      const void *const *inputs,
+                                                      const size_t *input_sizes,
+                                                      void *const *outputs,
+                                                      const size_t *output_sizes,
+                                                      tessel_kernel_hook hook, void *user_data);
 
 #ifdef __cplusplus
 }

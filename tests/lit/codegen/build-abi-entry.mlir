@@ -6,8 +6,8 @@
 // RUN: tessel-opt %s --tessel-build-abi-entry -split-input-file -verify-diagnostics | FileCheck %s
 
 // CHECK: llvm.func internal @main_graph(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
-// CHECK: llvm.mlir.global external constant @tessel_abi_version(3 : i32)
-// CHECK: llvm.mlir.global external constant @tessel_model_metadata("tessel-abi 3\0Ainputs 2\0A1 1 4 1:a\0A1 1 4 1:b\0Aoutputs 1\0A1 1 4 1:y\0Akernels 0\0A")
+// CHECK: llvm.mlir.global external constant @tessel_abi_version(4 : i32)
+// CHECK: llvm.mlir.global external constant @tessel_model_metadata("tessel-abi 4\0Ainputs 2\0A1 1 4 1:a\0A1 1 4 1:b\0Aoutputs 1\0A1 1 4 1:y\0Akernels 0\0A")
 // CHECK: llvm.mlir.global external constant @tessel_model_metadata_size(72 : i64)
 // CHECK: llvm.func @tessel_model_run_v2(%[[BUFS:.*]]: !llvm.ptr, %[[CTX:.*]]: !llvm.ptr) {
 // CHECK-NEXT: %[[P0:.*]] = llvm.getelementptr %[[BUFS]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
@@ -19,7 +19,7 @@
 // CHECK-NEXT: llvm.call @main_graph(%[[A]], %[[B]], %[[Y]], %[[CTX]]) : (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
 // CHECK-NEXT: llvm.return
 // CHECK: llvm.mlir.global external constant @tessel_model_kernels() {{.*}} : !llvm.array<0 x ptr>
-module attributes {tessel.abi_metadata = "tessel-abi 3\0Ainputs 2\0A1 1 4 1:a\0A1 1 4 1:b\0Aoutputs 1\0A1 1 4 1:y\0A"} {
+module attributes {tessel.abi_metadata = "tessel-abi 4\0Ainputs 2\0A1 1 4 1:a\0A1 1 4 1:b\0Aoutputs 1\0A1 1 4 1:y\0A"} {
   llvm.func @main_graph(%a: !llvm.ptr, %b: !llvm.ptr, %y: !llvm.ptr) {
     llvm.return
   }
@@ -38,7 +38,7 @@ module {
 // -----
 
 // @main_graph must use the bare-pointer calling convention.
-module attributes {tessel.abi_metadata = "tessel-abi 3\0Ainputs 1\0A1 1 4 1:a\0Aoutputs 0\0A"} {
+module attributes {tessel.abi_metadata = "tessel-abi 4\0Ainputs 1\0A1 1 4 1:a\0Aoutputs 0\0A"} {
   // expected-error @+1 {{@main_graph must take bare buffer pointers (bare-pointer calling convention)}}
   llvm.func @main_graph(%a: i64) {
     llvm.return
