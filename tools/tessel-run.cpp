@@ -239,8 +239,12 @@ int main(int argc, char **argv) {
     outputs[i].onnxType = outInfo[i].dtype;
     outputs[i].shape.assign(outInfo[i].rank, 0);
     outputs[i].bytes.resize(outInfo[i].byte_size);
+    // A zero-byte output still gets a pointer: data NULL with byte_size 0
+    // asks the runtime to allocate the output.
+    static char noBytes;
+    void *data = outputs[i].bytes.empty() ? &noBytes : outputs[i].bytes.data();
     outTensors[i] = {sizeof(tessel_tensor), outInfo[i].dtype, outInfo[i].rank,
-                     outputs[i].shape.data(), outputs[i].bytes.data(), outputs[i].bytes.size()};
+                     outputs[i].shape.data(), data, outputs[i].bytes.size()};
   }
 
   // The output folder, with its parents, before the run: a bad path fails

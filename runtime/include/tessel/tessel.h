@@ -150,7 +150,9 @@ typedef struct {
   int64_t *shape;
   /* An input's data is only read. An output's is written; an output with
    * data NULL and byte_size 0 is allocated by the run (64-byte aligned, freed
-   * by the caller with tessel_free) and both fields are set. */
+   * by the caller with tessel_free, even when it has no elements) and both
+   * fields are set. A caller-provided zero-element output needs some non-NULL
+   * pointer. */
   void *data;
   size_t byte_size; /* bytes at data */
 } tessel_tensor;
