@@ -51,8 +51,9 @@ private:
   }
   LogicalResult readOpsets(const onnx::ModelProto &model);
   /// The element type and the shape of a graph input (fully static: from
-  /// its declaration and the user's --input-shape / --dim) or output (-1
-  /// where the declaration leaves a size to shape inference).
+  /// its declaration and the user's --input-shape / --dim) or output
+  /// (ShapedType::kDynamic where the declaration leaves a size to shape
+  /// inference).
   FailureOr<RankedTensorType> valueInfoType(const onnx::ValueInfoProto &info, StringRef what,
                                             ArrayRef<int64_t> shape);
   /// The dimension names (dim_param) of a declaration, "" where a dimension
@@ -323,7 +324,8 @@ OwningOpRef<ModuleOp> GraphImporter::run(const onnx::ModelProto &model) {
   SmallVector<Attribute> outputNames, outputDimNames;
   for (const auto &output : graph.output()) {
     auto shape = shapes->outputShape(output);
-    auto type = valueInfoType(output, "graph output", shape ? ArrayRef(*shape) : ArrayRef<int64_t>());
+    auto type =
+        valueInfoType(output, "graph output", shape ? ArrayRef(*shape) : ArrayRef<int64_t>());
     if (failed(type))
       return {};
     // Declared without a shape: any shape shape inference gives is right.
