@@ -64,7 +64,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "error: the model takes %d input(s), %d file(s) given; inputs:\n", ni,
             num_files);
     for (int32_t i = 0; i < ni; ++i) {
-      tessel_tensor_info info = {sizeof info};
+      tessel_tensor_info info = {.struct_size = sizeof info};
       tessel_model_input_info(model, i, &info);
       fprintf(stderr, "  %d: %s, dtype %d, shape [", i, info.name, info.dtype);
       for (int32_t d = 0; d < info.rank; ++d)
@@ -78,14 +78,14 @@ int main(int argc, char **argv) {
   void **outputs = calloc((size_t)no + 1, sizeof(void *));
   size_t *output_sizes = calloc((size_t)no + 1, sizeof(size_t));
   for (int32_t i = 0; i < ni; ++i) {
-    tessel_tensor_info info = {sizeof info};
+    tessel_tensor_info info = {.struct_size = sizeof info};
     tessel_model_input_info(model, i, &info);
     if ((st = tessel_npy_read(files[i], &info, &inputs[i])))
       return fail(st);
     input_sizes[i] = info.byte_size;
   }
   for (int32_t i = 0; i < no; ++i) {
-    tessel_tensor_info info = {sizeof info};
+    tessel_tensor_info info = {.struct_size = sizeof info};
     tessel_model_output_info(model, i, &info);
     outputs[i] = malloc(info.byte_size ? info.byte_size : 1);
     output_sizes[i] = info.byte_size;
@@ -98,7 +98,7 @@ int main(int argc, char **argv) {
                                output_sizes)))
     return fail(st);
   for (int32_t i = 0; i < no; ++i) {
-    tessel_tensor_info info = {sizeof info};
+    tessel_tensor_info info = {.struct_size = sizeof info};
     tessel_model_output_info(model, i, &info);
     printf("output %d '%s' shape [", i, info.name);
     for (int32_t d = 0; d < info.rank; ++d)

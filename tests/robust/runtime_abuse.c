@@ -70,7 +70,7 @@ int main(int argc, char **argv) {
   }
   tessel_model *model = NULL;
   tessel_session *session = NULL;
-  tessel_tensor_info info = {sizeof info};
+  tessel_tensor_info info = {.struct_size = sizeof info};
 
   /* --- Opening models ---------------------------------------------------- */
   expect_error("open: NULL path", tessel_model_open(NULL, &model), "NULL");
@@ -131,7 +131,7 @@ int main(int argc, char **argv) {
   tessel_session_options small = {TESSEL_API_VERSION, 1, 4};
   expect_error("session_create: struct_size too small",
                tessel_session_create(model, &small, &session), "struct_size is 4");
-  tessel_tensor_info small_info = {4};
+  tessel_tensor_info small_info = {.struct_size = 4};
   expect_error("input_info: struct_size too small",
                tessel_model_input_info(model, 0, &small_info), "struct_size is 4");
   expect_error("session_create: -1 threads",
