@@ -39,18 +39,34 @@ LogicalResult appendTensors(std::string &out, const char *section, TypeRange typ
 
 /// The "dim_names" section: the ONNX names of the model's input and output
 /// dimensions, as "<tensor index> <len>:<name>..." (one name per dimension,
-/// tensors numbered inputs first). Left out when no dimension is named.
-void appendDimNames(std::string &out, func::FuncOp func) {
+/// tensors numbered inputs first). Left out when no dimension is named. Each
+/// tessel.dim_names must hold one string per dimension of its tensor.
+LogicalResult appendDimNames(std::string &out, func::FuncOp func) {
   SmallVector<std::pair<unsigned, ArrayAttr>> named;
   unsigned numInputs = func.getNumArguments();
+  // `index` numbers the tensor as the metadata does (inputs, then outputs).
+  auto collect = [&](ArrayAttr names, Type type, const char *what, unsigned i,
+                     unsigned index) -> LogicalResult {
+    if (!names)
+      return success();
+    auto tt = dyn_cast<RankedTensorType>(type);
+    if (!tt || (int64_t)names.size() != tt.getRank() ||
+        !llvm::all_of(names, [](Attribute a) { return isa<StringAttr>(a); }))
+      return func.emitError() << what << " " << i << " has a " << kDimNamesAttr
+                              << " that is not one string per dimension";
+    named.push_back({index, names});
+    return success();
+  };
   for (unsigned i = 0; i < numInputs; ++i)
-    if (auto names = func.getArgAttrOfType<ArrayAttr>(i, kDimNamesAttr))
-      named.push_back({i, names});
+    if (failed(collect(func.getArgAttrOfType<ArrayAttr>(i, kDimNamesAttr),
+                       func.getArgumentTypes()[i], "input", i, i)))
+      return failure();
   for (unsigned i = 0; i < func.getNumResults(); ++i)
-    if (auto names = func.getResultAttrOfType<ArrayAttr>(i, kDimNamesAttr))
-      named.push_back({numInputs + i, names});
+    if (failed(collect(func.getResultAttrOfType<ArrayAttr>(i, kDimNamesAttr),
+                       func.getResultTypes()[i], "output", i, numInputs + i)))
+      return failure();
   if (named.empty())
-    return;
+    return success();
   out += fmt::format("dim_names {}\n", named.size());
   for (auto [index, names] : named) {
     out += std::to_string(index);
@@ -60,6 +76,7 @@ void appendDimNames(std::string &out, func::FuncOp func) {
     }
     out += "\n";
   }
+  return success();
 }
 
 /// Little-endian bytes of a dense value as the runtime receives the tensor
@@ -146,29 +163,6 @@ void flattenEmptyBoundaryTensors(func::FuncOp func) {
   func.setType(FunctionType::get(func.getContext(), inputs, results));
 }
 
-/// Each tessel.dim_names array has one string per dimension of its tensor.
-LogicalResult verifyDimNames(func::FuncOp func) {
-  auto check = [&](ArrayAttr names, Type type, const char *what, unsigned i) -> LogicalResult {
-    auto tt = dyn_cast<RankedTensorType>(type);
-    if (!names)
-      return success();
-    if (!tt || (int64_t)names.size() != tt.getRank() ||
-        !llvm::all_of(names, [](Attribute a) { return isa<StringAttr>(a); }))
-      return func.emitError() << what << " " << i << " has a " << kDimNamesAttr
-                              << " that is not one string per dimension";
-    return success();
-  };
-  for (unsigned i = 0; i < func.getNumArguments(); ++i)
-    if (failed(check(func.getArgAttrOfType<ArrayAttr>(i, kDimNamesAttr),
-                     func.getArgumentTypes()[i], "input", i)))
-      return failure();
-  for (unsigned i = 0; i < func.getNumResults(); ++i)
-    if (failed(check(func.getResultAttrOfType<ArrayAttr>(i, kDimNamesAttr),
-                     func.getResultTypes()[i], "output", i)))
-      return failure();
-  return success();
-}
-
 struct RecordModelABIPass : impl::RecordModelABIBase<RecordModelABIPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -183,10 +177,7 @@ struct RecordModelABIPass : impl::RecordModelABIBase<RecordModelABIPass> {
                              func->getAttrOfType<ArrayAttr>("tessel.input_names"), func)) ||
         failed(appendTensors(text, "outputs", type.getResults(),
                              func->getAttrOfType<ArrayAttr>("tessel.output_names"), func)) ||
-        failed(verifyDimNames(func)))
-      return signalPassFailure();
-    appendDimNames(text, func);
-    if (failed(appendBoundInputs(text, func)))
+        failed(appendDimNames(text, func)) || failed(appendBoundInputs(text, func)))
       return signalPassFailure();
     module->setAttr("tessel.abi_metadata", StringAttr::get(&getContext(), text));
     // The bound values now live in the metadata; the lowering need not carry them.

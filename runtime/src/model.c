@@ -277,6 +277,12 @@ static int parse_bound(cursor *c, tessel_model *m) {
   return skip_newline(c);
 }
 
+/* A tensor's array of rank dimension names, entries NULL. */
+static int alloc_dim_names(tensor_desc *t) {
+  t->dim_names = calloc((size_t)t->rank + 1, sizeof(char *));
+  return t->dim_names != NULL;
+}
+
 /* "<tensor index> <len>:<name>...": the ONNX names of a model input's or
  * output's dimensions (tessel/abi.h). */
 static int parse_dim_names(cursor *c, tessel_model *m) {
@@ -284,10 +290,7 @@ static int parse_dim_names(cursor *c, tessel_model *m) {
   if (!read_int(c, &index) || index < 0 || index >= m->num_inputs + m->num_outputs)
     return 0;
   tensor_desc *t = &m->tensors[index];
-  if (t->dim_names)
-    return 0;
-  t->dim_names = calloc((size_t)t->rank + 1, sizeof(char *));
-  if (!t->dim_names)
+  if (t->dim_names || !alloc_dim_names(t))
     return 0;
   for (int32_t d = 0; d < t->rank; ++d) {
     if (c->p >= c->end || *c->p != ' ')
@@ -305,8 +308,7 @@ static int default_dim_names(tensor_desc *tensors, int32_t count) {
     tensor_desc *t = &tensors[i];
     if (t->dim_names)
       continue;
-    t->dim_names = calloc((size_t)t->rank + 1, sizeof(char *));
-    if (!t->dim_names)
+    if (!alloc_dim_names(t))
       return 0;
     for (int32_t d = 0; d < t->rank; ++d)
       if (!(t->dim_names[d] = calloc(1, 1)))
@@ -737,9 +739,10 @@ static tessel_status *check_input(int32_t i, const tensor_desc *want, const tess
   tessel_status *st = check_tensor_header("input", i, want, got);
   if (st)
     return st;
+  /* Formatted only for a message: a good run does no string work. */
   char expected[256], actual[256];
-  format_shape(expected, sizeof expected, want->rank, want->shape);
   if (got->rank != want->rank || (got->rank > 0 && !got->shape)) {
+    format_shape(expected, sizeof expected, want->rank, want->shape);
     format_shape(actual, sizeof actual, got->shape ? got->rank : 0, got->shape);
     return tessel_make_status(TESSEL_INVALID_ARGUMENT,
                               "input %d ('%s') has rank %d%s%s%s, the model expects rank %d and "
@@ -751,6 +754,7 @@ static tessel_status *check_input(int32_t i, const tensor_desc *want, const tess
   for (int32_t d = 0; d < want->rank; ++d) {
     if (got->shape[d] == want->shape[d])
       continue;
+    format_shape(expected, sizeof expected, want->rank, want->shape);
     format_shape(actual, sizeof actual, got->rank, got->shape);
     const char *symbol = want->dim_names ? want->dim_names[d] : "";
     if (symbol[0])
@@ -803,6 +807,16 @@ static tessel_status *check_run_tensors(const tessel_model *m, const tessel_tens
   return st;
 }
 
+/* Writes output t's shape where the caller gave room for it. Every shape is
+ * fixed at compile time today: the metadata's. */
+static void report_output_shape(const tensor_desc *t, tessel_tensor *out) {
+  if (out->shape)
+    memcpy(out->shape, t->shape, sizeof(int64_t) * (size_t)t->rank);
+}
+
+/* An output the caller leaves to the run to allocate (tessel.h). */
+static int run_allocates(const tessel_tensor *out) { return !out->data && out->byte_size == 0; }
+
 tessel_status *tessel_model_output_shapes(const tessel_model *m, const tessel_tensor *inputs,
                                           int32_t num_inputs, tessel_tensor *outputs,
                                           int32_t num_outputs) {
@@ -811,11 +825,9 @@ tessel_status *tessel_model_output_shapes(const tessel_model *m, const tessel_te
   tessel_status *st = check_run_tensors(m, inputs, num_inputs, outputs, num_outputs);
   if (st)
     return st;
-  /* Every shape is fixed at compile time today: the metadata's. */
   for (int32_t i = 0; i < num_outputs; ++i) {
     const tensor_desc *t = &m->tensors[m->num_inputs + i];
-    if (outputs[i].shape)
-      memcpy(outputs[i].shape, t->shape, sizeof(int64_t) * (size_t)t->rank);
+    report_output_shape(t, &outputs[i]);
     outputs[i].byte_size = t->byte_size;
   }
   return NULL;
@@ -831,11 +843,11 @@ tessel_status *tessel_session_run_tensors(tessel_session *s, const tessel_tensor
   if (st)
     return st;
   int32_t n = num_inputs + num_outputs;
-  void **ptrs = malloc(sizeof(void *) * (size_t)(n ? n : 1));
+  /* calloc: an output the run was to allocate but did not (a failure
+   * before it) stays NULL, which the clean-up below may free. */
+  void **ptrs = calloc((size_t)(n ? n : 1), sizeof(void *));
   size_t *sizes = malloc(sizeof(size_t) * (size_t)(n ? n : 1));
-  /* Outputs the run allocates; freed again unless the run succeeds. */
-  unsigned char *allocated = calloc((size_t)(n ? n : 1), 1);
-  if (!ptrs || !sizes || !allocated)
+  if (!ptrs || !sizes)
     st = tessel_make_status(TESSEL_OUT_OF_MEMORY, "out of memory");
   for (int32_t i = 0; !st && i < num_inputs; ++i) {
     ptrs[i] = inputs[i].data;
@@ -845,7 +857,7 @@ tessel_status *tessel_session_run_tensors(tessel_session *s, const tessel_tensor
     const tensor_desc *t = &m->tensors[m->num_inputs + i];
     void *data = outputs[i].data;
     size_t size = outputs[i].byte_size;
-    if (!data && size == 0) {
+    if (run_allocates(&outputs[i])) {
       /* 64-byte aligned, at least one byte: a zero-element output still
        * gets a pointer the caller can free. */
       size_t bytes = (t->byte_size + 63) / 64 * 64;
@@ -856,7 +868,6 @@ tessel_status *tessel_session_run_tensors(tessel_session *s, const tessel_tensor
                                 t->name, t->byte_size);
         break;
       }
-      allocated[num_inputs + i] = 1;
       size = t->byte_size;
     }
     ptrs[num_inputs + i] = data;
@@ -866,23 +877,24 @@ tessel_status *tessel_session_run_tensors(tessel_session *s, const tessel_tensor
   if (!st)
     st = tessel_session_run(s, (const void *const *)ptrs, sizes, ptrs + num_inputs,
                             sizes + num_inputs);
-  for (int32_t i = 0; ptrs && allocated && i < num_outputs; ++i) {
+  /* The caller's tensors are untouched until here: a refused or failed run
+   * frees what it allocated and reports nothing. */
+  for (int32_t i = 0; ptrs && i < num_outputs; ++i) {
     const tensor_desc *t = &m->tensors[m->num_inputs + i];
+    int allocates = run_allocates(&outputs[i]);
     if (st) {
-      if (allocated[num_inputs + i])
+      if (allocates)
         free(ptrs[num_inputs + i]);
       continue;
     }
-    if (allocated[num_inputs + i]) {
+    if (allocates) {
       outputs[i].data = ptrs[num_inputs + i];
       outputs[i].byte_size = t->byte_size;
     }
-    if (outputs[i].shape)
-      memcpy(outputs[i].shape, t->shape, sizeof(int64_t) * (size_t)t->rank);
+    report_output_shape(t, &outputs[i]);
   }
   free(ptrs);
   free(sizes);
-  free(allocated);
   return st;
 }
 
