@@ -175,6 +175,17 @@ TESSEL_API tessel_status *tessel_model_output_shapes(const tessel_model *model,
                                                      int32_t num_inputs, tessel_tensor *outputs,
                                                      int32_t num_outputs);
 
+/* tessel_session_run_tensors, timing each kernel: kernel_ns[k] (one entry
+ * per kernel, tessel_model_num_kernels) receives the nanoseconds kernel k
+ * took in this run, on the calling thread's monotonic clock (0 for a kernel
+ * that did not run). For profilers. */
+TESSEL_API tessel_status *tessel_session_run_tensors_profiled(tessel_session *session,
+                                                              const tessel_tensor *inputs,
+                                                              int32_t num_inputs,
+                                                              tessel_tensor *outputs,
+                                                              int32_t num_outputs,
+                                                              int64_t *kernel_ns);
+
 /* Frees an output the runtime allocated (tessel_session_run_tensors). */
 TESSEL_API void tessel_free(void *data);
 
