@@ -1,6 +1,9 @@
 //===- Linker.cpp ---------------------------------------------------------===//
 #include "codegen/Linker.h"
 
+#include <cstring>
+#include <dlfcn.h>
+
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
@@ -28,11 +31,31 @@ ArtifactKind artifactKindForPath(llvm::StringRef path) {
   return ArtifactKind::Executable;
 }
 
+std::optional<ArtifactKind> parseArtifactKind(llvm::StringRef name) {
+  if (name == "obj")
+    return ArtifactKind::Object;
+  if (name == "so")
+    return ArtifactKind::SharedLibrary;
+  if (name == "exe")
+    return ArtifactKind::Executable;
+  return std::nullopt;
+}
+
 /// The folder of Tessel's static runtime libraries: lib/ beside the bin/
-/// folder of the running compiler (the build tree and installs share this layout).
+/// folder of the running compiler (the build tree and installs share this
+/// layout), or the folder of libtessel-compiler.so when the compiler is that
+/// library in someone else's process (Python's): lib/ too.
 static std::string runtimeLibDir() {
-  std::string exe = llvm::sys::fs::getMainExecutable(nullptr, (void *)&runtimeLibDir);
-  llvm::SmallString<256> dir(llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)));
+  Dl_info info;
+  // For the main program dladdr gives argv[0], which need not be a path.
+  bool named = dladdr((void *)&runtimeLibDir, &info) && info.dli_fname &&
+               std::strchr(info.dli_fname, '/');
+  std::string self = named ? std::string(info.dli_fname)
+                           : llvm::sys::fs::getMainExecutable(nullptr, (void *)&runtimeLibDir);
+  llvm::SmallString<256> real;
+  if (!llvm::sys::fs::real_path(self, real))
+    self = std::string(real);
+  llvm::SmallString<256> dir(llvm::sys::path::parent_path(llvm::sys::path::parent_path(self)));
   llvm::sys::path::append(dir, "lib");
   return std::string(dir);
 }

@@ -5,12 +5,17 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <optional>
+
 namespace tessel {
 
 enum class ArtifactKind { Object, SharedLibrary, Executable };
 
 /// The kind `-o PATH` asks for: .o object, .so shared library, else executable.
 ArtifactKind artifactKindForPath(llvm::StringRef path);
+
+/// The kind --emit names ("obj", "so", "exe"); nullopt for anything else.
+std::optional<ArtifactKind> parseArtifactKind(llvm::StringRef name);
 
 /// Writes `object` to `outputPath` as the requested artifact. Shared
 /// libraries and executables are linked by clang (with lld) against libc and

@@ -1,53 +1,41 @@
 //===- fuzz_importer.cpp - libFuzzer target: bytes -> import -> graph -----===//
 //
-// Feeds arbitrary bytes to the in-memory importer (protobuf parse, ONNX
-// checker, graph import), verifies the module it returns and runs the graph
-// pipeline on it. Any crash, sanitizer report, abort or leak is a bug: a bad
-// model must only ever produce a diagnostic.
+// Feeds arbitrary bytes to tessel::compile (tools/compiler/Compile.h) up to
+// the graph phase: protobuf parse, ONNX checker, graph import, a verifier run
+// on what the importer returns, the graph pipeline. Any crash, sanitizer
+// report, abort or leak is a bug: a bad model must only ever produce a
+// diagnostic.
 //
-//   tools/fuzz.sh [SECONDS]          build (build-fuzz/) and run, see README
-//   build-fuzz/bin/tessel-fuzz-importer CORPUS_DIR...   (libFuzzer flags)
+//   tools/fuzz.sh [SECONDS]          build (build-asan/) and run, see docs/robustness.md
+//   build-asan/bin/tessel-fuzz-importer CORPUS_DIR...   (libFuzzer flags)
 //
 // External data is refused (no base folder): the fuzzer must not read files.
 //
 //===----------------------------------------------------------------------===//
-#include "frontend/OnnxImporter.h"
-#include "passes/Passes.h"
+#include "tools/compiler/Compile.h"
 
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/Verifier.h"
-#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
 #include <cstdlib>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  // One context per input: nothing an input leaves behind affects the next.
-  mlir::MLIRContext ctx(mlir::MLIRContext::Threading::DISABLED);
-  tessel::registerImporterDialects(ctx);
-  bool verbose = std::getenv("TESSEL_FUZZ_VERBOSE") != nullptr;
-  ctx.getDiagEngine().registerHandler([&](mlir::Diagnostic &diag) {
-    if (verbose)
-      llvm::errs() << "diagnostic: " << diag.str() << "\n";
-    return mlir::success();
-  });
-
-  llvm::StringRef bytes(reinterpret_cast<const char *>(data), size);
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      tessel::importOnnxBytes(ctx, bytes, "fuzz.onnx", /*baseDir=*/"");
-  if (!module)
-    return 0; // Refused with a diagnostic: the expected outcome for most inputs.
-
-  // What the importer returns must be valid IR...
-  if (mlir::failed(mlir::verify(*module))) {
-    llvm::errs() << "tessel-fuzz-importer: the importer returned an invalid module\n";
+  // tessel::compile up to the graph phase, with nothing written: one context
+  // per input, so nothing an input leaves behind affects the next.
+  tessel::ModelSource model;
+  model.path = "fuzz.onnx";
+  model.bytes = std::string(reinterpret_cast<const char *>(data), size);
+  tessel::CompileOptions options;
+  options.compileTo = tessel::CompilePhase::Graph;
+  options.multithreaded = false;
+  tessel::CompileResult result = tessel::compile(model, options);
+  if (std::getenv("TESSEL_FUZZ_VERBOSE") && !result)
+    llvm::errs() << "refused: " << result.message << "\n";
+  // Refused with a message is the expected outcome for most inputs; invalid
+  // IR from the importer (or a phase failing without a diagnostic) is a bug.
+  if (result.status == tessel::CompileStatus::InternalError) {
+    llvm::errs() << "tessel-fuzz-importer: internal error: " << result.message << "\n";
     std::abort();
   }
-  // ...and the graph passes must either succeed or fail with a diagnostic.
-  mlir::PassManager pm(&ctx);
-  tessel::buildGraphPipeline(pm);
-  (void)pm.run(*module);
   return 0;
 }
