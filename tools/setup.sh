@@ -31,6 +31,8 @@ PACKAGES=(
   libonnx-testdata
   # Reference models and test inputs: Debian's own python3 with onnx, numpy, torch, torchvision.
   python3 python3-onnx python3-numpy python3-torch python3-torchvision
+  # The Python package's tests (tests/python).
+  python3-pytest
 )
 
 missing=()
