@@ -63,7 +63,7 @@ int64_t product(ArrayRef<int64_t> values) {
 }
 
 /// Arithmetic operations of one call, from the static shapes. Conventions
-/// (README, "Kernels"): a multiply-add is 2; an elementwise op is 1 per result
+/// (docs/pipeline.md, "Kernels"): a multiply-add is 2; an elementwise op is 1 per result
 /// element whatever its cost in instructions (exp, erf, ... count 1); data
 /// movement (transpose, concat) is 0.
 int64_t countFlops(Operation *op) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: install dependencies, build, run the robustness pass
-# (sanitizer build + one-minute fuzz run, README "Robustness"), then every
+# (sanitizer build + one-minute fuzz run, docs/robustness.md), then every
 # ctest test (lit, unit, robust, ONNX conformance gate, end-to-end models).
 # Ends with ctest's summary. TESSEL_SKIP_SANITIZE=1 skips the robustness pass.
 set -euo pipefail

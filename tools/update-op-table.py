@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Keeps README.md's supported-op table equal to `tessel-compile --list-ops`
-(the table is generated from the importer registry, frontend/OpRegistry).
+"""Keeps docs/ops.md's supported-op table equal to `tessel-compile --list-ops`
+(the table is generated from the importer registry, frontend/OpRegistry;
+README.md links to docs/ops.md).
 
     tools/update-op-table.py --bin BUILD/bin            rewrite the table
     tools/update-op-table.py --bin BUILD/bin --check    exit 1 if it is stale
@@ -10,7 +11,7 @@ import os
 import subprocess
 import sys
 
-README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "README.md")
+OPS_DOC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "ops.md")
 HEADER = "| ONNX op | opsets |"
 
 
@@ -21,26 +22,26 @@ def main():
     args = ap.parse_args()
     table = subprocess.run([os.path.join(args.bin, "tessel-compile"), "--list-ops"], check=True,
                            stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()
-    with open(README) as f:
+    with open(OPS_DOC) as f:
         lines = f.read().splitlines()
     if HEADER not in lines:
-        print("README.md has no supported-op table (a line '%s')" % HEADER)
+        print("docs/ops.md has no supported-op table (a line '%s')" % HEADER)
         return 1
     start = lines.index(HEADER)
     end = start
     while end < len(lines) and lines[end].startswith("|"):
         end += 1
     if lines[start:end] == table:
-        print("README.md's supported-op table is up to date (%d ops)" % (len(table) - 2))
+        print("docs/ops.md's supported-op table is up to date (%d ops)" % (len(table) - 2))
         return 0
     if args.check:
-        print("README.md's supported-op table differs from `tessel-compile --list-ops`; "
+        print("docs/ops.md's supported-op table differs from `tessel-compile --list-ops`; "
               "run tools/update-op-table.py --bin BUILD/bin")
         return 1
     lines[start:end] = table
-    with open(README, "w") as f:
+    with open(OPS_DOC, "w") as f:
         f.write("\n".join(lines) + "\n")
-    print("README.md: supported-op table rewritten (%d ops)" % (len(table) - 2))
+    print("docs/ops.md: supported-op table rewritten (%d ops)" % (len(table) - 2))
     return 0
 
 

@@ -77,7 +77,7 @@ struct KernelConfig {
 /// The target-dependent choices made outside the per-contraction config,
 /// while lowering to linalg and tiling on tensors, and the thresholds the
 /// config shares with them: all derived here from the target description,
-/// so that no pass holds a size of its own. Measured on AVX2 (README,
+/// so that no pass holds a size of its own. Measured on AVX2 (docs/pipeline.md,
 /// "Code generation for the CPU"); the AVX-512 values follow the same rules
 /// and were not measured on an AVX-512 host.
 struct LoweringStrategy {
