@@ -20,4 +20,16 @@ if [ "${TESSEL_SKIP_SANITIZE:-}" != 1 ]; then
   JOBS="$(nproc)" tools/fuzz.sh 60 -seed=1
 fi
 cd "$BUILD"
-ctest --output-on-failure -j"$(nproc)" "$@"
+set +e
+ctest --output-on-failure -j"$(nproc)" "$@" | tee ctest-summary.log
+rc=${PIPESTATUS[0]}
+set -e
+# pytest's own summary (ctest shows a passing test's output only in its log),
+# then ctest's summary line again, so that the output ends with it.
+pytest_summary=$(grep -E '^[0-9]+ (passed|failed)|^=+ .*(passed|failed).* =+$' \
+  Testing/Temporary/LastTest.log | tail -1 || true)
+if [ -n "$pytest_summary" ]; then
+  echo "tests/python (pytest): ${pytest_summary//=/}"
+  grep -E 'tests passed, .* tests failed out of' ctest-summary.log | tail -1
+fi
+exit "$rc"
