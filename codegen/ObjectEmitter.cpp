@@ -49,8 +49,7 @@ static void discardWeightBlobs(mlir::MLIRContext *ctx) {
 }
 
 llvm::Expected<EmittedObject> emitObjectFile(mlir::ModuleOp module, const TargetOptions &options) {
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
+  initializeNativeTarget();
 
   auto step = [&](llvm::StringRef name) {
     if (options.onStep)

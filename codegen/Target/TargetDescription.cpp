@@ -8,6 +8,7 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
+#include <mutex>
 #include <unistd.h>
 
 namespace tessel {
@@ -41,9 +42,17 @@ static int64_t hostCache(int name, int64_t fallback) {
 #endif
 }
 
+void initializeNativeTarget() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
 llvm::Expected<TargetDescription> describeTarget(llvm::StringRef triple, llvm::StringRef cpu,
                                                  llvm::StringRef features) {
-  llvm::InitializeNativeTarget();
+  initializeNativeTarget();
   TargetDescription t;
   t.triple = triple.empty() ? llvm::sys::getDefaultTargetTriple() : triple.str();
   bool host = cpu.empty();

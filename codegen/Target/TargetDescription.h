@@ -49,6 +49,10 @@ struct TargetDescription {
 
 /// The description of `cpu` with `features` (LLVM's names; empty: the host's
 /// CPU and its detected features). Caches are the host's when the CPU is.
+/// Registers LLVM's native target and its asm printer, once per process
+/// (compiles may run on several threads: the Python package's).
+void initializeNativeTarget();
+
 llvm::Expected<TargetDescription> describeTarget(llvm::StringRef triple, llvm::StringRef cpu,
                                                  llvm::StringRef features);
 

@@ -284,3 +284,27 @@ def test_compile_torch():
     with torch.no_grad():
         assert_matches(any_batch.run(None, {"input_0": x5.numpy()})[0], module(x5).numpy(),
                        "compile_torch, batch 5")
+
+
+def test_concurrent_compiles(tmp_path):
+    """Compiles on several Python threads at once (each its own MLIR context)."""
+    model, w, b = symbolic_model()
+    results, errors = {}, []
+
+    def worker(batch):
+        try:
+            results[batch] = tessel.compile(model, str(tmp_path / ("b%d.so" % batch)),
+                                            dims={"batch": batch, "seq": 2})
+        except Exception as e:  # Reported by the main thread.
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in (1, 2, 3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[0]
+    for batch, compiled in results.items():
+        x = np.random.default_rng(batch).standard_normal((batch, 2, 8)).astype(np.float32)
+        y = compiled.session(threads=1).run(None, {"x": x})[0]
+        assert_matches(y, softmax_reference(x, w, b), "batch %d" % batch)
