@@ -17,6 +17,13 @@ input to its value in the case's first data set (tessel-compile
 takes the input, and the runtime refuses a run that passes another value, so
 every data set is still checked. Such passes are counted apart ("bound").
 
+--dynamic runs the suite's dynamic variant (make_dynamic.py: every dimension
+of every graph input symbolic, unnamed) against expected_passes_dynamic.txt.
+Tessel does not yet generate one artifact for every shape, so each case is
+compiled for each data set's input shapes (--input-shape for every input):
+the variant checks that symbolic inputs import, specialize and infer their
+outputs' shapes as the static case does.
+
 Exits non-zero when a case listed in expected_passes.txt does not pass (a
 regression) or when anything crashes. --update rewrites the list.
 Compiled artifacts are cached by the hash of the model and the compiler.
@@ -37,6 +44,7 @@ SUITE = "/usr/share/libonnx-testdata/data"
 CATEGORIES = ["node", "pytorch-converted", "pytorch-operator", "simple"]
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXPECTED = os.path.join(HERE, "expected_passes.txt")
+EXPECTED_DYNAMIC = os.path.join(HERE, "expected_passes_dynamic.txt")
 BASIC_TYPES = {onnx.TensorProto.FLOAT, onnx.TensorProto.INT32, onnx.TensorProto.INT64,
                onnx.TensorProto.BOOL}
 
@@ -73,29 +81,47 @@ def run(cmd, timeout):
 BIND_HINT = re.compile(r"--bind-input=(\S+)=FILE")
 
 
-def graph_input_files(case_dir):
-    """Graph input name -> its file in the first data set."""
+def graph_input_files(case_dir, data=None):
+    """Graph input name -> its file in data set `data` (default: the first)."""
     m = onnx.load(os.path.join(case_dir, "model.onnx"), load_external_data=False)
     initializers = {t.name for t in m.graph.initializer}
     names = [i.name for i in m.graph.input if i.name not in initializers]
-    data = sorted(glob.glob(os.path.join(case_dir, "test_data_set_*")))
-    if not data:
-        return {}
-    return {n: os.path.join(data[0], "input_%d.pb" % i) for i, n in enumerate(names)}
+    if data is None:
+        sets = sorted(glob.glob(os.path.join(case_dir, "test_data_set_*")))
+        if not sets:
+            return {}
+        data = sets[0]
+    return {n: os.path.join(data, "input_%d.pb" % i) for i, n in enumerate(names)}
+
+
+def data_set_shapes(case_dir, data):
+    """--input-shape flags for the inputs of one data set."""
+    flags = []
+    for name, path in graph_input_files(case_dir, data).items():
+        if not os.path.exists(path):
+            continue
+        t = onnx.TensorProto()
+        with open(path, "rb") as f:
+            t.ParseFromString(f.read())
+        flags.append("--input-shape=%s=%s" % (name, "x".join(str(d) for d in t.dims)))
+    return flags
 
 
 # Extra tessel-compile flags (--compile-flag), e.g. --no-fusion to check that
 # graph fusion loses no pass.
 COMPILE_FLAGS = []
+# --dynamic: cases rewritten by make_dynamic.py, compiled per data set's shapes.
+DYNAMIC = []
 
 
-def compile_case(case_dir, bin_dir, out):
+def compile_case(case_dir, bin_dir, out, model=None, flags=()):
     """Compiles, binding the inputs the compiler asks for. Returns (rc, output,
     bound input names)."""
-    model = os.path.join(case_dir, "model.onnx")
+    model = model or os.path.join(case_dir, "model.onnx")
     bound = {}
     while True:
         cmd = [os.path.join(bin_dir, "tessel-compile"), model, "-o", out] + COMPILE_FLAGS
+        cmd += list(flags)
         cmd += ["--bind-input=%s=%s" % kv for kv in sorted(bound.items())]
         rc, text = run(cmd, 300)
         hint = BIND_HINT.search(text) if rc == 1 else None
@@ -107,28 +133,52 @@ def compile_case(case_dir, bin_dir, out):
         bound[hint.group(1)] = files[hint.group(1)]
 
 
-def check_case(case_dir, bin_dir, cache_dir, compiler_hash):
-    name = os.path.relpath(case_dir, SUITE)
-    model = os.path.join(case_dir, "model.onnx")
-    key = hashlib.sha256((compiler_hash + file_hash(model)).encode()).hexdigest()[:32]
-    artifact = os.path.join(cache_dir, key + ".so")
+def compiled_artifact(case_dir, bin_dir, cache_dir, compiler_hash, model, flags):
+    """The cached artifact of `model` compiled with `flags`: (path, bound inputs)
+    or (None, (status, detail)) when it does not compile."""
+    key = hashlib.sha256((compiler_hash + file_hash(model) + " ".join(flags)).encode())
+    artifact = os.path.join(cache_dir, key.hexdigest()[:32] + ".so")
     bound_list = artifact + ".bound"  # the inputs bound to build the artifact
     if not os.path.exists(artifact):
         tmp = "%s.%d-%d.tmp.so" % (artifact, os.getpid(), threading.get_ident())
-        rc, out, bound = compile_case(case_dir, bin_dir, tmp)
+        rc, out, bound = compile_case(case_dir, bin_dir, tmp, model, flags)
         if rc == 1 and "error:" in out and len(out.strip().splitlines()) == 1:
-            return name, "unsupported", out.strip()
+            return None, ("unsupported", out.strip())
         if rc != 0 or not os.path.exists(tmp):
-            return name, "crash", "tessel-compile exit %s: %s" % (rc, out.strip()[-400:])
+            return None, ("crash", "tessel-compile exit %s: %s" % (rc, out.strip()[-400:]))
         with open(bound_list, "w") as f:
             f.write(" ".join(bound))
         os.replace(tmp, artifact)
     bound = open(bound_list).read().split() if os.path.exists(bound_list) else []
+    return artifact, bound
+
+
+def check_case(case_dir, bin_dir, cache_dir, compiler_hash):
+    name = os.path.relpath(case_dir, SUITE)
+    model = os.path.join(case_dir, "model.onnx")
+    if DYNAMIC:
+        dynamic = os.path.join(cache_dir, hashlib.sha256(
+            (file_hash(model) + file_hash(os.path.join(HERE, "make_dynamic.py"))).encode()
+        ).hexdigest()[:32] + ".dynamic.onnx")
+        if not os.path.exists(dynamic):
+            from make_dynamic import make_dynamic
+            m = onnx.load(model, load_external_data=False)
+            make_dynamic(m)
+            tmp = "%s.%d-%d.tmp" % (dynamic, os.getpid(), threading.get_ident())
+            onnx.save(m, tmp)
+            os.replace(tmp, dynamic)
+        model = dynamic
     sets = sorted(glob.glob(os.path.join(case_dir, "test_data_set_*")))
     if not sets:
         return name, "fail", "no test data sets"
-    # Every data set at one thread and at two: both must match the reference.
+    bound = []
     for data in sets:
+        flags = data_set_shapes(case_dir, data) if DYNAMIC else []
+        artifact, bound = compiled_artifact(case_dir, bin_dir, cache_dir, compiler_hash, model,
+                                            flags)
+        if artifact is None:
+            return (name,) + bound
+        # Every data set at one thread and at two: both must match the reference.
         for threads in ("1", "2"):
             rc, out = run([os.path.join(bin_dir, "tessel-run"), artifact, "--data", data,
                            "--threads", threads], 300)
@@ -150,11 +200,19 @@ def main():
     ap.add_argument("--verbose", "-v", action="store_true", help="print every non-passing case")
     ap.add_argument("--compile-flag", action="append", default=[],
                     help="pass this flag to tessel-compile too (repeatable)")
+    ap.add_argument("--dynamic", action="store_true",
+                    help="the dynamic variant: graph inputs' dimensions symbolic "
+                         "(make_dynamic.py), against expected_passes_dynamic.txt")
     args = ap.parse_args()
     COMPILE_FLAGS.extend(args.compile_flag)
+    expected_path = EXPECTED_DYNAMIC if args.dynamic else EXPECTED
+    if args.dynamic:
+        DYNAMIC.append(True)
+        sys.path.insert(0, HERE)
 
     os.makedirs(args.cache, exist_ok=True)
     compiler_hash = file_hash(os.path.join(args.bin, "tessel-compile")) + " ".join(COMPILE_FLAGS)
+    compiler_hash += " dynamic" if args.dynamic else ""
     cases = [d for c in CATEGORIES for d in sorted(glob.glob(os.path.join(SUITE, c, "*")))
              if os.path.exists(os.path.join(d, "model.onnx")) and args.filter in d]
     results = {}
@@ -173,8 +231,8 @@ def main():
     basic_bound_pass = sum(1 for n in basic if results[n][0] == "pass" and results[n][1])
 
     expected = set()
-    if os.path.exists(EXPECTED):
-        with open(EXPECTED) as f:
+    if os.path.exists(expected_path):
+        with open(expected_path) as f:
             expected = {l.strip() for l in f if l.strip() and not l.startswith("#")}
     passing = {n for n, (s, _) in results.items() if s == "pass"}
     regressions = sorted(n for n in expected if n in results and n not in passing)
@@ -185,9 +243,9 @@ def main():
         if s == "crash" or (args.verbose and s != "pass") or n in regressions:
             print("%-12s %s: %s" % (s.upper(), n, d.replace("\n", " ")[:300]))
     if args.update:
-        with open(EXPECTED, "w") as f:
+        with open(expected_path, "w") as f:
             f.write("# ONNX backend cases that must pass (tests/conformance/run_conformance.py"
-                    " --update rewrites this).\n")
+                    "%s --update rewrites this).\n" % (" --dynamic" if args.dynamic else ""))
             for n in sorted(passing):
                 f.write(n + "\n")
     new = sorted(passing - expected)
@@ -198,8 +256,8 @@ def main():
                                                                   bound_pass))
     print("unsupported (clean error): %d, failing: %d, crashes: %d" %
           (counts["unsupported"], counts["fail"], counts["crash"]))
-    print("regressions against expected_passes.txt: %d%s" %
-          (len(regressions), "" if args.update or not new else
+    print("regressions against %s: %d%s" % (os.path.basename(expected_path),
+          len(regressions), "" if args.update or not new else
            "; %d newly passing (run with --update)" % len(new)))
     print("%d passed, %d failed" % (counts["pass"], len(cases) - counts["pass"]))
     return 1 if (regressions and not args.update) or crashes else 0
