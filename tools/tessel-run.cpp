@@ -223,13 +223,10 @@ int main(int argc, char **argv) {
     if (!inputs[i])
       return fail(fmt::format("no value for input {} '{}' (use --data or --input {}=FILE)", i,
                               inInfo[i].name, inInfo[i].name));
+    // The runtime checks dtype, rank and shape against the model (its message
+    // names the input, the dimension and its ONNX name).
     TensorData &t = *inputs[i];
-    if (t.onnxType != (int32_t)inInfo[i].dtype)
-      return fail(fmt::format("input '{}' must be {} {}, got {} {}", inInfo[i].name,
-                              tessel::onnxTypeName(inInfo[i].dtype),
-                              shapeString(ArrayRef<int64_t>(inInfo[i].shape, inInfo[i].rank)),
-                              tessel::onnxTypeName(t.onnxType), shapeString(t.shape)));
-    inTensors[i] = {sizeof(tessel_tensor), inInfo[i].dtype, (int32_t)t.shape.size(),
+    inTensors[i] = {sizeof(tessel_tensor), (tessel_dtype)t.onnxType, (int32_t)t.shape.size(),
                     t.shape.data(), t.bytes.data(), t.bytes.size()};
   }
   std::vector<TensorData> outputs(numOutputs);

@@ -99,6 +99,21 @@ size_t tessel_dtype_size(tessel_dtype dtype) {
   return 0;
 }
 
+const char *tessel_dtype_name(tessel_dtype dtype) {
+  switch (dtype) {
+  case TESSEL_FLOAT32: return "float32";
+  case TESSEL_UINT8: return "uint8";
+  case TESSEL_INT8: return "int8";
+  case TESSEL_INT16: return "int16";
+  case TESSEL_INT32: return "int32";
+  case TESSEL_INT64: return "int64";
+  case TESSEL_BOOL: return "bool";
+  case TESSEL_FLOAT16: return "float16";
+  case TESSEL_FLOAT64: return "float64";
+  }
+  return "an unsupported type";
+}
+
 static void free_tensors(tensor_desc *tensors, int32_t count) {
   if (!tensors)
     return;
@@ -716,8 +731,9 @@ static tessel_status *check_tensor_header(const char *kind, int32_t i, const ten
                               kind, i, got->struct_size, sizeof(tessel_tensor));
   if (got->dtype != want->dtype)
     return tessel_make_status(TESSEL_INVALID_ARGUMENT,
-                              "%s %d ('%s') has dtype %d, the model expects %d", kind, i,
-                              want->name, (int)got->dtype, (int)want->dtype);
+                              "%s %d ('%s') has dtype %s (%d), the model expects %s (%d)",
+                              kind, i, want->name, tessel_dtype_name(got->dtype),
+                              (int)got->dtype, tessel_dtype_name(want->dtype), (int)want->dtype);
   return NULL;
 }
 

@@ -264,6 +264,14 @@ TEST_F(RuntimeTest, DtypeSizes) {
   EXPECT_EQ(tessel_dtype_size((tessel_dtype)8 /* ONNX string */), 0u);
 }
 
+TEST_F(RuntimeTest, DtypeNames) {
+  EXPECT_STREQ(tessel_dtype_name(TESSEL_FLOAT32), "float32");
+  EXPECT_STREQ(tessel_dtype_name(TESSEL_FLOAT64), "float64");
+  EXPECT_STREQ(tessel_dtype_name(TESSEL_INT64), "int64");
+  EXPECT_STREQ(tessel_dtype_name(TESSEL_BOOL), "bool");
+  EXPECT_STREQ(tessel_dtype_name((tessel_dtype)8 /* ONNX string */), "an unsupported type");
+}
+
 // --- Running --------------------------------------------------------------------
 
 TEST_F(RuntimeTest, RunComputesEveryOutput) {

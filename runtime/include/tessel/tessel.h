@@ -120,6 +120,8 @@ TESSEL_API tessel_status *tessel_model_input_info(const tessel_model *model, int
 TESSEL_API tessel_status *tessel_model_output_info(const tessel_model *model, int32_t index,
                                                    tessel_tensor_info *info);
 TESSEL_API size_t tessel_dtype_size(tessel_dtype dtype);
+/* "float32", "int64", ... (ONNX's number in the enum, this name in messages). */
+TESSEL_API const char *tessel_dtype_name(tessel_dtype dtype);
 
 /* --- Sessions ----------------------------------------------------------- */
 /* options may be NULL (one thread per core); options of another API version
