@@ -49,11 +49,14 @@ const char *kUsage =
     "  --html FILE         write a self-contained HTML report with charts (implies --profile\n"
     "                      unless --kernels is given)\n"
     "  --svg FILE          write the main chart alone as SVG (same rule)\n"
-    "  --input NAME=FILE   an input from a .npy file (default: random values)\n";
+    "  --input NAME=FILE   an input from a .npy file (default: random values)\n"
+    "  --shape NAME=DIMS   random values of this shape for input NAME (e.g. x=1x3x224x224;\n"
+    "                      empty for a scalar); the runtime checks it against the model.\n"
+    "                      The report lists the shapes run\n";
 
 struct Options {
   std::string model, htmlPath, svgPath;
-  std::vector<std::string> inputs;
+  std::vector<std::string> inputs, shapes;
   int threads = 1, iterations = 0, warmup = 2;
   bool json = false, kernels = false, profile = false;
   double peakGflops = 0, peakGbps = 0;
@@ -141,6 +144,8 @@ Options parseArgs(int argc, char **argv) {
       o.svgPath = next();
     } else if (flag == "--input") {
       o.inputs.push_back(next());
+    } else if (flag == "--shape") {
+      o.shapes.push_back(next());
     } else if (arg.rfind("-", 0) != 0 && o.model.empty()) {
       o.model = arg;
     } else {
@@ -210,13 +215,9 @@ void fillRandom(Buffer &b, tessel_dtype dtype, std::mt19937 &rng) {
 }
 
 std::string describeTensor(const tessel_tensor_info &info) {
-  static const char *names[] = {"?",   "f32", "u8",  "i8",  "?",  "i16",
-                                "i32", "i64", "?",   "bool", "f16", "f64"};
-  std::string s = std::string(info.name) + " " +
-                  (info.dtype >= 0 && info.dtype <= 11 ? names[info.dtype] : "?") + "[";
-  for (int32_t d = 0; d < info.rank; ++d)
-    s += (d ? "," : "") + std::to_string(info.shape[d]);
-  return s + "]";
+  return TensorShape{info.name, (int)info.dtype,
+                     std::vector<int64_t>(info.shape, info.shape + info.rank)}
+      .str();
 }
 
 /// Hook state of one profiled run: when each kernel began, and its total.
@@ -290,38 +291,101 @@ private:
   std::vector<size_t> inSizes, outSizes;
   BenchResult result;
 
+  /// "1x3x224x224" (empty: a scalar) as dimensions; false when malformed.
+  static bool parseDims(const std::string &text, std::vector<int64_t> &dims) {
+    dims.clear();
+    if (text.empty())
+      return true;
+    size_t start = 0;
+    while (true) {
+      size_t end = text.find('x', start);
+      std::string part = text.substr(start, end == std::string::npos ? end : end - start);
+      char *stop = nullptr;
+      long long v = std::strtoll(part.c_str(), &stop, 10);
+      if (part.empty() || *stop || v < 0)
+        return false;
+      dims.push_back(v);
+      if (end == std::string::npos)
+        return true;
+      start = end + 1;
+    }
+  }
+
+  int32_t inputIndex(const std::vector<tessel_tensor_info> &info, const std::string &name) {
+    for (size_t i = 0; i < info.size(); ++i)
+      if (name == info[i].name)
+        return (int32_t)i;
+    return -1;
+  }
+
+  /// Inputs: random values of the model's shapes, or --shape's, or --input's
+  /// .npy data; outputs sized by the runtime for those shapes
+  /// (tessel_model_output_shapes, which checks them first).
   void prepareIO() {
     int32_t ni = tessel_model_num_inputs(model), no = tessel_model_num_outputs(model);
     std::vector<tessel_tensor_info> info(ni, tessel_tensor_info{sizeof(tessel_tensor_info)});
+    std::vector<std::vector<int64_t>> shapes(ni);
     for (int32_t i = 0; i < ni; ++i) {
       check(tessel_model_input_info(model, i, &info[i]));
-      inputs.emplace_back(info[i].byte_size);
+      shapes[i].assign(info[i].shape, info[i].shape + info[i].rank);
+    }
+    std::vector<bool> given(ni, false);
+    for (const std::string &spec : opts.shapes) {
+      size_t eq = spec.find('=');
+      int32_t index = eq == std::string::npos ? -1 : inputIndex(info, spec.substr(0, eq));
+      if (index < 0 || !parseDims(spec.substr(eq + 1), shapes[index]))
+        fail("--shape " + spec + ": expected NAME=DIMS (e.g. x=1x3x224x224) with NAME one of "
+             "the model's inputs");
+      if (given[index])
+        fail("--shape " + spec + ": input '" + info[index].name + "' given twice");
+      given[index] = true;
+    }
+    std::vector<tessel_tensor> in(ni), out(no);
+    for (int32_t i = 0; i < ni; ++i) {
+      size_t bytes = tessel_dtype_size(info[i].dtype);
+      for (int64_t d : shapes[i]) {
+        if (d > 0 && bytes > ((size_t)1 << 40) / (size_t)d)
+          fail(std::string("--shape: input '") + info[i].name + "' would need over 1 TiB");
+        bytes *= (size_t)d;
+      }
+      inputs.emplace_back(bytes);
       fillRandom(inputs.back(), info[i].dtype, rng);
+      in[i] = {sizeof(tessel_tensor), info[i].dtype, (int32_t)shapes[i].size(),
+               shapes[i].data(), inputs.back().data, bytes};
     }
     for (const std::string &spec : opts.inputs) {
       size_t eq = spec.find('=');
       std::string name = spec.substr(0, eq), file = eq == std::string::npos ? "" : spec.substr(eq + 1);
-      int32_t index = -1;
-      for (int32_t i = 0; i < ni; ++i)
-        if (name == info[i].name)
-          index = i;
+      int32_t index = inputIndex(info, name);
       if (index < 0 || file.empty())
         fail("--input " + spec + ": expected NAME=FILE.npy with NAME one of the model's inputs");
+      if (given[index])
+        fail("--input " + spec + ": --shape gives input '" + name + "' too; give one of them");
       void *data = nullptr;
       check(tessel_npy_read(file.c_str(), &info[index], &data), "--input " + spec);
       std::memcpy(inputs[index].data, data, info[index].byte_size);
       std::free(data);
     }
+    std::vector<std::vector<int64_t>> outShapes(no);
+    for (int32_t i = 0; i < no; ++i) {
+      tessel_tensor_info o = {sizeof o};
+      check(tessel_model_output_info(model, i, &o));
+      outShapes[i].resize(o.rank);
+      out[i] = {sizeof(tessel_tensor), o.dtype, o.rank, outShapes[i].data(), nullptr, 0};
+    }
+    check(tessel_model_output_shapes(model, in.data(), ni, out.data(), no), "input shapes");
     for (int32_t i = 0; i < ni; ++i) {
       inPtrs.push_back(inputs[i].data);
       inSizes.push_back(inputs[i].size);
+      result.inputs.push_back({info[i].name, info[i].dtype, shapes[i]});
     }
     for (int32_t i = 0; i < no; ++i) {
-      tessel_tensor_info out = {sizeof out};
-      check(tessel_model_output_info(model, i, &out));
-      outputs.emplace_back(out.byte_size);
+      tessel_tensor_info o = {sizeof o};
+      check(tessel_model_output_info(model, i, &o));
+      outputs.emplace_back(out[i].byte_size);
       outPtrs.push_back(outputs.back().data);
-      outSizes.push_back(out.byte_size);
+      outSizes.push_back(out[i].byte_size);
+      result.outputs.push_back({o.name, o.dtype, outShapes[i]});
     }
   }
 

@@ -260,8 +260,9 @@ def test_profile_is_a_kernel_table(mlp):
 
 def test_benchmark_reports_tessel_bench_json(mlp):
     path, _ = mlp
-    report = tessel.benchmark(path, iterations=3)
+    report = tessel.benchmark(path, iterations=3, shapes={"image": [1, 1, 28, 28]})
     assert report["runs"] == 3 and report["median_ms"] > 0
+    assert report["inputs"] == [{"name": "image", "dtype": 1, "shape": [1, 1, 28, 28]}]
     assert report["profile"]["kernels"][0]["name"].startswith("k")
 
 

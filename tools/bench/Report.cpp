@@ -212,6 +212,15 @@ std::string KernelRow::label() const {
   return shortOp(op) + " " + nodeText;
 }
 
+std::string TensorShape::str() const {
+  static const char *names[] = {"?",   "f32", "u8",  "i8",  "?",  "i16",
+                                "i32", "i64", "?",   "bool", "f16", "f64"};
+  std::string s = name + " " + (dtype >= 0 && dtype <= 11 ? names[dtype] : "?") + "[";
+  for (size_t d = 0; d < shape.size(); ++d)
+    s += (d ? "," : "") + std::to_string(shape[d]);
+  return s + "]";
+}
+
 Stats summarize(std::vector<double> samples) {
   Stats s;
   if (samples.empty())
@@ -230,6 +239,14 @@ Stats summarize(std::vector<double> samples) {
 void printText(const BenchResult &r, std::ostream &os) {
   os << format("%s: %d thread%s, %zu runs after %d warm-up\n", r.model.c_str(), r.threads,
                r.threads == 1 ? "" : "s", r.whole.count, r.warmup);
+  for (const auto *tensors : {&r.inputs, &r.outputs}) {
+    if (tensors->empty())
+      continue;
+    os << (tensors == &r.inputs ? "inputs: " : "outputs: ");
+    for (size_t i = 0; i < tensors->size(); ++i)
+      os << (i ? ", " : "") << (*tensors)[i].str();
+    os << "\n";
+  }
   os << format("whole model: median %.3f ms  p10 %.3f  p90 %.3f  min %.3f\n", r.whole.median,
                r.whole.p10, r.whole.p90, r.whole.min);
   if (r.peak)
@@ -293,6 +310,18 @@ void printJson(const BenchResult &r, std::ostream &os) {
   };
   os << "{\"model\": " << jsonString(r.model) << ", \"threads\": " << r.threads
      << ", \"warmup\": " << r.warmup << ", " << stats(r.whole);
+  for (const auto *tensors : {&r.inputs, &r.outputs}) {
+    os << ", \"" << (tensors == &r.inputs ? "inputs" : "outputs") << "\": [";
+    for (size_t i = 0; i < tensors->size(); ++i) {
+      const TensorShape &t = (*tensors)[i];
+      os << (i ? ", " : "") << "{\"name\": " << jsonString(t.name) << ", \"dtype\": " << t.dtype
+         << ", \"shape\": [";
+      for (size_t d = 0; d < t.shape.size(); ++d)
+        os << (d ? ", " : "") << t.shape[d];
+      os << "]}";
+    }
+    os << "]";
+  }
   if (r.peak)
     os << ", \"peak\": {\"gflops\": " << jsonNumber(r.peak->gflops)
        << ", \"gbps\": " << jsonNumber(r.peak->gbps) << ", \"isa\": " << jsonString(r.peak->isa)

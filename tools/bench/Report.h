@@ -44,8 +44,17 @@ struct KernelRow {
   std::string label() const; // "conv /layer1/layer1.0/conv1/Conv"
 };
 
+/// A model input or output as it was run.
+struct TensorShape {
+  std::string name;
+  int dtype = 0; // ONNX TensorProto.DataType
+  std::vector<int64_t> shape;
+  std::string str() const; // "x f32[1,3,224,224]"
+};
+
 struct BenchResult {
   std::string model;
+  std::vector<TensorShape> inputs, outputs; // the shapes run
   int threads = 1, warmup = 0;
   Stats whole;                   // whole-model latency
   std::optional<Peak> peak;      // with --kernels (and --profile for GFLOP/s)
