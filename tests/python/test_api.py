@@ -309,3 +309,66 @@ def test_concurrent_compiles(tmp_path):
         x = np.random.default_rng(batch).standard_normal((batch, 2, 8)).astype(np.float32)
         y = compiled.session(threads=1).run(None, {"x": x})[0]
         assert_matches(y, softmax_reference(x, w, b), "batch %d" % batch)
+
+
+def test_inputs_are_passed_without_copies(mlp, monkeypatch):
+    """A C-contiguous float32 input reaches the runtime as the array's own
+    memory; a strided view is copied first."""
+    path, x = mlp
+    sess = tessel.InferenceSession(path, threads=1)
+    art = sess._artifact
+    seen = []
+    real = art.rt.session_run_tensors
+
+    def spy(session, inputs, num_inputs, outputs, num_outputs):
+        seen.append(inputs[0].data)
+        return real(session, inputs, num_inputs, outputs, num_outputs)
+
+    monkeypatch.setattr(art.rt, "session_run_tensors", spy)
+    sess.run(None, {"image": x})
+    assert seen[-1] == x.ctypes.data
+    wide = np.zeros((1, 1, 28, 56), np.float32)
+    sess.run(None, {"image": wide[..., ::2]})
+    assert seen[-1] != wide.ctypes.data
+
+
+def test_the_gil_is_released_during_a_run(monkeypatch):
+    """While one thread is inside the C run, another runs Python code. The main
+    thread stamps the clock in a loop; some stamp must fall well inside the
+    worker's C call: 15 ms after its start and 10 ms before its end is
+    recorded (a thread switch right before or after the call lasts one 5 ms
+    switch interval; a function that holds the GIL fails this test).
+    """
+    import time
+    folder = zoo_model("alexnet", 240)
+    x = load_tensors(folder + "/test_data_set_0", "input")[0]
+    sess = tessel.InferenceSession(folder + "/model.onnx", threads=1)
+    art = sess._artifact
+    real = art.rt.session_run_tensors
+    calls = []
+
+    def timed(*args):
+        start = time.perf_counter()
+        status = real(*args)
+        calls.append((start, time.perf_counter()))
+        return status
+
+    monkeypatch.setattr(art.rt, "session_run_tensors", timed)
+    sess.run(None, {"input_0": x})
+    assert calls[0][1] - calls[0][0] > 0.03, "the run is too short for this test"
+    calls.clear()
+    done = threading.Event()
+
+    def worker():
+        for _ in range(5):
+            sess.run(None, {"input_0": x})
+        done.set()
+
+    stamps = []
+    t = threading.Thread(target=worker)
+    t.start()
+    while not done.is_set():
+        stamps.append(time.perf_counter())
+    t.join()
+    inside = [s for s in stamps for start, end in calls if start + 0.015 < s < end - 0.010]
+    assert inside, "the main thread never ran during a run: the GIL is held"
