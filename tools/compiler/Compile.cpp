@@ -242,8 +242,6 @@ void Compilation::printFusionReport() {
   }
   log << "  summary: " << total << " fusions" << (counts.empty() ? "" : " (" + counts + ")")
       << ", " << missed << " near misses\n";
-  result.fusionCounts.assign(fusedCounts.begin(), fusedCounts.end());
-  result.fusionMisses = missed;
 }
 
 CompileResult Compilation::run() {
@@ -463,8 +461,6 @@ CompileResult Compilation::run() {
 }
 
 } // namespace
-
-StringRef compilePhaseName(CompilePhase phase) { return kPhaseNames[(int)phase]; }
 
 CompileResult compile(const ModelSource &model, const CompileOptions &options) {
   return Compilation(model, options).run();

@@ -27,9 +27,6 @@ namespace tessel {
 /// as text, or (Native) an object, shared library or executable.
 enum class CompilePhase { Import, Graph, Tiled, LLVM, Native };
 
-/// The phases' names as --compile-to and --print-ir-after spell them.
-llvm::StringRef compilePhaseName(CompilePhase phase);
-
 /// The model to compile: a file, or bytes already in memory.
 struct ModelSource {
   /// The .onnx file; external data resolves relative to its folder.
@@ -88,10 +85,6 @@ struct CompileResult {
   CompileStatus status = CompileStatus::Ok;
   /// One paragraph, without a tool's prefix: "FILE: node 'N': what is wrong".
   std::string message;
-  /// The fusion report's summary counts by kind ("attention" -> 2), filled
-  /// when inspect.fusionReport is set.
-  std::vector<std::pair<std::string, int>> fusionCounts;
-  int fusionMisses = 0;
   explicit operator bool() const { return status == CompileStatus::Ok; }
 };
 
