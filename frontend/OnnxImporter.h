@@ -26,6 +26,13 @@ struct ImportOptions {
   /// Sizes of named dimensions (--dim SYMBOL=N): every input and output
   /// dimension whose dim_param is SYMBOL.
   std::map<std::string, int64_t> dims;
+
+  /// Records an input's shape (inputShapes); an error message ("gives input
+  /// 'x' more than once") when the input has one already, else "".
+  std::string addInputShape(llvm::StringRef name, std::vector<int64_t> shape);
+  /// Records a dimension's size (dims); an error message ("gives 'batch' two
+  /// sizes (1 and 2)") when the symbol has another one, else "".
+  std::string addDimSize(llvm::StringRef symbol, int64_t size);
 };
 
 /// The newest default-domain opset the importer knows.

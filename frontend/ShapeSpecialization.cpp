@@ -1,5 +1,6 @@
 //===- ShapeSpecialization.cpp --------------------------------------------===//
 #include "frontend/ShapeSpecialization.h"
+#include "frontend/OnnxImporter.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -252,6 +253,20 @@ std::optional<int64_t> ShapeSpecialization::symbolSize(llvm::StringRef symbol) c
   if (it == symbols_.end())
     return std::nullopt;
   return it->second;
+}
+
+std::string ImportOptions::addInputShape(llvm::StringRef name, std::vector<int64_t> shape) {
+  if (!inputShapes.emplace(name.str(), std::move(shape)).second)
+    return "gives input '" + name.str() + "' more than once";
+  return "";
+}
+
+std::string ImportOptions::addDimSize(llvm::StringRef symbol, int64_t size) {
+  auto [it, inserted] = dims.emplace(symbol.str(), size);
+  if (!inserted && it->second != size)
+    return "gives '" + symbol.str() + "' two sizes (" + std::to_string(it->second) + " and " +
+           std::to_string(size) + ")";
+  return "";
 }
 
 } // namespace tessel

@@ -366,12 +366,13 @@ private:
       std::memcpy(inputs[index].data, data, info[index].byte_size);
       std::free(data);
     }
+    std::vector<tessel_tensor_info> outInfo(no, tessel_tensor_info{sizeof(tessel_tensor_info)});
     std::vector<std::vector<int64_t>> outShapes(no);
     for (int32_t i = 0; i < no; ++i) {
-      tessel_tensor_info o = {sizeof o};
-      check(tessel_model_output_info(model, i, &o));
-      outShapes[i].resize(o.rank);
-      out[i] = {sizeof(tessel_tensor), o.dtype, o.rank, outShapes[i].data(), nullptr, 0};
+      check(tessel_model_output_info(model, i, &outInfo[i]));
+      outShapes[i].resize(outInfo[i].rank);
+      out[i] = {sizeof(tessel_tensor), outInfo[i].dtype, outInfo[i].rank, outShapes[i].data(),
+                nullptr, 0};
     }
     check(tessel_model_output_shapes(model, in.data(), ni, out.data(), no), "input shapes");
     for (int32_t i = 0; i < ni; ++i) {
@@ -380,12 +381,10 @@ private:
       result.inputs.push_back({info[i].name, info[i].dtype, shapes[i]});
     }
     for (int32_t i = 0; i < no; ++i) {
-      tessel_tensor_info o = {sizeof o};
-      check(tessel_model_output_info(model, i, &o));
       outputs.emplace_back(out[i].byte_size);
       outPtrs.push_back(outputs.back().data);
       outSizes.push_back(out[i].byte_size);
-      result.outputs.push_back({o.name, o.dtype, outShapes[i]});
+      result.outputs.push_back({outInfo[i].name, outInfo[i].dtype, outShapes[i]});
     }
   }
 

@@ -163,8 +163,8 @@ int main(int argc, char **argv) {
       return usageError("--input-shape expects NAME=DIMS (e.g. x=1x3x224x224), got '" + flag +
                         "'" + why);
     }
-    if (!options.import.inputShapes.emplace(name.str(), *shape).second)
-      return usageError("--input-shape gives input '" + name + "' more than once");
+    if (std::string clash = options.import.addInputShape(name, *shape); !clash.empty())
+      return usageError("--input-shape " + clash);
   }
   for (const std::string &flag : dimSizes) {
     auto [symbol, size] = StringRef(flag).split('=');
@@ -172,10 +172,8 @@ int main(int argc, char **argv) {
     if (symbol.empty() || size.getAsInteger(10, n) || n < 0)
       return usageError("--dim expects SYMBOL=N with N >= 0 (e.g. batch=1), got '" + flag +
                         "'");
-    auto [it, inserted] = options.import.dims.emplace(symbol.str(), n);
-    if (!inserted && it->second != n)
-      return usageError("--dim gives '" + symbol + "' two sizes (" +
-                        std::to_string(it->second) + " and " + std::to_string(n) + ")");
+    if (std::string clash = options.import.addDimSize(symbol, n); !clash.empty())
+      return usageError("--dim " + clash);
   }
   if (!emitKind.empty() && !(options.kind = tessel::parseArtifactKind(emitKind)))
     return usageError(inputPath + ": --emit must be obj, so or exe");

@@ -30,6 +30,7 @@ Compiled artifacts are cached by the hash of the model and the compiler.
 """
 import argparse
 import concurrent.futures
+import functools
 import glob
 import hashlib
 import os
@@ -81,11 +82,17 @@ def run(cmd, timeout):
 BIND_HINT = re.compile(r"--bind-input=(\S+)=FILE")
 
 
-def graph_input_files(case_dir, data=None):
-    """Graph input name -> its file in data set `data` (default: the first)."""
+@functools.lru_cache(maxsize=None)
+def graph_input_names(case_dir):
+    """A case's graph inputs (initializers aside), read once per case."""
     m = onnx.load(os.path.join(case_dir, "model.onnx"), load_external_data=False)
     initializers = {t.name for t in m.graph.initializer}
-    names = [i.name for i in m.graph.input if i.name not in initializers]
+    return tuple(i.name for i in m.graph.input if i.name not in initializers)
+
+
+def graph_input_files(case_dir, data=None):
+    """Graph input name -> its file in data set `data` (default: the first)."""
+    names = graph_input_names(case_dir)
     if data is None:
         sets = sorted(glob.glob(os.path.join(case_dir, "test_data_set_*")))
         if not sets:

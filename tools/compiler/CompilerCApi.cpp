@@ -62,17 +62,15 @@ std::string convert(const tessel_compile_options &in, tessel::CompileOptions &ou
     for (int64_t d : dims)
       if (d < 0)
         return "input_shapes[" + std::to_string(i) + "] ('" + s.name + "') has a negative size";
-    if (!out.import.inputShapes.emplace(s.name, std::move(dims)).second)
-      return std::string("input_shapes gives input '") + s.name + "' more than once";
+    if (std::string clash = out.import.addInputShape(s.name, std::move(dims)); !clash.empty())
+      return "input_shapes " + clash;
   }
   for (int32_t i = 0; i < in.num_dims; ++i) {
     const tessel_dim_size &d = in.dims[i];
     if (!d.symbol || !*d.symbol || d.size < 0)
       return "dims[" + std::to_string(i) + "] has no symbol or a negative size";
-    auto [it, inserted] = out.import.dims.emplace(d.symbol, d.size);
-    if (!inserted && it->second != d.size)
-      return std::string("dims gives '") + d.symbol + "' two sizes (" +
-             std::to_string(it->second) + " and " + std::to_string(d.size) + ")";
+    if (std::string clash = out.import.addDimSize(d.symbol, d.size); !clash.empty())
+      return "dims " + clash;
   }
   for (int32_t i = 0; i < in.num_bound_inputs; ++i) {
     const tessel_bound_input &b = in.bound_inputs[i];

@@ -48,13 +48,13 @@ class CompiledModel:
 
 
 def _model_bytes(model):
-    """(display path, bytes or None, base dir) of a path, bytes or ModelProto."""
+    """(display path, bytes or None) of a path, bytes or ModelProto."""
     if isinstance(model, (bytes, bytearray, memoryview)):
-        return "<bytes>.onnx", bytes(model), None
+        return "<bytes>.onnx", bytes(model)
     if hasattr(model, "SerializeToString"):  # onnx.ModelProto, without importing onnx
-        return "<onnx.ModelProto>.onnx", model.SerializeToString(), None
+        return "<onnx.ModelProto>.onnx", model.SerializeToString()
     if isinstance(model, (str, os.PathLike)):
-        return os.fspath(model), None, None
+        return os.fspath(model), None
     raise TypeError("tessel.compile: model must be a path, bytes or an onnx.ModelProto, not %s"
                     % type(model).__name__)
 
@@ -191,7 +191,7 @@ def compile(model, output=None, *, input_shapes=None, dims=None, target_cpu=None
             "bind_inputs": {k: os.path.abspath(os.fspath(v))
                             for k, v in (bind_inputs or {}).items()},
             "emit": emit, "verbose": bool(verbose)}
-    path, data, _ = _model_bytes(model)
+    path, data = _model_bytes(model)
     if output is not None:
         log, seconds = _call_compiler(path, data, os.fspath(output), opts)
         return CompiledModel(os.fspath(output), log, seconds)

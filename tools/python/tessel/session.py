@@ -148,16 +148,7 @@ class _Artifact:
 
     def prepare(self, feed):
         """Fills this thread's tensors from `feed`; returns what must stay alive."""
-        if not isinstance(feed, dict):
-            raise InvalidArgument("input_feed must be a dict of input name -> array, not %s"
-                                  % type(feed).__name__)
-        if len(feed) != len(self.inputs) or any(n not in self.input_index for n in feed):
-            unknown = [n for n in feed if n not in self.input_index]
-            missing = [s.name for s in self.inputs if s.name not in feed]
-            raise InvalidArgument("input_feed: %s (the model's inputs: %s)" % ("; ".join(
-                (["unknown input '%s'" % n for n in unknown] +
-                 ["input '%s' is missing" % n for n in missing])),
-                ", ".join(s.name for s in self.inputs)))
+        _check_feed_names(feed, self.input_index)
         bufs = self._buffers()
         keep = []
         for i, spec in enumerate(self.inputs):
@@ -166,9 +157,7 @@ class _Artifact:
                 # A list or a scalar says nothing of its dtype: the model's.
                 a = np.asarray(a, dtype=None if hasattr(a, "dtype") else spec.dtype)
             if a.dtype != spec.dtype:
-                raise InvalidArgument("input '%s' is %s (numpy %s); the model takes %s" % (
-                    spec.name, _DTYPES_BY_NUMPY.get(a.dtype, "an unsupported dtype"), a.dtype,
-                    spec.type))
+                raise _dtype_error(spec.name, a.dtype, spec.type)
             if not a.flags.c_contiguous or not a.flags.aligned:
                 a = np.ascontiguousarray(a)
             keep.append(a)
@@ -239,6 +228,25 @@ class _Artifact:
 
 _DTYPES_BY_NUMPY = {np.dtype(d): t for d, t in _DTYPES.values()}
 _NUMPY_BY_TYPE = {t: np.dtype(d) for d, t in _DTYPES.values()}
+
+
+def _check_feed_names(feed, names):
+    """A feed must be a dict naming every input (`names`, in order) and no other."""
+    if not isinstance(feed, dict):
+        raise InvalidArgument("input_feed must be a dict of input name -> array, not %s"
+                              % type(feed).__name__)
+    if len(feed) == len(names) and all(n in names for n in feed):
+        return
+    unknown = [n for n in feed if n not in names]
+    missing = [n for n in names if n not in feed]
+    raise InvalidArgument("input_feed: %s (the model's inputs: %s)" % ("; ".join(
+        ["unknown input '%s'" % n for n in unknown] +
+        ["input '%s' is missing" % n for n in missing]), ", ".join(names)))
+
+
+def _dtype_error(name, dtype, model_type):
+    return InvalidArgument("input '%s' is %s (numpy %s); the model takes %s" % (
+        name, _DTYPES_BY_NUMPY.get(dtype, "an unsupported dtype"), dtype, model_type))
 
 
 def _declared_io(model):
@@ -385,16 +393,8 @@ class InferenceSession:
     def _for(self, feed):
         if self._artifact is not None:
             return self._artifact
-        if not isinstance(feed, dict):
-            raise InvalidArgument("input_feed must be a dict of input name -> array, not %s"
-                                  % type(feed).__name__)
         names = [a.name for a in self._declared[0]]
-        missing = [n for n in names if n not in feed]
-        unknown = [n for n in feed if n not in names]
-        if missing or unknown:
-            raise InvalidArgument("input_feed: %s (the model's inputs: %s)" % ("; ".join(
-                ["unknown input '%s'" % n for n in unknown] +
-                ["input '%s' is missing" % n for n in missing]), ", ".join(names)))
+        _check_feed_names(feed, names)
         key = tuple(tuple(np.shape(feed[n])) for n in names)
         self._check_declared(feed, key)
         art = self._artifacts.get(key)
@@ -414,9 +414,7 @@ class InferenceSession:
             dtype = value.dtype if hasattr(value, "dtype") else \
                 _NUMPY_BY_TYPE.get(arg.type, np.asarray(value).dtype)
             if _DTYPES_BY_NUMPY.get(dtype) != arg.type:
-                raise InvalidArgument("input '%s' is %s (numpy %s); the model takes %s" % (
-                    arg.name, _DTYPES_BY_NUMPY.get(dtype, "an unsupported dtype"), dtype,
-                    arg.type))
+                raise _dtype_error(arg.name, dtype, arg.type)
             if len(shape) != len(arg.shape):
                 raise InvalidArgument("input '%s' has rank %d (shape %s); the model takes rank %d "
                                       "%s" % (arg.name, len(shape), list(shape), len(arg.shape),
