@@ -25,8 +25,8 @@ std::string countedString(StringRef text) {
 
 std::string tensorRecord(RankedTensorType type, StringRef name) {
   std::string record = fmt::format("{} {}", onnxDataType(type.getElementType()), type.getRank());
-  for (int64_t d : type.getShape())
-    record += fmt::format(" {}", d);
+  for (int64_t d : type.getShape()) // -1: a dynamic dimension.
+    record += fmt::format(" {}", ShapedType::isDynamic(d) ? int64_t(-1) : d);
   return record + " " + countedString(name) + "\n";
 }
 

@@ -73,7 +73,7 @@ def ConvertTesselToLinalg : Pass<"tessel-convert-to-linalg", "mlir::ModuleOp"> {
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
                            "mlir::arith::ArithDialect", "mlir::math::MathDialect",
-                           "mlir::scf::SCFDialect"];
+                           "mlir::scf::SCFDialect", "mlir::cf::ControlFlowDialect"];
 }
 
 def RecordModelABI : Pass<"tessel-record-abi", "mlir::ModuleOp"> {

@@ -299,7 +299,7 @@ OwningOpRef<ModuleOp> GraphImporter::run(const onnx::ModelProto &model) {
     initializerNames.insert(init.name());
 
   auto shapes = ShapeSpecialization::resolve(graph, initializerNames, options_.inputShapes,
-                                             options_.dims);
+                                             options_.dims, options_.keepDynamicDims);
   if (!shapes) {
     (void)error(llvm::toString(shapes.takeError()));
     return {};

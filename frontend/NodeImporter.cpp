@@ -8,6 +8,7 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
+#include <fmt/format.h>
 #include <map>
 
 using namespace mlir;
@@ -225,12 +226,32 @@ LogicalResult NodeImporter::checkOperands(ValueRange operands) const {
   return success();
 }
 
+LogicalResult NodeImporter::checkStaticOperands(StringRef opName, ValueRange operands) const {
+  for (auto [i, v] : llvm::enumerate(operands)) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    if (type && !type.hasStaticShape()) {
+      std::string text;
+      llvm::raw_string_ostream(text) << type;
+      return error(fmt::format("{} does not take dynamic dimensions yet (operand {} is {}); fix "
+                               "the model's dynamic dimensions at compile time with --dim "
+                               "SYMBOL=N or --input-shape NAME=DIMS",
+                               opName.str(), i, text));
+    }
+  }
+  return success();
+}
+
 LogicalResult NodeImporter::checkResultSize(llvm::ArrayRef<Type> types) const {
   for (Type type : types) {
     auto tensor = dyn_cast<RankedTensorType>(type);
     if (!tensor)
       continue;
-    auto count = checkedElementCount(tensor.getShape());
+    // Dynamic dimensions are checked at run time, with their sizes.
+    SmallVector<int64_t> staticDims;
+    for (int64_t d : tensor.getShape())
+      if (!ShapedType::isDynamic(d))
+        staticDims.push_back(d);
+    auto count = checkedElementCount(staticDims);
     int64_t elementBytes = 1;
     if (tensor.getElementType().isIntOrFloat())
       elementBytes = std::max<int64_t>(1, tensor.getElementType().getIntOrFloatBitWidth() / 8);

@@ -87,7 +87,7 @@ public:
   template <typename OpTy>
   mlir::FailureOr<mlir::Value> create(mlir::ValueRange operands,
                                       llvm::ArrayRef<mlir::NamedAttribute> attrs = {}) {
-    if (mlir::failed(checkOperands(operands)))
+    if (mlir::failed(checkOperands(operands)) || mlir::failed(checkShapesFor<OpTy>(operands)))
       return mlir::failure();
     llvm::SmallVector<mlir::Type> types;
     auto dict = mlir::DictionaryAttr::get(context(), attrs);
@@ -103,7 +103,7 @@ public:
   template <typename OpTy>
   mlir::FailureOr<mlir::Value> createWithType(mlir::Type type, mlir::ValueRange operands,
                                               llvm::ArrayRef<mlir::NamedAttribute> attrs = {}) {
-    if (mlir::failed(checkOperands(operands)))
+    if (mlir::failed(checkOperands(operands)) || mlir::failed(checkShapesFor<OpTy>(operands)))
       return mlir::failure();
     if (!type)
       return error("a required input is missing (empty name or absent)");
@@ -119,6 +119,8 @@ public:
   template <typename OpTy>
   mlir::FailureOr<OpTy> createMulti(mlir::ValueRange operands,
                                     llvm::ArrayRef<mlir::NamedAttribute> attrs = {}) {
+    if (mlir::failed(checkShapesFor<OpTy>(operands)))
+      return mlir::failure();
     llvm::SmallVector<mlir::Type> types;
     auto dict = mlir::DictionaryAttr::get(context(), attrs);
     auto infer = [&] {
@@ -162,6 +164,16 @@ private:
   /// Refuses a missing operand (an input left empty, e.g. in a variadic op),
   /// which would otherwise reach op creation as a null value.
   mlir::LogicalResult checkOperands(mlir::ValueRange operands) const;
+  /// Refuses dynamic operands of an op that does not take them (before its
+  /// shape inference, which assumes static shapes).
+  template <typename OpTy>
+  mlir::LogicalResult checkShapesFor(mlir::ValueRange operands) const {
+    if constexpr (OpTy::template hasTrait<traits::DynamicShapes>())
+      return mlir::success();
+    else
+      return checkStaticOperands(OpTy::getOperationName(), operands);
+  }
+  mlir::LogicalResult checkStaticOperands(llvm::StringRef opName, mlir::ValueRange operands) const;
   /// Refuses inferred result shapes whose element or byte count overflows
   /// 64 bits (huge pads, dilations or broadcasts).
   mlir::LogicalResult checkResultSize(llvm::ArrayRef<mlir::Type> types) const;

@@ -26,6 +26,9 @@ struct ImportOptions {
   /// Sizes of named dimensions (--dim SYMBOL=N): every input and output
   /// dimension whose dim_param is SYMBOL.
   std::map<std::string, int64_t> dims;
+  /// Dimensions that neither inputShapes nor dims fix stay dynamic (`?`)
+  /// rather than being an error: one artifact for every size.
+  bool keepDynamicDims = false;
 
   /// Records an input's shape (inputShapes); an error message ("gives input
   /// 'x' more than once") when the input has one already, else "".

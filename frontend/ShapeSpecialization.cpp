@@ -84,7 +84,8 @@ llvm::Expected<ShapeSpecialization>
 ShapeSpecialization::resolve(const onnx::GraphProto &graph,
                              const llvm::StringSet<> &initializerNames,
                              const std::map<std::string, std::vector<int64_t>> &inputShapes,
-                             const std::map<std::string, int64_t> &dims) {
+                             const std::map<std::string, int64_t> &dims,
+                             bool keepDynamic) {
   ShapeSpecialization result;
   // Who fixed each symbol, for conflict messages: "--dim" or an input's name.
   llvm::StringMap<std::string> fixedBy;
@@ -196,6 +197,8 @@ ShapeSpecialization::resolve(const onnx::GraphProto &graph,
       } else if (auto it = result.symbols_.find(d.symbol);
                  !d.symbol.empty() && it != result.symbols_.end()) {
         shape.push_back(it->second);
+      } else if (keepDynamic) {
+        shape.push_back(kUnknownSize);
       } else if (!d.symbol.empty()) {
         unknown.push_back(fmt::format("dimension {} ('{}')", i, d.symbol));
         if (llvm::find(symbolFlags, d.symbol) == symbolFlags.end())

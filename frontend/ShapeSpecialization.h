@@ -57,13 +57,15 @@ public:
 
   /// Resolves the shapes of the graph's inputs (those listed in
   /// graph.input() that are not initializers) from their declarations,
-  /// `inputShapes` (input name -> shape) and `dims` (symbol -> size).
+  /// `inputShapes` (input name -> shape) and `dims` (symbol -> size). A
+  /// dimension none of them fixes is an error unless `keepDynamic`, which
+  /// leaves it dynamic (kUnknownSize).
   static llvm::Expected<ShapeSpecialization>
   resolve(const onnx::GraphProto &graph, const llvm::StringSet<> &initializerNames,
           const std::map<std::string, std::vector<int64_t>> &inputShapes,
-          const std::map<std::string, int64_t> &dims);
+          const std::map<std::string, int64_t> &dims, bool keepDynamic);
 
-  /// The static shape of graph input `name` (resolve() succeeded for it).
+  /// The shape of graph input `name` (resolve() succeeded for it).
   llvm::ArrayRef<int64_t> inputShape(llvm::StringRef name) const;
 
   /// The shape an output declares once known symbols are substituted; an

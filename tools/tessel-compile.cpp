@@ -79,6 +79,11 @@ cl::list<std::string> dimSizes(
     cl::desc("Compile every input and output dimension named SYMBOL (an ONNX dim_param, e.g. "
              "batch=1) with size N. Repeatable"),
     cl::value_desc("SYMBOL=N"), cl::cat(toolCategory));
+cl::opt<bool> keepDynamic(
+    "dynamic",
+    cl::desc("Compile the dimensions no --dim / --input-shape fixes as dynamic: one artifact "
+             "for every size (ops that cannot take a dynamic size yet are named in an error)"),
+    cl::init(false), cl::cat(toolCategory));
 cl::opt<bool> listOps("list-ops",
                       cl::desc("Print the supported ONNX ops and opsets as a Markdown table"),
                       cl::cat(toolCategory));
@@ -175,6 +180,7 @@ int main(int argc, char **argv) {
     if (std::string clash = options.import.addDimSize(symbol, n); !clash.empty())
       return usageError("--dim " + clash);
   }
+  options.import.keepDynamicDims = keepDynamic;
   if (!emitKind.empty() && !(options.kind = tessel::parseArtifactKind(emitKind)))
     return usageError(inputPath + ": --emit must be obj, so or exe");
   options.outputPath = outputPath;

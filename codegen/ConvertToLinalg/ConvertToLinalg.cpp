@@ -3,6 +3,7 @@
 #include "codegen/Kernels/KernelConfig.h"
 #include "codegen/Passes.h"
 
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -25,7 +26,8 @@ struct ConvertTesselToLinalgPass
     ConversionTarget target(*ctx);
     target.addIllegalDialect<TesselDialect>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect, arith::ArithDialect,
-                           math::MathDialect, func::FuncDialect, scf::SCFDialect>();
+                           math::MathDialect, func::FuncDialect, scf::SCFDialect,
+                           cf::ControlFlowDialect>();
     RewritePatternSet patterns(ctx);
     populateMathLoweringPatterns(patterns);
     populateNNLoweringPatterns(patterns, *strategy);

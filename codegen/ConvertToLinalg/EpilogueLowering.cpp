@@ -71,7 +71,7 @@ Value applyActivation(OpBuilder &b, Location loc, Value x, StringRef name,
 }
 
 Value buildEpilogueInit(OpBuilder &b, Location loc, RankedTensorType type, Value bias,
-                        int64_t biasAxis, Value residual) {
+                        int64_t biasAxis, Value residual, ValueRange sizeSources) {
   MLIRContext *ctx = b.getContext();
   int64_t rank = type.getRank();
   AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
@@ -83,7 +83,8 @@ Value buildEpilogueInit(OpBuilder &b, Location loc, RankedTensorType type, Value
   }
   maps.push_back(identity);
   return linalg::GenericOp::create(
-             b, loc, TypeRange{type}, inputs, ValueRange{emptyTensor(b, loc, type)}, maps,
+             b, loc, TypeRange{type}, inputs, ValueRange{emptyTensor(b, loc, type, sizeSources)},
+             maps,
              SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
              [&](OpBuilder &nb, Location l, ValueRange a) {
                Value v = a[0];

@@ -19,24 +19,42 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
     MLIRContext *ctx = getContext();
     RankedTensorType type = op.getType();
     auto it = cast<RankedTensorType>(adaptor.getInput().getType());
-    int64_t k = it.getShape().back(), n = type.getShape().back();
-    int64_t m = type.getNumElements() / std::max<int64_t>(n, 1);
-    if (n == 0)
+    auto wt = cast<RankedTensorType>(adaptor.getWeight().getType());
+    int64_t k = wt.getDimSize(op.getTransposeWeight() ? 1 : 0);
+    if (it.isDynamicDim(it.getRank() - 1)) {
+      Value kSize = arith::ConstantIndexOp::create(rewriter, loc, k);
+      checkSize(rewriter, loc, dimSize(rewriter, loc, adaptor.getInput(), it.getRank() - 1),
+                kSize, "the input's last dimension is {0}, the weight needs {1}");
+    }
+    // [..., K] x [K, N] as one [M, K] x [K, N] product (static shapes go
+    // through reshapeTensor, which the kernel passes have been tuned on).
+    bool dynamic = !it.hasStaticShape();
+    int64_t n = type.getShape().back(), m;
+    if (dynamic)
+      m = ShapedType::kDynamic;
+    else if (n == 0)
       m = it.getNumElements() / std::max<int64_t>(k, 1);
+    else
+      m = type.getNumElements() / n;
     auto type2 = RankedTensorType::get({m, n}, type.getElementType());
-    Value x = reshapeTensor(rewriter, loc, adaptor.getInput(), {m, k});
+    auto to2d = [&](Value v, int64_t cols) {
+      return dynamic ? collapseLeadingDims(rewriter, loc, v)
+                     : reshapeTensor(rewriter, loc, v, {m, cols});
+    };
+    Value x = to2d(adaptor.getInput(), k);
     Value residual = adaptor.getResidual();
     if (residual)
-      residual = reshapeTensor(rewriter, loc, residual, {m, n});
+      residual = to2d(residual, n);
     Value init = buildEpilogueInit(rewriter, loc, type2, adaptor.getBias(), /*biasAxis=*/1,
-                                   residual);
+                                   residual, ValueRange{x});
     AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx),
                r = getAffineDimExpr(2, ctx);
     auto map = [&](AffineExpr a, AffineExpr b) { return AffineMap::get(3, 0, {a, b}, ctx); };
     Value product = buildMatmulGeneric(rewriter, loc, x, adaptor.getWeight(), init, map(i, r),
                                        op.getTransposeWeight() ? map(j, r) : map(r, j));
     Value y = buildActivation(rewriter, loc, product, op.getActivation(), op.getActivationParams());
-    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, y, type.getShape()));
+    rewriter.replaceOp(op, dynamic ? expandLeadingDims(rewriter, loc, y, type, adaptor.getInput())
+                                   : reshapeTensor(rewriter, loc, y, type.getShape()));
     return success();
   }
 };

@@ -1,6 +1,9 @@
 //===- LoweringUtils.cpp --------------------------------------------------===//
 #include "codegen/ConvertToLinalg/LoweringUtils.h"
 
+#include "dialects/Tessel/NodeNames.h"
+
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
@@ -11,8 +14,50 @@ using namespace mlir;
 
 namespace tessel {
 
-Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type) {
-  return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+Value dimSize(OpBuilder &b, Location loc, Value tensor, int64_t dim) {
+  return tensor::DimOp::create(b, loc, tensor, dim);
+}
+
+std::string nodeDescription(Location loc) {
+  llvm::SetVector<StringRef> names;
+  collectNodeNames(loc, names);
+  if (names.empty())
+    return "the model";
+  std::string text = names.size() == 1 ? "node '" : "nodes '";
+  text += llvm::join(names.getArrayRef(), "', '");
+  return text + "'";
+}
+
+void checkSize(OpBuilder &b, Location loc, Value actual, Value expected, const Twine &what) {
+  Value same = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, actual, expected);
+  cf::AssertOp::create(b, loc, same, (nodeDescription(loc) + ": " + what).str());
+}
+
+/// A lowering that lets a dynamic size through must name its source: a
+/// compiler bug, reported (failing the compile) rather than guessed.
+static Value missingSize(OpBuilder &b, Location loc, RankedTensorType type, int64_t dim) {
+  emitError(loc) << "internal error: no source for dynamic dimension " << dim << " of " << type;
+  return arith::ConstantIndexOp::create(b, loc, 0);
+}
+
+Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type, ValueRange sizeSources) {
+  SmallVector<Value> dynamicSizes;
+  int64_t rank = type.getRank();
+  for (int64_t i = 0; i < rank; ++i) {
+    if (!type.isDynamicDim(i))
+      continue;
+    Value size;
+    for (Value source : sizeSources) {
+      auto st = cast<RankedTensorType>(source.getType());
+      int64_t p = i - (rank - st.getRank());
+      if (p >= 0 && st.isDynamicDim(p)) {
+        size = dimSize(b, loc, source, p);
+        break;
+      }
+    }
+    dynamicSizes.push_back(size ? size : missingSize(b, loc, type, i));
+  }
+  return tensor::EmptyOp::create(b, loc, type, dynamicSizes);
 }
 
 Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
@@ -41,9 +86,11 @@ Value highestValue(OpBuilder &b, Location loc, Type type) {
       b, loc, b.getIntegerAttr(type, width == 1 ? APInt(1, 1) : APInt::getSignedMaxValue(width)));
 }
 
-Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type, double value) {
+Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type, double value,
+                   ValueRange sizeSources) {
   Value scalar = scalarConstant(b, loc, type.getElementType(), value);
-  return linalg::FillOp::create(b, loc, scalar, emptyTensor(b, loc, type)).getResult(0);
+  return linalg::FillOp::create(b, loc, scalar, emptyTensor(b, loc, type, sizeSources))
+      .getResult(0);
 }
 
 AffineMap broadcastIndexingMap(MLIRContext *ctx, ArrayRef<int64_t> inputShape,
@@ -59,6 +106,36 @@ AffineMap broadcastIndexingMap(MLIRContext *ctx, ArrayRef<int64_t> inputShape,
   return AffineMap::get(resultShape.size(), 0, exprs, ctx);
 }
 
+void checkBroadcast(OpBuilder &b, Location loc, RankedTensorType resultType, ValueRange inputs,
+                    Value init) {
+  int64_t rank = resultType.getRank();
+  // Which input gives each dynamic result size (as emptyTensor chose).
+  SmallVector<int64_t> source(rank, -1);
+  for (int64_t i = 0; i < rank; ++i)
+    for (auto [j, in] : llvm::enumerate(inputs)) {
+      auto it = cast<RankedTensorType>(in.getType());
+      int64_t p = i - (rank - it.getRank());
+      if (source[i] < 0 && resultType.isDynamicDim(i) && p >= 0 && it.isDynamicDim(p))
+        source[i] = j;
+    }
+  for (auto [j, in] : llvm::enumerate(inputs)) {
+    auto it = cast<RankedTensorType>(in.getType());
+    for (int64_t p = 0; p < it.getRank(); ++p) {
+      int64_t i = p + rank - it.getRank();
+      if (!it.isDynamicDim(p) || source[i] == (int64_t)j)
+        continue;
+      Value actual = dimSize(b, loc, in, p);
+      Value expected = resultType.isDynamicDim(i)
+                           ? dimSize(b, loc, init, i)
+                           : arith::ConstantIndexOp::create(b, loc, resultType.getDimSize(i));
+      // A dynamic size is never stretched: it must be the broadcast size.
+      checkSize(b, loc, actual, expected,
+                "dimension " + Twine(p) + " of operand " + Twine(j) + " is {0}, the other "
+                "operands need {1}");
+    }
+  }
+}
+
 Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
                        ValueRange inputs, ScalarBodyFn body) {
   MLIRContext *ctx = b.getContext();
@@ -66,18 +143,48 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
   for (Value in : inputs)
     maps.push_back(broadcastIndexingMap(ctx, cast<RankedTensorType>(in.getType()).getShape(),
                                         resultType.getShape()));
-  return buildElementwiseMapped(b, loc, resultType, inputs, maps, body);
+  Value init = emptyTensor(b, loc, resultType, inputs);
+  if (!resultType.hasStaticShape() || llvm::any_of(inputs, [](Value v) {
+        return !cast<RankedTensorType>(v.getType()).hasStaticShape();
+      }))
+    checkBroadcast(b, loc, resultType, inputs, init);
+  return buildElementwiseInto(b, loc, init, inputs, maps, body);
 }
 
 Value buildElementwiseMapped(OpBuilder &b, Location loc, RankedTensorType resultType,
                              ValueRange inputs, ArrayRef<AffineMap> inputMaps, ScalarBodyFn body) {
+  // Each dynamic result dimension from an input that the maps read with it.
+  SmallVector<Value> dynamicSizes;
+  for (int64_t i = 0; i < resultType.getRank(); ++i) {
+    if (!resultType.isDynamicDim(i))
+      continue;
+    Value size;
+    for (auto [in, map] : llvm::zip(inputs, inputMaps)) {
+      for (auto [p, expr] : llvm::enumerate(map.getResults()))
+        if (auto d = dyn_cast<AffineDimExpr>(expr);
+            d && d.getPosition() == i && cast<RankedTensorType>(in.getType()).isDynamicDim(p)) {
+          size = dimSize(b, loc, in, p);
+          break;
+        }
+      if (size)
+        break;
+    }
+    dynamicSizes.push_back(size ? size : missingSize(b, loc, resultType, i));
+  }
+  Value init = tensor::EmptyOp::create(b, loc, resultType, dynamicSizes);
+  return buildElementwiseInto(b, loc, init, inputs, inputMaps, body);
+}
+
+Value buildElementwiseInto(OpBuilder &b, Location loc, Value init, ValueRange inputs,
+                           ArrayRef<AffineMap> inputMaps, ScalarBodyFn body) {
   MLIRContext *ctx = b.getContext();
+  auto resultType = cast<RankedTensorType>(init.getType());
   SmallVector<AffineMap> maps(inputMaps);
   maps.push_back(AffineMap::getMultiDimIdentityMap(resultType.getRank(), ctx));
   SmallVector<utils::IteratorType> iterators(resultType.getRank(),
                                              utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{resultType}, inputs, ValueRange{emptyTensor(b, loc, resultType)}, maps,
+      b, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps,
       iterators, [&](OpBuilder &nb, Location nloc, ValueRange args) {
         Value r = body(nb, nloc, args.drop_back());
         linalg::YieldOp::create(nb, nloc, r);
@@ -133,6 +240,37 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> s
   return tensor::ExpandShapeOp::create(b, loc, target, flat, allDims(target.getRank()));
 }
 
+static SmallVector<ReassociationIndices> leadingGroups(int64_t rank) {
+  SmallVector<ReassociationIndices> groups(1);
+  for (int64_t i = 0; i + 1 < rank; ++i)
+    groups.back().push_back(i);
+  groups.push_back({rank - 1});
+  return groups;
+}
+
+Value collapseLeadingDims(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getRank() == 2)
+    return value;
+  if (type.getRank() < 2) // [K] -> [1, K]
+    return reshapeTensor(b, loc, value, {1, type.getDimSize(0)});
+  return tensor::CollapseShapeOp::create(b, loc, value, leadingGroups(type.getRank()));
+}
+
+Value expandLeadingDims(OpBuilder &b, Location loc, Value value, RankedTensorType type,
+                        Value like) {
+  if (type.getRank() == 2)
+    return value;
+  if (type.getRank() < 2)
+    return reshapeTensor(b, loc, value, type.getShape());
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t i = 0; i + 1 < type.getRank(); ++i)
+    sizes.push_back(type.isDynamicDim(i) ? OpFoldResult(dimSize(b, loc, like, i))
+                                         : OpFoldResult(b.getIndexAttr(type.getDimSize(i))));
+  sizes.push_back(b.getIndexAttr(type.getShape().back()));
+  return tensor::ExpandShapeOp::create(b, loc, type, value, leadingGroups(type.getRank()), sizes);
+}
+
 Value padSpatial(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> pads,
                  Value padValue) {
   if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
@@ -166,7 +304,12 @@ Value buildReduction(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> 
     }
   }
   auto resultType = RankedTensorType::get(shape, type.getElementType());
-  Value acc = linalg::FillOp::create(b, loc, init, emptyTensor(b, loc, resultType)).getResult(0);
+  SmallVector<Value> dynamicSizes;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    if (!llvm::is_contained(axes, i) && type.isDynamicDim(i))
+      dynamicSizes.push_back(dimSize(b, loc, input, i));
+  Value empty = tensor::EmptyOp::create(b, loc, resultType, dynamicSizes);
+  Value acc = linalg::FillOp::create(b, loc, init, empty).getResult(0);
   SmallVector<AffineMap> maps{AffineMap::getMultiDimIdentityMap(type.getRank(), ctx),
                               AffineMap::get(type.getRank(), 0, outExprs, ctx)};
   auto generic = linalg::GenericOp::create(

@@ -20,12 +20,30 @@ struct LoweringStrategy;
 using ScalarBodyFn =
     llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
 
-/// A tensor.empty of `type`.
-mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type);
+/// A tensor.empty of `type`. Each dynamic dimension takes its size from the
+/// first of `sizeSources` that is dynamic there (dimensions aligned from the
+/// right, as in broadcasting).
+mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
+                        mlir::ValueRange sizeSources = {});
 
-/// A tensor of `type` filled with `value` (converted to its element type).
+/// A tensor of `type` filled with `value` (converted to its element type);
+/// dynamic sizes as in emptyTensor.
 mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
-                         double value);
+                         double value, mlir::ValueRange sizeSources = {});
+
+/// tensor.dim of `tensor` along `dim`.
+mlir::Value dimSize(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor, int64_t dim);
+
+/// "node 'add1'" / "nodes 'mm', 'add'" for run-time check messages.
+std::string nodeDescription(mlir::Location loc);
+
+/// A run-time shape check: `actual` (index) must equal `expected`. The
+/// message names the op's ONNX nodes; `{0}` and `{1}` in `what` stand for
+/// the two sizes (filled in at run time). Checks become the model's shape
+/// function (codegen/BuildShapeFunction.cpp): a run that fails one returns
+/// TESSEL_INVALID_ARGUMENT before any kernel runs.
+void checkSize(mlir::OpBuilder &b, mlir::Location loc, mlir::Value actual, mlir::Value expected,
+               const llvm::Twine &what);
 
 /// A scalar arith.constant of `type` (float or integer) holding `value`.
 mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type, double value);
@@ -40,13 +58,21 @@ mlir::AffineMap broadcastIndexingMap(mlir::MLIRContext *ctx, llvm::ArrayRef<int6
                                      llvm::ArrayRef<int64_t> resultShape);
 
 /// linalg.generic computing `body` elementwise over `inputs`, each broadcast
-/// to `resultType`'s shape.
+/// to `resultType`'s shape. A dynamic input dimension must equal the result's
+/// (checked at run time): only static 1s stretch.
 mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::RankedTensorType resultType, mlir::ValueRange inputs,
                              ScalarBodyFn body);
 
+/// Same, into the destination `init`.
+mlir::Value buildElementwiseInto(mlir::OpBuilder &b, mlir::Location loc, mlir::Value init,
+                                 mlir::ValueRange inputs, llvm::ArrayRef<mlir::AffineMap> maps,
+                                 ScalarBodyFn body);
+
 /// linalg.generic computing `body` elementwise over `inputs`, each read
 /// through its indexing map from `maps` (the result's map is the identity).
+/// A dynamic result dimension takes its size from an input the maps read
+/// along it.
 mlir::Value buildElementwiseMapped(mlir::OpBuilder &b, mlir::Location loc,
                                    mlir::RankedTensorType resultType, mlir::ValueRange inputs,
                                    llvm::ArrayRef<mlir::AffineMap> maps, ScalarBodyFn body);
@@ -66,6 +92,15 @@ mlir::Value buildMatmulGeneric(mlir::OpBuilder &b, mlir::Location loc, mlir::Val
 /// tensor.collapse_shape / tensor.expand_shape.
 mlir::Value reshapeTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
                           llvm::ArrayRef<int64_t> shape);
+
+/// Collapses all but the last dimension of `value` into one: [..., K] ->
+/// [M, K] (dynamic M when a leading dimension is dynamic).
+mlir::Value collapseLeadingDims(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value);
+
+/// The inverse for a [M, N] `value`: expands M back into the leading
+/// dimensions of `like` ([..., K]), giving [..., N] of `type`.
+mlir::Value expandLeadingDims(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                              mlir::RankedTensorType type, mlir::Value like);
 
 /// Pads the trailing `pads.size()/2` axes of `value` (begin pads then end pads)
 /// with `padValue`; returns `value` when all pads are zero.
@@ -91,9 +126,11 @@ mlir::Value applyActivation(mlir::OpBuilder &b, mlir::Location loc, mlir::Value 
                             llvm::StringRef activation, llvm::ArrayRef<double> params);
 
 /// The accumulator a fused conv / linear starts from: `bias` broadcast along
-/// axis `biasAxis` of `type`, plus `residual` (of `type`) when given.
+/// axis `biasAxis` of `type`, plus `residual` (of `type`) when given; dynamic
+/// sizes from `sizeSources` as in emptyTensor.
 mlir::Value buildEpilogueInit(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
-                              mlir::Value bias, int64_t biasAxis, mlir::Value residual);
+                              mlir::Value bias, int64_t biasAxis, mlir::Value residual,
+                              mlir::ValueRange sizeSources = {});
 
 /// Applies `activation` elementwise to `value` (returns it unchanged for "none").
 mlir::Value buildActivation(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,

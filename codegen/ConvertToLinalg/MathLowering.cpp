@@ -451,34 +451,42 @@ struct SoftmaxLowering : OpConversionPattern<OpTy> {
     Value x = adaptor.getInput();
     auto type = cast<RankedTensorType>(x.getType());
     Type et = type.getElementType();
-    int64_t axis = op.getAxis();
+    int64_t axis = op.getAxis(), rank = type.getRank();
+    // The row statistics (max, sum) drop `axis`. Static shapes keep them as
+    // size-1 dims and broadcast them; dynamic ones read them through a map
+    // without `axis` (no reshape at run-time sizes).
+    MLIRContext *ctx = rewriter.getContext();
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap row = identity.dropResult(axis);
     SmallVector<int64_t> keptShape(type.getShape());
     keptShape[axis] = 1;
-    auto keep = [&](Value reduced) { return reshapeTensor(rewriter, loc, reduced, keptShape); };
-    Value max = keep(buildReduction(rewriter, loc, x, {axis}, lowestValue(rewriter, loc, et),
-                                    createMax));
-    Value shifted = buildElementwise(rewriter, loc, type, ValueRange{x, max},
-                                     [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                       return arith::SubFOp::create(b, l, a[0], a[1]);
-                                     });
+    auto withRow = [&](Value full, Value stat, ScalarBodyFn body) {
+      if (type.hasStaticShape())
+        return buildElementwise(rewriter, loc, type,
+                                ValueRange{full, reshapeTensor(rewriter, loc, stat, keptShape)},
+                                body);
+      return buildElementwiseMapped(rewriter, loc, type, ValueRange{full, stat}, {identity, row},
+                                    body);
+    };
+    Value max = buildReduction(rewriter, loc, x, {axis}, lowestValue(rewriter, loc, et), createMax);
+    Value shifted = withRow(x, max, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+      return arith::SubFOp::create(b, l, a[0], a[1]);
+    });
     Value exps = buildElementwise(rewriter, loc, type, ValueRange{shifted},
                                   [](OpBuilder &b, Location l, ValueRange a) -> Value {
                                     return math::ExpOp::create(b, l, a[0]);
                                   });
-    Value sum = keep(
-        buildReduction(rewriter, loc, exps, {axis}, scalarConstant(rewriter, loc, et, 0), createAdd));
+    Value sum = buildReduction(rewriter, loc, exps, {axis}, scalarConstant(rewriter, loc, et, 0),
+                               createAdd);
     Value r;
     if (IsLog)
-      r = buildElementwise(rewriter, loc, type, ValueRange{shifted, sum},
-                           [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                             return arith::SubFOp::create(b, l, a[0],
-                                                          math::LogOp::create(b, l, a[1]));
-                           });
+      r = withRow(shifted, sum, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+        return arith::SubFOp::create(b, l, a[0], math::LogOp::create(b, l, a[1]));
+      });
     else
-      r = buildElementwise(rewriter, loc, type, ValueRange{exps, sum},
-                           [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                             return arith::DivFOp::create(b, l, a[0], a[1]);
-                           });
+      r = withRow(exps, sum, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+        return arith::DivFOp::create(b, l, a[0], a[1]);
+      });
     rewriter.replaceOp(op, r);
     return success();
   }

@@ -27,11 +27,11 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
                              formatShape(wt.getShape()), " must be [..., K] and 2-D");
   bool transposed = a.getTransposeWeight();
   int64_t k = wt.getDimSize(transposed ? 1 : 0), n = wt.getDimSize(transposed ? 0 : 1);
-  if (it.getShape().back() != k)
+  if (!dimsCompatible(it.getShape().back(), k))
     return emitOptionalError(loc, name, "input ", formatShape(it.getShape()),
                              " does not contract with weight ", formatShape(wt.getShape()),
                              transposed ? " (transposed)" : "");
-  if (bt.getRank() != 1 || bt.getDimSize(0) != n)
+  if (bt.getRank() != 1 || !dimsCompatible(bt.getDimSize(0), n))
     return emitOptionalError(loc, name, "bias ", formatShape(bt.getShape()), " must have shape ",
                              n);
   if (wt.getElementType() != it.getElementType() || bt.getElementType() != it.getElementType())

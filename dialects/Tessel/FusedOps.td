@@ -11,7 +11,7 @@
 
 include "dialects/Tessel/TesselBase.td"
 
-def Tessel_LinearOp : Tessel_Op<"linear", [InferTypeOpAdaptor]> {
+def Tessel_LinearOp : Tessel_Op<"linear", [InferTypeOpAdaptor, Tessel_DynamicShapes]> {
   let summary = "matrix product with a fused epilogue: act(x W + bias + residual)";
   let description = [{
     `input` [..., K] times `weight` [K, N] (or [N, K] with `transpose_weight`,
@@ -111,7 +111,7 @@ def Tessel_GroupNormOp : Tessel_Op<"group_norm", [InferTypeOpAdaptor]> {
 }
 
 def Tessel_ElementwiseChainOp : Tessel_Op<"elementwise_chain",
-    [IsolatedFromAbove, SingleBlock]> {
+    [IsolatedFromAbove, SingleBlock, Tessel_DynamicShapes]> {
   let summary = "a chain of elementwise ops computed as one kernel";
   let description = [{
     The body computes the result from `inputs` (its block arguments, in
@@ -140,7 +140,7 @@ def Tessel_ElementwiseChainOp : Tessel_Op<"elementwise_chain",
   let hasVerifier = 1;
 }
 
-def Tessel_YieldOp : Tessel_Op<"yield", [Terminator,
+def Tessel_YieldOp : Tessel_Op<"yield", [Terminator, Tessel_DynamicShapes,
                                          HasParent<"ElementwiseChainOp">]> {
   let summary = "the result of a tessel.elementwise_chain body";
   let arguments = (ins Tessel_Tensor:$value);

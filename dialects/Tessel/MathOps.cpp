@@ -100,7 +100,7 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   if (promotedB)
     b.push_back(1);
   int64_t m = a[a.size() - 2], k = a.back(), kb = b[b.size() - 2], n = b.back();
-  if (k != kb)
+  if (!dimsCompatible(k, kb))
     return emitOptionalError(loc, "'tessel.matmul' op contraction sizes differ: ",
                              formatShape(lt.getShape()), " by ", formatShape(rt.getShape()));
   auto batch = broadcastShapes(ArrayRef<int64_t>(a).drop_back(2),

@@ -9,7 +9,7 @@ include "dialects/Tessel/TesselBase.td"
 //===----------------------------------------------------------------------===//
 
 class Tessel_BinaryOp<string mnemonic, string desc, list<Trait> traits = []>
-    : Tessel_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptor, Tessel_Elementwise])> {
+    : Tessel_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptor, Tessel_Elementwise, Tessel_DynamicShapes])> {
   let summary = "elementwise " # desc # " with NumPy broadcasting";
   let description = [{
     Computes the elementwise }] # desc # [{ of two tensors of the same
@@ -50,7 +50,7 @@ def Tessel_ModOp : Tessel_BinaryOp<"mod", "remainder"> {
 //===----------------------------------------------------------------------===//
 
 class Tessel_CompareOp<string mnemonic, string desc>
-    : Tessel_Op<mnemonic, [InferTypeOpAdaptor, Tessel_Elementwise]> {
+    : Tessel_Op<mnemonic, [InferTypeOpAdaptor, Tessel_Elementwise, Tessel_DynamicShapes]> {
   let summary = "elementwise " # desc # " comparison with NumPy broadcasting";
   let arguments = (ins Tessel_Tensor:$lhs, Tessel_Tensor:$rhs);
   let results = (outs RankedTensorOf<[I1]>:$result);
@@ -67,7 +67,7 @@ def Tessel_LessEqualOp : Tessel_CompareOp<"less_equal", "less-or-equal">;
 def Tessel_GreaterOp : Tessel_CompareOp<"greater", "greater-than">;
 def Tessel_GreaterEqualOp : Tessel_CompareOp<"greater_equal", "greater-or-equal">;
 
-def Tessel_SelectOp : Tessel_Op<"select", [InferTypeOpAdaptor, Tessel_Elementwise]> {
+def Tessel_SelectOp : Tessel_Op<"select", [InferTypeOpAdaptor, Tessel_Elementwise, Tessel_DynamicShapes]> {
   let summary = "elementwise choice: condition ? true_value : false_value";
   let description = [{
     ONNX Where. The three operands broadcast together (NumPy rules).
@@ -81,7 +81,7 @@ def Tessel_SelectOp : Tessel_Op<"select", [InferTypeOpAdaptor, Tessel_Elementwis
   let hasFolder = 1;
 }
 
-def Tessel_CastOp : Tessel_Op<"cast", [Tessel_Elementwise]> {
+def Tessel_CastOp : Tessel_Op<"cast", [Tessel_Elementwise, Tessel_DynamicShapes]> {
   let summary = "converts every element to the result's element type";
   let description = [{
     Numeric conversion with ONNX Cast semantics: float to integer truncates
@@ -99,7 +99,7 @@ def Tessel_CastOp : Tessel_Op<"cast", [Tessel_Elementwise]> {
 //===----------------------------------------------------------------------===//
 
 class Tessel_UnaryOp<string mnemonic, string desc, list<Trait> traits = []>
-    : Tessel_Op<mnemonic, !listconcat(traits, [SameOperandsAndResultType, Tessel_Elementwise])> {
+    : Tessel_Op<mnemonic, !listconcat(traits, [SameOperandsAndResultType, Tessel_Elementwise, Tessel_DynamicShapes])> {
   let summary = "elementwise " # desc;
   let arguments = (ins Tessel_Tensor:$input);
   let results = (outs Tessel_Tensor:$result);
@@ -200,7 +200,7 @@ def Tessel_ClipOp : Tessel_UnaryOp<"clip", "clamp into [min, max]"> {
 // Contractions.
 //===----------------------------------------------------------------------===//
 
-def Tessel_MatMulOp : Tessel_Op<"matmul", [InferTypeOpAdaptor]> {
+def Tessel_MatMulOp : Tessel_Op<"matmul", [InferTypeOpAdaptor, Tessel_DynamicShapes]> {
   let summary = "batched matrix product with NumPy broadcasting";
   let description = [{
     NumPy matmul semantics: 1-D operands are promoted to matrices (and the
@@ -311,7 +311,7 @@ def Tessel_EinsumOp : Tessel_Op<"einsum"> {
 }
 
 class Tessel_SoftmaxLikeOp<string mnemonic, string desc>
-    : Tessel_Op<mnemonic, [SameOperandsAndResultType]> {
+    : Tessel_Op<mnemonic, [SameOperandsAndResultType, Tessel_DynamicShapes]> {
   let summary = desc # " along one axis";
   let arguments = (ins Tessel_FloatTensor:$input, I64Attr:$axis);
   let results = (outs Tessel_FloatTensor:$result);

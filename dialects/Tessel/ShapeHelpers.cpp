@@ -12,11 +12,23 @@ std::optional<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t
   for (size_t i = 0; i < rank; ++i) {
     int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
     int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    if (da != db && da != 1 && db != 1)
+    // A dynamic dimension against n > 1 is n (the run-time check requires
+    // it), against 1 or another dynamic one it stays dynamic.
+    bool dynA = mlir::ShapedType::isDynamic(da), dynB = mlir::ShapedType::isDynamic(db);
+    if (!dynA && !dynB && da != db && da != 1 && db != 1)
       return std::nullopt;
-    out[i] = da == 1 ? db : da;
+    if (da == 1)
+      out[i] = db;
+    else if (db == 1 || dynB)
+      out[i] = da;
+    else
+      out[i] = db;
   }
   return out;
+}
+
+bool dimsCompatible(int64_t a, int64_t b) {
+  return a == b || mlir::ShapedType::isDynamic(a) || mlir::ShapedType::isDynamic(b);
 }
 
 std::optional<int64_t> checkedElementCount(llvm::ArrayRef<int64_t> shape) {
@@ -57,7 +69,7 @@ std::string formatShape(llvm::ArrayRef<int64_t> shape) {
   for (size_t i = 0; i < shape.size(); ++i) {
     if (i)
       s += "x";
-    s += std::to_string(shape[i]);
+    s += mlir::ShapedType::isDynamic(shape[i]) ? "?" : std::to_string(shape[i]);
   }
   return s;
 }

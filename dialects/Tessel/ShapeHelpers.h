@@ -12,9 +12,14 @@
 
 namespace tessel {
 
-/// NumPy broadcast of two static shapes; std::nullopt if incompatible.
+/// NumPy broadcast of two shapes; std::nullopt if incompatible. A dynamic
+/// dimension broadcast against n > 1 gives n (run-time code checks that the
+/// dynamic size is n), against 1 or a dynamic one stays dynamic.
 std::optional<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t> a,
                                                           llvm::ArrayRef<int64_t> b);
+
+/// True if two dimensions can be equal: the same size, or one is dynamic.
+bool dimsCompatible(int64_t a, int64_t b);
 
 /// Number of elements of a static shape, or std::nullopt on int64 overflow.
 std::optional<int64_t> checkedElementCount(llvm::ArrayRef<int64_t> shape);

@@ -12,8 +12,9 @@ def Tessel_Dialect : Dialect {
   let cppNamespace = "::tessel";
   let summary = "Tessel's graph-level dialect for neural networks";
   let description = [{
-    One op per network operation, on ranked tensors with value semantics and
-    static shapes. The frontend imports each ONNX node as one op whose location
+    One op per network operation, on ranked tensors with value semantics;
+    dimensions are static, or dynamic (`?`) on ops with the DynamicShapes
+    trait. The frontend imports each ONNX node as one op whose location
     is the ONNX node name; graph passes rewrite these into fused high-level ops;
     codegen lowers them to linalg.
   }];
@@ -34,9 +35,22 @@ def Tessel_Elementwise : NativeOpTrait<"Elementwise"> {
   let cppNamespace = "::tessel::traits";
 }
 
+// Marks ops whose shape inference, verifier, folders and lowering handle
+// dynamic dimensions (`?`): only these may see a tensor type with one.
+def Tessel_DynamicShapes : NativeOpTrait<"DynamicShapes"> {
+  let cppNamespace = "::tessel::traits";
+}
+
+// On every tessel op: an op without Tessel_DynamicShapes has static shapes
+// (the importer refuses a dynamic dimension there with the node's name; the
+// verifier keeps passes from building one).
+def Tessel_StaticUnlessDynamic : NativeOpTrait<"StaticUnlessDynamic"> {
+  let cppNamespace = "::tessel::traits";
+}
+
 // Every tessel op is side-effect free: the graph is a pure dataflow graph.
 class Tessel_Op<string mnemonic, list<Trait> traits = []>
-    : Op<Tessel_Dialect, mnemonic, !listconcat(traits, [Pure])>;
+    : Op<Tessel_Dialect, mnemonic, !listconcat(traits, [Pure, Tessel_StaticUnlessDynamic])>;
 
 // Element types Tessel supports end to end.
 def Tessel_Element : AnyTypeOf<[F32, F64, F16, I1, I8, I16, I32, I64]>;

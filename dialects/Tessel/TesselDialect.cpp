@@ -28,3 +28,16 @@ Operation *TesselDialect::materializeConstant(OpBuilder &builder, Attribute valu
 
 #define GET_OP_CLASSES
 #include "dialects/Tessel/TesselOps.cpp.inc"
+
+Type tessel::traits::firstDynamicType(Operation *op) {
+  for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
+    if (auto shaped = dyn_cast<ShapedType>(t); shaped && shaped.hasRank() && !shaped.hasStaticShape())
+      return t;
+  return {};
+}
+
+LogicalResult tessel::traits::verifyStaticUnlessDynamic(Operation *op) {
+  if (Type t = firstDynamicType(op))
+    return op->emitOpError("does not take dynamic dimensions yet (it has ") << t << ")";
+  return success();
+}

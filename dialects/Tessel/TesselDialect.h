@@ -15,6 +15,27 @@ namespace tessel::traits {
 /// Tessel_Elementwise in TesselBase.td.
 template <typename ConcreteType>
 class Elementwise : public mlir::OpTrait::TraitBase<ConcreteType, Elementwise> {};
+
+/// Ops that take dynamic dimensions (Tessel_DynamicShapes in TesselBase.td).
+template <typename ConcreteType>
+class DynamicShapes : public mlir::OpTrait::TraitBase<ConcreteType, DynamicShapes> {};
+
+/// The first operand or result type with a dynamic dimension, or null.
+mlir::Type firstDynamicType(mlir::Operation *op);
+/// Fails, naming the type, when an op without DynamicShapes has a dynamic
+/// operand or result.
+mlir::LogicalResult verifyStaticUnlessDynamic(mlir::Operation *op);
+
+template <typename ConcreteType>
+class StaticUnlessDynamic : public mlir::OpTrait::TraitBase<ConcreteType, StaticUnlessDynamic> {
+public:
+  static mlir::LogicalResult verifyTrait(mlir::Operation *op) {
+    if constexpr (ConcreteType::template hasTrait<DynamicShapes>())
+      return mlir::success();
+    else
+      return verifyStaticUnlessDynamic(op);
+  }
+};
 } // namespace tessel::traits
 
 #include "dialects/Tessel/TesselDialect.h.inc"

@@ -175,6 +175,29 @@ def dynamic_mul():
                  [vi("y", ["batch", "seq", "Mul_dim_2"])])
 
 
+def dynamic_mlp():
+    # softmax(relu(x @ w1 + b1) @ w2 + b2) over a symbolic batch.
+    return model(
+        [helper.make_node("MatMul", ["x", "w1"], ["h"], name="fc1"),
+         helper.make_node("Add", ["h", "b1"], ["hb"], name="fc1_bias"),
+         helper.make_node("Relu", ["hb"], ["a"], name="act"),
+         helper.make_node("MatMul", ["a", "w2"], ["z"], name="fc2"),
+         helper.make_node("Add", ["z", "b2"], ["zb"], name="fc2_bias"),
+         helper.make_node("Softmax", ["zb"], ["y"], name="probs", axis=-1)],
+        [vi("x", ["batch", 8])], [vi("y", ["batch", 3])],
+        [init("w1", weights((8, 16), 1)), init("b1", weights((16,), 2)),
+         init("w2", weights((16, 3), 3)), init("b2", weights((3,), 4))])
+
+
+def dynamic_conv():
+    # A Conv, which does not take dynamic dimensions yet, behind a Relu.
+    return model(
+        [helper.make_node("Relu", ["x"], ["r"], name="relu0"),
+         helper.make_node("Conv", ["r", "w"], ["y"], name="conv1", pads=[1, 1, 1, 1])],
+        [vi("x", ["N", 3, 8, 8])], [vi("y", ["N", 4, 8, 8])],
+        [init("w", weights((4, 3, 3, 3)))])
+
+
 def unnamed_dim():
     # A dimension with neither a size nor a name.
     return model([helper.make_node("Relu", ["x"], ["y"], name="r")],
@@ -258,6 +281,8 @@ MODELS = {
     "symbolic_dim": symbolic_dim,
     "dynamic_mul": dynamic_mul,
     "unnamed_dim": unnamed_dim,
+    "dynamic_mlp": dynamic_mlp,
+    "dynamic_conv": dynamic_conv,
     "matmul_mismatch": matmul_mismatch,
     "opset_too_new": opset_too_new,
 }

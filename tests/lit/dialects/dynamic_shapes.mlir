@@ -1,0 +1,44 @@
+// Dynamic dimensions (`?`) in tessel types: ops with the DynamicShapes trait
+// infer and verify them (a dynamic size broadcast against n > 1 gives n,
+// against 1 or another dynamic size stays dynamic); every other op refuses
+// them in its verifier.
+// RUN: tessel-opt %s -split-input-file -verify-diagnostics | FileCheck %s
+
+// CHECK-LABEL: func @broadcast
+// CHECK: tessel.add %arg0, %arg1 : (tensor<?x1x4xf32>, tensor<3x?x4xf32>) -> tensor<3x?x4xf32>
+// CHECK: tessel.mul %arg0, %arg2 : (tensor<?x1x4xf32>, tensor<?x5x4xf32>) -> tensor<?x5x4xf32>
+func.func @broadcast(%a: tensor<?x1x4xf32>, %b: tensor<3x?x4xf32>, %c: tensor<?x5x4xf32>) -> (tensor<3x?x4xf32>, tensor<?x5x4xf32>) {
+  %0 = tessel.add %a, %b : (tensor<?x1x4xf32>, tensor<3x?x4xf32>) -> tensor<3x?x4xf32>
+  %1 = tessel.mul %a, %c : (tensor<?x1x4xf32>, tensor<?x5x4xf32>) -> tensor<?x5x4xf32>
+  return %0, %1 : tensor<3x?x4xf32>, tensor<?x5x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @contractions
+// CHECK: tessel.matmul %arg0, %arg1 : (tensor<?x?x8xf32>, tensor<8x16xf32>) -> tensor<?x?x16xf32>
+// CHECK: tessel.linear %arg0, %arg1, %arg2 : (tensor<?x?x8xf32>, tensor<8x16xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>
+// CHECK: tessel.softmax %{{.*}} {axis = 2 : i64} : tensor<?x?x16xf32>
+func.func @contractions(%x: tensor<?x?x8xf32>, %w: tensor<8x16xf32>, %b: tensor<16xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x16xf32>) {
+  %0 = tessel.matmul %x, %w : (tensor<?x?x8xf32>, tensor<8x16xf32>) -> tensor<?x?x16xf32>
+  %1 = tessel.linear %x, %w, %b : (tensor<?x?x8xf32>, tensor<8x16xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>
+  %2 = tessel.softmax %1 {axis = 2 : i64} : tensor<?x?x16xf32>
+  return %0, %2 : tensor<?x?x16xf32>, tensor<?x?x16xf32>
+}
+
+// -----
+
+func.func @static_contraction_mismatch(%x: tensor<?x7xf32>, %w: tensor<8x16xf32>) -> tensor<?x16xf32> {
+  // expected-error@+2 {{'tessel.matmul' op contraction sizes differ: ?x7 by 8x16}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = tessel.matmul %x, %w : (tensor<?x7xf32>, tensor<8x16xf32>) -> tensor<?x16xf32>
+  return %0 : tensor<?x16xf32>
+}
+
+// -----
+
+func.func @not_dynamic(%x: tensor<?x8xf32>) -> tensor<8x?xf32> {
+  // expected-error@+1 {{'tessel.transpose' op does not take dynamic dimensions yet (it has 'tensor<?x8xf32>')}}
+  %0 = tessel.transpose %x {perm = array<i64: 1, 0>} : tensor<?x8xf32> -> tensor<8x?xf32>
+  return %0 : tensor<8x?xf32>
+}
