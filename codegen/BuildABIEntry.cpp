@@ -31,6 +31,7 @@ struct Kernel {
   LLVM::LLVMFuncOp func;
   DictionaryAttr info;
   FunctionType type; // Tensor signature, recorded before bufferization.
+  unsigned numDims;  // Trailing size arguments (its dynamic dimensions).
 };
 
 struct BuildABIEntryPass : impl::BuildABIEntryBase<BuildABIEntryPass> {
@@ -46,18 +47,21 @@ struct BuildABIEntryPass : impl::BuildABIEntryBase<BuildABIEntryPass> {
     }
     // Only the ABI entry points are exported.
     main.setLinkage(LLVM::Linkage::Internal);
-    for (Type argType : main.getFunctionType().getParams())
-      if (!isa<LLVM::LLVMPointerType>(argType)) {
-        main.emitError("@main_graph must take bare buffer pointers (bare-pointer calling "
-                       "convention)");
-        return signalPassFailure();
-      }
-
+    // Bare buffer pointers, then the sizes of their dynamic dimensions
+    // (tessel-pass-dynamic-sizes).
+    unsigned numBuffers = 0, numDims = 0;
+    if (failed(splitSignature(main, numBuffers, numDims)))
+      return signalPassFailure();
     SmallVector<Kernel> kernels;
     if (failed(collectKernels(module, kernels)))
       return signalPassFailure();
 
     std::string text = metadata.getValue().str();
+    if (auto checks = module->getAttrOfType<ArrayAttr>("tessel.shape_checks")) {
+      text += fmt::format("checks {}\n", checks.size());
+      for (Attribute check : checks)
+        text += countedString(cast<StringAttr>(check).getValue()) + "\n";
+    }
     text += fmt::format("kernels {}\n", kernels.size());
     for (Kernel &k : kernels)
       text += describeKernel(k);
@@ -80,7 +84,6 @@ struct BuildABIEntryPass : impl::BuildABIEntryBase<BuildABIEntryPass> {
 
     // main_graph gets the run context as its last argument, and every kernel
     // call is bracketed by the hook (a no-op branch when the context is NULL).
-    unsigned ctxIndex = main.getNumArguments();
     SmallVector<Type> params(main.getFunctionType().getParams());
     params.push_back(ptrType);
     main.setFunctionType(LLVM::LLVMFunctionType::get(main.getFunctionType().getReturnType(), params));
@@ -110,34 +113,39 @@ struct BuildABIEntryPass : impl::BuildABIEntryBase<BuildABIEntryPass> {
       LLVM::CallOp::create(cb, call.getLoc(), hook, ValueRange{runContext, index, end});
     });
 
-    // tessel_model_run_v2(void **buffers, const tessel_run_context *context).
+    // tessel_model_run_v3(void **buffers, const int64_t *dims,
+    //                     const tessel_run_context *context).
     auto entry = LLVM::LLVMFuncOp::create(
-        b, loc, TESSEL_SYMBOL_RUN, LLVM::LLVMFunctionType::get(voidType, {ptrType, ptrType}));
+        b, loc, TESSEL_SYMBOL_RUN,
+        LLVM::LLVMFunctionType::get(voidType, {ptrType, ptrType, ptrType}));
     {
       OpBuilder::InsertionGuard guard(b);
       Block *body = entry.addEntryBlock(b);
       b.setInsertionPointToStart(body);
-      SmallVector<Value> args = unpackPointers(b, loc, body->getArgument(0), ctxIndex);
-      args.push_back(body->getArgument(1));
+      SmallVector<Value> args = unpack(b, loc, body->getArgument(0), ptrType, numBuffers);
+      args.append(unpack(b, loc, body->getArgument(1), i64, numDims));
+      args.push_back(body->getArgument(2));
       LLVM::CallOp::create(b, loc, main, args);
       LLVM::ReturnOp::create(b, loc, ValueRange{});
     }
 
-    // One `void wrapper(void **args)` per kernel, and the table of them.
+    // One `void wrapper(void **args, const int64_t *dims)` per kernel, and
+    // the table of them.
     SmallVector<LLVM::LLVMFuncOp> wrappers;
     for (Kernel &k : kernels) {
       // The same machine code runs in the model and alone (tessel-bench
       // --kernels), and a profile's kernel boundaries stay where they are.
       k.func.setNoInline(true);
       k.func.setLinkage(LLVM::Linkage::Internal);
-      auto wrapper = LLVM::LLVMFuncOp::create(b, k.func.getLoc(), (k.func.getSymName() + "_abi").str(),
-                                              LLVM::LLVMFunctionType::get(voidType, {ptrType}),
-                                              LLVM::Linkage::Internal);
+      auto wrapper = LLVM::LLVMFuncOp::create(
+          b, k.func.getLoc(), (k.func.getSymName() + "_abi").str(),
+          LLVM::LLVMFunctionType::get(voidType, {ptrType, ptrType}), LLVM::Linkage::Internal);
       OpBuilder::InsertionGuard guard(b);
       Block *body = wrapper.addEntryBlock(b);
       b.setInsertionPointToStart(body);
-      SmallVector<Value> args =
-          unpackPointers(b, loc, body->getArgument(0), k.func.getNumArguments());
+      SmallVector<Value> args = unpack(b, loc, body->getArgument(0), ptrType,
+                                       k.type.getNumInputs() + k.type.getNumResults());
+      args.append(unpack(b, loc, body->getArgument(1), i64, k.numDims));
       LLVM::CallOp::create(b, loc, k.func, args);
       LLVM::ReturnOp::create(b, loc, ValueRange{});
       wrappers.push_back(wrapper);
@@ -170,20 +178,27 @@ struct BuildABIEntryPass : impl::BuildABIEntryBase<BuildABIEntryPass> {
           !info.getAs<ArrayAttr>("nodes") || !info.getAs<IntegerAttr>("flops") ||
           !info.getAs<IntegerAttr>("bytes"))
         return func.emitError("malformed tessel.kernel attribute");
-      // Bufferization turned the results into trailing output buffers.
-      if (func.getNumArguments() != type.getNumInputs() + type.getNumResults() ||
-          func.getFunctionType().getReturnType() != LLVM::LLVMVoidType::get(&getContext()) ||
-          !llvm::all_of(func.getFunctionType().getParams(),
-                        [](Type t) { return isa<LLVM::LLVMPointerType>(t); }))
+      // Bufferization turned the results into trailing output buffers;
+      // tessel-pass-dynamic-sizes appended the dynamic sizes.
+      unsigned numBuffers = 0, numDims = 0;
+      if (failed(splitSignature(func, numBuffers, numDims)))
+        return failure();
+      int64_t expectedDims = 0;
+      for (Type t : llvm::concat<const Type>(type.getInputs(), type.getResults()))
+        if (auto st = dyn_cast<ShapedType>(t))
+          expectedDims += st.getNumDynamicDims();
+      if (numBuffers != type.getNumInputs() + type.getNumResults() ||
+          (int64_t)numDims != expectedDims ||
+          func.getFunctionType().getReturnType() != LLVM::LLVMVoidType::get(&getContext()))
         return func.emitError("kernel ")
-               << func.getSymName() << " does not have the signature (inputs..., outputs...) of "
-               << type << " as bare pointers";
+               << func.getSymName() << " does not have the signature (inputs..., outputs..., "
+               << "dynamic sizes...) of " << type << " as bare pointers and sizes";
       for (Type t : llvm::concat<const Type>(type.getInputs(), type.getResults())) {
         auto tt = dyn_cast<RankedTensorType>(t);
-        if (!tt || !tt.hasStaticShape() || !onnxDataType(tt.getElementType()))
+        if (!tt || !onnxDataType(tt.getElementType()))
           return func.emitError("kernel ") << func.getSymName() << " has an unsupported type " << t;
       }
-      kernels.push_back({func, info, type});
+      kernels.push_back({func, info, type, numDims});
     }
     llvm::stable_sort(kernels, [](const Kernel &a, const Kernel &b) {
       return a.info.getAs<IntegerAttr>("index").getInt() <
@@ -209,16 +224,34 @@ struct BuildABIEntryPass : impl::BuildABIEntryBase<BuildABIEntryPass> {
     return line;
   }
 
-  /// Loads pointers [0, count) from the array `base`.
-  static SmallVector<Value> unpackPointers(OpBuilder &b, Location loc, Value base, unsigned count) {
+  /// Loads elements [0, count) of type `type` from the array `base`.
+  static SmallVector<Value> unpack(OpBuilder &b, Location loc, Value base, Type type,
+                                   unsigned count) {
     auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
     SmallVector<Value> values;
     for (unsigned i = 0; i < count; ++i) {
       Value slot =
-          LLVM::GEPOp::create(b, loc, ptrType, ptrType, base, ArrayRef<LLVM::GEPArg>{(int32_t)i});
-      values.push_back(LLVM::LoadOp::create(b, loc, ptrType, slot));
+          LLVM::GEPOp::create(b, loc, ptrType, type, base, ArrayRef<LLVM::GEPArg>{(int32_t)i});
+      values.push_back(LLVM::LoadOp::create(b, loc, type, slot));
     }
     return values;
+  }
+
+  /// A lowered signature (bare pointers..., i64 sizes...): how many of each.
+  static LogicalResult splitSignature(LLVM::LLVMFuncOp func, unsigned &numBuffers,
+                                      unsigned &numDims) {
+    ArrayRef<Type> params = func.getFunctionType().getParams();
+    numBuffers = 0;
+    while (numBuffers < params.size() && isa<LLVM::LLVMPointerType>(params[numBuffers]))
+      ++numBuffers;
+    numDims = params.size() - numBuffers;
+    if (!llvm::all_of(params.drop_front(numBuffers),
+                      [](Type t) { return t.isInteger(64); }))
+      return func.emitError("@")
+             << func.getSymName()
+             << " must take bare buffer pointers, then i64 sizes (bare-pointer calling "
+                "convention after tessel-pass-dynamic-sizes)";
+    return success();
   }
 
   /// internal void tessel_kernel_hook(const tessel_run_context *c, i32 k, i32 end):

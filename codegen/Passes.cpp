@@ -23,21 +23,27 @@ void buildTiledPipeline(OpPassManager &pm) {
   pm.addPass(createRecordModelABI());
   pm.addPass(createTransposeConstantWeights());
   pm.addPass(createOutlineKernels());
+  pm.addNestedPass<func::FuncOp>(createBatchLoop());
   pm.addPass(createConvertTesselToLinalg());
   pm.addNestedPass<func::FuncOp>(createFuseElementwiseLoops());
+  pm.addNestedPass<func::FuncOp>(createTileDynamicContractions());
   pm.addNestedPass<func::FuncOp>(createTileDepthwiseChannels());
   addTextual(pm, "canonicalize,cse");
 }
 
 void buildLLVMPipeline(OpPassManager &pm) {
   addTextual(pm,
+             // Dynamic shapes: results of run-time size become destinations
+             // sized by each caller, and the model's shape checks and output
+             // sizes its shape function.
+             "tessel-kernel-destinations,tessel-build-shape-function,"
              // Tensors to buffers: one pass over the whole module, identity
              // layouts at the function boundary, results written into
              // caller-provided buffers.
              "one-shot-bufferize{bufferize-function-boundaries "
              "function-boundary-type-conversion=identity-layout-map "
              "unknown-type-conversion=identity-layout-map},"
-             "canonicalize,"
+             "canonicalize,tessel-drop-destination-results,"
              "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
              "canonicalize,"
              "buffer-deallocation-pipeline,"
@@ -54,6 +60,8 @@ void buildLLVMPipeline(OpPassManager &pm) {
              "func.func(tessel-vectorize-contractions,"
              "tessel-parallelize-loops,tessel-vectorize-copies,tessel-approximate-math,"
              "convert-linalg-to-loops),"
+             // Dynamic sizes become explicit arguments next to bare pointers.
+             "tessel-pass-dynamic-sizes,"
              // Parallel kernel loops onto the OpenMP runtime's thread pool.
              // (canonicalize inlines the alloca scopes it wraps bodies in: they
              // hold no allocas here, and scf-to-cf would split their block.)

@@ -12,6 +12,8 @@ namespace arith { class ArithDialect; }
 namespace math { class MathDialect; }
 namespace LLVM { class LLVMDialect; }
 namespace func { class FuncDialect; class FuncOp; }
+namespace bufferization { class BufferizationDialect; }
+namespace cf { class ControlFlowDialect; }
 namespace vector { class VectorDialect; }
 namespace scf { class SCFDialect; }
 namespace affine { class AffineDialect; }

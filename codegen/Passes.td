@@ -61,6 +61,106 @@ def OutlineKernels : Pass<"tessel-outline-kernels", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::func::FuncDialect"];
 }
 
+def KernelDestinations : Pass<"tessel-kernel-destinations", "mlir::ModuleOp"> {
+  let summary = "Give kernels with dynamic results destination arguments sized by their callers";
+  let description = [{
+    A kernel whose result has a dynamic dimension takes one more argument per
+    result, a destination tensor, and returns
+    each result computed into it (its tensor.empty becomes the argument, or a
+    `bufferization.materialize_in_destination` copies it); every
+    call computes the sizes from what it passes (tensor.dim of its operands,
+    through earlier calls' destinations, tensor.empty sizes, reshapes) and
+    passes a `tensor.empty` of them, and is marked
+    `tessel.destination_results`. The kernel's run-time shape checks
+    (cf.assert) are stated again at each call over the caller's values, for
+    tessel-build-shape-function. A size that depends on tensor data is an
+    error naming the kernel. Runs on tensors, before bufferization; static
+    kernels are left to buffer-results-to-out-params.
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect",
+                           "mlir::tensor::TensorDialect", "mlir::cf::ControlFlowDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def BuildShapeFunction : Pass<"tessel-build-shape-function", "mlir::ModuleOp"> {
+  let summary = "Build the model's shape function: run-time shape checks and output sizes";
+  let description = [{
+    For a `@main_graph` with dynamic dimensions, adds `@tessel_model_shapes`
+    (runtime/include/tessel/abi.h): from the run's dynamic input sizes it
+    evaluates every cf.assert of main_graph (returning k + 1 and the two
+    compared sizes for the first check k that fails) and then writes every
+    dynamic output size. The checks' messages become the module attribute
+    `tessel.shape_checks`; the asserts leave main_graph. A main_graph with
+    dynamic results then writes each output into a destination argument
+    appended after its inputs (marked `tessel.destinations`, as kernels with
+    destinations are).
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect",
+                           "mlir::cf::ControlFlowDialect",
+                           "mlir::bufferization::BufferizationDialect"];
+}
+
+def BatchLoop : Pass<"tessel-batch-loop", "mlir::func::FuncOp"> {
+  let summary = "Run per-sample ops with a dynamic batch one sample at a time";
+  let description = [{
+    Every op with the Tessel_DynamicBatch trait (convolutions, pooling,
+    batch and group norms) whose result has a dynamic dimension 0 becomes an
+    scf.for over the batch of the same op on static one-sample slices
+    (tensor.extract_slice of each operand with a dynamic dimension 0, the
+    others whole; tensor.insert_slice of each sample's result), which
+    tessel-convert-to-linalg then lowers as the static op it is.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def TileDynamicContractions : Pass<"tessel-tile-dynamic-contractions", "mlir::func::FuncOp"> {
+  let summary = "Run contractions of run-time size as static tiles";
+  let description = [{
+    A float32 multiply-accumulate linalg.generic on tensors with exactly one
+    dynamic loop, a parallel one every operand reads as a plain index (a
+    matmul's or linear layer's rows), becomes a loop of static tiles of
+    LoweringStrategy::dynamicTile iterations, then at most one tile of each
+    half size down to dynamicMinTile, then one tile zero-padded to
+    dynamicMinTile, each the op's tiled implementation (TilingInterface) at
+    static sizes: tessel-vectorize-contractions then gives every piece its
+    register-blocked kernel. Top-level ops of the function only.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect", "mlir::affine::AffineDialect"];
+}
+
+def DropDestinationResults : Pass<"tessel-drop-destination-results", "mlir::ModuleOp"> {
+  let summary = "Drop the results of functions with destinations once bufferized";
+  let description = [{
+    For every function marked `tessel.destinations` (its trailing arguments
+    are the destinations of its results): checks that each returned buffer
+    is its destination argument (through casts), removes the results and
+    makes every call use the buffers it passes. Run after one-shot
+    bufferization.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
+def PassDynamicSizes : Pass<"tessel-pass-dynamic-sizes", "mlir::ModuleOp"> {
+  let summary = "Pass the sizes of dynamic buffers as explicit index arguments";
+  let description = [{
+    For the bare-pointer calling convention: every function argument of
+    type memref with dynamic dimensions becomes a 0-d memref of its element
+    type (a bare pointer to its first element) plus one trailing index
+    argument per dynamic dimension (all pointers first, then the sizes in
+    argument and dimension order); the body views the pointer with
+    memref.reinterpret_cast at those sizes and row-major strides. Every call
+    passes the reinterpreted pointer and memref.dim sizes. Buffers at call
+    boundaries must have the identity layout. A memref.expand_shape that
+    splits one dynamic dimension into several (of an identity-layout
+    source) becomes the same row-major memref.reinterpret_cast, which
+    expand-strided-metadata handles (it crashes on such an expand_shape in
+    LLVM 22).
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
+}
+
 def ConvertTesselToLinalg : Pass<"tessel-convert-to-linalg", "mlir::ModuleOp"> {
   let summary = "Lower tessel ops to linalg, tensor, arith and math on tensors";
   let description = [{
@@ -286,9 +386,12 @@ def PlanMemory : Pass<"tessel-plan-memory", "mlir::ModuleOp"> {
     and a CNN's run touches more memory than the last-level cache holds.
     The arena's size, the peak memory of the model's intermediate tensors,
     is recorded as `tessel.arena_bytes` on the function and, summed over
-    the entry functions, on the module. Buffers that
-    escape the block (returned) or have dynamic shapes keep their own
-    allocation.
+    the entry functions, on the module. Buffers of one dynamic dimension
+    sized by the same dimension of an argument (a dynamic batch) share a
+    second arena, allocated per run at a size computed from it: planned in
+    bytes per unit of that size, each placed at align64(A * n) + 64 * rank
+    (PlanMemory.cpp says why that never overlaps). Buffers that escape the
+    block (returned) or have other dynamic shapes keep their own allocation.
   }];
   let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
 }

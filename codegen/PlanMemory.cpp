@@ -17,6 +17,17 @@
 // is greedy, largest buffer first, at the lowest 64-byte-aligned offset
 // free for its whole lifetime.
 //
+// Buffers of a run-time size (a dynamic batch) get a second arena, sized at
+// run time, when their sizes are all multiples of one run-time size V (a
+// dimension of an input: [V, 64, 56, 56] is 802816 * V bytes). Planning
+// their per-V byte counts k as above gives offsets A * V that never overlap
+// at any V; buffer i then starts at alignTo(A_i * V, 64) + 64 * B_i, where
+// B_i is its rank by A, which keeps every start aligned and still apart (a
+// buffer placed after another has a larger A and B). The arena is one
+// allocation per run, of max (A_i + k_i) * V + 64 * (B_i + 1) bytes, rather
+// than one per buffer (whose pages a large malloc maps and faults in anew on
+// every run). Other dynamic buffers keep their own allocation.
+//
 //===----------------------------------------------------------------------===//
 #include "codegen/Buffers.h"
 #include "codegen/Passes.h"
@@ -25,6 +36,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
+
+#include <map>
 
 using namespace mlir;
 
@@ -86,10 +99,10 @@ std::optional<int64_t> plannableBytes(MemRefType type) {
   return type.getNumElements() * (bits / 8);
 }
 
-/// Greedy placement, largest first: each buffer at the lowest aligned
-/// offset that no placed buffer live at the same time covers. Returns the
-/// arena size.
-int64_t placeBuffers(MutableArrayRef<PlannedBuffer> buffers) {
+/// Greedy placement, largest first: each buffer at the lowest offset aligned
+/// to `alignment` that no placed buffer live at the same time covers.
+/// Returns the arena size.
+int64_t placeBuffers(MutableArrayRef<PlannedBuffer> buffers, int64_t alignment = kAlignment) {
   SmallVector<PlannedBuffer *> order;
   for (PlannedBuffer &b : buffers)
     order.push_back(&b);
@@ -106,7 +119,7 @@ int64_t placeBuffers(MutableArrayRef<PlannedBuffer> buffers) {
     for (PlannedBuffer *p : live) {
       if (offset + b->bytes <= p->offset)
         break;
-      offset = std::max<int64_t>(offset, llvm::alignTo(p->offset + p->bytes, kAlignment));
+      offset = std::max<int64_t>(offset, llvm::alignTo(p->offset + p->bytes, alignment));
     }
     b->offset = offset;
     arena = std::max(arena, offset + b->bytes);
@@ -115,8 +128,113 @@ int64_t placeBuffers(MutableArrayRef<PlannedBuffer> buffers) {
   return arena;
 }
 
+/// A buffer of one dynamic dimension whose size is memref.dim of a function
+/// argument: (that argument, its dimension) and the bytes per unit of it.
+struct RunTimeSize {
+  Value source;
+  int64_t dim = 0, bytesPerUnit = 0;
+};
+
+std::optional<RunTimeSize> runTimeSize(memref::AllocOp alloc) {
+  MemRefType type = alloc.getType();
+  if (type.getNumDynamicDims() != 1 || !type.getLayout().isIdentity() || type.getMemorySpace() ||
+      !alloc.getSymbolOperands().empty())
+    return std::nullopt;
+  auto dim = alloc.getDynamicSizes()[0].getDefiningOp<memref::DimOp>();
+  std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+  if (!index || !isa<BlockArgument>(dim.getSource()))
+    return std::nullopt;
+  Type element = type.getElementType();
+  if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() % 8 != 0)
+    return std::nullopt;
+  int64_t bytes = element.getIntOrFloatBitWidth() / 8;
+  for (int64_t d : type.getShape())
+    if (!ShapedType::isDynamic(d))
+      bytes *= d;
+  return RunTimeSize{dim.getSource(), *index, bytes};
+}
+
+/// The run-time arena for `func`'s dynamic buffers of one common run-time
+/// size (the most common one); the rest keep their allocations.
+void planRunTimeBuffers(func::FuncOp func) {
+  Block &block = func.getBody().front();
+  DenseMap<Operation *, int64_t> position;
+  for (auto [i, op] : llvm::enumerate(block))
+    position[&op] = i;
+  SmallVector<std::pair<PlannedBuffer, RunTimeSize>> candidates;
+  for (auto alloc : block.getOps<memref::AllocOp>()) {
+    std::optional<RunTimeSize> size = runTimeSize(alloc);
+    std::optional<int64_t> last = size ? lastUse(alloc, block, position) : std::nullopt;
+    if (!last)
+      continue;
+    int64_t start = position.lookup(alloc);
+    candidates.push_back({{alloc, size->bytesPerUnit, start, std::max(start, *last), 0}, *size});
+  }
+  // The run-time size most buffers share.
+  std::map<std::pair<Operation *, std::pair<unsigned, int64_t>>, int> votes;
+  auto key = [](const RunTimeSize &r) {
+    auto arg = cast<BlockArgument>(r.source);
+    return std::make_pair(arg.getOwner()->getParentOp(),
+                          std::make_pair(arg.getArgNumber(), r.dim));
+  };
+  for (auto &[buffer, size] : candidates)
+    ++votes[key(size)];
+  if (votes.empty())
+    return;
+  auto best = std::max_element(votes.begin(), votes.end(),
+                               [](auto &a, auto &b) { return a.second < b.second; })->first;
+  SmallVector<PlannedBuffer> buffers;
+  RunTimeSize unit;
+  for (auto &[buffer, size] : candidates)
+    if (key(size) == best) {
+      buffers.push_back(buffer);
+      unit = size;
+    }
+  if (buffers.size() < 2)
+    return; // One buffer: its own allocation is the arena.
+
+  // Offsets in units of V (no alignment: the 64-byte slots below align).
+  placeBuffers(buffers, /*alignment=*/1);
+  SmallVector<PlannedBuffer *> order;
+  for (PlannedBuffer &b : buffers)
+    order.push_back(&b);
+  // B: rank by offset.
+  llvm::stable_sort(order, [](PlannedBuffer *x, PlannedBuffer *y) { return x->offset < y->offset; });
+  IRRewriter rewriter(func.getContext());
+  Location loc = func.getLoc();
+  rewriter.setInsertionPointToStart(&block);
+  Value v = memref::DimOp::create(rewriter, loc, unit.source, unit.dim);
+  auto index = [&](int64_t c) { return arith::ConstantIndexOp::create(rewriter, loc, c); };
+  Value c63 = index(kAlignment - 1), mask = index(~(kAlignment - 1));
+  Value total = index(0);
+  SmallVector<Value> offsets;
+  for (auto [rank, b] : llvm::enumerate(order)) {
+    Value scaled = arith::MulIOp::create(rewriter, loc, index(b->offset), v);
+    Value aligned = arith::AndIOp::create(
+        rewriter, loc, arith::AddIOp::create(rewriter, loc, scaled, c63), mask);
+    offsets.push_back(
+        arith::AddIOp::create(rewriter, loc, aligned, index(kAlignment * (int64_t)rank)));
+    Value end = arith::AddIOp::create(
+        rewriter, loc, arith::MulIOp::create(rewriter, loc, index(b->offset + b->bytes), v),
+        index(kAlignment * ((int64_t)rank + 1)));
+    total = arith::MaxUIOp::create(rewriter, loc, total, end);
+  }
+  auto arenaType = MemRefType::get({ShapedType::kDynamic}, rewriter.getI8Type());
+  Value arena = memref::AllocOp::create(rewriter, loc, arenaType, ValueRange{total},
+                                        rewriter.getI64IntegerAttr(kAlignment));
+  for (auto [b, offset] : llvm::zip(order, offsets)) {
+    rewriter.setInsertionPoint(b->alloc);
+    Value view = memref::ViewOp::create(rewriter, b->alloc.getLoc(), b->alloc.getType(), arena,
+                                        offset, b->alloc.getDynamicSizes());
+    replaceAllocation(rewriter, b->alloc, view);
+  }
+  rewriter.setInsertionPoint(block.getTerminator());
+  memref::DeallocOp::create(rewriter, loc, arena);
+}
+
 /// Plans the buffers of `func`'s block; returns the arena's size (0: none).
 int64_t planFunction(func::FuncOp func) {
+  planRunTimeBuffers(func);
   Block &block = func.getBody().front();
   DenseMap<Operation *, int64_t> position;
   for (auto [i, op] : llvm::enumerate(block))

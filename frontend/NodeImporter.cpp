@@ -226,17 +226,24 @@ LogicalResult NodeImporter::checkOperands(ValueRange operands) const {
   return success();
 }
 
-LogicalResult NodeImporter::checkStaticOperands(StringRef opName, ValueRange operands) const {
+LogicalResult NodeImporter::checkStaticOperands(StringRef opName, ValueRange operands,
+                                                bool batchOnly) const {
   for (auto [i, v] : llvm::enumerate(operands)) {
     auto type = dyn_cast<RankedTensorType>(v.getType());
-    if (type && !type.hasStaticShape()) {
-      std::string text;
-      llvm::raw_string_ostream(text) << type;
-      return error(fmt::format("{} does not take dynamic dimensions yet (operand {} is {}); fix "
-                               "the model's dynamic dimensions at compile time with --dim "
-                               "SYMBOL=N or --input-shape NAME=DIMS",
-                               opName.str(), i, text));
-    }
+    if (!type || type.hasStaticShape())
+      continue;
+    ArrayRef<int64_t> dims = type.getShape();
+    if (batchOnly && llvm::none_of(dims.drop_front(), ShapedType::isDynamic))
+      continue;
+    std::string text;
+    llvm::raw_string_ostream(text) << type;
+    return error(fmt::format("{} {} (operand {} is {}); fix the model's dynamic dimensions at "
+                             "compile time with --dim SYMBOL=N or --input-shape NAME=DIMS",
+                             opName.str(),
+                             batchOnly ? "takes a dynamic dimension only as its batch "
+                                         "(dimension 0) yet"
+                                       : "does not take dynamic dimensions yet",
+                             i, text));
   }
   return success();
 }

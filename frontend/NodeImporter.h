@@ -171,9 +171,13 @@ private:
     if constexpr (OpTy::template hasTrait<traits::DynamicShapes>())
       return mlir::success();
     else
-      return checkStaticOperands(OpTy::getOperationName(), operands);
+      return checkStaticOperands(OpTy::getOperationName(), operands,
+                                 OpTy::template hasTrait<traits::DynamicBatch>());
   }
-  mlir::LogicalResult checkStaticOperands(llvm::StringRef opName, mlir::ValueRange operands) const;
+  /// Refuses a dynamic operand dimension (with `batchOnly`: other than
+  /// dimension 0) with the op, the operand and the flags that fix it.
+  mlir::LogicalResult checkStaticOperands(llvm::StringRef opName, mlir::ValueRange operands,
+                                          bool batchOnly) const;
   /// Refuses inferred result shapes whose element or byte count overflows
   /// 64 bits (huge pads, dilations or broadcasts).
   mlir::LogicalResult checkResultSize(llvm::ArrayRef<mlir::Type> types) const;

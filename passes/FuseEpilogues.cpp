@@ -81,6 +81,11 @@ struct MatMulToLinear : OpRewritePattern<MatMulOp> {
     auto wt = cast<RankedTensorType>(op.getRhs().getType());
     if (wt.getRank() != 2 || xt.getRank() < 2 || !isa<FloatType>(xt.getElementType()))
       return failure();
+    if (wt.isDynamicDim(1)) {
+      // The zero bias would need a run-time size.
+      report.missed(op, "linear", "the weight's output dimension is dynamic (?)");
+      return failure();
+    }
     Value bias = zeroBias(rewriter, op.getLoc(), wt.getDimSize(1), xt.getElementType());
     auto linear = LinearOp::create(rewriter, op.getLoc(), op.getType(),
                                    ValueRange{op.getLhs(), op.getRhs(), bias},
@@ -99,7 +104,9 @@ struct GemmToLinear : OpRewritePattern<GemmOp> {
   FusionReporter &report;
   LogicalResult matchAndRewrite(GemmOp op, PatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
-    if (!isa<FloatType>(type.getElementType()))
+    // (M may be a dynamic batch; N and C are static.)
+    if (!isa<FloatType>(type.getElementType()) || type.isDynamicDim(1) ||
+        (op.getC() && !cast<RankedTensorType>(op.getC().getType()).hasStaticShape()))
       return failure();
     if (op.getTransA() || op.getAlpha().convertToDouble() != 1.0 ||
         (op.getC() && op.getBeta().convertToDouble() != 1.0)) {

@@ -229,19 +229,29 @@ int main(int argc, char **argv) {
     inTensors[i] = {sizeof(tessel_tensor), (tessel_dtype)t.onnxType, (int32_t)t.shape.size(),
                     t.shape.data(), t.bytes.data(), t.bytes.size()};
   }
+  // Output sizes for these input shapes (a dynamic model's depend on them),
+  // checked by the runtime as the run will check them.
   std::vector<TensorData> outputs(numOutputs);
   std::vector<tessel_tensor> outTensors(numOutputs);
   for (int32_t i = 0; i < numOutputs; ++i) {
     outputs[i].name = outInfo[i].name;
     outputs[i].onnxType = outInfo[i].dtype;
     outputs[i].shape.assign(outInfo[i].rank, 0);
-    outputs[i].bytes.resize(outInfo[i].byte_size);
+    outTensors[i] = {sizeof(tessel_tensor), outInfo[i].dtype, outInfo[i].rank,
+                     outputs[i].shape.data(), nullptr, 0};
+  }
+  if (tessel_status *st = tessel_model_output_shapes(model, inTensors.data(), numInputs,
+                                                     outTensors.data(), numOutputs)) {
+    std::string msg = tessel_status_message(st);
+    tessel_status_free(st);
+    return fail(msg);
+  }
+  for (int32_t i = 0; i < numOutputs; ++i) {
+    outputs[i].bytes.resize(outTensors[i].byte_size);
     // A zero-byte output still gets a pointer: data NULL with byte_size 0
     // asks the runtime to allocate the output.
     static char noBytes;
-    void *data = outputs[i].bytes.empty() ? &noBytes : outputs[i].bytes.data();
-    outTensors[i] = {sizeof(tessel_tensor), outInfo[i].dtype, outInfo[i].rank,
-                     outputs[i].shape.data(), data, outputs[i].bytes.size()};
+    outTensors[i].data = outputs[i].bytes.empty() ? &noBytes : outputs[i].bytes.data();
   }
 
   // The output folder, with its parents, before the run: a bad path fails

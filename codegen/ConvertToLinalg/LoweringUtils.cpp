@@ -232,7 +232,10 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> s
   };
   Value flat = value;
   if (type.getRank() != 1) {
-    auto flatType = RankedTensorType::get({type.getNumElements()}, type.getElementType());
+    // A dynamic batch (tessel.reshape keeps it as dimension 0) stays one
+    // dynamic dimension in the flat tensor, and the expansion infers it.
+    int64_t count = type.hasStaticShape() ? type.getNumElements() : ShapedType::kDynamic;
+    auto flatType = RankedTensorType::get({count}, type.getElementType());
     flat = tensor::CollapseShapeOp::create(b, loc, flatType, value, allDims(type.getRank()));
   }
   if (target.getRank() == 1)

@@ -424,18 +424,59 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
     Value r = buildReduction(rewriter, loc, input, axes, init, combine);
     if constexpr (std::is_same_v<OpTy, ReduceMeanOp>) {
       int64_t count = 1;
-      for (int64_t a : axes)
-        count *= inType.getDimSize(a);
+      Value dynamicCount; // the product of the dynamic reduced sizes
+      for (int64_t a : axes) {
+        if (!inType.isDynamicDim(a)) {
+          count *= inType.getDimSize(a);
+          continue;
+        }
+        Value size = dimSize(rewriter, loc, input, a);
+        dynamicCount =
+            dynamicCount ? arith::MulIOp::create(rewriter, loc, dynamicCount, size) : size;
+      }
+      Value divisor;
+      if (dynamicCount) {
+        Value total = arith::MulIOp::create(
+            rewriter, loc, dynamicCount, arith::ConstantIndexOp::create(rewriter, loc, count));
+        Value wide = arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(), total);
+        if (isa<FloatType>(et))
+          divisor = arith::SIToFPOp::create(rewriter, loc, et, wide);
+        else if (et.getIntOrFloatBitWidth() < 64)
+          divisor = arith::TruncIOp::create(rewriter, loc, et, wide);
+        else
+          divisor = wide;
+      }
       auto rt = cast<RankedTensorType>(r.getType());
       r = buildElementwise(rewriter, loc, rt, ValueRange{r},
                            [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-                             Value c = scalarConstant(b, l, et, (double)count);
+                             Value c = divisor ? divisor : scalarConstant(b, l, et, (double)count);
                              if (isa<FloatType>(et))
                                return arith::DivFOp::create(b, l, args[0], c);
                              return arith::DivSIOp::create(b, l, args[0], c);
                            });
     }
-    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, r, op.getType().getShape()));
+    if (op.getType().hasStaticShape() || !op.getKeepdims() || axes.empty()) {
+      rewriter.replaceOp(op, reshapeTensor(rewriter, loc, r, op.getType().getShape()));
+      return success();
+    }
+    // keepdims with dynamic sizes: the reduced axes come back as unit
+    // dimensions, each grouped with a kept one (a dynamic size per group at
+    // most, which the expansion takes from the reduction's result).
+    SmallVector<ReassociationIndices> groups;
+    ReassociationIndices pending;
+    for (int64_t d = 0; d < op.getType().getRank(); ++d) {
+      pending.push_back(d);
+      if (!llvm::is_contained(axes, d)) {
+        groups.push_back(pending);
+        pending.clear();
+      }
+    }
+    if (groups.empty()) {
+      rewriter.replaceOp(op, reshapeTensor(rewriter, loc, r, op.getType().getShape()));
+      return success();
+    }
+    groups.back().append(pending.begin(), pending.end());
+    rewriter.replaceOp(op, tensor::ExpandShapeOp::create(rewriter, loc, op.getType(), r, groups));
     return success();
   }
 };

@@ -32,10 +32,45 @@ struct TransposeLowering : OpConversionPattern<TransposeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    Value init = emptyTensor(rewriter, op.getLoc(), op.getType());
+    // Result dimension i is input dimension perm[i].
+    SmallVector<Value> sizes;
+    for (auto [i, p] : llvm::enumerate(op.getPerm()))
+      if (op.getType().isDynamicDim(i))
+        sizes.push_back(dimSize(rewriter, op.getLoc(), adaptor.getInput(), p));
+    Value init = tensor::EmptyOp::create(rewriter, op.getLoc(), op.getType(), sizes);
     auto t = linalg::TransposeOp::create(rewriter, op.getLoc(), adaptor.getInput(), init,
                                          op.getPerm());
     rewriter.replaceOp(op, t.getResult());
+    return success();
+  }
+};
+
+/// Shape and Size read the run-time sizes (tensor.dim) into an int64 tensor.
+struct ShapeLowering : OpConversionPattern<ShapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ShapeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    SmallVector<Value> dims;
+    for (int64_t d = op.getStart(); d < op.getEnd(); ++d)
+      dims.push_back(arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(),
+                                                dimSize(rewriter, loc, adaptor.getInput(), d)));
+    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, op.getType(), dims);
+    return success();
+  }
+};
+
+struct SizeLowering : OpConversionPattern<SizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(SizeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value count = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    for (int64_t d = 0; d < op.getInput().getType().getRank(); ++d)
+      count = arith::MulIOp::create(rewriter, loc, count,
+                                    dimSize(rewriter, loc, adaptor.getInput(), d));
+    Value size = arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(), count);
+    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, op.getType(), ValueRange{size});
     return success();
   }
 };
@@ -395,7 +430,8 @@ struct TriluLowering : OpConversionPattern<TriluOp> {
 } // namespace
 
 void populateTensorLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConstantLowering, ReshapeLowering, TransposeLowering, ConcatLowering,
+  patterns.add<ConstantLowering, ReshapeLowering, TransposeLowering, ShapeLowering, SizeLowering,
+               ConcatLowering,
                GatherLowering, GatherElementsLowering, GatherNDLowering, ScatterElementsLowering,
                ScatterNDLowering, SliceLowering, ExpandLowering,
                TileLowering, TriluLowering>(patterns.getContext());

@@ -40,9 +40,7 @@ std::optional<int64_t> linearCoefficient(AffineExpr expr, unsigned dim) {
   return std::nullopt; // floordiv, ceildiv, mod
 }
 
-/// True when the body is `yield(addf(out, mulf(in0, in1)))` in any operand
-/// order.
-static bool isMultiplyAccumulate(linalg::GenericOp op) {
+bool isMultiplyAccumulate(linalg::GenericOp op) {
   Block &body = op.getRegion().front();
   if (body.getOperations().size() != 3)
     return false;

@@ -63,6 +63,10 @@ struct ContractionRoles {
 /// contiguous along n.
 mlir::FailureOr<ContractionRoles> analyzeContraction(mlir::linalg::GenericOp op);
 
+/// True when the body is `yield(addf(out, mulf(in0, in1)))` in any operand
+/// order (on tensors or buffers).
+bool isMultiplyAccumulate(mlir::linalg::GenericOp op);
+
 /// The coefficient of loop `dim` in `expr` when `expr` is affine in it
 /// (0 where it does not occur), or nullopt (floordiv, mod, products of loops).
 std::optional<int64_t> linearCoefficient(mlir::AffineExpr expr, unsigned dim);

@@ -2,6 +2,7 @@
 #include "codegen/Kernels/KernelConfig.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 
@@ -31,6 +32,11 @@ LoweringStrategy selectLoweringStrategy(const TargetDescription &target) {
       std::clamp<int64_t>(target.l1Bytes / (s.attentionKeyBlock * 4), 16, 256);
   s.depthwiseTileBytes = target.l2Bytes / 8;
   s.parallelMinMacs = int64_t(target.fmaUnits) * s.lanes * (int64_t(1) << 17);
+  // l2 / 2 / (l1 / 2 / (tile columns * 4 bytes) * 4 bytes) rows, a power of two.
+  // (At most 1024: the halving levels below it each cost a kernel.)
+  int64_t rowBlock = std::clamp<int64_t>(target.l2Bytes / target.l1Bytes * s.tileColumns(),
+                                         s.dynamicMinTile, 1024);
+  s.dynamicTile = int64_t(1) << llvm::Log2_64(rowBlock);
   return s;
 }
 

@@ -104,6 +104,16 @@ struct LoweringStrategy {
   /// dozens of small kernels would pay again and again. 2^17 cycles of the
   /// core's FMAs (2^21 on AVX2 with two FMA units: about 50 us at the peak).
   int64_t parallelMinMacs = int64_t(1) << 21;
+  /// A contraction with one dynamic loop (tessel-tile-dynamic-contractions)
+  /// runs as static tiles of this many iterations of it, then at most one
+  /// tile of each half size down to dynamicMinTile, then one zero-padded
+  /// tile of dynamicMinTile: full register tiles everywhere, under
+  /// dynamicMinTile iterations of waste. The largest is a static kernel's
+  /// row block for a long reduction (half of L2 over the A rows of one
+  /// reduction block of half of L1: 256 rows on AVX2's 16-column tiles),
+  /// so that its B panels are packed once per block as they are in the
+  /// static kernel. The smallest covers the register tile's 6 rows.
+  int64_t dynamicTile = 256, dynamicMinTile = 8;
   /// Other structured ops (elementwise chains, norms, copies) below this
   /// many iterations run on one thread (tessel-parallelize-loops).
   int64_t parallelMinIterations = 131072;

@@ -25,6 +25,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/SymbolTable.h"
 
+#include <map>
+
 using namespace mlir;
 
 namespace tessel {
@@ -91,9 +93,39 @@ struct PackConstantOperandsPass : impl::PackConstantOperandsBase<PackConstantOpe
         if (std::optional<ConstantOperand> c = match(op, isA, users))
           candidates.push_back(std::move(*c));
     });
-    SymbolTable &table = symbols.getSymbolTable(module);
+    // Contractions that read one argument: a contraction with a dynamic
+    // loop runs as several static pieces (tessel-tile-dynamic-contractions),
+    // all reading the same weight. They share one packed copy when every
+    // reader of the argument is such a candidate with the same layout.
+    std::map<std::pair<Operation *, unsigned>, SmallVector<ConstantOperand *>> byArgument;
     for (ConstantOperand &c : candidates)
-      pack(c, table);
+      byArgument[{c.kernel, c.argNo}].push_back(&c);
+    SymbolTable &table = symbols.getSymbolTable(module);
+    for (auto &[key, readers] : byArgument) {
+      ConstantOperand &first = *readers.front();
+      Value arg = first.kernel.getArgument(first.argNo);
+      size_t uses = std::distance(arg.getUses().begin(), arg.getUses().end());
+      AffineMap layout = packedMap(first.roles, first.dim, first.tile, &getContext());
+      bool shared =
+          readers.size() == 1
+              ? uses == 1 // one contraction (maybe through its reshape)
+              : readers.size() == uses && llvm::all_of(readers, [&](ConstantOperand *c) {
+                  // The same elements in the same packed order: the same map
+                  // from the same loops into the weight, the same trip counts.
+                  return !c->reshape && c->operand == c->roles.b &&
+                         first.operand == first.roles.b && c->tile == first.tile &&
+                         c->op.getIndexingMapsArray()[c->operand] ==
+                             first.op.getIndexingMapsArray()[first.operand] &&
+                         c->roles.ranges[c->dim] == first.roles.ranges[first.dim] &&
+                         c->roles.reductions == first.roles.reductions &&
+                         llvm::all_of(c->roles.reductions, [&](int64_t d) {
+                           return c->roles.ranges[d] == first.roles.ranges[d];
+                         }) &&
+                         packedMap(c->roles, c->dim, c->tile, &getContext()) == layout;
+                });
+      if (shared)
+        pack(readers, table);
+    }
   }
 
   std::optional<ConstantOperand> match(linalg::GenericOp op, bool isA, SymbolUserMap &users) {
@@ -142,8 +174,10 @@ struct PackConstantOperandsPass : impl::PackConstantOperandsBase<PackConstantOpe
     }
     auto arg = dyn_cast<BlockArgument>(value);
     c.kernel = op->getParentOfType<func::FuncOp>();
+    // (Several readers of one argument are grouped in runOnOperation.)
     if (!arg || !c.kernel || !c.kernel.isPrivate() ||
-        arg.getOwner() != &c.kernel.getBody().front() || !arg.hasOneUse())
+        arg.getOwner() != &c.kernel.getBody().front() ||
+        !llvm::all_of(arg.getUsers(), llvm::IsaPred<linalg::GenericOp, memref::CollapseShapeOp>))
       return std::nullopt;
     c.argNo = arg.getArgNumber();
     // Every call passes the same constant global, read for nothing else.
@@ -164,7 +198,10 @@ struct PackConstantOperandsPass : impl::PackConstantOperandsBase<PackConstantOpe
     return c;
   }
 
-  void pack(ConstantOperand &c, SymbolTable &table) {
+  /// Packs the argument `readers` (at least one) read, and makes each of
+  /// them read the packed layout.
+  void pack(ArrayRef<ConstantOperand *> readers, SymbolTable &table) {
+    ConstantOperand &c = *readers.front();
     MemRefType type = c.global.getType();
     auto initial = dyn_cast_or_null<ElementsAttr>(c.global.getInitialValueAttr());
     std::optional<LinearOffset> offset =
@@ -238,9 +275,11 @@ struct PackConstantOperandsPass : impl::PackConstantOperandsBase<PackConstantOpe
         c.kernel->setAttr("tessel.kernel", fields.getDictionary(ctx));
       }
     }
-    SmallVector<AffineMap> maps = c.op.getIndexingMapsArray();
-    maps[c.operand] = packedMap(c.roles, c.dim, rows, ctx);
-    c.op.setIndexingMapsAttr(builder.getAffineMapArrayAttr(maps));
+    for (ConstantOperand *reader : readers) {
+      SmallVector<AffineMap> maps = reader->op.getIndexingMapsArray();
+      maps[reader->operand] = packedMap(reader->roles, reader->dim, rows, ctx);
+      reader->op.setIndexingMapsAttr(builder.getAffineMapArrayAttr(maps));
+    }
   }
 };
 

@@ -89,7 +89,7 @@ def Tessel_RMSNormOp : Tessel_Op<"rms_norm", [InferTypeOpAdaptor]> {
   }];
 }
 
-def Tessel_GroupNormOp : Tessel_Op<"group_norm", [InferTypeOpAdaptor]> {
+def Tessel_GroupNormOp : Tessel_Op<"group_norm", [InferTypeOpAdaptor, Tessel_DynamicBatch]> {
   let summary = "group normalization of NC[D]HW over channel groups";
   let description = [{
     Splits the C channels into `num_groups` groups of C / num_groups; each

@@ -214,11 +214,12 @@ def Tessel_MatMulOp : Tessel_Op<"matmul", [InferTypeOpAdaptor, Tessel_DynamicSha
   }];
 }
 
-def Tessel_GemmOp : Tessel_Op<"gemm", [InferTypeOpAdaptor]> {
+def Tessel_GemmOp : Tessel_Op<"gemm", [InferTypeOpAdaptor, Tessel_DynamicBatch]> {
   let summary = "general matrix multiply: alpha * op(A) * op(B) + beta * C";
   let description = [{
     2-D matrix product with optional transposition of either operand and an
-    optional bias C that broadcasts to the [M, N] result.
+    optional bias C that broadcasts to the [M, N] result. Without trans_a its
+    rows are samples: M may be a dynamic batch (A's dimension 0).
   }];
   let arguments = (ins Tessel_Tensor:$a, Tessel_Tensor:$b, Optional<Tessel_Tensor>:$c,
                        DefaultValuedAttr<BoolAttr, "false">:$trans_a,
@@ -236,7 +237,7 @@ def Tessel_GemmOp : Tessel_Op<"gemm", [InferTypeOpAdaptor]> {
 //===----------------------------------------------------------------------===//
 
 class Tessel_ReduceOp<string mnemonic, string desc>
-    : Tessel_Op<mnemonic, [InferTypeOpAdaptor]> {
+    : Tessel_Op<mnemonic, [InferTypeOpAdaptor, Tessel_DynamicShapes]> {
   let summary = "reduces the given axes by " # desc;
   let description = [{
     Reduces `axes` (non-negative, sorted, unique) of the input. With `keepdims`

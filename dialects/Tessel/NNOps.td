@@ -4,7 +4,7 @@
 
 include "dialects/Tessel/TesselBase.td"
 
-def Tessel_ConvOp : Tessel_Op<"conv", [InferTypeOpAdaptor]> {
+def Tessel_ConvOp : Tessel_Op<"conv", [InferTypeOpAdaptor, Tessel_DynamicBatch]> {
   let summary = "N-D grouped convolution in NC[D]HW layout, with a fused epilogue";
   let description = [{
     Cross-correlation of `input` [N, C, spatial...] with `weight`
@@ -37,7 +37,7 @@ def Tessel_ConvOp : Tessel_Op<"conv", [InferTypeOpAdaptor]> {
 }
 
 class Tessel_PoolOp<string mnemonic, string desc>
-    : Tessel_Op<mnemonic, [InferTypeOpAdaptor]> {
+    : Tessel_Op<mnemonic, [InferTypeOpAdaptor, Tessel_DynamicBatch]> {
   let summary = desc # " pooling over the spatial axes of NC[D]HW";
   let description = [{
     Pools windows of `kernel_shape` over the spatial axes. `pads` holds begin
@@ -56,7 +56,7 @@ class Tessel_PoolOp<string mnemonic, string desc>
 def Tessel_MaxPoolOp : Tessel_PoolOp<"max_pool", "maximum">;
 def Tessel_AvgPoolOp : Tessel_PoolOp<"avg_pool", "average">;
 
-def Tessel_BatchNormOp : Tessel_Op<"batch_norm", [InferTypeOpAdaptor]> {
+def Tessel_BatchNormOp : Tessel_Op<"batch_norm", [InferTypeOpAdaptor, Tessel_DynamicBatch]> {
   let summary = "inference-mode batch normalization over axis 1";
   let description = [{
     y = scale * (x - mean) / sqrt(var + epsilon) + bias, with per-channel

@@ -21,6 +21,19 @@ LogicalResult ReshapeOp::verify() {
   auto out = getResult().getType();
   if (in.getElementType() != out.getElementType())
     return emitOpError("changes the element type");
+  if (!in.hasStaticShape() || !out.hasStaticShape()) {
+    // A dynamic batch passes through: dimension 0 dynamic on both sides, the
+    // rest static with the same element count.
+    auto rest = [](RankedTensorType t) {
+      return t.getRank() ? checkedElementCount(t.getShape().drop_front()) : std::nullopt;
+    };
+    if (!in.getRank() || !out.getRank() || !in.isDynamicDim(0) || !out.isDynamicDim(0) ||
+        !rest(in) || !rest(out) || *rest(in) != *rest(out))
+      return emitOpError("takes a dynamic dimension only as a batch (dimension 0) that it keeps "
+                         "yet; cannot reshape ")
+             << formatShape(in.getShape()) << " into " << formatShape(out.getShape());
+    return success();
+  }
   auto inCount = checkedElementCount(in.getShape());
   auto outCount = checkedElementCount(out.getShape());
   if (!inCount || !outCount || *inCount != *outCount)
@@ -40,6 +53,30 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
     return dense.reshape(getResult().getType());
   return {};
+}
+
+LogicalResult ShapeOp::verify() {
+  int64_t rank = getInput().getType().getRank(), start = getStart(), end = getEnd();
+  if (start < 0 || start > end || end > rank)
+    return emitOpError("needs 0 <= start <= end <= rank (") << rank << "), has start " << start
+                                                            << " and end " << end;
+  if (getType().getRank() != 1 || getType().getDimSize(0) != end - start)
+    return emitOpError("result must be tensor<") << end - start << "xi64>";
+  return success();
+}
+
+OpFoldResult ShapeOp::fold(FoldAdaptor) {
+  ArrayRef<int64_t> dims = getInput().getType().getShape().slice(getStart(), getEnd() - getStart());
+  if (llvm::any_of(dims, ShapedType::isDynamic))
+    return {};
+  return DenseElementsAttr::get(getType(), dims);
+}
+
+OpFoldResult SizeOp::fold(FoldAdaptor) {
+  RankedTensorType type = getInput().getType();
+  if (!type.hasStaticShape())
+    return {};
+  return DenseElementsAttr::get(getType(), type.getNumElements());
 }
 
 LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,

@@ -16,11 +16,13 @@ def Tessel_ConstantOp : Tessel_Op<"constant", [ConstantLike, InferTypeOpAdaptor]
   let hasFolder = 1;
 }
 
-def Tessel_ReshapeOp : Tessel_Op<"reshape"> {
+def Tessel_ReshapeOp : Tessel_Op<"reshape", [Tessel_DynamicShapes]> {
   let summary = "reinterprets a tensor with another static shape";
   let description = [{
     Same elements in row-major order, new shape (the result type). Covers ONNX
-    Reshape, Flatten, Squeeze and Unsqueeze once their shapes are known.
+    Reshape, Flatten, Squeeze and Unsqueeze once their shapes are known. A
+    dynamic dimension is taken only as a batch that the reshape keeps:
+    dimension 0 dynamic in both types, the others static (the verifier).
   }];
   let arguments = (ins Tessel_Tensor:$input);
   let results = (outs Tessel_Tensor:$result);
@@ -29,7 +31,29 @@ def Tessel_ReshapeOp : Tessel_Op<"reshape"> {
   let hasFolder = 1;
 }
 
-def Tessel_TransposeOp : Tessel_Op<"transpose", [InferTypeOpAdaptor]> {
+def Tessel_ShapeOp : Tessel_Op<"shape", [Pure, Tessel_DynamicShapes]> {
+  let summary = "dimensions [start, end) of a tensor's shape, as int64 (ONNX Shape)";
+  let description = [{
+    The run-time sizes of dimensions start..end-1 of `input`. Folds to a
+    constant where they are all static (the importer creates the op only
+    where one is not).
+  }];
+  let arguments = (ins Tessel_Tensor:$input, I64Attr:$start, I64Attr:$end);
+  let results = (outs RankedTensorOf<[I64]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Tessel_SizeOp : Tessel_Op<"size", [Pure, Tessel_DynamicShapes]> {
+  let summary = "the number of elements of a tensor, as an int64 scalar (ONNX Size)";
+  let arguments = (ins Tessel_Tensor:$input);
+  let results = (outs 0DTensorOf<[I64]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasFolder = 1;
+}
+
+def Tessel_TransposeOp : Tessel_Op<"transpose", [InferTypeOpAdaptor, Tessel_DynamicShapes]> {
   let summary = "permutes the dimensions: result dim i is input dim perm[i]";
   let arguments = (ins Tessel_Tensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs Tessel_Tensor:$result);

@@ -41,6 +41,14 @@ def Tessel_DynamicShapes : NativeOpTrait<"DynamicShapes"> {
   let cppNamespace = "::tessel::traits";
 }
 
+// Per-sample ops (convolutions, pooling, batch and group norms): sample n of
+// the result depends on sample n of the operands along dimension 0 only. Such
+// an op takes a dynamic dimension as that batch dimension and nowhere else;
+// tessel-batch-loop runs it one sample at a time, each a static op.
+def Tessel_DynamicBatch : NativeOpTrait<"DynamicBatch"> {
+  let cppNamespace = "::tessel::traits";
+}
+
 // On every tessel op: an op without Tessel_DynamicShapes has static shapes
 // (the importer refuses a dynamic dimension there with the node's name; the
 // verifier keeps passes from building one).

@@ -29,15 +29,24 @@ Operation *TesselDialect::materializeConstant(OpBuilder &builder, Attribute valu
 #define GET_OP_CLASSES
 #include "dialects/Tessel/TesselOps.cpp.inc"
 
-Type tessel::traits::firstDynamicType(Operation *op) {
-  for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
-    if (auto shaped = dyn_cast<ShapedType>(t); shaped && shaped.hasRank() && !shaped.hasStaticShape())
+Type tessel::traits::firstDynamicType(Operation *op, bool batchOnly) {
+  for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
+    auto shaped = dyn_cast<ShapedType>(t);
+    if (!shaped || !shaped.hasRank())
+      continue;
+    ArrayRef<int64_t> dims = shaped.getShape();
+    if (llvm::any_of(batchOnly ? dims.drop_front(std::min<size_t>(1, dims.size())) : dims,
+                     ShapedType::isDynamic))
       return t;
+  }
   return {};
 }
 
-LogicalResult tessel::traits::verifyStaticUnlessDynamic(Operation *op) {
-  if (Type t = firstDynamicType(op))
-    return op->emitOpError("does not take dynamic dimensions yet (it has ") << t << ")";
+LogicalResult tessel::traits::verifyStaticUnlessDynamic(Operation *op, bool batchOnly) {
+  if (Type t = firstDynamicType(op, batchOnly))
+    return op->emitOpError(batchOnly ? "takes a dynamic dimension only as its batch (dimension "
+                                       "0) yet (it has "
+                                     : "does not take dynamic dimensions yet (it has ")
+           << t << ")";
   return success();
 }

@@ -20,11 +20,17 @@ class Elementwise : public mlir::OpTrait::TraitBase<ConcreteType, Elementwise> {
 template <typename ConcreteType>
 class DynamicShapes : public mlir::OpTrait::TraitBase<ConcreteType, DynamicShapes> {};
 
-/// The first operand or result type with a dynamic dimension, or null.
-mlir::Type firstDynamicType(mlir::Operation *op);
+/// Per-sample ops that take a dynamic batch, dimension 0, only
+/// (Tessel_DynamicBatch in TesselBase.td).
+template <typename ConcreteType>
+class DynamicBatch : public mlir::OpTrait::TraitBase<ConcreteType, DynamicBatch> {};
+
+/// The first operand or result type with a dynamic dimension, or null
+/// (with `batchOnly`: a dynamic dimension other than dimension 0).
+mlir::Type firstDynamicType(mlir::Operation *op, bool batchOnly = false);
 /// Fails, naming the type, when an op without DynamicShapes has a dynamic
-/// operand or result.
-mlir::LogicalResult verifyStaticUnlessDynamic(mlir::Operation *op);
+/// operand or result (with `batchOnly`: one dynamic other than in dimension 0).
+mlir::LogicalResult verifyStaticUnlessDynamic(mlir::Operation *op, bool batchOnly);
 
 template <typename ConcreteType>
 class StaticUnlessDynamic : public mlir::OpTrait::TraitBase<ConcreteType, StaticUnlessDynamic> {
@@ -33,7 +39,7 @@ public:
     if constexpr (ConcreteType::template hasTrait<DynamicShapes>())
       return mlir::success();
     else
-      return verifyStaticUnlessDynamic(op);
+      return verifyStaticUnlessDynamic(op, ConcreteType::template hasTrait<DynamicBatch>());
   }
 };
 } // namespace tessel::traits

@@ -32,12 +32,63 @@ FailureOr<SmallVector<int64_t>> intsFromInputOrAttr(NodeImporter &n, int index,
   return SmallVector<int64_t>(values.begin(), values.end());
 }
 
+/// Reshape of an input with a dynamic batch (dimension 0, the only dynamic
+/// one) that keeps it: the target's entry 0 is 0 (copy) or -1, the rest
+/// static or one -1 inferred from the sample's element count.
+LogicalResult importBatchReshape(NodeImporter &n, RankedTensorType type,
+                                 ArrayRef<int64_t> target, bool allowZero) {
+  ArrayRef<int64_t> dims = type.getShape();
+  if (dims.empty() || !type.isDynamicDim(0) ||
+      llvm::any_of(dims.drop_front(), ShapedType::isDynamic) || target.empty() ||
+      !(target[0] == -1 || (target[0] == 0 && !allowZero)))
+    return n.error("Reshape of " + formatShape(dims) + " into " + formatShape(target) +
+                   " takes dynamic dimensions only as a batch (dimension 0) that it keeps, "
+                   "yet; fix the model's dynamic dimensions at compile time with --dim "
+                   "SYMBOL=N or --input-shape NAME=DIMS");
+  int64_t sample = *checkedElementCount(dims.drop_front()), known = 1, inferIndex = -1;
+  SmallVector<int64_t> shape{ShapedType::kDynamic};
+  for (auto [i, entry] : llvm::enumerate(target.drop_front())) {
+    int64_t d = entry;
+    if (d == 0 && !allowZero) {
+      if (i + 1 >= dims.size())
+        return n.error("shape entry 0 at index " + Twine(i + 1) + " copies a dimension the "
+                       "input does not have");
+      d = dims[i + 1];
+    }
+    if (d == -1) {
+      if (inferIndex >= 0 || target[0] == -1)
+        return n.error("shape has more than one -1");
+      inferIndex = shape.size();
+      shape.push_back(1);
+      continue;
+    }
+    if (d < 0 || __builtin_mul_overflow(known, d, &known))
+      return n.error("shape entry " + Twine(d) + " is invalid");
+    shape.push_back(d);
+  }
+  if (inferIndex >= 0) {
+    if (known == 0 || sample % known != 0)
+      return n.error("cannot infer the -1 entry: samples of " + Twine(sample) +
+                     " elements into " + formatShape(shape));
+    shape[inferIndex] = sample / known;
+    known = sample;
+  }
+  if (known != sample)
+    return n.error("cannot reshape samples of " + formatShape(dims.drop_front()) + " into " +
+                   formatShape(ArrayRef<int64_t>(shape).drop_front()) +
+                   " (a Reshape that changes the batch dimension is not supported with dynamic "
+                   "dimensions yet)");
+  return n.setResult(n.reshape(n.input(0), shape));
+}
+
 LogicalResult importReshape(NodeImporter &n) {
   auto type = n.inputType(0);
   auto target = intsFromInputOrAttr(n, 1, "shape", 5, /*required=*/true);
   if (failed(target))
     return failure();
   bool allowZero = n.intAttr("allowzero", 0) != 0;
+  if (!type.hasStaticShape())
+    return importBatchReshape(n, type, *target, allowZero);
   SmallVector<int64_t> shape;
   int64_t inferIndex = -1, known = 1;
   for (auto [i, d] : llvm::enumerate(*target)) {
@@ -85,8 +136,13 @@ LogicalResult importFlatten(NodeImporter &n) {
   if (axis < 0)
     axis += rank;
   int64_t outer = 1, inner = 1;
-  for (int64_t i = 0; i < rank; ++i)
-    (i < axis ? outer : inner) *= type.getDimSize(i);
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t &side = i < axis ? outer : inner;
+    // A dynamic dimension makes its side dynamic (tessel.reshape takes it
+    // as a batch it keeps).
+    side = type.isDynamicDim(i) || ShapedType::isDynamic(side) ? ShapedType::kDynamic
+                                                              : side * type.getDimSize(i);
+  }
   return n.setResult(n.reshape(n.input(0), {outer, inner}));
 }
 
@@ -293,13 +349,25 @@ LogicalResult importShape(NodeImporter &n) {
   start = std::clamp<int64_t>(start, 0, rank);
   end = std::clamp<int64_t>(end, start, rank);
   SmallVector<int64_t> values(dims.begin() + start, dims.begin() + end);
-  n.setOutput(0, int64Constant(n, values, {(int64_t)values.size()}));
-  return success();
+  if (llvm::none_of(values, ShapedType::isDynamic)) {
+    n.setOutput(0, int64Constant(n, values, {(int64_t)values.size()}));
+    return success();
+  }
+  // Run-time sizes (--dynamic).
+  auto type = RankedTensorType::get({end - start}, n.builder().getI64Type());
+  return n.setResult(n.createWithType<ShapeOp>(
+      type, ValueRange{n.input(0)},
+      {n.named("start", n.builder().getI64IntegerAttr(start)),
+       n.named("end", n.builder().getI64IntegerAttr(end))}));
 }
 
 LogicalResult importSize(NodeImporter &n) {
-  n.setOutput(0, int64Constant(n, {n.inputType(0).getNumElements()}, {}));
-  return success();
+  if (n.inputType(0).hasStaticShape()) {
+    n.setOutput(0, int64Constant(n, {n.inputType(0).getNumElements()}, {}));
+    return success();
+  }
+  auto type = RankedTensorType::get({}, n.builder().getI64Type());
+  return n.setResult(n.createWithType<SizeOp>(type, ValueRange{n.input(0)}, {}));
 }
 
 LogicalResult importConstantOfShape(NodeImporter &n) {

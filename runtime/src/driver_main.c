@@ -17,7 +17,10 @@ extern const uint32_t tessel_abi_version;
 extern const char tessel_model_metadata[];
 extern const uint64_t tessel_model_metadata_size;
 extern const tessel_kernel_fn tessel_model_kernels[];
-void tessel_model_run_v2(void **buffers, const tessel_run_context *context);
+void tessel_model_run_v3(void **buffers, const int64_t *dims, const tessel_run_context *context);
+/* Only models with dynamic dimensions have a shape function. */
+int32_t tessel_model_shapes(const int64_t *input_dims, int64_t *output_dims,
+                            int64_t *check_sizes) __attribute__((weak));
 
 static void print_value(tessel_dtype dtype, const void *data, int64_t i) {
   switch (dtype) {
@@ -55,8 +58,9 @@ int main(int argc, char **argv) {
   }
   tessel_model *model;
   tessel_status *st = tessel_model_from_symbols(tessel_abi_version, tessel_model_metadata,
-                                                tessel_model_metadata_size, tessel_model_run_v2,
-                                                tessel_model_kernels, &model);
+                                                tessel_model_metadata_size, tessel_model_run_v3,
+                                                tessel_model_shapes, tessel_model_kernels,
+                                                &model);
   if (st)
     return fail(st);
   int32_t ni = tessel_model_num_inputs(model), no = tessel_model_num_outputs(model);

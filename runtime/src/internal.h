@@ -16,6 +16,7 @@ tessel_status *tessel_make_status(tessel_status_code code, const char *fmt, ...)
  * links its compiled model statically). */
 tessel_status *tessel_model_from_symbols(uint32_t abi_version, const char *metadata,
                                          uint64_t metadata_size, tessel_model_run_fn run,
+                                         tessel_model_shapes_fn shapes,
                                          const tessel_kernel_fn *kernels, tessel_model **model);
 
 #ifdef __cplusplus

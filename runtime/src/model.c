@@ -29,8 +29,9 @@ typedef struct {
   int32_t rank;
   int64_t *shape;
   char **dim_names; /* rank entries ("" unnamed); NULL until the metadata is read */
-  int64_t num_elements;
-  size_t byte_size;
+  int64_t num_elements; /* -1 when a dimension is dynamic */
+  size_t byte_size;     /* 0 when a dimension is dynamic */
+  int32_t num_dynamic;  /* dimensions of size -1: the run's */
   unsigned char *bound; /* an input's value fixed at compile time, or NULL */
 } tensor_desc;
 
@@ -46,6 +47,8 @@ typedef struct {
 struct tessel_model {
   void *handle; /* dlopen handle, NULL for a statically linked model */
   tessel_model_run_fn run;
+  /* The shape function (tessel/abi.h), NULL for a static model. */
+  tessel_model_shapes_fn shapes;
   const tessel_kernel_fn *kernel_fns;
   /* The OpenMP runtime the model's parallel kernel loops run on (none found:
    * a model without parallel loops). */
@@ -53,6 +56,10 @@ struct tessel_model {
   int32_t num_inputs, num_outputs, num_kernels;
   tensor_desc *tensors; /* inputs, then outputs */
   kernel_desc *kernels;
+  /* Dynamic dimensions of the inputs and of the outputs, and the messages
+   * of the shape function's checks. */
+  int32_t num_input_dims, num_output_dims, num_checks;
+  char **checks;
 };
 
 struct tessel_session {
@@ -132,6 +139,9 @@ static void free_model(tessel_model *m) {
   if (!m)
     return;
   free_tensors(m->tensors, m->num_inputs + m->num_outputs);
+  for (int32_t i = 0; m->checks && i < m->num_checks; ++i)
+    free(m->checks[i]);
+  free(m->checks);
   if (m->kernels) {
     for (int32_t k = 0; k < m->num_kernels; ++k) {
       kernel_desc *d = &m->kernels[k];
@@ -214,8 +224,12 @@ static int parse_tensor(cursor *c, tensor_desc *t) {
     return 0;
   t->num_elements = 1;
   for (int64_t i = 0; i < rank; ++i) {
-    if (!read_int(c, &t->shape[i]) || t->shape[i] < 0)
+    if (!read_int(c, &t->shape[i]) || t->shape[i] < -1)
       return 0;
+    if (t->shape[i] == -1) {
+      ++t->num_dynamic;
+      continue;
+    }
     /* Element and byte counts must not wrap (a corrupt or hostile library). */
     if (t->shape[i] != 0 &&
         t->num_elements > INT64_MAX / (int64_t)tessel_dtype_size(t->dtype) / t->shape[i])
@@ -223,6 +237,10 @@ static int parse_tensor(cursor *c, tensor_desc *t) {
     t->num_elements *= t->shape[i];
   }
   t->byte_size = (size_t)t->num_elements * tessel_dtype_size(t->dtype);
+  if (t->num_dynamic) {
+    t->num_elements = -1;
+    t->byte_size = 0;
+  }
   return read_counted(c, &t->name) && skip_newline(c);
 }
 
@@ -341,6 +359,7 @@ static int parse_section(cursor *c, const char *section, int32_t *count) {
 
 tessel_status *tessel_model_from_symbols(uint32_t abi_version, const char *metadata,
                                          uint64_t metadata_size, tessel_model_run_fn run,
+                                         tessel_model_shapes_fn shapes,
                                          const tessel_kernel_fn *kernels, tessel_model **out) {
   if (!out)
     return tessel_make_status(TESSEL_INVALID_ARGUMENT, "model output pointer is NULL");
@@ -355,6 +374,7 @@ tessel_status *tessel_model_from_symbols(uint32_t abi_version, const char *metad
   /* Statically linked (an executable): libomp is among the process's libraries. */
   tessel_omp_find(&m->omp, RTLD_DEFAULT);
   m->run = run;
+  m->shapes = shapes;
   m->kernel_fns = kernels;
   cursor c = {metadata, metadata + metadata_size};
   int64_t version;
@@ -397,6 +417,23 @@ tessel_status *tessel_model_from_symbols(uint32_t abi_version, const char *metad
     for (int32_t i = 0; ok && i < num_bound; ++i)
       ok = parse_bound(&c, m);
   }
+  /* Optional: the messages of the shape function's checks. */
+  if (ok && (size_t)(c.end - c.p) > 7 && memcmp(c.p, "checks ", 7) == 0) {
+    int32_t num_checks = 0;
+    ok = parse_section(&c, "checks", &num_checks);
+    if (ok) {
+      m->checks = calloc((size_t)num_checks + 1, sizeof(char *));
+      ok = m->checks != NULL;
+      if (ok)
+        m->num_checks = num_checks;
+    }
+    for (int32_t i = 0; ok && i < num_checks; ++i)
+      ok = read_counted(&c, &m->checks[i]) && skip_newline(&c);
+  }
+  for (int32_t i = 0; ok && i < m->num_inputs + m->num_outputs; ++i)
+    *(i < m->num_inputs ? &m->num_input_dims : &m->num_output_dims) += m->tensors[i].num_dynamic;
+  /* Dynamic sizes need the shape function. */
+  ok = ok && (m->num_input_dims + m->num_output_dims == 0 || shapes != NULL);
   int32_t num_kernels = 0;
   ok = ok && parse_section(&c, "kernels", &num_kernels);
   if (ok) {
@@ -513,6 +550,7 @@ tessel_status *tessel_model_open(const char *path, tessel_model **out) {
                               path, v, TESSEL_ABI_VERSION);
   }
   void *run = dlsym(handle, TESSEL_SYMBOL_RUN);
+  void *shapes = dlsym(handle, TESSEL_SYMBOL_SHAPES); /* dynamic models only */
   const tessel_kernel_fn *kernels = dlsym(handle, TESSEL_SYMBOL_KERNELS);
   if (!metadata || !size || !run || !kernels) {
     dlclose(handle);
@@ -525,7 +563,11 @@ tessel_status *tessel_model_open(const char *path, tessel_model **out) {
   }
   tessel_model_run_fn fn;
   memcpy(&fn, &run, sizeof(fn));
-  tessel_status *st = tessel_model_from_symbols(*version, metadata, *size, fn, kernels, out);
+  tessel_model_shapes_fn shapes_fn = NULL;
+  if (shapes)
+    memcpy(&shapes_fn, &shapes, sizeof(shapes_fn));
+  tessel_status *st =
+      tessel_model_from_symbols(*version, metadata, *size, fn, shapes_fn, kernels, out);
   if (st) {
     dlclose(handle);
     return st;
@@ -642,27 +684,41 @@ static int overlaps(const void *a, size_t a_size, const void *b, size_t b_size) 
   return a_size && b_size && x < y + b_size && y < x + a_size;
 }
 
-tessel_status *tessel_session_run_profiled(tessel_session *s, const void *const *inputs,
-                                           const size_t *input_sizes, void *const *outputs,
-                                           const size_t *output_sizes, tessel_kernel_hook hook,
-                                           void *user_data) {
-  if (!s)
-    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "session is NULL");
+/* The sizes of one run: the ABI's dims array (dynamic input dimensions,
+ * then dynamic output dimensions), every output's shape and every buffer's
+ * byte count (inputs, then outputs). A static model's come from its
+ * metadata. One allocation, freed with free(sizes->dims). */
+typedef struct {
+  int64_t *dims;
+  int64_t *output_shapes; /* each output's rank entries, concatenated */
+  size_t *bytes;
+} run_sizes;
+
+static tessel_status *resolve_run_sizes(const tessel_model *m, const tessel_tensor *inputs,
+                                        run_sizes *rs);
+
+/* The model's buffers, checked and run: ptrs holds the inputs, then the
+ * outputs, of the byte counts in sizes->bytes at least. */
+static tessel_status *run_buffers(tessel_session *s, const void *const *inputs,
+                                  const size_t *input_sizes, void *const *outputs,
+                                  const size_t *output_sizes, const run_sizes *rs,
+                                  tessel_kernel_hook hook, void *user_data) {
   const tessel_model *m = s->model;
   size_t n = (size_t)(uint32_t)m->num_inputs + (size_t)(uint32_t)m->num_outputs;
   if ((m->num_inputs && (!inputs || !input_sizes)) || (m->num_outputs && (!outputs || !output_sizes)))
     return tessel_make_status(TESSEL_INVALID_ARGUMENT, "input or output arrays are NULL");
   for (int32_t i = 0; i < m->num_inputs; ++i) {
     const tensor_desc *t = &m->tensors[i];
-    if (!inputs[i] && t->byte_size)
+    size_t bytes = rs->bytes[i];
+    if (!inputs[i] && bytes)
       return tessel_make_status(TESSEL_INVALID_ARGUMENT, "input %d ('%s') is NULL", i, t->name);
-    if (input_sizes[i] != t->byte_size)
+    if (input_sizes[i] != bytes)
       return tessel_make_status(TESSEL_INVALID_ARGUMENT,
                                 "input %d ('%s') has %zu bytes, expected %zu", i, t->name,
-                                input_sizes[i], t->byte_size);
+                                input_sizes[i], bytes);
     /* The code was specialised for this value: another one would compute
      * with the wrong shapes. */
-    if (t->bound && t->byte_size && memcmp(inputs[i], t->bound, t->byte_size) != 0)
+    if (t->bound && bytes && memcmp(inputs[i], t->bound, bytes) != 0)
       return tessel_make_status(TESSEL_INVALID_ARGUMENT,
                                 "input %d ('%s') was bound at compile time (tessel-compile "
                                 "--bind-input) and this run passes a different value",
@@ -670,12 +726,13 @@ tessel_status *tessel_session_run_profiled(tessel_session *s, const void *const 
   }
   for (int32_t i = 0; i < m->num_outputs; ++i) {
     const tensor_desc *t = &m->tensors[m->num_inputs + i];
-    if (!outputs[i] && t->byte_size)
+    size_t bytes = rs->bytes[m->num_inputs + i];
+    if (!outputs[i] && bytes)
       return tessel_make_status(TESSEL_INVALID_ARGUMENT, "output %d ('%s') is NULL", i, t->name);
-    if (output_sizes[i] < t->byte_size)
+    if (output_sizes[i] < bytes)
       return tessel_make_status(TESSEL_INVALID_ARGUMENT,
                                 "output %d ('%s') has room for %zu bytes, needs %zu", i, t->name,
-                                output_sizes[i], t->byte_size);
+                                output_sizes[i], bytes);
   }
   /* Kernels write outputs in place, possibly before the last read of an
    * input, and each output only once: no output may share a byte with an
@@ -687,7 +744,7 @@ tessel_status *tessel_session_run_profiled(tessel_session *s, const void *const 
     for (int32_t j = 0; j < m->num_inputs + i; ++j) {
       int is_input = j < m->num_inputs;
       const void *other = is_input ? inputs[j] : outputs[j - m->num_inputs];
-      if (overlaps(outputs[i], t->byte_size, other, m->tensors[j].byte_size))
+      if (overlaps(outputs[i], rs->bytes[m->num_inputs + i], other, rs->bytes[j]))
         return tessel_make_status(TESSEL_INVALID_ARGUMENT,
                                   "output %d ('%s') overlaps %s %d ('%s'): outputs need "
                                   "buffers of their own",
@@ -707,18 +764,35 @@ tessel_status *tessel_session_run_profiled(tessel_session *s, const void *const 
   /* The partition of each parallel loop changes with the thread count,
    * never the arithmetic of an element. */
   int previous_threads = tessel_omp_prepare(&m->omp, session_threads(s));
-  m->run(buffers, hook ? &context : NULL);
+  m->run(buffers, rs->dims, hook ? &context : NULL);
   tessel_omp_restore(&m->omp, previous_threads);
   free(buffers);
   return NULL;
 }
 
-/* "2x5x4" into buf. */
+tessel_status *tessel_session_run_profiled(tessel_session *s, const void *const *inputs,
+                                           const size_t *input_sizes, void *const *outputs,
+                                           const size_t *output_sizes, tessel_kernel_hook hook,
+                                           void *user_data) {
+  if (!s)
+    return tessel_make_status(TESSEL_INVALID_ARGUMENT, "session is NULL");
+  run_sizes rs;
+  tessel_status *st = resolve_run_sizes(s->model, NULL, &rs);
+  if (st)
+    return st;
+  st = run_buffers(s, inputs, input_sizes, outputs, output_sizes, &rs, hook, user_data);
+  free(rs.dims);
+  return st;
+}
+
+/* "2x5x4" into buf ("?" for a dynamic dimension). */
 static void format_shape(char *buf, size_t size, int32_t rank, const int64_t *shape) {
   size_t n = 0;
   buf[0] = 0;
   for (int32_t d = 0; shape && d < rank && d < 64 && n < size; ++d)
-    n += (size_t)snprintf(buf + n, size - n, d ? "x%lld" : "%lld", (long long)shape[d]);
+    n += shape[d] == -1 ? (size_t)snprintf(buf + n, size - n, d ? "x?" : "?")
+                        : (size_t)snprintf(buf + n, size - n, d ? "x%lld" : "%lld",
+                                           (long long)shape[d]);
 }
 
 /* What inputs and outputs share: the struct's size and the dtype. */
@@ -759,6 +833,17 @@ static tessel_status *check_input(int32_t i, const tensor_desc *want, const tess
   for (int32_t d = 0; d < want->rank; ++d) {
     if (got->shape[d] == want->shape[d])
       continue;
+    const char *name = want->dim_names ? want->dim_names[d] : "";
+    if (want->shape[d] == -1) { /* dynamic: any size the shape checks accept */
+      if (got->shape[d] >= 0)
+        continue;
+      format_shape(actual, sizeof actual, got->rank, got->shape);
+      return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                                "input %d ('%s') has shape [%s]: dimension %d%s%s%s is %lld, "
+                                "sizes cannot be negative",
+                                i, want->name, actual, (int)d, name[0] ? " ('" : "", name,
+                                name[0] ? "')" : "", (long long)got->shape[d]);
+    }
     format_shape(expected, sizeof expected, want->rank, want->shape);
     format_shape(actual, sizeof actual, got->rank, got->shape);
     const char *symbol = want->dim_names ? want->dim_names[d] : "";
@@ -812,11 +897,157 @@ static tessel_status *check_run_tensors(const tessel_model *m, const tessel_tens
   return st;
 }
 
-/* Writes output t's shape where the caller gave room for it. Every shape is
- * fixed at compile time today: the metadata's. */
-static void report_output_shape(const tensor_desc *t, tessel_tensor *out) {
+/* Bytes of a tensor of `shape`, or a status when the count overflows. */
+static tessel_status *shape_bytes(const char *kind, int32_t i, const tensor_desc *t,
+                                  const int64_t *shape, size_t *bytes) {
+  uint64_t count = tessel_dtype_size(t->dtype);
+  for (int32_t d = 0; d < t->rank; ++d) {
+    if (shape[d] != 0 && count > (uint64_t)INT64_MAX / (uint64_t)shape[d]) {
+      char text[256];
+      format_shape(text, sizeof text, t->rank, shape);
+      return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                                "%s %d ('%s') would have shape [%s], more bytes than memory "
+                                "can address",
+                                kind, i, t->name, text);
+    }
+    count *= (uint64_t)shape[d];
+  }
+  *bytes = (size_t)count;
+  return NULL;
+}
+
+/* "x [2x8], mask [2x16]": the run's input shapes, for a shape check's message. */
+static void format_input_shapes(char *buf, size_t size, const tessel_model *m,
+                                const tessel_tensor *inputs) {
+  size_t n = 0;
+  buf[0] = 0;
+  for (int32_t i = 0; i < m->num_inputs && n + 1 < size; ++i) {
+    char shape[128];
+    format_shape(shape, sizeof shape, inputs[i].rank, inputs[i].shape);
+    n += (size_t)snprintf(buf + n, size - n, "%s%s [%s]", i ? ", " : "", m->tensors[i].name,
+                          shape);
+  }
+}
+
+/* A failed shape check's message, its {0} and {1} replaced by the sizes. */
+static tessel_status *check_failure(const tessel_model *m, int32_t check, const int64_t *sizes,
+                                    const tessel_tensor *inputs) {
+  char text[1024], shapes[512];
+  size_t n = 0;
+  const char *msg = check >= 0 && check < m->num_checks ? m->checks[check]
+                                                        : "a shape check of the model failed";
+  for (const char *p = msg; *p && n + 32 < sizeof text; ++p) {
+    if (p[0] == '{' && (p[1] == '0' || p[1] == '1') && p[2] == '}') {
+      n += (size_t)snprintf(text + n, sizeof text - n, "%lld", (long long)sizes[p[1] - '0']);
+      p += 2;
+    } else {
+      text[n++] = *p;
+    }
+  }
+  text[n] = 0;
+  format_input_shapes(shapes, sizeof shapes, m, inputs);
+  return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                            "the input shapes do not fit the model: %s (inputs: %s)", text,
+                            shapes);
+}
+
+static tessel_status *resolve_run_sizes(const tessel_model *m, const tessel_tensor *inputs,
+                                        run_sizes *rs) {
+  int32_t n = m->num_inputs + m->num_outputs, out_rank = 0;
+  for (int32_t i = m->num_inputs; i < n; ++i)
+    out_rank += m->tensors[i].rank;
+  size_t num_dims = (size_t)m->num_input_dims + (size_t)m->num_output_dims;
+  char *block = malloc(sizeof(int64_t) * (num_dims + (size_t)out_rank) +
+                       sizeof(size_t) * (size_t)n + 1);
+  if (!block)
+    return tessel_make_status(TESSEL_OUT_OF_MEMORY, "out of memory");
+  rs->dims = (int64_t *)block;
+  rs->output_shapes = rs->dims + num_dims;
+  rs->bytes = (size_t *)(rs->output_shapes + out_rank);
+  if (num_dims == 0) { /* static: the metadata says it all */
+    int64_t *shape = rs->output_shapes;
+    for (int32_t i = 0; i < n; ++i) {
+      const tensor_desc *t = &m->tensors[i];
+      rs->bytes[i] = t->byte_size;
+      if (i >= m->num_inputs) {
+        memcpy(shape, t->shape, sizeof(int64_t) * (size_t)t->rank);
+        shape += t->rank;
+      }
+    }
+    return NULL;
+  }
+  tessel_status *st = NULL;
+  if (!inputs) {
+    st = tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                            "the model has dynamic dimensions: run it with "
+                            "tessel_session_run_tensors, which passes the input shapes");
+    goto fail;
+  }
+  /* The dynamic input sizes, and agreement between dimensions named alike. */
+  int64_t *dim = rs->dims;
+  for (int32_t i = 0; i < m->num_inputs; ++i) {
+    const tensor_desc *t = &m->tensors[i];
+    for (int32_t d = 0; d < t->rank; ++d) {
+      if (t->shape[d] != -1)
+        continue;
+      *dim++ = inputs[i].shape[d];
+      const char *name = t->dim_names[d];
+      for (int32_t j = 0; name[0] && j <= i; ++j)
+        for (int32_t e = 0; e < (j == i ? d : m->tensors[j].rank); ++e)
+          if (m->tensors[j].shape[e] == -1 && !strcmp(m->tensors[j].dim_names[e], name) &&
+              inputs[j].shape[e] != inputs[i].shape[d]) {
+            st = tessel_make_status(
+                TESSEL_INVALID_ARGUMENT,
+                "input %d ('%s') has dimension %d ('%s') of size %lld, but input %d ('%s') has "
+                "it of size %lld: dimensions of one name must agree",
+                i, t->name, (int)d, name, (long long)inputs[i].shape[d], j,
+                m->tensors[j].name, (long long)inputs[j].shape[e]);
+            goto fail;
+          }
+    }
+    if ((st = shape_bytes("input", i, t, inputs[i].shape, &rs->bytes[i])))
+      goto fail;
+  }
+  int64_t check_sizes[2] = {0, 0};
+  int32_t failed = m->shapes(rs->dims, rs->dims + m->num_input_dims, check_sizes);
+  if (failed) {
+    st = check_failure(m, failed - 1, check_sizes, inputs);
+    goto fail;
+  }
+  const int64_t *out_dim = rs->dims + m->num_input_dims;
+  int64_t *shape = rs->output_shapes;
+  for (int32_t i = 0; i < m->num_outputs; ++i) {
+    const tensor_desc *t = &m->tensors[m->num_inputs + i];
+    for (int32_t d = 0; d < t->rank; ++d)
+      shape[d] = t->shape[d] == -1 ? *out_dim++ : t->shape[d];
+    for (int32_t d = 0; d < t->rank; ++d)
+      if (shape[d] < 0) {
+        char text[256];
+        format_shape(text, sizeof text, t->rank, shape);
+        st = tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                                "output %d ('%s') would have shape [%s] at these input shapes",
+                                i, t->name, text);
+        goto fail;
+      }
+    if ((st = shape_bytes("output", i, t, shape, &rs->bytes[m->num_inputs + i])))
+      goto fail;
+    shape += t->rank;
+  }
+  return NULL;
+fail:
+  free(block);
+  rs->dims = NULL;
+  return st;
+}
+
+/* Writes output i's shape where the caller gave room for it. */
+static void report_output_shape(const tessel_model *m, const run_sizes *rs, int32_t i,
+                                tessel_tensor *out) {
+  const int64_t *shape = rs->output_shapes;
+  for (int32_t j = 0; j < i; ++j)
+    shape += m->tensors[m->num_inputs + j].rank;
   if (out->shape)
-    memcpy(out->shape, t->shape, sizeof(int64_t) * (size_t)t->rank);
+    memcpy(out->shape, shape, sizeof(int64_t) * (size_t)m->tensors[m->num_inputs + i].rank);
 }
 
 /* An output the caller leaves to the run to allocate (tessel.h). */
@@ -830,11 +1061,14 @@ tessel_status *tessel_model_output_shapes(const tessel_model *m, const tessel_te
   tessel_status *st = check_run_tensors(m, inputs, num_inputs, outputs, num_outputs);
   if (st)
     return st;
+  run_sizes rs;
+  if ((st = resolve_run_sizes(m, inputs, &rs)))
+    return st;
   for (int32_t i = 0; i < num_outputs; ++i) {
-    const tensor_desc *t = &m->tensors[m->num_inputs + i];
-    report_output_shape(t, &outputs[i]);
-    outputs[i].byte_size = t->byte_size;
+    report_output_shape(m, &rs, i, &outputs[i]);
+    outputs[i].byte_size = rs.bytes[m->num_inputs + i];
   }
+  free(rs.dims);
   return NULL;
 }
 
@@ -846,6 +1080,9 @@ static tessel_status *run_tensors(tessel_session *s, const tessel_tensor *inputs
   const tessel_model *m = s->model;
   tessel_status *st = check_run_tensors(m, inputs, num_inputs, outputs, num_outputs);
   if (st)
+    return st;
+  run_sizes rs;
+  if ((st = resolve_run_sizes(m, inputs, &rs)))
     return st;
   int32_t n = num_inputs + num_outputs;
   /* calloc: an output the run was to allocate but did not (a failure
@@ -860,32 +1097,32 @@ static tessel_status *run_tensors(tessel_session *s, const tessel_tensor *inputs
   }
   for (int32_t i = 0; !st && i < num_outputs; ++i) {
     const tensor_desc *t = &m->tensors[m->num_inputs + i];
+    size_t needed = rs.bytes[m->num_inputs + i];
     void *data = outputs[i].data;
     size_t size = outputs[i].byte_size;
     if (run_allocates(&outputs[i])) {
       /* 64-byte aligned, at least one byte: a zero-element output still
        * gets a pointer the caller can free. */
-      size_t bytes = (t->byte_size + 63) / 64 * 64;
-      data = aligned_alloc(64, bytes ? bytes : 64);
+      size_t bytes = needed > SIZE_MAX - 63 ? 0 : (needed + 63) / 64 * 64;
+      data = bytes || !needed ? aligned_alloc(64, bytes ? bytes : 64) : NULL;
       if (!data) {
         st = tessel_make_status(TESSEL_OUT_OF_MEMORY,
                                 "out of memory allocating output %d ('%s', %zu bytes)", i,
-                                t->name, t->byte_size);
+                                t->name, needed);
         break;
       }
-      size = t->byte_size;
+      size = needed;
     }
     ptrs[num_inputs + i] = data;
     sizes[num_inputs + i] = size;
   }
-  /* Sizes, NULL data and overlaps are checked by tessel_session_run. */
+  /* Sizes, NULL data and overlaps are checked by run_buffers. */
   if (!st)
-    st = tessel_session_run_profiled(s, (const void *const *)ptrs, sizes, ptrs + num_inputs,
-                                     sizes + num_inputs, hook, user_data);
+    st = run_buffers(s, (const void *const *)ptrs, sizes, ptrs + num_inputs,
+                     sizes + num_inputs, &rs, hook, user_data);
   /* The caller's tensors are untouched until here: a refused or failed run
    * frees what it allocated and reports nothing. */
   for (int32_t i = 0; ptrs && i < num_outputs; ++i) {
-    const tensor_desc *t = &m->tensors[m->num_inputs + i];
     int allocates = run_allocates(&outputs[i]);
     if (st) {
       if (allocates)
@@ -894,12 +1131,13 @@ static tessel_status *run_tensors(tessel_session *s, const tessel_tensor *inputs
     }
     if (allocates) {
       outputs[i].data = ptrs[num_inputs + i];
-      outputs[i].byte_size = t->byte_size;
+      outputs[i].byte_size = rs.bytes[m->num_inputs + i];
     }
-    report_output_shape(t, &outputs[i]);
+    report_output_shape(m, &rs, i, &outputs[i]);
   }
   free(ptrs);
   free(sizes);
+  free(rs.dims);
   return st;
 }
 
@@ -997,8 +1235,14 @@ tessel_status *tessel_model_run_kernel(const tessel_model *m, int32_t k, void *c
                                 "argument %d of kernel %d has %zu bytes, needs %zu", i, k,
                                 arg_sizes[i], d->args[i].byte_size);
   }
+  for (int32_t i = 0; i < n; ++i)
+    if (d->args[i].num_dynamic)
+      return tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                                "kernel %d ('%s') has dynamic dimensions: it runs alone only "
+                                "inside a run (tessel_session_run_tensors_profiled times it)",
+                                k, d->name);
   void **mutable_args; /* the ABI's signature; kernels write only their outputs */
   memcpy(&mutable_args, &args, sizeof(mutable_args));
-  m->kernel_fns[k](mutable_args);
+  m->kernel_fns[k](mutable_args, NULL);
   return NULL;
 }

@@ -19,10 +19,15 @@ every data set is still checked. Such passes are counted apart ("bound").
 
 --dynamic runs the suite's dynamic variant (make_dynamic.py: every dimension
 of every graph input symbolic, unnamed) against expected_passes_dynamic.txt.
-Tessel does not yet generate one artifact for every shape, so each case is
-compiled for each data set's input shapes (--input-shape for every input):
-the variant checks that symbolic inputs import, specialize and infer their
-outputs' shapes as the static case does.
+Each case is first compiled once with tessel-compile --dynamic, and that one
+artifact runs every data set ("one artifact"). Where the compiler refuses
+(an op that does not take dynamic dimensions yet) or the artifact's shape
+checks refuse a data set (a dimension of run-time size 1 that the model
+broadcasts: dynamic sizes never stretch), the case is compiled for each data
+set's input shapes instead (--input-shape for every input; "specialized"),
+which still checks import, specialization and shape inference of symbolic
+inputs. The cases listed in expected_dynamic_artifacts.txt must pass with one
+artifact.
 
 Exits non-zero when a case listed in expected_passes.txt does not pass (a
 regression) or when anything crashes. --update rewrites the list.
@@ -46,6 +51,9 @@ CATEGORIES = ["node", "pytorch-converted", "pytorch-operator", "simple"]
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXPECTED = os.path.join(HERE, "expected_passes.txt")
 EXPECTED_DYNAMIC = os.path.join(HERE, "expected_passes_dynamic.txt")
+EXPECTED_ARTIFACTS = os.path.join(HERE, "expected_dynamic_artifacts.txt")
+# The runtime's message when an artifact's shape checks refuse a run.
+SHAPES_REFUSED = "the input shapes do not fit the model"
 BASIC_TYPES = {onnx.TensorProto.FLOAT, onnx.TensorProto.INT32, onnx.TensorProto.INT64,
                onnx.TensorProto.BOOL}
 
@@ -178,6 +186,20 @@ def check_case(case_dir, bin_dir, cache_dir, compiler_hash):
     sets = sorted(glob.glob(os.path.join(case_dir, "test_data_set_*")))
     if not sets:
         return name, "fail", "no test data sets"
+    if DYNAMIC:
+        # One artifact for every data set, if the compiler and the shape
+        # checks take it; else one per data set's shapes.
+        artifact, bound = compiled_artifact(case_dir, bin_dir, cache_dir, compiler_hash, model,
+                                            ["--dynamic"])
+        if artifact is not None:
+            result = run_data_sets(name, artifact, bin_dir, sets)
+            if result[1] == "crash" or (result[1] == "fail" and SHAPES_REFUSED not in result[2]):
+                return result
+            if result[1] == "pass":
+                return name, "pass", "one artifact" + ("; bound: " + ", ".join(bound)
+                                                        if bound else "")
+        elif bound[0] == "crash":
+            return (name,) + bound
     bound = []
     for data in sets:
         flags = data_set_shapes(case_dir, data) if DYNAMIC else []
@@ -185,7 +207,19 @@ def check_case(case_dir, bin_dir, cache_dir, compiler_hash):
                                             flags)
         if artifact is None:
             return (name,) + bound
-        # Every data set at one thread and at two: both must match the reference.
+        result = run_data_sets(name, artifact, bin_dir, [data])
+        if result[1] != "pass":
+            return result
+    detail = ("bound: " + ", ".join(bound)) if bound else ""
+    if DYNAMIC:
+        detail = "specialized" + ("; " + detail if detail else "")
+    return name, "pass", detail
+
+
+def run_data_sets(name, artifact, bin_dir, sets):
+    """Runs `artifact` on each data set, at one thread and at two: both must
+    match the reference. Returns (name, status, detail)."""
+    for data in sets:
         for threads in ("1", "2"):
             rc, out = run([os.path.join(bin_dir, "tessel-run"), artifact, "--data", data,
                            "--threads", threads], 300)
@@ -194,7 +228,7 @@ def check_case(case_dir, bin_dir, cache_dir, compiler_hash):
             if rc != 0:
                 return name, "crash", "tessel-run --threads %s exit %s: %s" % (
                     threads, rc, out.strip()[-400:])
-    return name, "pass", ("bound: " + ", ".join(bound)) if bound else ""
+    return name, "pass", ""
 
 
 def main():
@@ -234,8 +268,9 @@ def main():
     counts = {s: sum(1 for v in results.values() if v[0] == s)
               for s in ("pass", "fail", "unsupported", "crash")}
     basic_pass = sum(1 for n in basic if results[n][0] == "pass")
-    bound_pass = sum(1 for n, (s, d) in results.items() if s == "pass" and d)
-    basic_bound_pass = sum(1 for n in basic if results[n][0] == "pass" and results[n][1])
+    bound_pass = sum(1 for n, (s, d) in results.items() if s == "pass" and "bound" in d)
+    basic_bound_pass = sum(1 for n in basic if results[n][0] == "pass" and "bound" in results[n][1])
+    one_artifact = {n for n, (s, d) in results.items() if s == "pass" and "one artifact" in d}
 
     expected = set()
     if os.path.exists(expected_path):
@@ -243,31 +278,57 @@ def main():
             expected = {l.strip() for l in f if l.strip() and not l.startswith("#")}
     passing = {n for n, (s, _) in results.items() if s == "pass"}
     regressions = sorted(n for n in expected if n in results and n not in passing)
+    expected_artifacts = set()
+    if args.dynamic and os.path.exists(EXPECTED_ARTIFACTS):
+        with open(EXPECTED_ARTIFACTS) as f:
+            expected_artifacts = {l.strip() for l in f if l.strip() and not l.startswith("#")}
+    # A case that ran as one artifact and now needs specializing (or fails).
+    artifact_regressions = sorted(n for n in expected_artifacts
+                                  if n in results and n not in one_artifact)
     crashes = sorted(n for n, (s, _) in results.items() if s == "crash")
 
     for n in sorted(results):
         s, d = results[n]
         if s == "crash" or (args.verbose and s != "pass") or n in regressions:
             print("%-12s %s: %s" % (s.upper(), n, d.replace("\n", " ")[:300]))
+        elif n in artifact_regressions:
+            print("%-12s %s: no longer one artifact (%s)" % ("REGRESSION", n, d[:300]))
     if args.update:
         with open(expected_path, "w") as f:
             f.write("# ONNX backend cases that must pass (tests/conformance/run_conformance.py"
                     "%s --update rewrites this).\n" % (" --dynamic" if args.dynamic else ""))
             for n in sorted(passing):
                 f.write(n + "\n")
+        if args.dynamic:
+            with open(EXPECTED_ARTIFACTS, "w") as f:
+                f.write("# Dynamic-variant cases that pass with one artifact for every data set "
+                        "(run_conformance.py --dynamic --update rewrites this).\n")
+                for n in sorted(one_artifact):
+                    f.write(n + "\n")
     new = sorted(passing - expected)
     print("cases: %d total, %d use only float32/int32/int64/bool tensors" % (len(cases), len(basic)))
     print("float/int/bool cases passing: %d of %d (%d of them with shape inputs bound at compile "
           "time)" % (basic_pass, len(basic), basic_bound_pass))
     print("all cases passing: %d of %d (%d with bound inputs)" % (counts["pass"], len(cases),
                                                                   bound_pass))
+    if args.dynamic:
+        print("passing as one artifact for every data set (tessel-compile --dynamic): %d "
+              "(%d float/int/bool); specialized per data set: %d" %
+              (len(one_artifact), len(one_artifact & basic), counts["pass"] - len(one_artifact)))
     print("unsupported (clean error): %d, failing: %d, crashes: %d" %
           (counts["unsupported"], counts["fail"], counts["crash"]))
     print("regressions against %s: %d%s" % (os.path.basename(expected_path),
           len(regressions), "" if args.update or not new else
            "; %d newly passing (run with --update)" % len(new)))
+    if args.dynamic:
+        new_artifacts = sorted(one_artifact - expected_artifacts)
+        print("regressions against %s: %d%s" % (
+            os.path.basename(EXPECTED_ARTIFACTS), len(artifact_regressions),
+            "" if args.update or not new_artifacts else
+            "; %d newly one artifact (run with --update)" % len(new_artifacts)))
     print("%d passed, %d failed" % (counts["pass"], len(cases) - counts["pass"]))
-    return 1 if (regressions and not args.update) or crashes else 0
+    failed = (regressions or artifact_regressions) and not args.update
+    return 1 if failed or crashes else 0
 
 
 if __name__ == "__main__":

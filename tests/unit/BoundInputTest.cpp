@@ -15,21 +15,22 @@
 
 namespace {
 
-#define ABI_LINE "tessel-abi 4\n"
+#define ABI_LINE "tessel-abi 5\n"
 /// Inputs x (float [2]) and shape (int64 [2]); output y (float [2]) = x.
 const std::string kTensors = ABI_LINE "inputs 2\n1 1 2 1:x\n7 1 2 5:shape\noutputs 1\n1 1 2 1:y\n";
 /// shape bound to [4, -1]: 16 little-endian bytes.
 const std::string kBound = "bound 1\n1 16 0400000000000000ffffffffffffffff\n";
 const std::string kKernels = "kernels 0\n";
 
-void copyFirstInput(void **buffers, const tessel_run_context *) {
+void copyFirstInput(void **buffers, const int64_t *, const tessel_run_context *) {
   std::memcpy(buffers[2], buffers[0], 2 * sizeof(float));
 }
 
 /// Opens a model from `metadata`; returns the status message ("" when ok).
 std::string open(const std::string &metadata, tessel_model **model) {
   tessel_status *st = tessel_model_from_symbols(TESSEL_ABI_VERSION, metadata.data(),
-                                                metadata.size(), copyFirstInput, nullptr, model);
+                                                metadata.size(), copyFirstInput, nullptr, nullptr,
+                                                model);
   std::string message = st ? tessel_status_message(st) : "";
   tessel_status_free(st);
   return message;

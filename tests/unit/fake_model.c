@@ -60,12 +60,14 @@ const uint64_t tessel_model_metadata_size = sizeof(tessel_model_metadata) - 1;
 const tessel_kernel_fn tessel_model_kernels[1] = {0}; /* no kernels */
 
 #if FAKE_KIND == FAKE_NO_TENSORS
-void tessel_model_run_v2(void **buffers, const tessel_run_context *context) {
+void tessel_model_run_v3(void **buffers, const int64_t *dims, const tessel_run_context *context) {
   (void)buffers;
+  (void)dims;
   (void)context;
 }
 #else
-void tessel_model_run_v2(void **buffers, const tessel_run_context *context) {
+void tessel_model_run_v3(void **buffers, const int64_t *dims, const tessel_run_context *context) {
+  (void)dims;
   (void)context;
   memcpy(buffers[1], buffers[0], 4 * sizeof(float));
 }

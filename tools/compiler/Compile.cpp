@@ -409,16 +409,6 @@ CompileResult Compilation::run() {
     return result;
   if (options.compileTo == CompilePhase::Tiled)
     return checkPrintNames(), writeText(*module), result;
-  // Dynamic dimensions are imported, optimized and lowered on tensors; their
-  // bufferization, run-time-sized ABI and runtime are the rest of [dynamic].
-  if (auto main = module->lookupSymbol<mlir::func::FuncOp>("main_graph")) {
-    mlir::FunctionType type = main.getFunctionType();
-    for (mlir::Type t : llvm::concat<const mlir::Type>(type.getInputs(), type.getResults()))
-      if (auto tt = dyn_cast<mlir::RankedTensorType>(t); tt && !tt.hasStaticShape())
-        return fail("the model keeps dynamic dimensions (--dynamic), which compile up to "
-                    "--compile-to=tiled today; code generation with run-time sizes is not done "
-                    "yet: fix them with --dim SYMBOL=N or --input-shape NAME=DIMS");
-  }
   if (!runPhase("llvm", buildLLVMPipeline))
     return result;
   if (progressLog)

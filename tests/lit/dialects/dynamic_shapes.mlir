@@ -2,7 +2,7 @@
 // infer and verify them (a dynamic size broadcast against n > 1 gives n,
 // against 1 or another dynamic size stays dynamic); every other op refuses
 // them in its verifier.
-// RUN: tessel-opt %s -split-input-file -verify-diagnostics | FileCheck %s
+// RUN: tessel-opt %s -split-input-file -verify-diagnostics -canonicalize | FileCheck %s
 
 // CHECK-LABEL: func @broadcast
 // CHECK: tessel.add %arg0, %arg1 : (tensor<?x1x4xf32>, tensor<3x?x4xf32>) -> tensor<3x?x4xf32>
@@ -37,8 +37,34 @@ func.func @static_contraction_mismatch(%x: tensor<?x7xf32>, %w: tensor<8x16xf32>
 
 // -----
 
-func.func @not_dynamic(%x: tensor<?x8xf32>) -> tensor<8x?xf32> {
-  // expected-error@+1 {{'tessel.transpose' op does not take dynamic dimensions yet (it has 'tensor<?x8xf32>')}}
+func.func @not_dynamic(%x: tensor<?x8xf32>) -> tensor<?x16xf32> {
+  // expected-error@+1 {{'tessel.concat' op does not take dynamic dimensions yet (it has 'tensor<?x8xf32>')}}
+  %0 = tessel.concat %x, %x {axis = 1 : i64} : (tensor<?x8xf32>, tensor<?x8xf32>) -> tensor<?x16xf32>
+  return %0 : tensor<?x16xf32>
+}
+
+// -----
+
+// Transpose moves a dynamic dimension; Shape and Size read run-time sizes
+// and fold to constants where the sizes they read are static.
+// CHECK-LABEL: func @shapes
+// CHECK: %[[C:.*]] = tessel.constant dense<8> : tensor<1xi64>
+// CHECK: tessel.transpose %arg0 {perm = array<i64: 1, 0>} : tensor<?x8xf32> -> tensor<8x?xf32>
+// CHECK: %[[S:.*]] = tessel.shape %arg0 {end = 2 : i64, start = 0 : i64} : tensor<?x8xf32> -> tensor<2xi64>
+// CHECK: %[[N:.*]] = tessel.size %arg0 : tensor<?x8xf32> -> tensor<i64>
+// CHECK: return %{{.*}}, %[[S]], %[[N]], %[[C]]
+func.func @shapes(%x: tensor<?x8xf32>) -> (tensor<8x?xf32>, tensor<2xi64>, tensor<i64>, tensor<1xi64>) {
   %0 = tessel.transpose %x {perm = array<i64: 1, 0>} : tensor<?x8xf32> -> tensor<8x?xf32>
-  return %0 : tensor<8x?xf32>
+  %1 = tessel.shape %x {start = 0 : i64, end = 2 : i64} : tensor<?x8xf32> -> tensor<2xi64>
+  %2 = tessel.size %x : tensor<?x8xf32> -> tensor<i64>
+  %3 = tessel.shape %x {start = 1 : i64, end = 2 : i64} : tensor<?x8xf32> -> tensor<1xi64>
+  return %0, %1, %2, %3 : tensor<8x?xf32>, tensor<2xi64>, tensor<i64>, tensor<1xi64>
+}
+
+// -----
+
+func.func @bad_shape(%x: tensor<?x8xf32>) -> tensor<3xi64> {
+  // expected-error@+1 {{'tessel.shape' op needs 0 <= start <= end <= rank (2), has start 0 and end 3}}
+  %0 = tessel.shape %x {start = 0 : i64, end = 3 : i64} : tensor<?x8xf32> -> tensor<3xi64>
+  return %0 : tensor<3xi64>
 }

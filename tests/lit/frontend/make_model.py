@@ -175,6 +175,13 @@ def dynamic_mul():
                  [vi("y", ["batch", "seq", "Mul_dim_2"])])
 
 
+def dynamic_add():
+    # x + y over dimensions without names: only the shape function knows
+    # they must agree.
+    return model([helper.make_node("Add", ["x", "y"], ["z"], name="add")],
+                 [vi("x", [None, 4]), vi("y", [None, 4])], [vi("z", [None, 4])])
+
+
 def dynamic_mlp():
     # softmax(relu(x @ w1 + b1) @ w2 + b2) over a symbolic batch.
     return model(
@@ -189,8 +196,16 @@ def dynamic_mlp():
          init("w2", weights((16, 3), 3)), init("b2", weights((3,), 4))])
 
 
+def dynamic_conv_hw():
+    # A Conv over a symbolic height and width, which it does not take yet.
+    return model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv1", pads=[1, 1, 1, 1])],
+        [vi("x", [1, 3, "H", "W"])], [vi("y", [1, 4, "H", "W"])],
+        [init("w", weights((4, 3, 3, 3)))])
+
+
 def dynamic_conv():
-    # A Conv, which does not take dynamic dimensions yet, behind a Relu.
+    # A Conv over a symbolic batch behind a Relu.
     return model(
         [helper.make_node("Relu", ["x"], ["r"], name="relu0"),
          helper.make_node("Conv", ["r", "w"], ["y"], name="conv1", pads=[1, 1, 1, 1])],
@@ -282,6 +297,8 @@ MODELS = {
     "dynamic_mul": dynamic_mul,
     "unnamed_dim": unnamed_dim,
     "dynamic_mlp": dynamic_mlp,
+    "dynamic_add": dynamic_add,
+    "dynamic_conv_hw": dynamic_conv_hw,
     "dynamic_conv": dynamic_conv,
     "matmul_mismatch": matmul_mismatch,
     "opset_too_new": opset_too_new,

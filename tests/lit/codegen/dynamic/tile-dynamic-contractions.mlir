@@ -1,0 +1,45 @@
+// A contraction with dynamic rows becomes static tiles: a loop of 256-row
+// tiles (AVX2: L2 / L1 x 16 columns), then at most one tile of each half size
+// down to 8, then the last rows zero-padded to 8; each tile is a static
+// linalg.generic that the register-blocked kernels take.
+// RUN: tessel-opt %s --pass-pipeline='builtin.module(func.func(tessel-tile-dynamic-contractions),canonicalize,cse)' | FileCheck %s
+
+// CHECK-LABEL: func.func @mm
+// CHECK: scf.for {{.*}} iter_args(%[[ACC:.*]] = %arg2)
+// CHECK: tensor.extract_slice %arg0[%{{.*}}, 0] [256, 8] [1, 1] : tensor<?x8xf32> to tensor<256x8xf32>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %arg1 : tensor<256x8xf32>, tensor<8x16xf32>) outs(%{{.*}} : tensor<256x16xf32>)
+// CHECK: tensor.insert_slice %{{.*}} into %[[ACC]][%{{.*}}, 0] [256, 16] [1, 1]
+// CHECK-COUNT-5: tensor<{{(128|64|32|16|8)}}x8xf32>, tensor<8x16xf32>) outs(
+// CHECK: scf.if
+// CHECK: tensor.pad %{{.*}} low[0, 0] high[%{{.*}}, 0]
+// CHECK: tensor.pad %{{.*}} low[0, 0] high[%{{.*}}, 0]
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %arg1 : tensor<8x8xf32>, tensor<8x16xf32>) outs(%{{.*}} : tensor<8x16xf32>)
+// CHECK: tensor.extract_slice %{{.*}}[0, 0] [%{{.*}}, 16] [1, 1] : tensor<8x16xf32> to tensor<?x16xf32>
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+module attributes {tessel.target = #tessel.target<triple = "x86_64-pc-linux-gnu", cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256, l3_bytes = 268435456>} {
+  func.func @mm(%x: tensor<?x8xf32>, %w: tensor<8x16xf32>, %init: tensor<?x16xf32>) -> tensor<?x16xf32> {
+    %r = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<?x8xf32>, tensor<8x16xf32>) outs(%init : tensor<?x16xf32>) {
+    ^bb0(%p: f32, %q: f32, %o: f32):
+      %0 = arith.mulf %p, %q : f32
+      %1 = arith.addf %o, %0 : f32
+      linalg.yield %1 : f32
+    } -> tensor<?x16xf32>
+    return %r : tensor<?x16xf32>
+  }
+
+  // Two dynamic loops: left to the generic loops.
+  // CHECK-LABEL: func.func @two_dynamic
+  // CHECK-NOT: scf.for
+  // CHECK: linalg.generic {{.*}} outs(%arg2 : tensor<?x?xf32>)
+  func.func @two_dynamic(%x: tensor<?x8xf32>, %w: tensor<8x?xf32>, %init: tensor<?x?xf32>) -> tensor<?x?xf32> {
+    %r = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<?x8xf32>, tensor<8x?xf32>) outs(%init : tensor<?x?xf32>) {
+    ^bb0(%p: f32, %q: f32, %o: f32):
+      %0 = arith.mulf %p, %q : f32
+      %1 = arith.addf %o, %0 : f32
+      linalg.yield %1 : f32
+    } -> tensor<?x?xf32>
+    return %r : tensor<?x?xf32>
+  }
+}
