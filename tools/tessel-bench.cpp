@@ -169,12 +169,6 @@ double nowMs() {
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
 }
 
-uint64_t nowNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /// A 64-byte aligned buffer (at least 1 byte). `stagger` shifts its start by
 /// stagger * 576 bytes modulo 4 KiB, so that a kernel's scratch buffers do
 /// not all start at the same offset within a page: same-offset loads and
@@ -221,18 +215,9 @@ std::string describeTensor(const tessel_tensor_info &info) {
 }
 
 /// Hook state of one profiled run: when each kernel began, and its total.
+/// Per-kernel nanoseconds summed over profiled runs.
 struct ProfileRun {
-  std::vector<uint64_t> begin, total;
-  static void hook(void *user, int32_t kernel, int32_t isEnd) {
-    uint64_t t = nowNs();
-    auto *self = static_cast<ProfileRun *>(user);
-    if (kernel < 0 || (size_t)kernel >= self->begin.size())
-      return;
-    if (isEnd)
-      self->total[kernel] += t - self->begin[kernel];
-    else
-      self->begin[kernel] = t;
-  }
+  std::vector<uint64_t> total;
 };
 
 class Bench {
@@ -286,9 +271,11 @@ private:
   tessel_model *model = nullptr;
   tessel_session *session = nullptr;
   std::vector<Buffer> inputs, outputs;
-  std::vector<const void *> inPtrs;
-  std::vector<void *> outPtrs;
-  std::vector<size_t> inSizes, outSizes;
+  // The same buffers as tensors with their shapes: runs go through
+  // tessel_session_run_tensors, which a model with dynamic dimensions needs.
+  std::vector<std::vector<int64_t>> inShapes, outShapes;
+  std::vector<tessel_tensor> inTensors, outTensors;
+  std::vector<int64_t> kernelNs;
   BenchResult result;
 
   /// "1x3x224x224" (empty: a scalar) as dimensions; false when malformed.
@@ -342,6 +329,13 @@ private:
     }
     std::vector<tessel_tensor> in(ni), out(no);
     for (int32_t i = 0; i < ni; ++i) {
+      for (size_t d = 0; d < shapes[i].size(); ++d)
+        if (shapes[i][d] < 0)
+          fail(std::string("input '") + info[i].name + "' has a dynamic dimension " +
+               std::to_string(d) +
+               (info[i].dim_names[d][0] ? std::string(" ('") + info[i].dim_names[d] + "')" : "") +
+               ": give its shape with --shape " + info[i].name +
+               "=DIMS (random values; --input files fit static inputs)");
       size_t bytes = tessel_dtype_size(info[i].dtype);
       for (int64_t d : shapes[i]) {
         if (d > 0 && bytes > ((size_t)1 << 40) / (size_t)d)
@@ -376,15 +370,24 @@ private:
     }
     check(tessel_model_output_shapes(model, in.data(), ni, out.data(), no), "input shapes");
     for (int32_t i = 0; i < ni; ++i) {
-      inPtrs.push_back(inputs[i].data);
-      inSizes.push_back(inputs[i].size);
       result.inputs.push_back({info[i].name, info[i].dtype, shapes[i]});
     }
     for (int32_t i = 0; i < no; ++i) {
       outputs.emplace_back(out[i].byte_size);
-      outPtrs.push_back(outputs.back().data);
-      outSizes.push_back(out[i].byte_size);
       result.outputs.push_back({outInfo[i].name, outInfo[i].dtype, outShapes[i]});
+    }
+    inShapes = shapes;
+    this->outShapes = outShapes;
+    for (int32_t i = 0; i < ni; ++i)
+      inTensors.push_back({sizeof(tessel_tensor), info[i].dtype, (int32_t)inShapes[i].size(),
+                           inShapes[i].data(), inputs[i].data, inputs[i].size});
+    for (int32_t i = 0; i < no; ++i) {
+      // A zero-byte output still needs a pointer (data NULL asks the run to
+      // allocate it).
+      static char noBytes;
+      outTensors.push_back({sizeof(tessel_tensor), outInfo[i].dtype, outInfo[i].rank,
+                            this->outShapes[i].data(),
+                            out[i].byte_size ? outputs[i].data : &noBytes, out[i].byte_size});
     }
   }
 
@@ -411,9 +414,16 @@ private:
   }
 
   void runOnce(ProfileRun *profile) {
-    check(tessel_session_run_profiled(session, inPtrs.data(), inSizes.data(), outPtrs.data(),
-                                      outSizes.data(), profile ? &ProfileRun::hook : nullptr,
-                                      profile));
+    int32_t ni = inTensors.size(), no = outTensors.size();
+    if (!profile) {
+      check(tessel_session_run_tensors(session, inTensors.data(), ni, outTensors.data(), no));
+      return;
+    }
+    kernelNs.resize(profile->total.size());
+    check(tessel_session_run_tensors_profiled(session, inTensors.data(), ni, outTensors.data(),
+                                              no, kernelNs.data()));
+    for (size_t k = 0; k < kernelNs.size(); ++k)
+      profile->total[k] += (uint64_t)kernelNs[k];
   }
 
   /// Whole-model runs: warm-up, then the timed runs. With --profile, every
@@ -423,7 +433,6 @@ private:
   void timeModel() {
     size_t numKernels = result.kernels.size();
     ProfileRun profile;
-    profile.begin.assign(numKernels, 0);
     profile.total.assign(numKernels, 0);
     for (int i = 0; i < opts.warmup; ++i) {
       runOnce(nullptr);

@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/Twine.h"
 
+#include <cstddef>
 #include <new>
 #include <string>
 
@@ -26,7 +27,8 @@ tessel_compile_result *refuse(const llvm::Twine &message) {
 
 /// The C options as tessel::CompileOptions; a message when they are wrong.
 std::string convert(const tessel_compile_options &in, tessel::CompileOptions &out) {
-  if (in.struct_size < sizeof(tessel_compile_options) ||
+  // The struct as version 1 first had it (before `dynamic`) is accepted.
+  if (in.struct_size < offsetof(tessel_compile_options, dynamic) ||
       in.api_version != TESSEL_COMPILER_API_VERSION)
     return "options of API version " + std::to_string(in.api_version) + " (struct_size " +
            std::to_string(in.struct_size) + "); this library is version " +
@@ -50,6 +52,9 @@ std::string convert(const tessel_compile_options &in, tessel::CompileOptions &ou
   out.fusion = in.fusion != 0;
   out.inspect.fusionReport = in.fusion_report != 0;
   out.inspect.verbose = in.verbose != 0;
+  out.import.keepDynamicDims =
+      in.struct_size >= offsetof(tessel_compile_options, dynamic) + sizeof(in.dynamic) &&
+      in.dynamic != 0;
   auto counted = [](int32_t n, const void *p) { return n >= 0 && (n == 0 || p); };
   if (!counted(in.num_input_shapes, in.input_shapes) || !counted(in.num_dims, in.dims) ||
       !counted(in.num_bound_inputs, in.bound_inputs))

@@ -72,7 +72,7 @@ class CompileOptions(ctypes.Structure):
                 ("input_shapes", ctypes.POINTER(InputShape)),
                 ("num_dims", ctypes.c_int32), ("dims", ctypes.POINTER(DimSize)),
                 ("num_bound_inputs", ctypes.c_int32),
-                ("bound_inputs", ctypes.POINTER(BoundInput))]
+                ("bound_inputs", ctypes.POINTER(BoundInput)), ("dynamic", ctypes.c_int32)]
 
 
 def _declare(lib, name, restype, *argtypes):

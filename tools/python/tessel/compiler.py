@@ -124,6 +124,7 @@ def _build_options(output, opts, keep):
     o.fusion = 1 if opts.get("fusion", True) else 0
     o.fusion_report = 1 if opts.get("fusion_report") else 0
     o.verbose = 1 if opts.get("verbose") else 0
+    o.dynamic = 1 if opts.get("dynamic") else 0
     shapes = opts.get("input_shapes") or {}
     arr = (_capi.InputShape * max(len(shapes), 1))()
     for i, (name, dims) in enumerate(sorted(shapes.items())):
@@ -151,7 +152,7 @@ def _build_options(output, opts, keep):
 
 _OPTION_NAMES = ("input_shapes", "dims", "target_cpu", "target_features", "tune_cpu",
                  "vector_bits", "opt_level", "fusion", "fusion_report", "bind_inputs", "emit",
-                 "verbose")
+                 "verbose", "dynamic")
 
 
 def _call_compiler(path, data, output, opts):
@@ -175,14 +176,16 @@ def _call_compiler(path, data, output, opts):
 
 def compile(model, output=None, *, input_shapes=None, dims=None, target_cpu=None,
             target_features=None, tune_cpu=None, vector_bits=None, opt_level=3, fusion=True,
-            fusion_report=False, bind_inputs=None, emit=None, verbose=False):
+            fusion_report=False, bind_inputs=None, emit=None, verbose=False, dynamic=False):
     """Compiles `model` (a path, bytes or onnx.ModelProto) to `output` (.so:
     shared library, .o: object, else executable, or `emit`), or into the cache
     when `output` is None. The options are tessel-compile's: input_shapes
     {name: dims} (--input-shape), dims {symbol: size} (--dim), target_cpu,
     target_features, tune_cpu, vector_bits, opt_level (-O), fusion
     (False: --no-fusion), fusion_report, bind_inputs {name: file}
-    (--bind-input). Raises tessel.CompileError with tessel-compile's message."""
+    (--bind-input), dynamic (--dynamic: dimensions that input_shapes and dims
+    leave open stay dynamic, one artifact for every size). Raises
+    tessel.CompileError with tessel-compile's message."""
     opts = {"input_shapes": {k: [int(d) for d in v] for k, v in (input_shapes or {}).items()},
             "dims": {k: int(v) for k, v in (dims or {}).items()},
             "target_cpu": target_cpu, "target_features": target_features,
@@ -190,7 +193,7 @@ def compile(model, output=None, *, input_shapes=None, dims=None, target_cpu=None
             "fusion": bool(fusion), "fusion_report": bool(fusion_report),
             "bind_inputs": {k: os.path.abspath(os.fspath(v))
                             for k, v in (bind_inputs or {}).items()},
-            "emit": emit, "verbose": bool(verbose)}
+            "emit": emit, "verbose": bool(verbose), "dynamic": bool(dynamic)}
     path, data = _model_bytes(model)
     if output is not None:
         log, seconds = _call_compiler(path, data, os.fspath(output), opts)

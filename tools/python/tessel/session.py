@@ -6,10 +6,11 @@ runtime (libtessel.so).
     (y,) = sess.run(None, {name: x})
 
 A .onnx model is compiled on first use into the cache (tessel.compile). A
-model whose inputs keep symbolic dimensions (dynamic_axes) is compiled once
-per distinct set of input shapes, each specialized artifact cached: Tessel's
-code generation does not yet produce one artifact for every shape (issue
-[dynamic]); the surface is already the one it will keep.
+model whose inputs keep symbolic dimensions (dynamic_axes) is compiled once,
+with its dimensions dynamic, where the compiler takes them; otherwise once
+per distinct set of input shapes, each specialized artifact cached (most op
+families do not take dynamic dimensions yet: issue [dynamic]); the surface is
+the same either way.
 
 Inputs that are C-contiguous arrays of the model's dtype are passed without a
 copy; outputs are fresh numpy arrays the run writes into. The GIL is released
@@ -23,7 +24,7 @@ import weakref
 import numpy as np
 
 from . import _capi
-from .errors import InvalidArgument, TesselError
+from .errors import CompileError, InvalidArgument, TesselError
 
 # ONNX TensorProto.DataType -> numpy dtype and ONNX Runtime's type string.
 _DTYPES = {1: (np.float32, "tensor(float)"), 2: (np.uint8, "tensor(uint8)"),
@@ -324,12 +325,22 @@ class InferenceSession:
             isinstance(d, str) or d is None
             for arg in declared[0] if arg.name not in fixed_inputs
             for d, n in zip(arg.shape, arg.dim_names) if n not in fixed)
+        from .compiler import compile
         if symbolic:
-            # Specialized per run shape until the compiler makes one artifact.
+            # One artifact for every shape where the compiler takes the
+            # model's dynamic dimensions (tessel-compile --dynamic); where it
+            # refuses (an op that does not take them yet), one specialized
+            # artifact per distinct set of input shapes, compiled at first use.
             self._source = path_or_bytes
             self._declared = declared
+            try:
+                options = dict(compile_options)
+                options.setdefault("dynamic", True)
+                self._artifact = _Artifact(compile(path_or_bytes, **options).path,
+                                           self._threads, _runtime_outputs)
+            except CompileError:
+                pass
             return
-        from .compiler import compile
         self._artifact = _Artifact(compile(path_or_bytes, **compile_options).path,
                                    self._threads, _runtime_outputs)
 

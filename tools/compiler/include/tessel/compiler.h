@@ -71,11 +71,15 @@ typedef struct {
   const tessel_dim_size *dims;
   int32_t num_bound_inputs;
   const tessel_bound_input *bound_inputs;
+  /* Nonzero: dimensions that neither input_shapes nor dims fix stay dynamic
+   * (tessel-compile --dynamic): one artifact for every size of them. (Added
+   * after version 1's first struct: a smaller struct_size reads as 0.) */
+  int32_t dynamic;
 } tessel_compile_options;
 
 #define TESSEL_COMPILE_OPTIONS_INIT                                                        \
   {sizeof(tessel_compile_options), TESSEL_COMPILER_API_VERSION, NULL, NULL, NULL, NULL,   \
-   NULL, 0, 3, 1, 0, 0, 0, NULL, 0, NULL, 0, NULL}
+   NULL, 0, 3, 1, 0, 0, 0, NULL, 0, NULL, 0, NULL, 0}
 
 typedef enum {
   TESSEL_COMPILE_OK = 0,
