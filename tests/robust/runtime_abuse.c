@@ -1,11 +1,14 @@
 /*===- runtime_abuse.c - The C runtime API under misuse -------------------===*
  *
- *   tessel-runtime-abuse MODEL.so SCRATCH_DIR OTHER.so
+ *   tessel-runtime-abuse MODEL.so SCRATCH_DIR OTHER.so DYNAMIC.so
  *
  * MODEL.so is tests/robust/runtime_api.py's model: y = x + b, x float32 [2,3],
  * b float32 [3], y float32 [2,3]. Every misuse below must give a status with
  * a message (never a crash, never a write past a buffer), and the same
- * session must still give the right answer afterwards.
+ * session must still give the right answer afterwards. DYNAMIC.so is
+ * z = x + y compiled with --dynamic, x and y float32 [?, 4] (unnamed: only
+ * the model's shape checks say that their rows must agree), z [?, 4]: its
+ * run-time shape checks are fuzzed.
  *===----------------------------------------------------------------------===*/
 #include "tessel/tessel.h"
 
@@ -63,9 +66,135 @@ static int output_right(const float *y, const float *x, const float *b) {
   return 1;
 }
 
+/* Random shapes for the dynamic model (ranks, sizes negative, zero, huge,
+ * rows that disagree, byte counts, allocation requests): a run either is
+ * refused with TESSEL_INVALID_ARGUMENT before anything is written or
+ * allocated, or the shapes were right and it computes x + y at them.
+ * Deterministic (fixed seed) so a failure reproduces. */
+static void fuzz_dynamic_shapes(const char *path) {
+  enum { kMaxRows = 9 };
+  tessel_model *model = NULL;
+  tessel_session *session = NULL;
+  tessel_status *st = tessel_model_open(path, &model);
+  if (!st)
+    st = tessel_session_create(model, NULL, &session);
+  if (st) {
+    printf("FAIL cannot open %s: %s\n", path, tessel_status_message(st));
+    ++failed;
+    tessel_status_free(st);
+    tessel_model_close(model);
+    return;
+  }
+  tessel_tensor_info info = {.struct_size = sizeof info};
+  st = tessel_model_input_info(model, 0, &info);
+  expect_true("dynamic model: input 0 reports -1 for its dynamic dimension",
+              !st && info.rank == 2 && info.shape[0] == -1 && info.shape[1] == 4 &&
+                  info.num_elements == -1);
+  tessel_status_free(st);
+  float x[kMaxRows * 4], y[kMaxRows * 4];
+  for (int i = 0; i < kMaxRows * 4; ++i) {
+    x[i] = (float)i;
+    y[i] = (float)(100 - 3 * i);
+  }
+  size_t zsize = sizeof(float) * kMaxRows * 4;
+  unsigned char *z = guarded(zsize);
+  uint64_t seed = 0xd1a5e5;
+  int refused = 0, ran = 0, wrong = 0;
+  for (int trial = 0; trial < 20000 && !wrong; ++trial) {
+    int64_t shapes[3][3];
+    int32_t ranks[3] = {2, 2, 2};
+    int64_t rows = 0;
+    for (int k = 0; k < 3; ++k) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      unsigned r = (unsigned)(seed >> 33);
+      if (k == 0)
+        rows = r % (kMaxRows + 1);
+      shapes[k][0] = rows;
+      shapes[k][1] = 4;
+      shapes[k][2] = 1;
+      /* Mostly right, so that each wrong field is often the only one. */
+      switch ((r >> 4) % 10) {
+      case 0: shapes[k][0] = (int64_t)((r >> 8) % 7) - 3; break;        /* rows -3..3 */
+      case 1: shapes[k][1] = (int64_t)((r >> 8) % 6); break;            /* columns 0..5 */
+      case 2: shapes[k][0] = INT64_MAX / ((r >> 8) % 3 + 1); break;     /* byte count overflows */
+      case 3: ranks[k] = (int32_t)((r >> 8) % 4); break;                /* rank 0..3 */
+      default: break;
+      }
+    }
+    /* Right: both [n, 4] for one n that the buffers hold (the fuzz may give
+     * both inputs the same other row count too). */
+    rows = shapes[0][0];
+    int good = rows >= 0 && rows <= kMaxRows;
+    for (int k = 0; k < 2; ++k)
+      good &= ranks[k] == 2 && shapes[k][1] == 4 && shapes[k][0] == rows;
+    tessel_tensor in[2], out[1];
+    float *data[2] = {x, y};
+    for (int k = 0; k < 2; ++k) {
+      int64_t count = 1;
+      int valid = 1;
+      for (int d = 0; d < ranks[k]; ++d) {
+        valid &= shapes[k][d] >= 0 && shapes[k][d] <= kMaxRows * 4;
+        count *= valid ? shapes[k][d] : 1;
+      }
+      /* The bytes the shape needs where it fits the buffer (else the
+       * buffer's, which the runtime must find too small). */
+      size_t bytes = valid && count <= kMaxRows * 4 ? (size_t)count * sizeof(float) : sizeof x;
+      in[k] = (tessel_tensor){sizeof(tessel_tensor), TESSEL_FLOAT32, ranks[k], shapes[k],
+                              data[k], bytes};
+    }
+    int64_t zshape[2] = {-7, -7};
+    int allocate = (seed >> 20) % 4 == 0;
+    out[0] = (tessel_tensor){sizeof(tessel_tensor), TESSEL_FLOAT32, 2, zshape,
+                             allocate ? NULL : (void *)z, allocate ? 0 : zsize};
+    memset(z, 0, zsize);
+    st = tessel_session_run_tensors(session, in, 2, out, 1);
+    int intact = guard_intact(z, zsize);
+    if (st) {
+      ++refused;
+      const char *msg = tessel_status_message(st);
+      if (good || !intact || tessel_status_get_code(st) != TESSEL_INVALID_ARGUMENT || !msg ||
+          !*msg || (allocate && out[0].data) || zshape[0] != -7 || ((float *)z)[0] != 0)
+        ++wrong;
+    } else {
+      ++ran;
+      const float *result = allocate ? out[0].data : (const float *)z;
+      if (!good || !intact || zshape[0] != rows || zshape[1] != 4 || !result)
+        ++wrong;
+      for (int64_t i = 0; !wrong && i < rows * 4; ++i)
+        if (result[i] != x[i] + y[i])
+          ++wrong;
+      if (allocate)
+        tessel_free(out[0].data);
+    }
+    if (wrong)
+      printf("FAIL dynamic shape fuzz: trial %d (good=%d allocate=%d): %s\n", trial, good,
+             allocate, st ? tessel_status_message(st) : "ran");
+    tessel_status_free(st);
+  }
+  printf("dynamic shape fuzz: %d refused, %d ran\n", refused, ran);
+  expect_true("dynamic shape fuzz: every bad shape refused untouched, every good one right",
+              wrong == 0 && refused > 0 && ran > 0);
+  /* The check's message names the node and both sizes. */
+  int64_t xs[2] = {3, 4}, ys[2] = {5, 4}, zs[2];
+  tessel_tensor in[2] = {{sizeof(tessel_tensor), TESSEL_FLOAT32, 2, xs, x, 3 * 4 * sizeof(float)},
+                         {sizeof(tessel_tensor), TESSEL_FLOAT32, 2, ys, y, 5 * 4 * sizeof(float)}};
+  tessel_tensor out[1] = {{sizeof(tessel_tensor), TESSEL_FLOAT32, 2, zs, z, zsize}};
+  expect_error("dynamic model: rows that disagree",
+               tessel_session_run_tensors(session, in, 2, out, 1),
+               "node 'add': dimension 0 of operand 1 is 5, the other operands need 3");
+  expect_error("dynamic model: the bare-buffer API needs shapes",
+               tessel_session_run(session, (const void *const *)&in[0].data,
+                                  &in[0].byte_size, (void *const *)&out[0].data,
+                                  &out[0].byte_size),
+               "dynamic dimensions");
+  free(z);
+  tessel_session_destroy(session);
+  tessel_model_close(model);
+}
+
 int main(int argc, char **argv) {
-  if (argc != 4) {
-    fprintf(stderr, "usage: tessel-runtime-abuse MODEL.so SCRATCH_DIR OTHER.so\n");
+  if (argc != 5) {
+    fprintf(stderr, "usage: tessel-runtime-abuse MODEL.so SCRATCH_DIR OTHER.so DYNAMIC.so\n");
     return 2;
   }
   tessel_model *model = NULL;
@@ -390,6 +519,8 @@ int main(int argc, char **argv) {
   tessel_session_destroy(session);
   tessel_model_close(model);
   free(y);
+
+  fuzz_dynamic_shapes(argv[4]);
 
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Compiles a tiny model (y = x + b, both inputs) and runs tessel-runtime-abuse on it."""
+"""Compiles two tiny models (y = x + b, both inputs; z = x + y over [?, 4],
+compiled with --dynamic) and runs tessel-runtime-abuse on them."""
 import argparse
 import glob
 import os
@@ -26,10 +27,22 @@ def main():
         with open(path, "wb") as f:
             f.write(m.SerializeToString())
         subprocess.run([os.path.join(args.bin, "tessel-compile"), path, "-o", so], check=True)
+        graph = helper.make_graph(
+            [helper.make_node("Add", ["x", "y"], ["z"], name="add")], "dynamic_add",
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 4]),
+             helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 4])],
+            [helper.make_tensor_value_info("z", TensorProto.FLOAT, [None, 4])])
+        m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+        m.ir_version = 8
+        dynamic, dynamic_so = os.path.join(tmp, "dynamic.onnx"), os.path.join(tmp, "dynamic.so")
+        with open(dynamic, "wb") as f:
+            f.write(m.SerializeToString())
+        subprocess.run([os.path.join(args.bin, "tessel-compile"), dynamic, "--dynamic", "-o",
+                        dynamic_so], check=True)
         # A shared library that is not a Tessel model.
         other = sorted(glob.glob("/usr/lib/*/libm.so.6") + glob.glob("/lib/*/libm.so.6"))[0]
         return subprocess.run([os.path.join(args.bin, "tessel-runtime-abuse"), so, tmp,
-                               other]).returncode
+                               other, dynamic_so]).returncode
 
 
 if __name__ == "__main__":
