@@ -2,7 +2,7 @@
 """Tessel against ONNX Runtime, side by side, on the [perf] benchmark set.
 
     benchmarks/run.py --bin build/bin [--threads 1,2] [--rounds 5] [--iterations 10]
-                      [--only NAME,...] [--remeasure-peak] [--readme]
+                      [--only NAME,...] [--remeasure-peak] [--readme] [--dynamic]
 
 The set: ResNet-18, MobileNetV2, AlexNet at 224; a small ViT; one BERT-base
 layer; a small LLaMA block; a U-Net; a 1024³ MatMul; attention at sequence
@@ -186,6 +186,114 @@ MODELS = {
 }
 
 
+def matmul_1024_dynamic_m(out):
+    """matmul_1024 with its rows a symbolic dimension M (the weight static)."""
+    rng = np.random.RandomState(0)
+    w = numpy_helper.from_array(rng.standard_normal((1024, 1024)).astype(np.float32), "w")
+    g = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"], name="matmul")],
+                          "matmul_1024_dynamic_m",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["M", 1024])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["M", 1024])],
+                          [w])
+    os.makedirs(out, exist_ok=True)
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]),
+              os.path.join(out, "model.onnx"))
+
+
+def with_symbolic_batch(build):
+    """`build`'s model with dimension 0 of every graph input and output a
+    symbolic `batch`."""
+    def rebuild(out):
+        build(out)
+        path = os.path.join(out, "model.onnx")
+        m = onnx.load(path)
+        for v in list(m.graph.input) + list(m.graph.output):
+            v.type.tensor_type.shape.dim[0].dim_param = "batch"
+        onnx.save(m, path)
+    return rebuild
+
+
+# --dynamic: models with symbolic dimensions, each compiled once with
+# tessel-compile --dynamic and run at each of its shapes ({input: dims}),
+# against the same model compiled for that shape (--input-shape) and against
+# ONNX Runtime on the dynamic model. The [dynamic] issue's other rows (the
+# BERT-base layer, the LLaMA block: a dynamic sequence) need op families that
+# do not take dynamic dimensions yet.
+DYNAMIC_MODELS = {
+    "resnet18_dynamic_batch": (with_symbolic_batch(export_zoo("resnet18", 224)),
+                               [{"input_0": [1, 3, 224, 224]}, {"input_0": [8, 3, 224, 224]}]),
+    "matmul_1024_dynamic_m": (matmul_1024_dynamic_m,
+                              [{"x": [1024, 1024]}, {"x": [1000, 1024]}, {"x": [64, 1024]}]),
+}
+
+
+def bench_dynamic(name, args, work, threads):
+    """Rows for one DYNAMIC_MODELS entry: per shape, the dynamic artifact's
+    median, the static artifact's at that shape and ONNX Runtime's, taken in
+    alternation, round after round."""
+    build, shapes = DYNAMIC_MODELS[name]
+    model_dir = os.path.join(work, name)
+    model = os.path.join(model_dir, "model.onnx")
+    if not os.path.exists(model):
+        build(model_dir)
+    tessel_compile = os.path.join(args.bin, "tessel-compile")
+    dynamic = os.path.join(model_dir, "dynamic.so")
+    start = time.monotonic()
+    subprocess.run([tessel_compile, model, "--dynamic", "-o", dynamic], check=True)
+    compile_s = time.monotonic() - start
+    names = [i.name for i in onnx.load(model).graph.input]
+    rows = []
+    for k, shape in enumerate(shapes):
+        label = ",".join("%s=%s" % (n, "x".join(map(str, d))) for n, d in shape.items())
+        static = os.path.join(model_dir, "static_%d.so" % k)
+        flags = ["--input-shape=%s=%s" % (n, "x".join(map(str, d))) for n, d in shape.items()]
+        subprocess.run([tessel_compile, model, "-o", static] + flags, check=True)
+        data = os.path.join(model_dir, "inputs_%d" % k)
+        os.makedirs(data, exist_ok=True)
+        rng = np.random.RandomState(k)
+        for i, n in enumerate(names):
+            np.save(os.path.join(data, "input_%d.npy" % i),
+                    rng.standard_normal(shape[n]).astype(np.float32))
+        common = ["--threads", str(threads), "--iterations", str(args.iterations),
+                  "--warmup", str(args.warmup)]
+        shape_flags = ["--shape=%s=%s" % (n, "x".join(map(str, d))) for n, d in shape.items()]
+        times = {"dynamic": [], "static": [], "ort": []}
+        for _ in range(args.rounds):
+            out, _ = timed([os.path.join(args.bin, "tessel-bench"), dynamic, "--json"] + common +
+                           shape_flags)
+            times["dynamic"].append(json.loads(out)["median_ms"])
+            out, _ = timed([os.path.join(args.bin, "tessel-bench"), static, "--json"] + common)
+            times["static"].append(json.loads(out)["median_ms"])
+            out, _ = timed(["node", os.path.join(HERE, "ort_bench.js"), model, "--inputs", data] +
+                           common)
+            times["ort"].append(json.loads(out)["median_ms"])
+        row = {"model": name, "shape": label, "threads": threads, "compile_s": compile_s}
+        row.update({k + "_ms": statistics.median(v) for k, v in times.items()})
+        row["vs_static"] = row["dynamic_ms"] / row["static_ms"]
+        row["speedup"] = row["ort_ms"] / row["dynamic_ms"]
+        print("%-22s %-14s %d thr  dynamic %9.3f ms  static %9.3f ms (%.3fx)  ort %9.3f ms "
+              "(speedup %.3fx)" % (name, label, threads, row["dynamic_ms"], row["static_ms"],
+                                   row["vs_static"], row["ort_ms"], row["speedup"]), flush=True)
+        rows.append(row)
+    return rows
+
+
+def dynamic_table(rows, threads, header):
+    return markdown_table(
+        "Dynamic artifacts, threads: %d. %s." % (threads, header),
+        ["model", "shape", "dynamic artifact ms", "static artifact ms", "dynamic / static",
+         "ONNX Runtime ms (dynamic model)", "speedup over ONNX Runtime", "dynamic compile s"],
+        [[r["model"], r["shape"], "%.3f" % r["dynamic_ms"], "%.3f" % r["static_ms"],
+          "%.3f" % r["vs_static"], "%.3f" % r["ort_ms"], "%.3fx" % r["speedup"],
+          "%.1f" % r["compile_s"]] for r in rows])
+
+
+def markdown_table(title, columns, cells):
+    """Lines of a titled Markdown table (one list of cell strings per row)."""
+    return ["%s" % title, "", "| " + " | ".join(columns) + " |",
+            "|" + "---|" * len(columns)] + ["| " + " | ".join(row) + " |" for row in cells]
+
+
 def inputs_as_npy(model_dir):
     """tessel-bench and ort_bench.js both read inputs as .npy; returns the
     folder and tessel-bench's --input flags."""
@@ -335,14 +443,13 @@ def update_readme(path, key, text):
 
 
 def table(rows, args, threads, header):
-    lines = ["Threads: %d. %s." % (threads, header), "",
-             "| model | Tessel median ms | ONNX Runtime median ms | speedup | Tessel peak RSS MB |"
-             " ONNX Runtime peak RSS MB | compile s |",
-             "|---|---|---|---|---|---|---|"]
-    for r in rows:
-        lines.append("| %s | %.3f | %.3f | %.3fx | %.0f | %.0f | %.1f |" % (
-            r["model"], r["tessel_ms"], r["ort_ms"], r["speedup"], r["tessel_rss_mb"],
-            r["ort_rss_mb"], r["compile_s"]))
+    lines = markdown_table(
+        "Threads: %d. %s." % (threads, header),
+        ["model", "Tessel median ms", "ONNX Runtime median ms", "speedup", "Tessel peak RSS MB",
+         "ONNX Runtime peak RSS MB", "compile s"],
+        [[r["model"], "%.3f" % r["tessel_ms"], "%.3f" % r["ort_ms"], "%.3fx" % r["speedup"],
+          "%.0f" % r["tessel_rss_mb"], "%.0f" % r["ort_rss_mb"], "%.1f" % r["compile_s"]]
+         for r in rows])
     geo = statistics.geometric_mean([r["speedup"] for r in rows])
     lines += ["", "Geometric-mean speedup over ONNX Runtime at %d thread%s: %.3fx (%d models)." %
               (threads, "" if threads == 1 else "s", geo, len(rows))]
@@ -397,21 +504,19 @@ def main():
                     help="measure the FMA peak again instead of reading tessel-bench's cache")
     ap.add_argument("--readme", action="store_true",
                     help="update README.md's benchmark section for this host's ISA")
+    ap.add_argument("--dynamic", action="store_true",
+                    help="only the dynamic rows: models with symbolic dimensions compiled once "
+                         "(--dynamic) against static artifacts at each shape and ONNX Runtime; "
+                         "writes benchmarks/work/dynamic.md")
     args = ap.parse_args()
     if not os.path.isdir(os.path.join(HERE, "node_modules", "onnxruntime-node")):
         sys.exit("run.py: ONNX Runtime is missing: (cd benchmarks && npm install --ignore-scripts)")
-    names = [n for n in args.only.split(",") if n] or list(MODELS)
-    unknown = [n for n in names if n not in MODELS]
-    if unknown:
-        sys.exit("run.py: unknown model(s) %s; known: %s" % (", ".join(unknown), ", ".join(MODELS)))
+    if args.dynamic:
+        return main_dynamic(args)
+    names = selected(args, MODELS, "model")
     thread_counts = [int(t) for t in args.threads.split(",") if t]
     work = os.path.join(HERE, "work")
-    h = host()
-    # Measured first, while nothing else runs.
-    peak = measure_peak(args, work)
-    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    header = machine(h, peak, date)
-    print(header, flush=True)
+    h, header = host_header(args, work)
     by_threads = {t: [] for t in thread_counts}
     for n in names:
         compile_s = compile_model(n, args, work)
@@ -428,6 +533,40 @@ def main():
     print(text)
     if args.readme:
         update_readme(os.path.join(ROOT, "README.md"), h["key"], text)
+
+
+def selected(args, models, what):
+    """--only's names (all of `models` without it); exits on an unknown one."""
+    names = [n for n in args.only.split(",") if n] or list(models)
+    unknown = [n for n in names if n not in models]
+    if unknown:
+        sys.exit("run.py: unknown %s(s) %s; known: %s" % (what, ", ".join(unknown),
+                                                          ", ".join(models)))
+    return names
+
+
+def host_header(args, work):
+    """The host and the tables' header line, with the FMA peak measured
+    first, while nothing else runs."""
+    h = host()
+    peak = measure_peak(args, work)
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    header = machine(h, peak, date)
+    print(header, flush=True)
+    return h, header
+
+
+def main_dynamic(args):
+    names = selected(args, DYNAMIC_MODELS, "dynamic model")
+    work = os.path.join(HERE, "work")
+    h, header = host_header(args, work)
+    text = "%s. Command: `%s`.\n\n" % (h["isa"], " ".join(["benchmarks/run.py"] + sys.argv[1:]))
+    for t in [int(t) for t in args.threads.split(",") if t]:
+        rows = [r for n in names for r in bench_dynamic(n, args, work, t)]
+        text += "\n".join(dynamic_table(rows, t, header)) + "\n\n"
+    with open(os.path.join(work, "dynamic.md"), "w") as f:
+        f.write(text)
+    print(text)
 
 
 if __name__ == "__main__":
