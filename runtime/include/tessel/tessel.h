@@ -79,13 +79,15 @@ typedef struct {
   const char *name;      /* the ONNX graph input/output name */
   tessel_dtype dtype;
   int32_t rank;
-  const int64_t *shape;  /* rank entries, owned by the model */
+  const int64_t *shape;  /* rank entries, owned by the model; -1: a dynamic
+                          * dimension (tessel-compile --dynamic), any size the
+                          * model's shape checks accept */
   /* rank entries: the ONNX dim_param each dimension was declared with ("batch"),
    * "" where it had none. A named dimension was fixed at compile time
    * (tessel-compile --dim / --input-shape): runs must pass that size. */
   const char *const *dim_names;
-  int64_t num_elements;
-  size_t byte_size;      /* num_elements * element size */
+  int64_t num_elements;  /* -1 when a dimension is dynamic */
+  size_t byte_size;      /* num_elements * element size; 0 when a dimension is dynamic */
 } tessel_tensor_info;
 
 typedef struct {
@@ -130,7 +132,9 @@ TESSEL_API tessel_status *tessel_session_create(const tessel_model *model,
                                                 const tessel_session_options *options,
                                                 tessel_session **session);
 TESSEL_API void tessel_session_destroy(tessel_session *session);
-/* Runs the model on bare buffers. inputs[i] holds input i (input_sizes[i]
+/* Runs a model without dynamic dimensions on bare buffers (a model with
+ * them is refused: its runs need shapes, tessel_session_run_tensors).
+ * inputs[i] holds input i (input_sizes[i]
  * bytes, which must equal its byte_size); outputs[i] receives output i
  * (output_sizes[i] bytes at least its byte_size). Inputs are not modified.
  * Output buffers may not overlap an input or each other (the model writes
@@ -162,7 +166,10 @@ typedef struct {
 /* Runs the model after checking the caller's view of every tensor against it:
  * the numbers of inputs and outputs, each struct_size, dtype, rank and shape
  * (a mismatch names the tensor, the dimension and its ONNX name), NULL data
- * and byte sizes. Nothing is written, and no output is allocated, unless every
+ * and byte sizes. For dynamic dimensions: non-negative sizes, equal sizes for
+ * equal dim names, byte counts that fit, and the model's shape checks (a
+ * failing one names the ONNX node and both sizes); output shapes follow from
+ * the inputs'. Nothing is written, and no output is allocated, unless every
  * check passes. */
 TESSEL_API tessel_status *tessel_session_run_tensors(tessel_session *session,
                                                      const tessel_tensor *inputs,
@@ -210,7 +217,8 @@ TESSEL_API tessel_status *tessel_model_kernel_info(const tessel_model *model, in
 TESSEL_API tessel_status *tessel_model_kernel_arg_info(const tessel_model *model, int32_t kernel,
                                                        int32_t arg, tessel_tensor_info *info);
 /* Runs one kernel alone: args[i] points to argument i (arg_sizes[i] bytes, at
- * least its byte_size). Reads only the inputs, writes only the outputs. */
+ * least its byte_size). Reads only the inputs, writes only the outputs. A
+ * kernel with dynamic dimensions is refused (time it inside a run). */
 TESSEL_API tessel_status *tessel_model_run_kernel(const tessel_model *model, int32_t kernel,
                                                   void *const *args, const size_t *arg_sizes);
 
