@@ -35,8 +35,10 @@ void buildLLVMPipeline(OpPassManager &pm) {
   addTextual(pm,
              // Dynamic shapes: results of run-time size become destinations
              // sized by each caller, and the model's shape checks and output
-             // sizes its shape function.
-             "tessel-kernel-destinations,tessel-build-shape-function,"
+             // sizes its shape function; ops that compute into a tensor.empty
+             // later inserted into a slice (batch loops, tiles) compute into
+             // that slice.
+             "tessel-kernel-destinations,tessel-build-shape-function,eliminate-empty-tensors,"
              // Tensors to buffers: one pass over the whole module, identity
              // layouts at the function boundary, results written into
              // caller-provided buffers.

@@ -155,8 +155,11 @@ std::optional<RunTimeSize> runTimeSize(memref::AllocOp alloc) {
 }
 
 /// The run-time arena for `func`'s dynamic buffers of one common run-time
-/// size (the most common one); the rest keep their allocations.
-void planRunTimeBuffers(func::FuncOp func) {
+/// size (the most common one), after `base` bytes for the static buffers
+/// (one allocation per run for both: two large ones would be returned to
+/// the system and faulted in again on every run); the other dynamic buffers
+/// keep their allocations. Returns the arena, or null where there is none.
+Value planRunTimeBuffers(func::FuncOp func, int64_t base) {
   Block &block = func.getBody().front();
   DenseMap<Operation *, int64_t> position;
   for (auto [i, op] : llvm::enumerate(block))
@@ -180,7 +183,7 @@ void planRunTimeBuffers(func::FuncOp func) {
   for (auto &[buffer, size] : candidates)
     ++votes[key(size)];
   if (votes.empty())
-    return;
+    return Value();
   auto best = std::max_element(votes.begin(), votes.end(),
                                [](auto &a, auto &b) { return a.second < b.second; })->first;
   SmallVector<PlannedBuffer> buffers;
@@ -190,8 +193,8 @@ void planRunTimeBuffers(func::FuncOp func) {
       buffers.push_back(buffer);
       unit = size;
     }
-  if (buffers.size() < 2)
-    return; // One buffer: its own allocation is the arena.
+  if (buffers.size() < 2 && base == 0)
+    return Value(); // One buffer: its own allocation is the arena.
 
   // Offsets in units of V (no alignment: the 64-byte slots below align).
   placeBuffers(buffers, /*alignment=*/1);
@@ -206,17 +209,17 @@ void planRunTimeBuffers(func::FuncOp func) {
   Value v = memref::DimOp::create(rewriter, loc, unit.source, unit.dim);
   auto index = [&](int64_t c) { return arith::ConstantIndexOp::create(rewriter, loc, c); };
   Value c63 = index(kAlignment - 1), mask = index(~(kAlignment - 1));
-  Value total = index(0);
+  Value total = index(base);
   SmallVector<Value> offsets;
   for (auto [rank, b] : llvm::enumerate(order)) {
     Value scaled = arith::MulIOp::create(rewriter, loc, index(b->offset), v);
     Value aligned = arith::AndIOp::create(
         rewriter, loc, arith::AddIOp::create(rewriter, loc, scaled, c63), mask);
-    offsets.push_back(
-        arith::AddIOp::create(rewriter, loc, aligned, index(kAlignment * (int64_t)rank)));
+    offsets.push_back(arith::AddIOp::create(rewriter, loc, aligned,
+                                            index(base + kAlignment * (int64_t)rank)));
     Value end = arith::AddIOp::create(
         rewriter, loc, arith::MulIOp::create(rewriter, loc, index(b->offset + b->bytes), v),
-        index(kAlignment * ((int64_t)rank + 1)));
+        index(base + kAlignment * ((int64_t)rank + 1)));
     total = arith::MaxUIOp::create(rewriter, loc, total, end);
   }
   auto arenaType = MemRefType::get({ShapedType::kDynamic}, rewriter.getI8Type());
@@ -230,11 +233,11 @@ void planRunTimeBuffers(func::FuncOp func) {
   }
   rewriter.setInsertionPoint(block.getTerminator());
   memref::DeallocOp::create(rewriter, loc, arena);
+  return arena;
 }
 
 /// Plans the buffers of `func`'s block; returns the arena's size (0: none).
 int64_t planFunction(func::FuncOp func) {
-  planRunTimeBuffers(func);
   Block &block = func.getBody().front();
   DenseMap<Operation *, int64_t> position;
   for (auto [i, op] : llvm::enumerate(block))
@@ -252,16 +255,22 @@ int64_t planFunction(func::FuncOp func) {
     int64_t start = position[alloc];
     buffers.push_back({alloc, *bytes, start, std::max(start, *last), 0});
   }
+  int64_t arenaBytes = buffers.empty() ? 0 : placeBuffers(buffers);
+  // The dynamic buffers after the static ones, in one allocation.
+  Value arena = planRunTimeBuffers(func, llvm::alignTo(arenaBytes, kAlignment));
   if (buffers.empty())
     return 0;
-  int64_t arenaBytes = placeBuffers(buffers);
 
   IRRewriter rewriter(func.getContext());
   Location loc = func.getLoc();
-  rewriter.setInsertionPointToStart(&block);
-  auto arenaType = MemRefType::get({arenaBytes}, rewriter.getI8Type());
-  Value arena =
-      memref::AllocOp::create(rewriter, loc, arenaType, rewriter.getI64IntegerAttr(kAlignment));
+  if (!arena) {
+    rewriter.setInsertionPointToStart(&block);
+    auto arenaType = MemRefType::get({arenaBytes}, rewriter.getI8Type());
+    arena =
+        memref::AllocOp::create(rewriter, loc, arenaType, rewriter.getI64IntegerAttr(kAlignment));
+    rewriter.setInsertionPoint(block.getTerminator());
+    memref::DeallocOp::create(rewriter, loc, arena);
+  }
   for (PlannedBuffer &b : buffers) {
     rewriter.setInsertionPoint(b.alloc);
     Value offset = arith::ConstantIndexOp::create(rewriter, b.alloc.getLoc(), b.offset);
@@ -269,8 +278,6 @@ int64_t planFunction(func::FuncOp func) {
                                         offset, ValueRange{});
     replaceAllocation(rewriter, b.alloc, view);
   }
-  rewriter.setInsertionPoint(block.getTerminator());
-  memref::DeallocOp::create(rewriter, loc, arena);
   return arenaBytes;
 }
 
