@@ -86,17 +86,28 @@ std::optional<int64_t> lastUse(Value value, Block &block,
   return last;
 }
 
-/// Byte size of a static, identity-layout buffer of whole-byte elements,
-/// or nullopt.
-std::optional<int64_t> plannableBytes(MemRefType type) {
+/// Bytes of an identity-layout buffer of whole-byte elements per unit of its
+/// dynamic sizes (the product of its static dimensions times the element
+/// size: all of it for a static shape), or nullopt.
+std::optional<int64_t> bytesPerUnit(MemRefType type) {
   Type element = type.getElementType();
-  if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
-      type.getMemorySpace() || !(element.isIntOrFloat() || element.isIndex()))
+  if (!type.getLayout().isIdentity() || type.getMemorySpace() ||
+      !(element.isIntOrFloat() || element.isIndex()))
     return std::nullopt;
   int64_t bits = element.isIndex() ? 64 : element.getIntOrFloatBitWidth();
   if (bits % 8 != 0)
     return std::nullopt;
-  return type.getNumElements() * (bits / 8);
+  int64_t bytes = bits / 8;
+  for (int64_t d : type.getShape())
+    if (!ShapedType::isDynamic(d))
+      bytes *= d;
+  return bytes;
+}
+
+/// Byte size of a static, identity-layout buffer of whole-byte elements,
+/// or nullopt.
+std::optional<int64_t> plannableBytes(MemRefType type) {
+  return type.hasStaticShape() ? bytesPerUnit(type) : std::nullopt;
 }
 
 /// Greedy placement, largest first: each buffer at the lowest offset aligned
@@ -137,21 +148,14 @@ struct RunTimeSize {
 
 std::optional<RunTimeSize> runTimeSize(memref::AllocOp alloc) {
   MemRefType type = alloc.getType();
-  if (type.getNumDynamicDims() != 1 || !type.getLayout().isIdentity() || type.getMemorySpace() ||
-      !alloc.getSymbolOperands().empty())
+  std::optional<int64_t> bytes = bytesPerUnit(type);
+  if (type.getNumDynamicDims() != 1 || !bytes || !alloc.getSymbolOperands().empty())
     return std::nullopt;
   auto dim = alloc.getDynamicSizes()[0].getDefiningOp<memref::DimOp>();
   std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
   if (!index || !isa<BlockArgument>(dim.getSource()))
     return std::nullopt;
-  Type element = type.getElementType();
-  if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() % 8 != 0)
-    return std::nullopt;
-  int64_t bytes = element.getIntOrFloatBitWidth() / 8;
-  for (int64_t d : type.getShape())
-    if (!ShapedType::isDynamic(d))
-      bytes *= d;
-  return RunTimeSize{dim.getSource(), *index, bytes};
+  return RunTimeSize{dim.getSource(), *index, *bytes};
 }
 
 /// The run-time arena for `func`'s dynamic buffers of one common run-time

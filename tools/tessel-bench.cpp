@@ -311,7 +311,8 @@ private:
   void prepareIO() {
     int32_t ni = tessel_model_num_inputs(model), no = tessel_model_num_outputs(model);
     std::vector<tessel_tensor_info> info(ni, tessel_tensor_info{sizeof(tessel_tensor_info)});
-    std::vector<std::vector<int64_t>> shapes(ni);
+    std::vector<std::vector<int64_t>> &shapes = inShapes;
+    shapes.resize(ni);
     for (int32_t i = 0; i < ni; ++i) {
       check(tessel_model_input_info(model, i, &info[i]));
       shapes[i].assign(info[i].shape, info[i].shape + info[i].rank);
@@ -327,7 +328,9 @@ private:
         fail("--shape " + spec + ": input '" + info[index].name + "' given twice");
       given[index] = true;
     }
-    std::vector<tessel_tensor> in(ni), out(no);
+    std::vector<tessel_tensor> &in = inTensors, &out = outTensors;
+    in.resize(ni);
+    out.resize(no);
     for (int32_t i = 0; i < ni; ++i) {
       for (size_t d = 0; d < shapes[i].size(); ++d)
         if (shapes[i][d] < 0)
@@ -361,7 +364,7 @@ private:
       std::free(data);
     }
     std::vector<tessel_tensor_info> outInfo(no, tessel_tensor_info{sizeof(tessel_tensor_info)});
-    std::vector<std::vector<int64_t>> outShapes(no);
+    outShapes.resize(no);
     for (int32_t i = 0; i < no; ++i) {
       check(tessel_model_output_info(model, i, &outInfo[i]));
       outShapes[i].resize(outInfo[i].rank);
@@ -375,21 +378,13 @@ private:
     for (int32_t i = 0; i < no; ++i) {
       outputs.emplace_back(out[i].byte_size);
       result.outputs.push_back({outInfo[i].name, outInfo[i].dtype, outShapes[i]});
-    }
-    inShapes = shapes;
-    this->outShapes = outShapes;
-    for (int32_t i = 0; i < ni; ++i)
-      inTensors.push_back({sizeof(tessel_tensor), info[i].dtype, (int32_t)inShapes[i].size(),
-                           inShapes[i].data(), inputs[i].data, inputs[i].size});
-    for (int32_t i = 0; i < no; ++i) {
       // A zero-byte output still needs a pointer (data NULL asks the run to
       // allocate it).
       static char noBytes;
-      outTensors.push_back({sizeof(tessel_tensor), outInfo[i].dtype, outInfo[i].rank,
-                            this->outShapes[i].data(),
-                            out[i].byte_size ? outputs[i].data : &noBytes, out[i].byte_size});
+      out[i].data = out[i].byte_size ? outputs[i].data : &noBytes;
     }
   }
+
 
   void describeKernels() {
     int32_t n = tessel_model_num_kernels(model);

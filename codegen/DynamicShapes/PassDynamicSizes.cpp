@@ -90,18 +90,24 @@ struct PassDynamicSizesPass : impl::PassDynamicSizesBase<PassDynamicSizesPass> {
   /// The expansion as a row-major view of the source's data.
   static void expandAsView(memref::ExpandShapeOp op) {
     OpBuilder b(op);
-    Location loc = op.getLoc();
-    SmallVector<OpFoldResult> sizes = op.getMixedOutputShape();
+    Value view = rowMajorView(b, op.getLoc(), op.getResultType(), op.getSrc(),
+                              op.getMixedOutputShape());
+    op.getResult().replaceAllUsesWith(view);
+    op.erase();
+  }
+
+  /// `source`'s data viewed as `type` at `sizes`, row-major from offset 0.
+  static Value rowMajorView(OpBuilder &b, Location loc, MemRefType type, Value source,
+                            ArrayRef<OpFoldResult> sizes) {
     SmallVector<OpFoldResult> strides(sizes.size());
     OpFoldResult stride = b.getIndexAttr(1);
     for (int64_t d = sizes.size() - 1; d >= 0; --d) {
       strides[d] = stride;
-      stride = mulSizes(b, loc, stride, sizes[d]);
+      if (d > 0)
+        stride = mulSizes(b, loc, stride, sizes[d]);
     }
-    auto view = memref::ReinterpretCastOp::create(b, loc, op.getResultType(), op.getSrc(),
-                                                  b.getIndexAttr(0), sizes, strides);
-    op.getResult().replaceAllUsesWith(view.getResult());
-    op.erase();
+    return memref::ReinterpretCastOp::create(b, loc, type, source, b.getIndexAttr(0), sizes,
+                                             strides);
   }
 
   LogicalResult rewriteSignature(func::FuncOp func, ArrayRef<Type> original) {
@@ -130,20 +136,14 @@ struct PassDynamicSizesPass : impl::PassDynamicSizesBase<PassDynamicSizesPass> {
       BlockArgument arg = func.getArgument(i);
       arg.setType(MemRefType::get({}, type.getElementType(), MemRefLayoutAttrInterface(),
                                   type.getMemorySpace()));
-      // Row-major sizes and strides from the passed sizes.
-      SmallVector<OpFoldResult> sizes, strides(type.getRank());
+      // Viewed row-major at the passed sizes.
+      SmallVector<OpFoldResult> sizes;
       unsigned next = 0;
       for (int64_t d = 0; d < type.getRank(); ++d)
         sizes.push_back(type.isDynamicDim(d) ? OpFoldResult(sizeArgs[i][next++])
                                              : OpFoldResult(b.getIndexAttr(type.getDimSize(d))));
-      OpFoldResult stride = b.getIndexAttr(1);
-      for (int64_t d = type.getRank() - 1; d >= 0; --d) {
-        strides[d] = stride;
-        stride = mulSizes(b, loc, stride, sizes[d]);
-      }
-      auto view = memref::ReinterpretCastOp::create(b, loc, type, arg, b.getIndexAttr(0),
-                                                    sizes, strides);
-      arg.replaceAllUsesExcept(view.getResult(), view);
+      Value view = rowMajorView(b, loc, type, arg, sizes);
+      arg.replaceAllUsesExcept(view, view.getDefiningOp());
     }
     func.setType(FunctionType::get(&getContext(), entry.getArgumentTypes(),
                                    func.getResultTypes()));

@@ -846,14 +846,13 @@ static tessel_status *check_input(int32_t i, const tensor_desc *want, const tess
     }
     format_shape(expected, sizeof expected, want->rank, want->shape);
     format_shape(actual, sizeof actual, got->rank, got->shape);
-    const char *symbol = want->dim_names ? want->dim_names[d] : "";
-    if (symbol[0])
+    if (name[0])
       return tessel_make_status(TESSEL_INVALID_ARGUMENT,
                                 "input %d ('%s') has shape [%s], the model expects [%s]: "
                                 "dimension %d ('%s') is %lld, it was fixed to %lld at compile "
                                 "time (recompile with --dim %s=%lld for this size)",
-                                i, want->name, actual, expected, (int)d, symbol,
-                                (long long)got->shape[d], (long long)want->shape[d], symbol,
+                                i, want->name, actual, expected, (int)d, name,
+                                (long long)got->shape[d], (long long)want->shape[d], name,
                                 (long long)got->shape[d]);
     return tessel_make_status(TESSEL_INVALID_ARGUMENT,
                               "input %d ('%s') has shape [%s], the model expects [%s]: dimension "
