@@ -19,6 +19,7 @@
 // kernels never allocate or keep their results (no global state).
 //
 //===----------------------------------------------------------------------===//
+#include "dialects/Tessel/ShapeArithmetic.h"
 #include "codegen/Passes.h"
 
 #include "dialects/Tessel/ConstantFolding.h"
@@ -144,11 +145,15 @@ std::string sanitize(StringRef text, size_t limit) {
   return out;
 }
 
-/// Ops that compute: every tessel op except constants and reshapes (a reshape
-/// is a view of its input once bufferized; outlining it would force a copy).
+/// Ops that compute: every tessel op except constants, reshapes (a reshape
+/// is a view of its input once bufferized; outlining it would force a copy)
+/// and shape arithmetic (scalar size computations that the model's shape
+/// function and the callers of kernels with dynamic results rebuild: see
+/// ShapeArithmetic.h).
 bool isKernelOp(Operation *op) {
   if (!isa<TesselDialect>(op->getDialect()) || op->hasTrait<OpTrait::ConstantLike>() ||
-      isa<ReshapeOp>(op) || op->getNumResults() == 0)
+      isa<ReshapeOp, ComputedReshapeOp>(op) || op->getNumResults() == 0 ||
+      isShapeArithmetic(op))
     return false;
   // An op on a zero-element tensor computes nothing: canonicalization empties
   // such a kernel and it would vanish under its call, so it stays inline.

@@ -1,6 +1,7 @@
 //===- NodeImporter.cpp ---------------------------------------------------===//
 #include "frontend/NodeImporter.h"
 
+#include "dialects/Tessel/ShapeArithmetic.h"
 #include "dialects/Tessel/ShapeHelpers.h"
 
 #include "onnx/onnx_pb.h"
@@ -91,6 +92,13 @@ FailureOr<const TensorData *> NodeImporter::requireConstantInput(int i,
   if (isa_and_nonnull<BlockArgument>(input(i))) {
     hint = "; it is a graph input: fix its value at compile time with --bind-input=" + name +
            "=FILE (.pb or .npy)";
+  } else if (isSizeComputation(input(i))) {
+    // Computed from run-time sizes only (Shape -> ...): --dim fixes those.
+    (void)error("input '" + name + "' (" + what +
+                ") is computed from run-time sizes, which this operator does not take "
+                "yet; fix the model's dynamic dimensions at compile time with --dim SYMBOL=N "
+                "or --input-shape NAME=DIMS");
+    return failure();
   } else {
     // Name the graph inputs it is computed from: binding those may make it a
     // constant (the ops in between fold).

@@ -32,6 +32,7 @@ struct ConvertTesselToLinalgPass
     populateMathLoweringPatterns(patterns);
     populateNNLoweringPatterns(patterns, *strategy);
     populateTensorLoweringPatterns(patterns);
+    populateShapeArithmeticLoweringPatterns(patterns);
     populateRNNLoweringPatterns(patterns);
     populateNormLoweringPatterns(patterns);
     populateFusedLoweringPatterns(patterns, *strategy);

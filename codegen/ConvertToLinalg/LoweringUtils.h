@@ -136,12 +136,21 @@ mlir::Value buildEpilogueInit(mlir::OpBuilder &b, mlir::Location loc, mlir::Rank
 mlir::Value buildActivation(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
                             llvm::StringRef activation, llvm::ArrayRef<double> params);
 
+/// The scalar semantics of elementwise op `op` (tessel.add, tessel.cast,
+/// tessel.select...) on one element of each operand; null for an op it
+/// does not know.
+mlir::Value scalarElementwise(mlir::Operation *op, mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::ValueRange operands);
+
 void populateMathLoweringPatterns(mlir::RewritePatternSet &patterns);
 /// The target's choices (codegen/Kernels/KernelConfig.h) for the lowerings
 /// that depend on it: convolutions' flattening, attention's blocks.
 void populateNNLoweringPatterns(mlir::RewritePatternSet &patterns,
                                 const LoweringStrategy &strategy);
 void populateTensorLoweringPatterns(mlir::RewritePatternSet &patterns);
+/// Shape arithmetic (dialects/Tessel/ShapeArithmetic.h) as scalars: each
+/// element of a shape vector its own index computation.
+void populateShapeArithmeticLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateRNNLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateNormLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateFusedLoweringPatterns(mlir::RewritePatternSet &patterns,

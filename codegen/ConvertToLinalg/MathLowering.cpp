@@ -842,6 +842,18 @@ struct EinsumLowering : OpConversionPattern<EinsumOp> {
 
 } // namespace
 
+Value scalarElementwise(Operation *op, OpBuilder &b, Location loc, ValueRange operands) {
+  if (auto cast = dyn_cast<CastOp>(op))
+    return castScalar(b, loc, operands[0], cast.getType().getElementType());
+  if (isa<SelectOp>(op))
+    return arith::SelectOp::create(b, loc, operands[0], operands[1], operands[2]);
+  if (operands.size() == 1)
+    return scalarUnary(op, b, loc, operands[0]);
+  if (operands.size() == 2)
+    return scalarBinary(op, b, loc, operands[0], operands[1]);
+  return {};
+}
+
 void populateMathLoweringPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<BinaryLowering<AddOp>, BinaryLowering<SubOp>, BinaryLowering<MulOp>,

@@ -1,6 +1,8 @@
 //===- TensorLowering.cpp - Constants and data movement lowering ----------===//
 #include "codegen/ConvertToLinalg/LoweringUtils.h"
 
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
@@ -24,6 +26,156 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     rewriter.replaceOp(op, reshapeTensor(rewriter, op.getLoc(), adaptor.getInput(),
                                          op.getType().getShape()));
+    return success();
+  }
+};
+
+/// ONNX Reshape to run-time sizes: each entry read from the (scalarized)
+/// shape vector, 0 copying the input's size, -1 inferred, then checked
+/// (entries >= -1, at most one -1, the element count kept) before a
+/// collapse to 1-D and an expansion to the sizes, both views.
+struct ComputedReshapeLowering : OpConversionPattern<ComputedReshapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ComputedReshapeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Value input = adaptor.getInput();
+    RankedTensorType type = op.getType();
+    int64_t inRank = op.getInput().getType().getRank(), rank = type.getRank();
+    auto cst = [&](int64_t v) { return Value(arith::ConstantIndexOp::create(b, loc, v)); };
+    auto cmp = [&](arith::CmpIPredicate p, Value x, Value y) {
+      return Value(arith::CmpIOp::create(b, loc, p, x, y));
+    };
+    Value total = cst(1);
+    for (int64_t d = 0; d < inRank; ++d)
+      total = arith::MulIOp::create(b, loc, total, dimSize(b, loc, input, d));
+
+    SmallVector<Value> entries;
+    Value inferCount = cst(0), known = cst(1);
+    for (int64_t i = 0; i < rank; ++i) {
+      Value e = arith::IndexCastOp::create(
+          b, loc, b.getIndexType(),
+          tensor::ExtractOp::create(b, loc, adaptor.getShape(), ValueRange{cst(i)}));
+      if (!op.getAllowzero() && i < inRank)
+        e = arith::SelectOp::create(b, loc, cmp(arith::CmpIPredicate::eq, e, cst(0)),
+                                    dimSize(b, loc, input, i), e);
+      cf::AssertOp::create(b, loc, cmp(arith::CmpIPredicate::sge, e, cst(-1)),
+                           (nodeDescription(loc) + ": Reshape's shape entry " + Twine(i) +
+                            " is {0}, below -1")
+                               .str());
+      Value infer = cmp(arith::CmpIPredicate::eq, e, cst(-1));
+      inferCount = arith::AddIOp::create(b, loc, inferCount,
+                                         arith::SelectOp::create(b, loc, infer, cst(1), cst(0)));
+      known = arith::MulIOp::create(b, loc, known, arith::SelectOp::create(b, loc, infer, cst(1), e));
+      entries.push_back(e);
+    }
+    cf::AssertOp::create(b, loc, cmp(arith::CmpIPredicate::sle, inferCount, cst(1)),
+                         nodeDescription(loc) + ": Reshape's shape has {0} entries -1, at "
+                                                "most one can be inferred");
+    // -1: the element count over the known entries (0 when they hold none).
+    Value safeKnown = arith::MaxSIOp::create(b, loc, known, cst(1));
+    Value inferred = arith::SelectOp::create(b, loc, cmp(arith::CmpIPredicate::eq, known, cst(0)),
+                                             cst(0), arith::DivSIOp::create(b, loc, total, safeKnown));
+    SmallVector<OpFoldResult> sizes;
+    Value count = cst(1);
+    for (auto [i, e] : llvm::enumerate(entries)) {
+      Value size = arith::SelectOp::create(b, loc, cmp(arith::CmpIPredicate::eq, e, cst(-1)),
+                                           inferred, e);
+      count = arith::MulIOp::create(b, loc, count, size);
+      if (type.isDynamicDim(i)) {
+        sizes.push_back(size);
+      } else {
+        checkSize(b, loc, size, cst(type.getDimSize(i)),
+                  "Reshape's result dimension " + Twine(i) + " is {0}, the model needs {1}");
+        sizes.push_back(b.getIndexAttr(type.getDimSize(i)));
+      }
+    }
+    checkSize(b, loc, count, total,
+              "Reshape to a shape of {0} elements from a tensor of {1} elements");
+
+    // Through a 1-D view of the input.
+    Value flat = input;
+    auto elementType = type.getElementType();
+    auto inType = cast<RankedTensorType>(input.getType());
+    if (inRank == 0) {
+      flat = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({1}, elementType), input,
+                                           ArrayRef<ReassociationIndices>{});
+    } else if (inRank > 1) {
+      ReassociationIndices all;
+      for (int64_t d = 0; d < inRank; ++d)
+        all.push_back(d);
+      int64_t n = inType.hasStaticShape() ? inType.getNumElements() : ShapedType::kDynamic;
+      flat = tensor::CollapseShapeOp::create(b, loc, RankedTensorType::get({n}, elementType),
+                                             input, ArrayRef<ReassociationIndices>{all});
+    }
+    Value result;
+    if (rank == 1) {
+      result = flat.getType() == type ? flat : tensor::CastOp::create(b, loc, type, flat).getResult();
+    } else {
+      ReassociationIndices all;
+      for (int64_t d = 0; d < rank; ++d)
+        all.push_back(d);
+      result = tensor::ExpandShapeOp::create(b, loc, type, flat, ArrayRef<ReassociationIndices>{all},
+                                             sizes);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Range: its length from the scalar bounds, checked (delta != 0), then
+/// start + i * delta for each position i.
+struct RangeLowering : OpConversionPattern<RangeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(RangeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    auto scalar = [&](Value v) {
+      return Value(tensor::ExtractOp::create(b, loc, v, ValueRange{}));
+    };
+    Value start = scalar(adaptor.getStart()), limit = scalar(adaptor.getLimit()),
+          delta = scalar(adaptor.getDelta());
+    Type element = op.getType().getElementType();
+    Value zero = scalarConstant(b, loc, element, 0);
+    Value count;
+    if (isa<FloatType>(element)) {
+      Value zeroDelta = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::ONE, delta, zero);
+      cf::AssertOp::create(b, loc, zeroDelta, nodeDescription(loc) + ": Range's delta is 0");
+      Value steps = math::CeilOp::create(
+          b, loc, arith::DivFOp::create(b, loc, arith::SubFOp::create(b, loc, limit, start), delta));
+      // NaN and negative counts are empty ranges.
+      Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, steps, zero);
+      steps = arith::SelectOp::create(b, loc, positive, steps, zero);
+      count = arith::FPToSIOp::create(b, loc, b.getI64Type(), steps);
+    } else {
+      Value nonzero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, delta, zero);
+      cf::AssertOp::create(b, loc, nonzero, nodeDescription(loc) + ": Range's delta is 0");
+      // (A zero delta is refused by the check before the run.)
+      Value one = scalarConstant(b, loc, element, 1);
+      Value safeDelta = arith::SelectOp::create(b, loc, nonzero, delta, one);
+      Value steps = arith::CeilDivSIOp::create(
+          b, loc, arith::SubIOp::create(b, loc, limit, start), safeDelta);
+      count = arith::MaxSIOp::create(b, loc, steps, zero);
+    }
+    count = arith::IndexCastOp::create(b, loc, b.getIndexType(), count);
+    Value init = tensor::EmptyOp::create(b, loc, op.getType(), ValueRange{count});
+    Value r = buildElementwiseInto(
+        b, loc, init, ValueRange{}, {}, [&](OpBuilder &nb, Location l, ValueRange) -> Value {
+          Value i = linalg::IndexOp::create(nb, l, 0);
+          Value offset;
+          if (isa<FloatType>(element)) {
+            Value wide = arith::IndexCastOp::create(nb, l, nb.getI64Type(), i);
+            offset = arith::MulFOp::create(nb, l, arith::SIToFPOp::create(nb, l, element, wide),
+                                           delta);
+            return arith::AddFOp::create(nb, l, start, offset);
+          }
+          offset = arith::MulIOp::create(nb, l, arith::IndexCastOp::create(nb, l, element, i),
+                                         delta);
+          return arith::AddIOp::create(nb, l, start, offset);
+        });
+    rewriter.replaceOp(op, r);
     return success();
   }
 };
@@ -430,7 +582,7 @@ struct TriluLowering : OpConversionPattern<TriluOp> {
 } // namespace
 
 void populateTensorLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConstantLowering, ReshapeLowering, TransposeLowering, ShapeLowering, SizeLowering,
+  patterns.add<ConstantLowering, ReshapeLowering, ComputedReshapeLowering, RangeLowering, TransposeLowering, ShapeLowering, SizeLowering,
                ConcatLowering,
                GatherLowering, GatherElementsLowering, GatherNDLowering, ScatterElementsLowering,
                ScatterNDLowering, SliceLowering, ExpandLowering,

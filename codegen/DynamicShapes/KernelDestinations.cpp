@@ -57,6 +57,15 @@ FailureOr<Value> callerArgumentDim(OpBuilder &b, Location loc, Value tensor, int
   return Value(tensor::DimOp::create(b, loc, tensor, dim));
 }
 
+/// An element of a main_graph argument is read where the call is (a size
+/// that depends on input data; the shape function refuses it).
+FailureOr<Value> callerArgumentElement(OpBuilder &b, Location loc, Value tensor,
+                                       ValueRange indices) {
+  if (!isa<BlockArgument>(tensor))
+    return failure();
+  return Value(tensor::ExtractOp::create(b, loc, tensor, indices));
+}
+
 struct KernelDestinationsPass : impl::KernelDestinationsBase<KernelDestinationsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -106,7 +115,7 @@ struct KernelDestinationsPass : impl::KernelDestinationsBase<KernelDestinationsP
                                 ArrayRef<Value> values) {
     OpBuilder b(call);
     Location loc = call.getLoc();
-    RunTimeSizes callerSizes(callerArgumentDim);
+    RunTimeSizes callerSizes(callerArgumentDim, callerArgumentElement);
     // Inside the kernel, an argument's size is that of what the call passes.
     auto kernelArgumentDim = [&](OpBuilder &b, Location loc, Value tensor,
                                  int64_t dim) -> FailureOr<Value> {
@@ -116,7 +125,15 @@ struct KernelDestinationsPass : impl::KernelDestinationsBase<KernelDestinationsP
         return failure();
       return callerSizes.sizeOfDim(b, loc, call.getOperand(arg.getArgNumber()), dim);
     };
-    RunTimeSizes kernelSizes(kernelArgumentDim);
+    auto kernelArgumentElement = [&](OpBuilder &b, Location loc, Value tensor,
+                                     ValueRange indices) -> FailureOr<Value> {
+      auto arg = dyn_cast<BlockArgument>(tensor);
+      if (!arg || arg.getOwner() != &kernel.getBody().front() ||
+          arg.getArgNumber() >= call.getNumOperands())
+        return failure();
+      return callerSizes.element(b, loc, call.getOperand(arg.getArgNumber()), indices);
+    };
+    RunTimeSizes kernelSizes(kernelArgumentDim, kernelArgumentElement);
 
     SmallVector<Value> operands(call.getOperands());
     for (Value value : values) {

@@ -4,9 +4,12 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -81,10 +84,20 @@ FailureOr<Value> RunTimeSizes::rebuild(OpBuilder &b, Value value) {
   if (auto dim = dyn_cast<tensor::DimOp>(def)) {
     if (std::optional<int64_t> index = dim.getConstantIndex())
       result = sizeOfDim(b, def->getLoc(), dim.getSource(), *index);
-  } else if (def->getNumRegions() == 0 && isPure(def) &&
-             isa<arith::ArithDialect, affine::AffineDialect>(def->getDialect()) &&
+  } else if (auto extract = dyn_cast<tensor::ExtractOp>(def)) {
+    SmallVector<Value> indices;
+    for (Value index : extract.getIndices()) {
+      FailureOr<Value> rebuiltIndex = rebuild(b, index);
+      if (failed(rebuiltIndex))
+        return failure();
+      indices.push_back(*rebuiltIndex);
+    }
+    result = element(b, def->getLoc(), extract.getTensor(), indices);
+  } else if (def->getNumRegions() == 0 && isMemoryEffectFree(def) &&
+             isa<arith::ArithDialect, affine::AffineDialect, math::MathDialect>(
+                 def->getDialect()) &&
              llvm::all_of(def->getOperandTypes(),
-                          [](Type t) { return t.isIntOrIndex(); })) {
+                          [](Type t) { return t.isIntOrIndexOrFloat(); })) {
     IRMapping mapping;
     for (Value operand : def->getOperands()) {
       FailureOr<Value> rebuiltOperand = rebuild(b, operand);
@@ -97,6 +110,33 @@ FailureOr<Value> RunTimeSizes::rebuild(OpBuilder &b, Value value) {
   if (succeeded(result))
     rebuilt[value] = *result;
   return result;
+}
+
+FailureOr<Value> RunTimeSizes::element(OpBuilder &b, Location loc, Value tensor,
+                                       ValueRange indices) {
+  auto type = dyn_cast<RankedTensorType>(tensor.getType());
+  if (!type || !type.hasStaticShape() || (int64_t)indices.size() != type.getRank())
+    return failure();
+  if (isa<BlockArgument>(tensor))
+    return elementLeaf ? elementLeaf(b, loc, tensor, indices) : FailureOr<Value>(failure());
+  // Where the element is known at compile time: its row-major position.
+  std::optional<int64_t> position = 0;
+  for (auto [index, size] : llvm::zip(indices, type.getShape())) {
+    std::optional<int64_t> i = getConstantIntValue(index);
+    if (!i || *i < 0 || *i >= size || !position) {
+      position = std::nullopt;
+      break;
+    }
+    *position = *position * size + *i;
+  }
+  Operation *def = tensor.getDefiningOp();
+  if (auto elements = dyn_cast_or_null<tensor::FromElementsOp>(def))
+    return position ? rebuild(b, elements.getElements()[*position]) : FailureOr<Value>(failure());
+  DenseElementsAttr values;
+  if (def && position && matchPattern(def->getResult(0), m_Constant(&values)))
+    return Value(arith::ConstantOp::create(
+        b, loc, cast<TypedAttr>(values.getValues<Attribute>()[*position])));
+  return failure();
 }
 
 } // namespace tessel

@@ -8,7 +8,11 @@
 // with destinations) has its destination's; an op that can reify its result
 // shape (reshapes, pads, slices) says it in terms of its operands; what is
 // left (a function argument) is a leaf that the caller resolves. The index
-// arithmetic between (arith, affine.apply) is rebuilt at the insertion point.
+// arithmetic between (arith, affine.apply, and the float arithmetic of
+// scales and Range bounds) is rebuilt at the insertion point.
+// (Divisions included, though not speculatable: the model's main function is
+// straight-line code, so a size it computes was computed on every run, and
+// shape arithmetic guards its divisors: ComputedReshapeLowering.)
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_CODEGEN_DYNAMICSHAPES_RUNTIMESIZES_H
@@ -37,9 +41,16 @@ inline constexpr llvm::StringLiteral kDestinationResultsAttr = "tessel.destinati
 /// those results once bufferization has made them the arguments' buffers.
 inline constexpr llvm::StringLiteral kDestinationsAttr = "tessel.destinations";
 
+/// Builds element `indices` of a tensor argument that `rebuild` reads a size
+/// from (a kernel's shape-vector operand, say); failure where its data is
+/// not available (the model's shape function cannot read tensor data).
+using ElementLeafFn = llvm::function_ref<mlir::FailureOr<mlir::Value>(
+    mlir::OpBuilder &, mlir::Location, mlir::Value tensor, mlir::ValueRange indices)>;
+
 class RunTimeSizes {
 public:
-  RunTimeSizes(DimLeafFn leaf) : leaf(leaf) {}
+  RunTimeSizes(DimLeafFn leaf, ElementLeafFn elementLeaf = nullptr)
+      : leaf(leaf), elementLeaf(elementLeaf) {}
 
   /// The size of dimension `dim` of `tensor`, built at b's insertion point.
   /// Fails where it depends on something other than the leaves and index
@@ -49,11 +60,19 @@ public:
 
   /// `value` (index or integer arithmetic over tensor.dim, constants and
   /// affine.apply) rebuilt at b's insertion point, each tensor.dim through
-  /// sizeOfDim. Fails on anything else.
+  /// sizeOfDim, each tensor.extract through element. Fails on anything else.
   mlir::FailureOr<mlir::Value> rebuild(mlir::OpBuilder &b, mlir::Value value);
+
+  /// Element `indices` (values rebuilt already) of `tensor`, rebuilt at b's
+  /// insertion point: an element of a tensor.from_elements or of a constant,
+  /// or of an argument (the element leaf). Shape vectors reach kernels this
+  /// way (a Range's limit, an Expand's shape).
+  mlir::FailureOr<mlir::Value> element(mlir::OpBuilder &b, mlir::Location loc,
+                                       mlir::Value tensor, mlir::ValueRange indices);
 
 private:
   DimLeafFn leaf;
+  ElementLeafFn elementLeaf;
   llvm::DenseMap<mlir::Value, mlir::Value> rebuilt;
   llvm::DenseMap<std::pair<mlir::Value, int64_t>, mlir::Value> sizes;
 };

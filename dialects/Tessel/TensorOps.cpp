@@ -55,6 +55,29 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   return {};
 }
 
+LogicalResult ComputedReshapeOp::verify() {
+  RankedTensorType in = getInput().getType(), out = getType(), shape = getShape().getType();
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("changes the element type");
+  if (shape.getRank() != 1 || shape.isDynamicDim(0) || shape.getDimSize(0) != out.getRank())
+    return emitOpError("needs a shape of one entry per result dimension (")
+           << out.getRank() << "), has " << shape;
+  auto inCount = checkedElementCount(in.getShape());
+  auto outCount = checkedElementCount(out.getShape());
+  if (in.hasStaticShape() && out.hasStaticShape() && (!inCount || !outCount || *inCount != *outCount))
+    return emitOpError("cannot reshape ") << formatShape(in.getShape()) << " into "
+                                          << formatShape(out.getShape());
+  return success();
+}
+
+LogicalResult RangeOp::verify() {
+  Type element = getType().getElementType();
+  for (Value v : {getStart(), getLimit(), getDelta()})
+    if (cast<RankedTensorType>(v.getType()).getElementType() != element)
+      return emitOpError("needs start, limit, delta and the result of one element type");
+  return success();
+}
+
 LogicalResult ShapeOp::verify() {
   int64_t rank = getInput().getType().getRank(), start = getStart(), end = getEnd();
   if (start < 0 || start > end || end > rank)

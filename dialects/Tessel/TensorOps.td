@@ -31,6 +31,47 @@ def Tessel_ReshapeOp : Tessel_Op<"reshape", [Tessel_DynamicShapes]> {
   let hasFolder = 1;
 }
 
+def Tessel_ComputedReshapeOp : Tessel_Op<"computed_reshape", [Tessel_DynamicShapes]> {
+  let summary = "ONNX Reshape to a shape computed at run time";
+  let description = [{
+    Same elements in row-major order, reshaped to the sizes `shape` holds at
+    run time (an int64 vector, one entry per result dimension, computed from
+    tessel.shape / tessel.size of run-time sizes). As ONNX Reshape: an entry
+    0 copies the input's size at that position (unless `allowzero`), one
+    entry -1 is inferred from the element count. The result type's static
+    dimensions are the entries known at compile time; the lowering checks at
+    run time that the sizes are valid and keep the element count. (The
+    importer makes a Reshape whose shape is known at compile time a
+    tessel.reshape.)
+  }];
+  let arguments = (ins Tessel_Tensor:$input, RankedTensorOf<[I64]>:$shape,
+                       DefaultValuedAttr<BoolAttr, "false">:$allowzero);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = [{
+    $input `to` $shape attr-dict `:` type($input) `,` type($shape) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tessel_RangeOp : Tessel_Op<"range", [Tessel_DynamicShapes]> {
+  let summary = "ONNX Range with bounds computed at run time";
+  let description = [{
+    start, start + delta, start + 2 delta, ... before limit: max(0,
+    ceil((limit - start) / delta)) elements. The bounds are scalars computed
+    from run-time sizes (a position-id Range(0, Shape(x)[1], 1), say); a
+    Range of constants is a constant (the importer). delta 0 is refused at
+    run time.
+  }];
+  let arguments = (ins 0DTensorOf<[I32, I64, F32, F64]>:$start,
+                       0DTensorOf<[I32, I64, F32, F64]>:$limit,
+                       0DTensorOf<[I32, I64, F32, F64]>:$delta);
+  let results = (outs 1DTensorOf<[I32, I64, F32, F64]>:$result);
+  let assemblyFormat = [{
+    $start `,` $limit `,` $delta attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Tessel_ShapeOp : Tessel_Op<"shape", [Pure, Tessel_DynamicShapes]> {
   let summary = "dimensions [start, end) of a tensor's shape, as int64 (ONNX Shape)";
   let description = [{

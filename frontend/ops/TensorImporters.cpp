@@ -1,6 +1,7 @@
 //===- TensorImporters.cpp - Shape manipulation and data movement ---------===//
 #include "frontend/OpRegistry.h"
 
+#include "dialects/Tessel/ShapeArithmetic.h"
 #include "dialects/Tessel/ShapeHelpers.h"
 #include "onnx/onnx_pb.h"
 
@@ -81,8 +82,24 @@ LogicalResult importBatchReshape(NodeImporter &n, RankedTensorType type,
   return n.setResult(n.reshape(n.input(0), shape));
 }
 
+/// Reshape to a shape computed from run-time sizes (Shape -> ... -> Reshape
+/// in a model with dynamic dimensions).
+LogicalResult importComputedReshape(NodeImporter &n, bool allowZero) {
+  RankedTensorType shapeType = n.inputType(1);
+  if (shapeType.getRank() != 1 || !shapeType.getElementType().isInteger(64))
+    return n.error("shape must be a 1-D int64 tensor, has " + formatShape(shapeType.getShape()));
+  SmallVector<int64_t> shape = computedReshapeShape(n.inputType(0).getShape(),
+                                                    knownShapeEntries(n.input(1)), allowZero);
+  auto type = RankedTensorType::get(shape, n.inputType(0).getElementType());
+  return n.setResult(n.createWithType<ComputedReshapeOp>(
+      type, ValueRange{n.input(0), n.input(1)},
+      {n.named("allowzero", n.builder().getBoolAttr(allowZero))}));
+}
+
 LogicalResult importReshape(NodeImporter &n) {
   auto type = n.inputType(0);
+  if (n.opset() >= 5 && n.hasInput(1) && !n.constantInput(1) && isSizeComputation(n.input(1)))
+    return importComputedReshape(n, n.intAttr("allowzero", 0) != 0);
   auto target = intsFromInputOrAttr(n, 1, "shape", 5, /*required=*/true);
   if (failed(target))
     return failure();
@@ -402,7 +419,29 @@ LogicalResult importConstantOfShape(NodeImporter &n) {
   return success();
 }
 
+/// Range whose bounds are computed from run-time sizes.
+LogicalResult importComputedRange(NodeImporter &n) {
+  Type element = n.inputType(0).getElementType();
+  for (int i = 0; i < 3; ++i) {
+    RankedTensorType t = n.inputType(i);
+    if (t.getRank() != 0 || t.getElementType() != element)
+      return n.error("start, limit and delta must be scalars of one type");
+  }
+  auto type = RankedTensorType::get({ShapedType::kDynamic}, element);
+  return n.setResult(
+      n.createWithType<RangeOp>(type, ValueRange{n.input(0), n.input(1), n.input(2)}));
+}
+
 LogicalResult importRange(NodeImporter &n) {
+  bool computed = false, sizesOnly = true;
+  for (int i = 0; i < 3; ++i) {
+    if (!n.hasInput(i) || n.constantInput(i))
+      continue;
+    computed = true;
+    sizesOnly = sizesOnly && isSizeComputation(n.input(i));
+  }
+  if (computed && sizesOnly)
+    return importComputedRange(n);
   auto startData = n.requireConstantInput(0, "start");
   if (failed(startData))
     return failure();

@@ -213,6 +213,59 @@ def dynamic_conv():
         [init("w", weights((4, 3, 3, 3)))])
 
 
+def computed_reshape():
+    # Reshape targets computed from run-time sizes, as exporters write them:
+    # z: attention heads, [batch, seq, 4, 16] from Shape -> Gather -> Concat,
+    #    then Transpose;
+    # w: Keras-style flatten, Shape -> Slice -> Concat with -1;
+    # v: [batch, seq * 64] through a Mul of a size.
+    i64 = TensorProto.INT64
+    return model(
+        [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+         helper.make_node("Gather", ["s", "i0"], ["b"], name="batch", axis=0),
+         helper.make_node("Gather", ["s", "i1"], ["t"], name="seq", axis=0),
+         helper.make_node("Concat", ["b", "t", "heads"], ["s1"], name="heads_shape", axis=0),
+         helper.make_node("Reshape", ["x", "s1"], ["y"], name="split_heads"),
+         helper.make_node("Transpose", ["y"], ["z"], name="heads_first", perm=[0, 2, 1, 3]),
+         helper.make_node("Slice", ["s", "i0", "i1"], ["bs"], name="batch_slice"),
+         helper.make_node("Concat", ["bs", "minus1"], ["s2"], name="flat_shape", axis=0),
+         helper.make_node("Reshape", ["x", "s2"], ["w"], name="flatten"),
+         helper.make_node("Mul", ["t", "c64"], ["t64"], name="seq_x64"),
+         helper.make_node("Concat", ["b", "t64"], ["s3"], name="rows_shape", axis=0),
+         helper.make_node("Reshape", ["x", "s3"], ["v"], name="rows")],
+        [vi("x", ["batch", "seq", 64])],
+        [vi("z", ["batch", 4, "seq", 16]), vi("w", ["batch", None]), vi("v", ["batch", None])],
+        [init("i0", np.array([0], np.int64)), init("i1", np.array([1], np.int64)),
+         init("heads", np.array([4, 16], np.int64)), init("minus1", np.array([-1], np.int64)),
+         init("c64", np.array([64], np.int64))])
+
+
+def computed_range():
+    # Position ids Range(0, Shape(x)[1], 1) (int64, as BERT exports), and a
+    # float Range(0, seq, 0.5) through a Cast of the size.
+    return model(
+        [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+         helper.make_node("Gather", ["s", "one"], ["t"], name="seq", axis=0),
+         helper.make_node("Range", ["zero", "t", "one"], ["p"], name="positions"),
+         helper.make_node("Cast", ["t"], ["tf"], name="seq_float", to=F),
+         helper.make_node("Range", ["zerof", "tf", "half"], ["h"], name="halves")],
+        [vi("x", ["batch", "seq"])],
+        [vi("p", ["seq"], TensorProto.INT64), vi("h", [None])],
+        [init("zero", np.array(0, np.int64)), init("one", np.array(1, np.int64)),
+         init("zerof", np.array(0, np.float32)), init("half", np.array(0.5, np.float32))])
+
+
+def computed_reshape_three():
+    # [batch, 3] from Shape: fits only inputs of 3 elements per sample.
+    return model(
+        [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+         helper.make_node("Gather", ["s", "i0"], ["b"], name="batch", axis=0),
+         helper.make_node("Concat", ["b", "c3"], ["s1"], name="three_shape", axis=0),
+         helper.make_node("Reshape", ["x", "s1"], ["y"], name="three")],
+        [vi("x", ["batch", "n"])], [vi("y", ["batch", 3])],
+        [init("i0", np.array([0], np.int64)), init("c3", np.array([3], np.int64))])
+
+
 def unnamed_dim():
     # A dimension with neither a size nor a name.
     return model([helper.make_node("Relu", ["x"], ["y"], name="r")],
@@ -300,6 +353,9 @@ MODELS = {
     "dynamic_add": dynamic_add,
     "dynamic_conv_hw": dynamic_conv_hw,
     "dynamic_conv": dynamic_conv,
+    "computed_reshape": computed_reshape,
+    "computed_reshape_three": computed_reshape_three,
+    "computed_range": computed_range,
     "matmul_mismatch": matmul_mismatch,
     "opset_too_new": opset_too_new,
 }
