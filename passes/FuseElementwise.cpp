@@ -12,6 +12,8 @@
 #include "passes/FusionUtils.h"
 #include "passes/Passes.h"
 
+#include "dialects/Tessel/ShapeArithmetic.h"
+
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -24,7 +26,11 @@ namespace tessel {
 
 namespace {
 
-bool isElementwise(Operation *op) { return op && op->hasTrait<traits::Elementwise>(); }
+/// Shape arithmetic (integer ops on run-time sizes) is not a kernel: it stays
+/// unfused, for codegen to turn into index arithmetic.
+bool isElementwise(Operation *op) {
+  return op && op->hasTrait<traits::Elementwise>() && !isShapeArithmetic(op);
+}
 
 bool isSmallConstant(Value v) {
   auto cst = v.getDefiningOp<ConstantOp>();

@@ -44,6 +44,27 @@ Value compare(OpBuilder &b, Location loc, Value x, Value y, arith::CmpFPredicate
   return arith::CmpIOp::create(b, loc, ip, x, y);
 }
 
+/// Integer x / y or x % y that cannot trap: a divisor 0 gives 0 (NumPy's
+/// result), and INT_MIN / -1 wraps to INT_MIN (remainder 0), where the
+/// hardware division would raise SIGFPE in the host process.
+template <typename DivOrRem>
+Value safeIntegerDivision(OpBuilder &b, Location loc, Value x, Value y) {
+  Type t = x.getType();
+  unsigned width = t.getIntOrFloatBitWidth();
+  Value zero = scalarConstant(b, loc, t, 0), one = scalarConstant(b, loc, t, 1);
+  Value minusOne = arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, APInt::getAllOnes(width)));
+  Value lowest = arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, APInt::getSignedMinValue(width)));
+  auto eq = [&](Value p, Value q) {
+    return Value(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, p, q));
+  };
+  Value byZero = eq(y, zero);
+  Value overflows = arith::AndIOp::create(b, loc, eq(x, lowest), eq(y, minusOne));
+  Value unsafe = arith::OrIOp::create(b, loc, byZero, overflows);
+  Value r = DivOrRem::create(b, loc, x, arith::SelectOp::create(b, loc, unsafe, one, y));
+  // x / 1 = x (INT_MIN: the wrapped quotient); x % 1 = 0.
+  return arith::SelectOp::create(b, loc, byZero, zero, r);
+}
+
 Value scalarBinary(Operation *op, OpBuilder &b, Location loc, Value x, Value y) {
   bool fp = isFloat(x);
   return llvm::TypeSwitch<Operation *, Value>(op)
@@ -57,7 +78,7 @@ Value scalarBinary(Operation *op, OpBuilder &b, Location loc, Value x, Value y) 
       .Case([&](DivOp) -> Value {
         if (fp)
           return arith::DivFOp::create(b, loc, x, y);
-        return arith::DivSIOp::create(b, loc, x, y);
+        return safeIntegerDivision<arith::DivSIOp>(b, loc, x, y);
       })
       .Case([&](PowOp) -> Value {
         if (!fp) {
@@ -86,7 +107,7 @@ Value scalarBinary(Operation *op, OpBuilder &b, Location loc, Value x, Value y) 
       .Case([&](ModOp mod) -> Value {
         if (fp)
           return arith::RemFOp::create(b, loc, x, y);
-        Value r = arith::RemSIOp::create(b, loc, x, y);
+        Value r = safeIntegerDivision<arith::RemSIOp>(b, loc, x, y);
         if (mod.getFmod())
           return r;
         // Python semantics: the result takes the divisor's sign.

@@ -5,6 +5,9 @@
 #include "dialects/Tessel/TesselDialect.h"
 
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 using namespace mlir;
 
@@ -18,19 +21,55 @@ bool isShapeVectorType(Type type) {
           t.getElementType().isF64());
 }
 
-bool isShapeArithmetic(Operation *op) {
-  if (isa<ShapeOp, SizeOp>(op))
-    return !cast<RankedTensorType>(op->getOperand(0).getType()).hasStaticShape();
+/// An op that may compute shape vectors: shape vectors in and out.
+static bool computesOnShapeVectors(Operation *op) {
   bool computes = isa<GatherOp, ConcatOp, SliceOp, ReshapeOp, CastOp>(op) ||
                   op->hasTrait<traits::Elementwise>();
-  if (!computes || op->getNumResults() != 1 || !isShapeVectorType(op->getResult(0).getType()) ||
-      !llvm::all_of(op->getOperandTypes(), isShapeVectorType))
-    return false;
-  // The chains are short (a shape's few entries), so the recursion is too.
-  return llvm::any_of(op->getOperands(), [](Value v) {
-    Operation *def = v.getDefiningOp();
-    return def && isShapeArithmetic(def);
-  });
+  return computes && op->getNumResults() == 1 &&
+         isShapeVectorType(op->getResult(0).getType()) &&
+         llvm::all_of(op->getOperandTypes(), isShapeVectorType);
+}
+
+static bool isRunTimeSize(Operation *op) {
+  return isa<ShapeOp, SizeOp>(op) &&
+         !cast<RankedTensorType>(op->getOperand(0).getType()).hasStaticShape();
+}
+
+/// Walks what `root` is computed from through ops on shape vectors, each op
+/// once (a hostile DAG of tiny integer ops must not take exponential time).
+/// Returns whether a run-time size feeds it; `onlySizes` is set to whether
+/// every other leaf is a constant.
+static bool reachesRunTimeSize(Operation *root, bool &onlySizes) {
+  SmallVector<Operation *> work{root};
+  llvm::SmallPtrSet<Operation *, 16> seen{root};
+  bool found = false;
+  onlySizes = true;
+  while (!work.empty()) {
+    Operation *op = work.pop_back_val();
+    for (Value v : op->getOperands()) {
+      Operation *def = v.getDefiningOp();
+      if (!def) {
+        onlySizes = false; // A graph input: data.
+        continue;
+      }
+      if (!seen.insert(def).second)
+        continue;
+      if (isRunTimeSize(def))
+        found = true;
+      else if (computesOnShapeVectors(def))
+        work.push_back(def);
+      else if (!def->hasTrait<OpTrait::ConstantLike>() && !isa<ShapeOp, SizeOp>(def))
+        onlySizes = false;
+    }
+  }
+  return found;
+}
+
+bool isShapeArithmetic(Operation *op) {
+  if (isa<ShapeOp, SizeOp>(op))
+    return isRunTimeSize(op);
+  bool onlySizes;
+  return computesOnShapeVectors(op) && reachesRunTimeSize(op, onlySizes);
 }
 
 bool isSizeComputation(Value value) {
@@ -41,10 +80,78 @@ bool isSizeComputation(Value value) {
     return false; // A graph input: data.
   if (def->hasTrait<OpTrait::ConstantLike>() || isa<ShapeOp, SizeOp>(def))
     return true;
-  return isShapeArithmetic(def) && llvm::all_of(def->getOperands(), isSizeComputation);
+  bool onlySizes;
+  return computesOnShapeVectors(def) && reachesRunTimeSize(def, onlySizes) && onlySizes;
+}
+
+/// Entry by entry, what integer arithmetic on shape vectors computes where
+/// its operands' entries are known (operands of one entry broadcast); an
+/// overflow or a division by zero leaves the entry to run time.
+using KnownEntries = SmallVector<std::optional<int64_t>>;
+/// Each shape vector's entries once: the vectors form a DAG whose paths can
+/// be exponentially many (Add(t, t) chains).
+using KnownEntriesCache = llvm::DenseMap<Value, KnownEntries>;
+static KnownEntries knownEntries(Value shape, KnownEntriesCache &cache);
+
+static KnownEntries knownElementwiseEntries(Operation *op, int64_t n, KnownEntriesCache &cache) {
+  SmallVector<SmallVector<std::optional<int64_t>>> operands;
+  for (Value v : op->getOperands()) {
+    operands.push_back(knownEntries(v, cache));
+    if (operands.back().size() != 1 && (int64_t)operands.back().size() != n)
+      return SmallVector<std::optional<int64_t>>(n, std::nullopt);
+  }
+  auto at = [&](unsigned k, int64_t i) {
+    return operands[k].size() == 1 ? operands[k][0] : operands[k][i];
+  };
+  SmallVector<std::optional<int64_t>> known;
+  for (int64_t i = 0; i < n; ++i) {
+    if (isa<SelectOp>(op)) {
+      std::optional<int64_t> c = at(0, i), t = at(1, i), f = at(2, i);
+      known.push_back(c ? (*c ? t : f) : (t && t == f ? t : std::nullopt));
+      continue;
+    }
+    if (isa<CastOp>(op)) {
+      auto to = dyn_cast<IntegerType>(getElementTypeOrSelf(op->getResult(0).getType()));
+      std::optional<int64_t> v = at(0, i);
+      bool fits = to && v && (to.getWidth() >= 64 || llvm::isIntN(to.getWidth(), *v));
+      known.push_back(fits ? v : std::nullopt);
+      continue;
+    }
+    std::optional<int64_t> a = at(0, i), b = op->getNumOperands() > 1 ? at(1, i) : std::nullopt;
+    int64_t r = 0;
+    bool ok = a && b;
+    if (ok && isa<AddOp>(op))
+      ok = !__builtin_add_overflow(*a, *b, &r);
+    else if (ok && isa<SubOp>(op))
+      ok = !__builtin_sub_overflow(*a, *b, &r);
+    else if (ok && isa<MulOp>(op))
+      ok = !__builtin_mul_overflow(*a, *b, &r);
+    else if (ok && isa<DivOp>(op))
+      ok = *b != 0 && !(*a == INT64_MIN && *b == -1) && (r = *a / *b, true);
+    else if (ok && isa<EqualOp>(op))
+      r = *a == *b;
+    known.push_back(ok ? std::optional(r) : std::nullopt);
+  }
+  return known;
 }
 
 SmallVector<std::optional<int64_t>> knownShapeEntries(Value shape) {
+  KnownEntriesCache cache;
+  return knownEntries(shape, cache);
+}
+
+static KnownEntries computeKnownEntries(Value shape, KnownEntriesCache &cache);
+
+static KnownEntries knownEntries(Value shape, KnownEntriesCache &cache) {
+  auto it = cache.find(shape);
+  if (it != cache.end())
+    return it->second;
+  KnownEntries known = computeKnownEntries(shape, cache);
+  cache[shape] = known;
+  return known;
+}
+
+static KnownEntries computeKnownEntries(Value shape, KnownEntriesCache &cache) {
   auto type = cast<RankedTensorType>(shape.getType());
   int64_t n = type.hasStaticShape() ? type.getNumElements() : 0;
   SmallVector<std::optional<int64_t>> unknown(n, std::nullopt);
@@ -69,15 +176,15 @@ SmallVector<std::optional<int64_t>> knownShapeEntries(Value shape) {
   if (auto concat = dyn_cast_or_null<ConcatOp>(def)) {
     SmallVector<std::optional<int64_t>> known;
     for (Value piece : concat.getInputs())
-      llvm::append_range(known, knownShapeEntries(piece));
+      llvm::append_range(known, knownEntries(piece, cache));
     return (int64_t)known.size() == n ? known : unknown;
   }
   if (auto reshape = dyn_cast_or_null<ReshapeOp>(def)) {
-    SmallVector<std::optional<int64_t>> known = knownShapeEntries(reshape.getInput());
+    SmallVector<std::optional<int64_t>> known = knownEntries(reshape.getInput(), cache);
     return (int64_t)known.size() == n ? known : unknown;
   }
   if (auto slice = dyn_cast_or_null<SliceOp>(def)) {
-    SmallVector<std::optional<int64_t>> from = knownShapeEntries(slice.getInput());
+    SmallVector<std::optional<int64_t>> from = knownEntries(slice.getInput(), cache);
     if (slice.getStarts().size() != 1 || from.empty())
       return unknown;
     SmallVector<std::optional<int64_t>> known;
@@ -90,7 +197,7 @@ SmallVector<std::optional<int64_t>> knownShapeEntries(Value shape) {
     return known;
   }
   if (auto gather = dyn_cast_or_null<GatherOp>(def)) {
-    SmallVector<std::optional<int64_t>> from = knownShapeEntries(gather.getData());
+    SmallVector<std::optional<int64_t>> from = knownEntries(gather.getData(), cache);
     DenseIntElementsAttr indices;
     if (gather.getAxis() != 0 || !matchPattern(gather.getIndices(), m_Constant(&indices)))
       return unknown;
@@ -104,6 +211,9 @@ SmallVector<std::optional<int64_t>> knownShapeEntries(Value shape) {
     }
     return (int64_t)known.size() == n ? known : unknown;
   }
+  if (def && def->getNumResults() == 1 && def->getNumOperands() >= 1 &&
+      (isa<AddOp, SubOp, MulOp, DivOp, EqualOp, SelectOp, CastOp>(def)))
+    return knownElementwiseEntries(def, n, cache);
   return unknown;
 }
 

@@ -266,6 +266,88 @@ def computed_reshape_three():
         [init("i0", np.array([0], np.int64)), init("c3", np.array([3], np.int64))])
 
 
+def computed_reshape_deep():
+    # A hostile size computation: 60 doublings of the batch, Add(t, t) each
+    # (a DAG whose paths number 2^60), then [batch, t60 / t59, -1]. The
+    # doublings wrap around int64 from batch 8 on, as ONNX Runtime's do.
+    i64 = TensorProto.INT64
+    nodes = [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+             helper.make_node("Gather", ["s", "i0"], ["t0"], name="batch", axis=0)]
+    for i in range(60):
+        nodes.append(helper.make_node("Add", ["t%d" % i, "t%d" % i], ["t%d" % (i + 1)],
+                                      name="double%d" % i))
+    nodes += [helper.make_node("Div", ["t60", "t59"], ["two"], name="ratio"),
+              helper.make_node("Concat", ["t0", "two", "minus1"], ["s1"], name="deep_shape",
+                               axis=0),
+              helper.make_node("Reshape", ["x", "s1"], ["y"], name="deep")]
+    return model(nodes, [vi("x", ["batch", 4])], [vi("y", ["batch", None, None])],
+                 [init("i0", np.array([0], np.int64)), init("minus1", np.array([-1], np.int64))])
+
+
+def dynamic_seq_ops():
+    # The data movement of transformer exports over a dynamic batch and
+    # sequence: an embedding Gather by ids, LayerNormalization, the first
+    # token (Gather along the sequence), Slices of the sequence (forward,
+    # reversed, and up to a bound computed from Shape), Concat along it,
+    # Unsqueeze, Flatten, constant Reshapes that keep or merge dynamic dims,
+    # Expand and ConstantOfShape to computed shapes. run_dynamic_seq_ops.py
+    # checks every output against NumPy.
+    i64 = TensorProto.INT64
+    big = np.iinfo(np.int64)
+    nodes = [
+        helper.make_node("Gather", ["table", "ids"], ["e"], name="embed"),
+        helper.make_node("Add", ["x", "e"], ["h"], name="add"),
+        helper.make_node("LayerNormalization", ["h", "gamma", "beta"], ["ln"], name="norm",
+                         axis=-1, epsilon=1e-5),
+        helper.make_node("Gather", ["ln", "zero"], ["first"], name="first_token", axis=1),
+        helper.make_node("Slice", ["ln", "one1", "max1", "one1"], ["tail"], name="tail"),
+        helper.make_node("Slice", ["ln", "minus1", "min1", "one1", "minus1"], ["rev"],
+                         name="reverse"),
+        helper.make_node("Concat", ["ln", "tail"], ["cat"], name="cat", axis=1),
+        helper.make_node("Unsqueeze", ["first", "one1"], ["u"], name="unsqueeze"),
+        helper.make_node("Flatten", ["ln"], ["flat"], name="flatten", axis=2),
+        helper.make_node("Reshape", ["ln", "keep_shape"], ["heads"], name="split_heads"),
+        helper.make_node("Reshape", ["ln", "rows_shape"], ["rows"], name="rows"),
+        helper.make_node("Shape", ["x"], ["s"], name="shape"),
+        helper.make_node("Gather", ["s", "zero1"], ["b"], name="batch", axis=0),
+        helper.make_node("Gather", ["s", "one1"], ["t"], name="seq", axis=0),
+        helper.make_node("Concat", ["b", "one1", "eight"], ["cls_shape"], name="cls_shape", axis=0),
+        helper.make_node("Expand", ["cls", "cls_shape"], ["cls_b"], name="expand_cls"),
+        helper.make_node("Shape", ["ids"], ["ids_shape"], name="ids_shape"),
+        helper.make_node("ConstantOfShape", ["ids_shape"], ["ones"], name="ones",
+                         value=helper.make_tensor("v", F, [1], [1.0])),
+        helper.make_node("Slice", ["table", "zero1", "t", "zero1"], ["positions"],
+                         name="positions"),
+    ]
+    outs = {"first": ["batch", 8], "tail": ["batch", None, 8], "rev": ["batch", "seq", 8],
+            "cat": ["batch", None, 8], "u": ["batch", 1, 8], "flat": [None, 8],
+            "heads": ["batch", "seq", 2, 4], "rows": [None, 4], "cls_b": ["batch", 1, 8],
+            "ones": ["batch", "seq"], "positions": ["seq", 8]}
+    rng = np.random.default_rng(7)
+    return model(nodes, [vi("x", ["batch", "seq", 8]), vi("ids", ["batch", "seq"], i64)],
+                 [vi(o, dims) for o, dims in outs.items()],
+                 [init("table", rng.standard_normal((40, 8)).astype(np.float32)),
+                  init("gamma", rng.standard_normal(8).astype(np.float32)),
+                  init("beta", rng.standard_normal(8).astype(np.float32)),
+                  init("cls", rng.standard_normal((1, 1, 8)).astype(np.float32)),
+                  init("zero", np.array(0, np.int64)), init("zero1", np.array([0], np.int64)),
+                  init("one1", np.array([1], np.int64)), init("minus1", np.array([-1], np.int64)),
+                  init("max1", np.array([big.max], np.int64)),
+                  init("min1", np.array([big.min], np.int64)),
+                  init("eight", np.array([8], np.int64)),
+                  init("keep_shape", np.array([0, 0, 2, 4], np.int64)),
+                  init("rows_shape", np.array([-1, 4], np.int64))], opset=17)
+
+
+def int_division():
+    # Integer Div and Mod (fmod=0) of int64 tensors, fed divisors 0 and -1 by
+    # the tests: they must not trap (SIGFPE) in the host process.
+    i64 = TensorProto.INT64
+    return model([helper.make_node("Div", ["a", "b"], ["q"], name="div"),
+                  helper.make_node("Mod", ["a", "b"], ["r"], name="mod")],
+                 [vi("a", [4], i64), vi("b", [4], i64)], [vi("q", [4], i64), vi("r", [4], i64)])
+
+
 def unnamed_dim():
     # A dimension with neither a size nor a name.
     return model([helper.make_node("Relu", ["x"], ["y"], name="r")],
@@ -356,6 +438,9 @@ MODELS = {
     "computed_reshape": computed_reshape,
     "computed_reshape_three": computed_reshape_three,
     "computed_range": computed_range,
+    "computed_reshape_deep": computed_reshape_deep,
+    "dynamic_seq_ops": dynamic_seq_ops,
+    "int_division": int_division,
     "matmul_mismatch": matmul_mismatch,
     "opset_too_new": opset_too_new,
 }
