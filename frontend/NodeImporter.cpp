@@ -170,10 +170,32 @@ void NodeImporter::setOutput(int i, Value value) {
           table_.constants[name] = std::move(*data);
 }
 
+/// A shape vector whose entries are all known at compile time although it is
+/// computed from run-time sizes (Gather of a static dimension of a dynamic
+/// tensor's shape, say), as a constant; null otherwise.
+static DenseElementsAttr knownShapeVector(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !isShapeVectorType(type) || !type.getElementType().isInteger(64))
+    return {};
+  SmallVector<int64_t> values;
+  for (std::optional<int64_t> entry : knownShapeEntries(value)) {
+    if (!entry)
+      return {};
+    values.push_back(*entry);
+  }
+  return DenseIntElementsAttr::get(type, values);
+}
+
 Value NodeImporter::foldIfConstant(Operation *op) {
   SmallVector<OpFoldResult> folded;
-  if (failed(op->fold(folded)) || folded.size() != 1)
+  if (failed(op->fold(folded)) || folded.size() != 1) {
+    if (op->getNumResults() == 1 && !op->hasTrait<OpTrait::ConstantLike>())
+      if (DenseElementsAttr known = knownShapeVector(op->getResult(0))) {
+        op->erase();
+        return constant(known);
+      }
     return op->getResult(0);
+  }
   if (auto value = dyn_cast<Value>(folded.front())) {
     if (value == op->getResult(0))
       return value; // Folded in place.

@@ -115,12 +115,21 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
     int64_t rank = qt.getRank(), nb = rank - 2;
     int64_t lq = qt.getDimSize(rank - 2), d = qt.getDimSize(rank - 1);
     int64_t lk = vt.getDimSize(rank - 2), dv = vt.getDimSize(rank - 1);
-    if (type.getNumElements() == 0 || lk == 0) {
+    if ((type.hasStaticShape() && type.getNumElements() == 0) || lk == 0) {
       // No keys: softmax over nothing is 0/0, as in the unfused graph.
-      rewriter.replaceOp(op, filledTensor(rewriter, loc, type, NAN));
+      rewriter.replaceOp(op, filledTensor(rewriter, loc, type, NAN, q));
       return success();
     }
-    int64_t bq = attentionBlock(lq, queryBlock, 16), bk = attentionBlock(lk, keyBlock, 16);
+    bool dynamic = !type.hasStaticShape() || !vt.hasStaticShape() ||
+                   !cast<RankedTensorType>(k.getType()).hasStaticShape() ||
+                   (mask && !cast<RankedTensorType>(mask.getType()).hasStaticShape());
+    // A dynamic sequence runs in blocks of a fixed size (the query block a
+    // representative one, a quarter of the static limit), over q, k and v
+    // zero-padded to whole blocks; padded keys are masked (-inf), padded
+    // query rows dropped from the output.
+    int64_t bq = ShapedType::isDynamic(lq) ? std::min<int64_t>(queryBlock, 64)
+                                           : attentionBlock(lq, queryBlock, 16);
+    int64_t bk = ShapedType::isDynamic(lk) ? keyBlock : attentionBlock(lk, keyBlock, 16);
     double scale = op.getScale().convertToDouble();
     bool causal = op.getCausal();
     // Causal self-attention: query blocks as long as key blocks, so that a
@@ -128,7 +137,7 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
     // past it are masked whole and would change nothing (m, l and the
     // accumulator come out of a fully masked block bit for bit unchanged).
     // About half the blocks are skipped.
-    bool skipMasked = causal && lq == lk && bk < lk;
+    bool skipMasked = !dynamic && causal && lq == lk && bk < lk;
     if (skipMasked)
       bq = bk;
     RankedTensorType mt;
@@ -140,6 +149,28 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
       mask = reshapeTensor(rewriter, loc, mask, shape);
       mt = cast<RankedTensorType>(mask.getType());
     }
+    // Sizes as index values: constants where static (the static lowering's
+    // loop bounds stay constants).
+    auto sizeOf = [&](Value x, int64_t i) -> Value {
+      auto t = cast<RankedTensorType>(x.getType());
+      return t.isDynamicDim(i) ? dimSize(rewriter, loc, x, i)
+                               : arith::ConstantIndexOp::create(rewriter, loc, t.getDimSize(i));
+    };
+    Value lqSize = sizeOf(q, rank - 2), lkSize = sizeOf(k, rank - 2);
+    Value lqPadded = lqSize, lkPadded = lkSize;
+    if (dynamic) {
+      checkDynamicAttentionSizes(rewriter, loc, q, k, v, mask, causal);
+      q = padAxis(rewriter, loc, q, rank - 2, bq, lqPadded);
+      k = padAxis(rewriter, loc, k, rank - 2, bk, lkPadded);
+      v = padAxis(rewriter, loc, v, rank - 2, bk, lkPadded);
+      if (mask && mt.getDimSize(rank - 2) != 1)
+        mask = padAxis(rewriter, loc, mask, rank - 2, bq, lqPadded);
+      if (mask && mt.getDimSize(rank - 1) != 1)
+        mask = padAxis(rewriter, loc, mask, rank - 1, bk, lkPadded);
+      if (mask)
+        mt = cast<RankedTensorType>(mask.getType());
+    }
+    bool maskPaddedKeys = dynamic && ShapedType::isDynamic(lk);
 
     auto idx = [&](OpBuilder &b, int64_t value) -> Value {
       return arith::ConstantIndexOp::create(b, loc, value);
@@ -173,16 +204,30 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
     auto kt = cast<RankedTensorType>(k.getType());
     SmallVector<int64_t> ktShape(kt.getShape());
     std::swap(ktShape[rank - 2], ktShape[rank - 1]);
+    SmallVector<Value> kTSizes;
+    for (int64_t i = 0; i < rank; ++i)
+      if (ShapedType::isDynamic(ktShape[i]))
+        kTSizes.push_back(dimSize(rewriter, loc, k, perm[i]));
     Value kT = linalg::TransposeOp::create(rewriter, loc, k,
-                                           emptyTensor(rewriter, loc, kt.clone(ktShape)), perm)
+                                           tensor::EmptyOp::create(rewriter, loc,
+                                                                   kt.clone(ktShape), kTSizes),
+                                           perm)
                    .getResult()[0];
 
     SmallVector<Value> lbs(nb + 1, idx(rewriter, 0)), steps(nb, idx(rewriter, 1)), ubs;
-    for (int64_t i = 0; i < nb; ++i)
-      ubs.push_back(idx(rewriter, qt.getDimSize(i)));
-    ubs.push_back(idx(rewriter, lq));
+    SmallVector<Value> outSizes;
+    for (int64_t i = 0; i < nb; ++i) {
+      ubs.push_back(sizeOf(q, i));
+      if (qt.isDynamicDim(i))
+        outSizes.push_back(ubs.back());
+    }
+    ubs.push_back(lqPadded);
     steps.push_back(idx(rewriter, bq));
-    Value out = emptyTensor(rewriter, loc, type);
+    // The output of whole query blocks (the padded rows are dropped below).
+    SmallVector<int64_t> outShape(type.getShape());
+    if (ShapedType::isDynamic(lq))
+      outSizes.push_back(lqPadded);
+    Value out = tensor::EmptyOp::create(rewriter, loc, type.clone(outShape), outSizes);
 
     auto rowType = RankedTensorType::get({bq}, et);
     auto accType = RankedTensorType::get({bq, dv}, et);
@@ -204,7 +249,7 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
           Value m0 = filledTensor(b, l, rowType, -INFINITY);
           Value l0 = filledTensor(b, l, rowType, 0.0);
           Value acc0 = filledTensor(b, l, accType, 0.0);
-          Value keyEnd = idx(b, lk);
+          Value keyEnd = lkPadded;
           if (skipMasked)
             keyEnd = arith::AddIOp::create(b, l, qi, idx(b, bq)); // <= lk: bq divides lq.
           auto inner = scf::ForOp::create(
@@ -240,15 +285,23 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
                                                           scalarConstant(nb2, l2, et, scale));
                           if (mask)
                             x = arith::AddFOp::create(nb2, l2, x, a[1]);
+                          Value col;
+                          if (causal || maskPaddedKeys)
+                            col = arith::AddIOp::create(nb2, l2, kj,
+                                                        linalg::IndexOp::create(nb2, l2, 1));
                           if (causal) {
                             Value row = arith::AddIOp::create(
                                 nb2, l2, qi, linalg::IndexOp::create(nb2, l2, 0));
-                            Value col = arith::AddIOp::create(
-                                nb2, l2, kj, linalg::IndexOp::create(nb2, l2, 1));
                             Value above = arith::CmpIOp::create(
                                 nb2, l2, arith::CmpIPredicate::ugt, col, row);
                             x = arith::SelectOp::create(
                                 nb2, l2, above, scalarConstant(nb2, l2, et, -INFINITY), x);
+                          }
+                          if (maskPaddedKeys) {
+                            Value padded = arith::CmpIOp::create(
+                                nb2, l2, arith::CmpIPredicate::uge, col, lkSize);
+                            x = arith::SelectOp::create(
+                                nb2, l2, padded, scalarConstant(nb2, l2, et, -INFINITY), x);
                           }
                           linalg::YieldOp::create(nb2, l2, x);
                         })
@@ -345,8 +398,72 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
           b.setInsertionPointToStart(inParallel.getBody());
           tensor::ParallelInsertSliceOp::create(b, l, o, sharedOut, offsets, sizes, strides);
         });
-    rewriter.replaceOp(op, forall.getResults()[0]);
+    Value result = forall.getResults()[0];
+    if (ShapedType::isDynamic(lq)) {
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes,
+          strides(rank, rewriter.getIndexAttr(1));
+      for (int64_t i = 0; i < rank; ++i)
+        sizes.push_back(i == rank - 2 ? OpFoldResult(lqSize)
+                        : type.isDynamicDim(i)
+                            ? OpFoldResult(dimSize(rewriter, loc, result, i))
+                            : OpFoldResult(rewriter.getIndexAttr(type.getDimSize(i))));
+      result = tensor::ExtractSliceOp::create(rewriter, loc, type, result, offsets, sizes, strides);
+    }
+    rewriter.replaceOp(op, result);
     return success();
+  }
+
+  /// `value` zero-padded along `axis` to a whole number of `block`s; sets
+  /// `padded` to that size. A static size that `block` divides stays.
+  static Value padAxis(OpBuilder &b, Location loc, Value value, int64_t axis, int64_t block,
+                       Value &padded) {
+    auto t = cast<RankedTensorType>(value.getType());
+    if (!t.isDynamicDim(axis) && t.getDimSize(axis) % block == 0)
+      return value;
+    Value size = dimSize(b, loc, value, axis);
+    Value blocks = arith::CeilDivUIOp::create(b, loc, size,
+                                              arith::ConstantIndexOp::create(b, loc, block));
+    padded = arith::MulIOp::create(b, loc, blocks, arith::ConstantIndexOp::create(b, loc, block));
+    SmallVector<OpFoldResult> low(t.getRank(), b.getIndexAttr(0)), high(t.getRank(), b.getIndexAttr(0));
+    high[axis] = Value(arith::SubIOp::create(b, loc, padded, size));
+    SmallVector<int64_t> shape(t.getShape());
+    shape[axis] = ShapedType::kDynamic;
+    return tensor::PadOp::create(b, loc, t.clone(shape), value, low, high,
+                                 scalarConstant(b, loc, t.getElementType(), 0.0));
+  }
+
+  /// Run-time checks of what the verifier could not see with dynamic sizes:
+  /// q, k and v share their batch sizes, k and v their positions, the mask
+  /// broadcasts to the scores, a causal mask is square.
+  static void checkDynamicAttentionSizes(OpBuilder &b, Location loc, Value q, Value k, Value v,
+                                         Value mask, bool causal) {
+    auto qt = cast<RankedTensorType>(q.getType());
+    int64_t rank = qt.getRank();
+    auto dynamicIn = [](Value x, int64_t i) {
+      return cast<RankedTensorType>(x.getType()).isDynamicDim(i);
+    };
+    auto check = [&](Value x, int64_t i, Value y, int64_t j, const Twine &what) {
+      if (dynamicIn(x, i) || dynamicIn(y, j))
+        checkSize(b, loc, dimSize(b, loc, x, i), dimSize(b, loc, y, j), what);
+    };
+    for (int64_t i = 0; i + 2 < rank; ++i) {
+      check(k, i, q, i, "attention's k has {0} in batch dimension " + Twine(i) + ", q {1}");
+      check(v, i, q, i, "attention's v has {0} in batch dimension " + Twine(i) + ", q {1}");
+    }
+    check(v, rank - 2, k, rank - 2, "attention's v has {0} positions, k {1}");
+    if (causal)
+      check(k, rank - 2, q, rank - 2, "causal attention over {0} keys and {1} queries");
+    if (!mask)
+      return;
+    auto mt = cast<RankedTensorType>(mask.getType());
+    for (int64_t i = 0; i < rank; ++i) {
+      if (mt.getDimSize(i) == 1)
+        continue;
+      Value of = i == rank - 1 ? k : q;
+      int64_t at = i == rank - 1 ? rank - 2 : i;
+      check(mask, i, of, at, "attention's mask has {0} in dimension " + Twine(i) +
+                                 ", the scores {1}");
+    }
   }
 
   /// The largest query and key blocks (LoweringStrategy).

@@ -93,6 +93,14 @@ Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type, double val
       .getResult(0);
 }
 
+Value filledTensorOfSizes(OpBuilder &b, Location loc, RankedTensorType type, double value,
+                          ValueRange dynamicSizes) {
+  Value scalar = scalarConstant(b, loc, type.getElementType(), value);
+  Value empty = tensor::EmptyOp::create(b, loc, type, dynamicSizes);
+  return linalg::FillOp::create(b, loc, scalar, empty)
+      .getResult(0);
+}
+
 AffineMap broadcastIndexingMap(MLIRContext *ctx, ArrayRef<int64_t> inputShape,
                                ArrayRef<int64_t> resultShape) {
   size_t offset = resultShape.size() - inputShape.size();
@@ -232,15 +240,24 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> s
   };
   Value flat = value;
   if (type.getRank() != 1) {
-    // A dynamic batch (tessel.reshape keeps it as dimension 0) stays one
-    // dynamic dimension in the flat tensor, and the expansion infers it.
     int64_t count = type.hasStaticShape() ? type.getNumElements() : ShapedType::kDynamic;
     auto flatType = RankedTensorType::get({count}, type.getElementType());
     flat = tensor::CollapseShapeOp::create(b, loc, flatType, value, allDims(type.getRank()));
   }
   if (target.getRank() == 1)
-    return flat;
-  return tensor::ExpandShapeOp::create(b, loc, target, flat, allDims(target.getRank()));
+    return flat.getType() == target ? flat : tensor::CastOp::create(b, loc, target, flat);
+  // tessel.reshape keeps each dynamic dimension: the result's k-th takes the
+  // size of the input's k-th.
+  SmallVector<OpFoldResult> sizes;
+  SmallVector<int64_t> dynamicDims;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      dynamicDims.push_back(d);
+  for (int64_t d = 0, k = 0; d < target.getRank(); ++d)
+    sizes.push_back(target.isDynamicDim(d)
+                        ? OpFoldResult(dimSize(b, loc, value, dynamicDims[k++]))
+                        : OpFoldResult(b.getIndexAttr(target.getDimSize(d))));
+  return tensor::ExpandShapeOp::create(b, loc, target, flat, allDims(target.getRank()), sizes);
 }
 
 static SmallVector<ReassociationIndices> leadingGroups(int64_t rank) {

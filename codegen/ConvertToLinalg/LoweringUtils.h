@@ -31,6 +31,12 @@ mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTens
 mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
                          double value, mlir::ValueRange sizeSources = {});
 
+/// A tensor of `type` filled with `value`, its dynamic sizes given (one per
+/// dynamic dimension, in order).
+mlir::Value filledTensorOfSizes(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::RankedTensorType type, double value,
+                                mlir::ValueRange dynamicSizes);
+
 /// tensor.dim of `tensor` along `dim`.
 mlir::Value dimSize(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor, int64_t dim);
 

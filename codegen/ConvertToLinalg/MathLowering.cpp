@@ -327,7 +327,31 @@ Value buildBatchedMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
                               AffineMap::get(loops, 0, outExprs, ctx)};
   SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
   iterators.push_back(utils::IteratorType::reduction);
-  Value init = filledTensor(b, loc, resultType, 0.0);
+  // Run-time sizes: rows from lhs, columns from rhs, a batch axis from an
+  // operand that does not broadcast along it; the contracted sizes and the
+  // batch axes both operands have must agree (dynamic ones at run time).
+  SmallVector<Value> dynamicSizes;
+  auto batchDim = [&](RankedTensorType t, int64_t i) { return i - (batch - (t.getRank() - 2)); };
+  for (int64_t i = 0; i < batch; ++i) {
+    int64_t li = batchDim(lt, i), ri = batchDim(rt, i);
+    bool lhsHas = li >= 0 && lt.getDimSize(li) != 1, rhsHas = ri >= 0 && rt.getDimSize(ri) != 1;
+    if (lhsHas && rhsHas && (lt.isDynamicDim(li) || rt.isDynamicDim(ri)))
+      checkSize(b, loc, dimSize(b, loc, rhs, ri), dimSize(b, loc, lhs, li),
+                "MatMul's batch dimension " + Twine(i) + " is {0} in the second operand, {1} in "
+                                                          "the first");
+    if (resultType.isDynamicDim(i))
+      dynamicSizes.push_back(lhsHas && lt.isDynamicDim(li) ? dimSize(b, loc, lhs, li)
+                                                           : dimSize(b, loc, rhs, ri));
+  }
+  int64_t lk = lt.getRank() - 1, rk = rt.getRank() - 2;
+  if (lt.isDynamicDim(lk) || rt.isDynamicDim(rk))
+    checkSize(b, loc, dimSize(b, loc, rhs, rk), dimSize(b, loc, lhs, lk),
+              "MatMul contracts {1} columns of the first operand with {0} rows of the second");
+  if (resultType.isDynamicDim(rank - 2))
+    dynamicSizes.push_back(dimSize(b, loc, lhs, lt.getRank() - 2));
+  if (resultType.isDynamicDim(rank - 1))
+    dynamicSizes.push_back(dimSize(b, loc, rhs, rt.getRank() - 1));
+  Value init = filledTensorOfSizes(b, loc, resultType, 0.0, dynamicSizes);
   return linalg::GenericOp::create(
              b, loc, TypeRange{resultType}, ValueRange{lhs, rhs}, ValueRange{init}, maps,
              iterators,
@@ -360,7 +384,9 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
         int64_t j = i - (batchRank - (t.getRank() - 2));
         return j < 0 ? 1 : t.getDimSize(j);
       };
-      shape.push_back(std::max(dim(l2), dim(r2)));
+      // Broadcast: 1 stretches; a static size wins over a dynamic one.
+      int64_t a = dim(l2), c = dim(r2);
+      shape.push_back(a == 1 ? c : c == 1 ? a : ShapedType::isDynamic(a) ? c : a);
     }
     shape.push_back(l2.getDimSize(l2.getRank() - 2));
     shape.push_back(r2.getDimSize(r2.getRank() - 1));
@@ -821,11 +847,33 @@ struct EinsumLowering : OpConversionPattern<EinsumOp> {
     for (auto [term, v] : llvm::zip(terms, adaptor.getInputs()))
       for (auto [i, c] : llvm::enumerate(term)) {
         int64_t d = cast<RankedTensorType>(v.getType()).getDimSize(i);
-        if (!sizes.count(c) || sizes[c] == 1)
+        if (!sizes.count(c) || sizes[c] == 1 || (ShapedType::isDynamic(sizes[c]) && d != 1))
           sizes[c] = d;
         if (letters.find(c) == std::string::npos)
           letters += c;
       }
+    // Each letter's run-time size: its static size, or the first dynamic
+    // operand dimension it labels; every other dynamic dimension it labels
+    // is checked against it (the loops must not leave any operand).
+    llvm::DenseMap<char, Value> runTimeSizes;
+    for (auto [k, term, v] : llvm::enumerate(terms, adaptor.getInputs())) {
+      auto t = cast<RankedTensorType>(v.getType());
+      for (auto [i, c] : llvm::enumerate(term)) {
+        if (!t.isDynamicDim(i))
+          continue;
+        Value size = dimSize(rewriter, loc, v, i);
+        if (!runTimeSizes.count(c)) {
+          runTimeSizes[c] = ShapedType::isDynamic(sizes[c])
+                                ? size
+                                : arith::ConstantIndexOp::create(rewriter, loc, sizes[c]).getResult();
+          if (ShapedType::isDynamic(sizes[c]))
+            continue;
+        }
+        checkSize(rewriter, loc, size, runTimeSizes[c],
+                  "Einsum's operand " + Twine(k) + " has size {0} for subscript '" + Twine(c) +
+                      "', the others {1}");
+      }
+    }
     int64_t loops = letters.size();
     auto dimOf = [&](char c) { return (unsigned)letters.find(c); };
     SmallVector<AffineMap> maps;
@@ -845,7 +893,11 @@ struct EinsumLowering : OpConversionPattern<EinsumOp> {
     for (int64_t i = 0; i < loops; ++i)
       iterators.push_back(i < (int64_t)out.size() ? utils::IteratorType::parallel
                                                   : utils::IteratorType::reduction);
-    Value init = filledTensor(rewriter, loc, op.getType(), 0);
+    SmallVector<Value> outSizes;
+    for (auto [i, c] : llvm::enumerate(out))
+      if (op.getType().isDynamicDim(i))
+        outSizes.push_back(runTimeSizes[c]);
+    Value init = filledTensorOfSizes(rewriter, loc, op.getType(), 0.0, outSizes);
     Value r = linalg::GenericOp::create(
                   rewriter, loc, TypeRange{op.getType()}, adaptor.getInputs(), ValueRange{init},
                   maps, iterators,

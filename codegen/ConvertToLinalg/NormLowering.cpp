@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/ConvertToLinalg/LoweringUtils.h"
+#include "dialects/Tessel/ShapeHelpers.h"
 
 using namespace mlir;
 
@@ -34,12 +35,27 @@ RowStats buildRowStats(OpBuilder &b, Location loc, Value x, int64_t axis, double
   Type et = type.getElementType();
   int64_t rank = type.getRank();
   SmallVector<int64_t> axes;
-  int64_t count = 1;
-  for (int64_t i = axis; i < rank; ++i) {
+  for (int64_t i = axis; i < rank; ++i)
     axes.push_back(i);
-    count *= type.getDimSize(i);
-  }
   auto leadType = RankedTensorType::get(type.getShape().take_front(axis), et);
+  // The normalized element count: a constant, or a product of run-time
+  // sizes where a normalized axis is dynamic.
+  Value count;
+  if (auto known = checkedElementCount(type.getShape().drop_front(axis))) {
+    count = scalarConstant(b, loc, et, (double)*known);
+  } else {
+    Value n = arith::ConstantIndexOp::create(b, loc, 1);
+    for (int64_t i = axis; i < rank; ++i)
+      n = arith::MulIOp::create(b, loc, n, dimSize(b, loc, x, i));
+    count = arith::UIToFPOp::create(
+        b, loc, et, arith::IndexCastUIOp::create(b, loc, b.getI64Type(), n));
+  }
+  // Row statistics have x's leading sizes.
+  SmallVector<Value> leadSizes;
+  for (int64_t i = 0; i < axis; ++i)
+    if (type.isDynamicDim(i))
+      leadSizes.push_back(dimSize(b, loc, x, i));
+  Value zeros = filledTensorOfSizes(b, loc, leadType, 0.0, leadSizes);
   AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
   AffineMap leadMap = leadingMap(ctx, rank, axis);
   SmallVector<utils::IteratorType> reduceIters(axis, utils::IteratorType::parallel);
@@ -53,7 +69,7 @@ RowStats buildRowStats(OpBuilder &b, Location loc, Value x, int64_t axis, double
     Value sum = buildReduction(b, loc, x, axes, cst(b, loc, 0), createAdd);
     stats.mean = buildElementwise(b, loc, leadType, ValueRange{sum},
                                   [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                                    return arith::DivFOp::create(nb, l, a[0], cst(nb, l, count));
+                                    return arith::DivFOp::create(nb, l, a[0], count);
                                   });
     inputs.push_back(stats.mean);
     maps.push_back(leadMap);
@@ -61,7 +77,7 @@ RowStats buildRowStats(OpBuilder &b, Location loc, Value x, int64_t axis, double
   maps.push_back(leadMap);
   Value sq = linalg::GenericOp::create(
                  b, loc, TypeRange{leadType}, inputs,
-                 ValueRange{filledTensor(b, loc, leadType, 0.0)}, maps, reduceIters,
+                 ValueRange{zeros}, maps, reduceIters,
                  [&](OpBuilder &nb, Location l, ValueRange a) {
                    Value d = centered ? arith::SubFOp::create(nb, l, a[0], a[1]) : a[0];
                    Value acc = a.back();
@@ -72,7 +88,7 @@ RowStats buildRowStats(OpBuilder &b, Location loc, Value x, int64_t axis, double
                  .getResult(0);
   stats.inv = buildElementwise(b, loc, leadType, ValueRange{sq},
                                [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                                 Value var = arith::DivFOp::create(nb, l, a[0], cst(nb, l, count));
+                                 Value var = arith::DivFOp::create(nb, l, a[0], count);
                                  Value v = arith::AddFOp::create(nb, l, var, cst(nb, l, eps));
                                  return math::RsqrtOp::create(nb, l, v);
                                });
@@ -110,7 +126,7 @@ Value buildNormalize(OpBuilder &b, Location loc, Value x, RowStats stats, Affine
   maps.push_back(identity);
   bool centered = bool(stats.mean);
   return linalg::GenericOp::create(
-             b, loc, TypeRange{type}, inputs, ValueRange{emptyTensor(b, loc, type)}, maps,
+             b, loc, TypeRange{type}, inputs, ValueRange{emptyTensor(b, loc, type, x)}, maps,
              SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
              [&](OpBuilder &nb, Location l, ValueRange a) {
                unsigned i = 0;

@@ -1,6 +1,7 @@
 //===- TensorLowering.cpp - Constants and data movement lowering ----------===//
 #include "codegen/ConvertToLinalg/LoweringUtils.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -124,6 +125,178 @@ struct ComputedReshapeLowering : OpConversionPattern<ComputedReshapeOp> {
   }
 };
 
+/// A tensor of `type` (its dynamic sizes given) whose element at each index
+/// is `input`'s element at `coords(index)`: data movement whose source
+/// positions are index arithmetic at run time (negative strides, run-time
+/// broadcasts).
+Value gatherByIndex(OpBuilder &b, Location loc, RankedTensorType type, ValueRange dynamicSizes,
+                    Value input,
+                    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> coords) {
+  int64_t rank = type.getRank();
+  Value init = tensor::EmptyOp::create(b, loc, type, dynamicSizes);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{}, ValueRange{init},
+             SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, b.getContext())},
+             SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange) {
+               SmallVector<Value> at;
+               for (int64_t d = 0; d < rank; ++d)
+                 at.push_back(linalg::IndexOp::create(nb, l, d));
+               linalg::YieldOp::create(
+                   nb, l, ValueRange{tensor::ExtractOp::create(nb, l, input, coords(nb, l, at))});
+             })
+      .getResult(0);
+}
+
+/// ONNX Slice at run time: each axis's start and end read from the bound
+/// vectors, made non-negative and clamped to the axis as ONNX specifies, the
+/// window's length computed from them; then an extract_slice (positive
+/// steps) or a gather of the strided elements (negative ones).
+struct ComputedSliceLowering : OpConversionPattern<ComputedSliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ComputedSliceOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Value input = adaptor.getInput();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank();
+    auto cst = [&](int64_t v) { return Value(arith::ConstantIndexOp::create(b, loc, v)); };
+    auto cmp = [&](arith::CmpIPredicate p, Value x, Value y) {
+      return Value(arith::CmpIOp::create(b, loc, p, x, y));
+    };
+    auto clamp = [&](Value v, Value lo, Value hi) {
+      return Value(arith::MinSIOp::create(b, loc, arith::MaxSIOp::create(b, loc, v, lo), hi));
+    };
+    auto entry = [&](Value vector, int64_t i) {
+      return Value(arith::IndexCastOp::create(
+          b, loc, b.getIndexType(), tensor::ExtractOp::create(b, loc, vector, ValueRange{cst(i)})));
+    };
+    SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)), sizes, strides(rank, b.getIndexAttr(1));
+    SmallVector<int64_t> steps(rank, 1);
+    for (int64_t d = 0; d < rank; ++d)
+      sizes.push_back(type.isDynamicDim(d) ? OpFoldResult(dimSize(b, loc, input, d))
+                                           : OpFoldResult(b.getIndexAttr(type.getDimSize(d))));
+    for (auto [i, axis, step] : llvm::enumerate(op.getAxes(), op.getSteps())) {
+      Value dim = dimSize(b, loc, input, axis);
+      auto fromEnd = [&](Value v) {
+        return Value(arith::SelectOp::create(b, loc, cmp(arith::CmpIPredicate::slt, v, cst(0)),
+                                             arith::AddIOp::create(b, loc, v, dim), v));
+      };
+      Value start = fromEnd(entry(adaptor.getStarts(), i)), end = fromEnd(entry(adaptor.getEnds(), i));
+      Value size;
+      if (step > 0) {
+        start = clamp(start, cst(0), dim);
+        end = clamp(end, cst(0), dim);
+        Value span = arith::SubIOp::create(b, loc, end, start);
+        size = arith::DivSIOp::create(b, loc, arith::AddIOp::create(b, loc, span, cst(step - 1)),
+                                      cst(step));
+      } else {
+        Value last = arith::SubIOp::create(b, loc, dim, cst(1));
+        start = clamp(start, cst(-1), last);
+        end = clamp(end, cst(-1), last);
+        Value span = arith::SubIOp::create(b, loc, start, end);
+        size = arith::DivSIOp::create(b, loc, arith::AddIOp::create(b, loc, span, cst(-step - 1)),
+                                      cst(-step));
+      }
+      size = arith::MaxSIOp::create(b, loc, size, cst(0));
+      offsets[axis] = Value(arith::SelectOp::create(b, loc, cmp(arith::CmpIPredicate::sgt, size, cst(0)),
+                                                    start, cst(0)));
+      sizes[axis] = type.isDynamicDim(axis) ? OpFoldResult(size)
+                                            : OpFoldResult(b.getIndexAttr(type.getDimSize(axis)));
+      strides[axis] = b.getIndexAttr(step);
+      steps[axis] = step;
+    }
+    if (llvm::all_of(steps, [](int64_t s) { return s > 0; })) {
+      rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(op, type, input, offsets, sizes, strides);
+      return success();
+    }
+    SmallVector<Value> dynamicSizes;
+    for (int64_t d = 0; d < rank; ++d)
+      if (type.isDynamicDim(d))
+        dynamicSizes.push_back(getValueOrCreateConstantIndexOp(b, loc, sizes[d]));
+    Value r = gatherByIndex(b, loc, type, dynamicSizes, input,
+                            [&](OpBuilder &nb, Location l, ValueRange at) {
+                              SmallVector<Value> coords;
+                              for (int64_t d = 0; d < rank; ++d) {
+                                Value i = at[d];
+                                if (steps[d] != 1)
+                                  i = arith::MulIOp::create(
+                                      nb, l, i, arith::ConstantIndexOp::create(nb, l, steps[d]));
+                                coords.push_back(arith::AddIOp::create(
+                                    nb, l, getValueOrCreateConstantIndexOp(nb, l, offsets[d]), i));
+                              }
+                              return coords;
+                            });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// Expand to run-time sizes: each result size is the shape's entry, or the
+/// input's where the entry is 1 (an input size other than 1 checked against
+/// it); each element read from the input at the position its broadcast
+/// selects (index 0 along an input dimension of size 1, at run time).
+struct ComputedExpandLowering : OpConversionPattern<ComputedExpandOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ComputedExpandOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Value input = adaptor.getInput();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank(), inRank = op.getInput().getType().getRank();
+    int64_t entries = op.getShape().getType().getDimSize(0);
+    auto cst = [&](int64_t v) { return Value(arith::ConstantIndexOp::create(b, loc, v)); };
+    auto eq = [&](Value x, Value y) {
+      return Value(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y));
+    };
+    SmallVector<Value> dynamicSizes, inSizes;
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t e = d - (rank - entries), i = d - (rank - inRank);
+      Value entry = e >= 0 ? Value(arith::IndexCastOp::create(
+                                 b, loc, b.getIndexType(),
+                                 tensor::ExtractOp::create(b, loc, adaptor.getShape(), ValueRange{cst(e)})))
+                           : cst(1);
+      if (e >= 0)
+        cf::AssertOp::create(b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, entry,
+                                                          cst(0)),
+                             (nodeDescription(loc) + ": Expand's shape entry " + Twine(e) +
+                              " is {0}, below 0")
+                                 .str());
+      Value in = i >= 0 ? dimSize(b, loc, input, i) : cst(1);
+      Value size = arith::SelectOp::create(b, loc, eq(entry, cst(1)), in, entry);
+      if (i >= 0) {
+        Value stretched = arith::SelectOp::create(b, loc, eq(in, cst(1)), size, in);
+        checkSize(b, loc, stretched, size,
+                  "Expand cannot broadcast size {0} of dimension " + Twine(i) + " to {1}");
+        inSizes.push_back(in);
+      }
+      if (type.isDynamicDim(d)) {
+        dynamicSizes.push_back(size);
+      } else {
+        checkSize(b, loc, size, cst(type.getDimSize(d)),
+                  "Expand's result dimension " + Twine(d) + " is {0}, the model needs {1}");
+      }
+    }
+    Value r = gatherByIndex(b, loc, type, dynamicSizes, input,
+                            [&](OpBuilder &nb, Location l, ValueRange at) {
+                              SmallVector<Value> coords;
+                              Value zero = arith::ConstantIndexOp::create(nb, l, 0);
+                              Value one = arith::ConstantIndexOp::create(nb, l, 1);
+                              for (int64_t i = 0; i < inRank; ++i) {
+                                Value single = arith::CmpIOp::create(
+                                    nb, l, arith::CmpIPredicate::eq, inSizes[i], one);
+                                coords.push_back(arith::SelectOp::create(
+                                    nb, l, single, zero, at[i + rank - inRank]));
+                              }
+                              return coords;
+                            });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 /// Range: its length from the scalar bounds, checked (delta != 0), then
 /// start + i * delta for each position i.
 struct RangeLowering : OpConversionPattern<RangeOp> {
@@ -227,26 +400,65 @@ struct SizeLowering : OpConversionPattern<SizeOp> {
   }
 };
 
+/// Each input inserted at its offset along the axis. Dynamic sizes: the
+/// axis is the sum of the inputs', and off the axis every input's size is
+/// checked against the result's.
 struct ConcatLowering : OpConversionPattern<ConcatOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
     RankedTensorType type = op.getType();
-    int64_t axis = op.getAxis();
-    Value result = emptyTensor(rewriter, loc, type);
-    int64_t offset = 0;
-    for (Value in : adaptor.getInputs()) {
+    int64_t axis = op.getAxis(), rank = type.getRank();
+    ValueRange inputs = adaptor.getInputs();
+    auto sizeOf = [&](Value v, int64_t d) -> OpFoldResult {
+      auto t = cast<RankedTensorType>(v.getType());
+      return t.isDynamicDim(d) ? OpFoldResult(dimSize(b, loc, v, d))
+                               : OpFoldResult(b.getIndexAttr(t.getDimSize(d)));
+    };
+    auto asValue = [&](OpFoldResult f) { return getValueOrCreateConstantIndexOp(b, loc, f); };
+    // The result's sizes: off the axis a static one, else the first input's.
+    SmallVector<OpFoldResult> resultSizes;
+    for (int64_t d = 0; d < rank; ++d)
+      resultSizes.push_back(type.isDynamicDim(d) ? sizeOf(inputs.front(), d)
+                                                 : OpFoldResult(b.getIndexAttr(type.getDimSize(d))));
+    if (type.isDynamicDim(axis)) {
+      Value total = arith::ConstantIndexOp::create(b, loc, 0);
+      for (Value in : inputs)
+        total = arith::AddIOp::create(b, loc, total, asValue(sizeOf(in, axis)));
+      resultSizes[axis] = total;
+    }
+    for (auto [i, in] : llvm::enumerate(inputs)) {
+      auto it = cast<RankedTensorType>(in.getType());
+      for (int64_t d = 0; d < rank; ++d)
+        if (d != axis && it.isDynamicDim(d) && !(i == 0 && type.isDynamicDim(d)))
+          checkSize(b, loc, dimSize(b, loc, in, d), asValue(resultSizes[d]),
+                    "Concat's input " + Twine(i) + " has size {0} in dimension " + Twine(d) +
+                        ", the others {1}");
+    }
+    SmallVector<Value> dynamicSizes;
+    for (int64_t d = 0; d < rank; ++d)
+      if (type.isDynamicDim(d))
+        dynamicSizes.push_back(asValue(resultSizes[d]));
+    Value result = tensor::EmptyOp::create(b, loc, type, dynamicSizes);
+    OpFoldResult offset = b.getIndexAttr(0);
+    for (Value in : inputs) {
       auto it = cast<RankedTensorType>(in.getType());
       if (it.getDimSize(axis) == 0)
         continue;
-      SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0)), sizes,
-          strides(type.getRank(), rewriter.getIndexAttr(1));
-      offsets[axis] = rewriter.getIndexAttr(offset);
-      for (int64_t d : it.getShape())
-        sizes.push_back(rewriter.getIndexAttr(d));
-      result = tensor::InsertSliceOp::create(rewriter, loc, in, result, offsets, sizes, strides);
-      offset += it.getDimSize(axis);
+      SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)), sizes,
+          strides(rank, b.getIndexAttr(1));
+      offsets[axis] = offset;
+      for (int64_t d = 0; d < rank; ++d)
+        sizes.push_back(sizeOf(in, d));
+      result = tensor::InsertSliceOp::create(b, loc, in, result, offsets, sizes, strides);
+      std::optional<int64_t> at = getConstantIntValue(offset), by = it.isDynamicDim(axis)
+                                                                      ? std::nullopt
+                                                                      : std::optional(it.getDimSize(axis));
+      offset = at && by ? OpFoldResult(b.getIndexAttr(*at + *by))
+                        : OpFoldResult(arith::AddIOp::create(b, loc, asValue(offset),
+                                                             asValue(sizeOf(in, axis))));
     }
     rewriter.replaceOp(op, result);
     return success();
@@ -255,18 +467,25 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
 
 /// An index read from an indices tensor, made non-negative (counting from the
 /// end of the axis) and clamped into [0, size) so that an out-of-range index
-/// can never read outside the data.
-Value normalizedIndex(OpBuilder &b, Location loc, Value raw, int64_t size) {
+/// can never read outside the data. `size` is an index value (at least 1).
+Value normalizedIndex(OpBuilder &b, Location loc, Value raw, Value size) {
   Value i = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
-  Value n = arith::ConstantIndexOp::create(b, loc, size);
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
   Value neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i, zero);
-  i = arith::SelectOp::create(b, loc, neg, arith::AddIOp::create(b, loc, i, n), i);
+  i = arith::SelectOp::create(b, loc, neg, arith::AddIOp::create(b, loc, i, size), i);
   i = arith::MaxSIOp::create(b, loc, i, zero);
-  return arith::MinSIOp::create(b, loc, i, arith::ConstantIndexOp::create(b, loc, size - 1));
+  return arith::MinSIOp::create(b, loc, i, arith::SubIOp::create(b, loc, size, one));
+}
+
+Value normalizedIndex(OpBuilder &b, Location loc, Value raw, int64_t size) {
+  return normalizedIndex(b, loc, raw, arith::ConstantIndexOp::create(b, loc, size));
 }
 
 /// result[pre..., idx..., post...] = data[pre..., indices[idx...], post...].
+/// Dynamic sizes: the result's come from the data's and the indices'; a
+/// dynamic gathered axis is checked to hold an element when there are
+/// indices to read.
 struct GatherLowering : OpConversionPattern<GatherOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(GatherOp op, OpAdaptor adaptor,
@@ -274,20 +493,44 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     RankedTensorType type = op.getType();
-    Value data = adaptor.getData();
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
     auto dt = cast<RankedTensorType>(data.getType());
-    auto it = cast<RankedTensorType>(adaptor.getIndices().getType());
+    auto it = cast<RankedTensorType>(indices.getType());
     int64_t axis = op.getAxis(), irank = it.getRank(), rank = type.getRank();
-    if (dt.getDimSize(axis) == 0 || type.getNumElements() == 0) {
-      rewriter.replaceOp(op, emptyTensor(rewriter, loc, type));
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (!type.isDynamicDim(d))
+        continue;
+      sizes.push_back(d < axis           ? dimSize(rewriter, loc, data, d)
+                      : d < axis + irank ? dimSize(rewriter, loc, indices, d - axis)
+                                         : dimSize(rewriter, loc, data, d - irank + 1));
+    }
+    Value init = tensor::EmptyOp::create(rewriter, loc, type, sizes);
+    if (dt.getDimSize(axis) == 0 || (type.hasStaticShape() && type.getNumElements() == 0)) {
+      rewriter.replaceOp(op, init);
       return success();
+    }
+    Value axisSize = dimSize(rewriter, loc, data, axis);
+    if (dt.isDynamicDim(axis)) {
+      Value count = arith::ConstantIndexOp::create(rewriter, loc, 1);
+      for (int64_t d = 0; d < irank; ++d)
+        count = arith::MulIOp::create(rewriter, loc, count, dimSize(rewriter, loc, indices, d));
+      Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+      Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+      Value noIndices = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, count, zero);
+      Value held = arith::SelectOp::create(rewriter, loc, noIndices, one, axisSize);
+      cf::AssertOp::create(rewriter, loc,
+                           arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sge, held, one),
+                           (nodeDescription(loc) + ": Gather along axis " + Twine(axis) +
+                            " of size {0}, which has no element to take")
+                               .str());
+      axisSize = arith::MaxSIOp::create(rewriter, loc, axisSize, one);
     }
     SmallVector<AffineExpr> idxExprs;
     for (int64_t i = 0; i < irank; ++i)
       idxExprs.push_back(getAffineDimExpr(axis + i, ctx));
     Value r = linalg::GenericOp::create(
-                  rewriter, loc, TypeRange{type}, ValueRange{adaptor.getIndices()},
-                  ValueRange{emptyTensor(rewriter, loc, type)},
+                  rewriter, loc, TypeRange{type}, ValueRange{indices}, ValueRange{init},
                   SmallVector<AffineMap>{AffineMap::get(rank, 0, idxExprs, ctx),
                                          AffineMap::getMultiDimIdentityMap(rank, ctx)},
                   SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
@@ -295,7 +538,7 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
                     SmallVector<Value> coords;
                     for (int64_t d = 0; d < axis; ++d)
                       coords.push_back(linalg::IndexOp::create(b, l, d));
-                    coords.push_back(normalizedIndex(b, l, a[0], dt.getDimSize(axis)));
+                    coords.push_back(normalizedIndex(b, l, a[0], axisSize));
                     for (int64_t d = axis + irank; d < rank; ++d)
                       coords.push_back(linalg::IndexOp::create(b, l, d));
                     linalg::YieldOp::create(b, l, ValueRange{tensor::ExtractOp::create(b, l, data, coords)});
@@ -479,8 +722,9 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     RankedTensorType type = op.getType();
-    if (type.getNumElements() == 0) {
-      rewriter.replaceOp(op, emptyTensor(rewriter, loc, type));
+    Value input = adaptor.getInput();
+    if (llvm::is_contained(type.getShape(), 0)) {
+      rewriter.replaceOp(op, emptyTensor(rewriter, loc, type, input));
       return success();
     }
     ArrayRef<int64_t> starts = op.getStarts(), steps = op.getSteps();
@@ -488,7 +732,9 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
       SmallVector<OpFoldResult> offsets, sizes, strides;
       for (int64_t d = 0; d < type.getRank(); ++d) {
         offsets.push_back(rewriter.getIndexAttr(starts[d]));
-        sizes.push_back(rewriter.getIndexAttr(type.getDimSize(d)));
+        // A dynamic dimension is taken whole (the verifier).
+        sizes.push_back(type.isDynamicDim(d) ? OpFoldResult(dimSize(rewriter, loc, input, d))
+                                             : OpFoldResult(rewriter.getIndexAttr(type.getDimSize(d))));
         strides.push_back(rewriter.getIndexAttr(steps[d]));
       }
       rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(op, type, adaptor.getInput(), offsets,
@@ -499,8 +745,8 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
     for (int64_t d = 0; d < type.getRank(); ++d)
       exprs.push_back(getAffineDimExpr(d, ctx) * steps[d] + starts[d]);
     Value r = linalg::GenericOp::create(
-                  rewriter, loc, TypeRange{type}, ValueRange{adaptor.getInput()},
-                  ValueRange{emptyTensor(rewriter, loc, type)},
+                  rewriter, loc, TypeRange{type}, ValueRange{input},
+                  ValueRange{emptyTensor(rewriter, loc, type, input)},
                   SmallVector<AffineMap>{AffineMap::get(type.getRank(), 0, exprs, ctx),
                                          AffineMap::getMultiDimIdentityMap(type.getRank(), ctx)},
                   SmallVector<utils::IteratorType>(type.getRank(), utils::IteratorType::parallel),
@@ -585,7 +831,7 @@ void populateTensorLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<ConstantLowering, ReshapeLowering, ComputedReshapeLowering, RangeLowering, TransposeLowering, ShapeLowering, SizeLowering,
                ConcatLowering,
                GatherLowering, GatherElementsLowering, GatherNDLowering, ScatterElementsLowering,
-               ScatterNDLowering, SliceLowering, ExpandLowering,
+               ScatterNDLowering, SliceLowering, ComputedSliceLowering, ExpandLowering, ComputedExpandLowering,
                TileLowering, TriluLowering>(patterns.getContext());
 }
 

@@ -42,7 +42,7 @@ def Tessel_LinearOp : Tessel_Op<"linear", [InferTypeOpAdaptor, Tessel_DynamicSha
   let hasVerifier = 1;
 }
 
-def Tessel_AttentionOp : Tessel_Op<"attention", [InferTypeOpAdaptor]> {
+def Tessel_AttentionOp : Tessel_Op<"attention", [InferTypeOpAdaptor, Tessel_DynamicShapes]> {
   let summary = "scaled dot-product attention";
   let description = [{
         result = softmax(scale * q kᵀ + mask) v
@@ -71,7 +71,7 @@ def Tessel_AttentionOp : Tessel_Op<"attention", [InferTypeOpAdaptor]> {
   }];
 }
 
-def Tessel_RMSNormOp : Tessel_Op<"rms_norm", [InferTypeOpAdaptor]> {
+def Tessel_RMSNormOp : Tessel_Op<"rms_norm", [InferTypeOpAdaptor, Tessel_DynamicShapes]> {
   let summary = "root-mean-square normalization over the trailing axes from `axis` on";
   let description = [{
         y = x / sqrt(mean(x², axes [axis, rank)) + epsilon) * scale

@@ -494,11 +494,13 @@ LogicalResult EinsumOp::verify() {
     for (auto [i, c] : llvm::enumerate(term)) {
       if (!isalpha(c))
         return emitOpError("invalid subscript '") << c << "'";
+      // A static size wins over a dynamic one (checked at run time), any
+      // size over a static 1 (broadcast).
       int64_t d = type.getDimSize(i);
       auto [it, inserted] = sizes.try_emplace(c, d);
-      if (!inserted && it->second != d && it->second != 1 && d != 1)
+      if (!inserted && !dimsCompatible(it->second, d) && it->second != 1 && d != 1)
         return emitOpError("subscript '") << c << "' has sizes " << it->second << " and " << d;
-      if (it->second == 1)
+      if (it->second == 1 || (ShapedType::isDynamic(it->second) && d != 1))
         it->second = d;
     }
   }

@@ -298,7 +298,7 @@ def Tessel_CumSumOp : Tessel_Op<"cumsum", [SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
-def Tessel_EinsumOp : Tessel_Op<"einsum"> {
+def Tessel_EinsumOp : Tessel_Op<"einsum", [Tessel_DynamicShapes]> {
   let summary = "Einstein summation over the operands";
   let description = [{
     `equation` in explicit form, e.g. "bij,bjk->bik": each letter is one loop;

@@ -72,7 +72,7 @@ def Tessel_BatchNormOp : Tessel_Op<"batch_norm", [InferTypeOpAdaptor, Tessel_Dyn
   }];
 }
 
-def Tessel_ConvTransposeOp : Tessel_Op<"conv_transpose", [InferTypeOpAdaptor]> {
+def Tessel_ConvTransposeOp : Tessel_Op<"conv_transpose", [InferTypeOpAdaptor, Tessel_DynamicBatch]> {
   let summary = "N-D grouped transposed convolution in NC[D]HW layout";
   let description = [{
     The gradient of `tessel.conv` with respect to its input (ONNX
@@ -157,7 +157,7 @@ def Tessel_ResizeOp : Tessel_Op<"resize", [InferTypeOpAdaptor]> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
-def Tessel_LayerNormOp : Tessel_Op<"layer_norm", [InferTypeOpAdaptor]> {
+def Tessel_LayerNormOp : Tessel_Op<"layer_norm", [InferTypeOpAdaptor, Tessel_DynamicShapes]> {
   let summary = "layer normalization over the trailing axes from `axis` on";
   let description = [{
     Normalizes `input` over the axes [axis, rank) (the "normalized shape"):

@@ -43,6 +43,19 @@ std::optional<int64_t> checkedElementCount(llvm::ArrayRef<int64_t> shape) {
   return count;
 }
 
+bool reshapeKeepsDynamicDims(llvm::ArrayRef<int64_t> from, llvm::ArrayRef<int64_t> to) {
+  auto staticPart = [](llvm::ArrayRef<int64_t> shape) {
+    llvm::SmallVector<int64_t> sizes;
+    for (int64_t d : shape)
+      if (!mlir::ShapedType::isDynamic(d))
+        sizes.push_back(d);
+    return std::make_pair(checkedElementCount(sizes), shape.size() - sizes.size());
+  };
+  auto [fromCount, fromDynamic] = staticPart(from);
+  auto [toCount, toDynamic] = staticPart(to);
+  return fromCount && toCount && *fromCount == *toCount && fromDynamic == toDynamic;
+}
+
 int64_t slidingWindowOutputSize(int64_t input, int64_t kernel, int64_t stride,
                                 int64_t padBegin, int64_t padEnd, int64_t dilation,
                                 bool ceilMode) {

@@ -24,6 +24,13 @@ bool dimsCompatible(int64_t a, int64_t b);
 /// Number of elements of a static shape, or std::nullopt on int64 overflow.
 std::optional<int64_t> checkedElementCount(llvm::ArrayRef<int64_t> shape);
 
+/// True if a row-major reshape from `from` to `to` keeps each dynamic
+/// dimension: both have as many dynamic dimensions, the k-th of `to` takes
+/// the size of the k-th of `from`, and the static sizes have the same
+/// product (so the element counts agree for every run-time size). Static
+/// shapes: the same element count.
+bool reshapeKeepsDynamicDims(llvm::ArrayRef<int64_t> from, llvm::ArrayRef<int64_t> to);
+
 /// Output length of a sliding window (conv/pool) along one axis, or -1 when
 /// the window does not fit. `ceilMode` rounds up as ONNX pooling does.
 int64_t slidingWindowOutputSize(int64_t input, int64_t kernel, int64_t stride,

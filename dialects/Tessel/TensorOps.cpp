@@ -21,24 +21,12 @@ LogicalResult ReshapeOp::verify() {
   auto out = getResult().getType();
   if (in.getElementType() != out.getElementType())
     return emitOpError("changes the element type");
-  if (!in.hasStaticShape() || !out.hasStaticShape()) {
-    // A dynamic batch passes through: dimension 0 dynamic on both sides, the
-    // rest static with the same element count.
-    auto rest = [](RankedTensorType t) {
-      return t.getRank() ? checkedElementCount(t.getShape().drop_front()) : std::nullopt;
-    };
-    if (!in.getRank() || !out.getRank() || !in.isDynamicDim(0) || !out.isDynamicDim(0) ||
-        !rest(in) || !rest(out) || *rest(in) != *rest(out))
-      return emitOpError("takes a dynamic dimension only as a batch (dimension 0) that it keeps "
-                         "yet; cannot reshape ")
-             << formatShape(in.getShape()) << " into " << formatShape(out.getShape());
-    return success();
-  }
-  auto inCount = checkedElementCount(in.getShape());
-  auto outCount = checkedElementCount(out.getShape());
-  if (!inCount || !outCount || *inCount != *outCount)
-    return emitOpError("cannot reshape ") << formatShape(in.getShape()) << " into "
-                                          << formatShape(out.getShape());
+  if (!reshapeKeepsDynamicDims(in.getShape(), out.getShape()))
+    return emitOpError(in.hasStaticShape() && out.hasStaticShape()
+                           ? "cannot reshape "
+                           : "keeps each dynamic dimension (the others with the same product; "
+                             "tessel.computed_reshape takes the rest); cannot reshape ")
+           << formatShape(in.getShape()) << " into " << formatShape(out.getShape());
   return success();
 }
 
@@ -67,6 +55,44 @@ LogicalResult ComputedReshapeOp::verify() {
   if (in.hasStaticShape() && out.hasStaticShape() && (!inCount || !outCount || *inCount != *outCount))
     return emitOpError("cannot reshape ") << formatShape(in.getShape()) << " into "
                                           << formatShape(out.getShape());
+  return success();
+}
+
+LogicalResult ComputedSliceOp::verify() {
+  RankedTensorType in = getInput().getType(), out = getType();
+  ArrayRef<int64_t> axes = getAxes(), steps = getSteps();
+  if (in.getElementType() != out.getElementType() || in.getRank() != out.getRank())
+    return emitOpError("needs the input's rank and element type");
+  int64_t n = axes.size();
+  if ((int64_t)steps.size() != n || getStarts().getType().getDimSize(0) != n ||
+      getEnds().getType().getDimSize(0) != n)
+    return emitOpError("needs one start, end and step per axis (") << n << ")";
+  SmallVector<bool> sliced(in.getRank(), false);
+  for (auto [axis, step] : llvm::zip(axes, steps)) {
+    if (axis < 0 || axis >= in.getRank() || sliced[axis])
+      return emitOpError("axis ") << axis << " is out of range or repeats";
+    if (step == 0)
+      return emitOpError("step of axis ") << axis << " is zero";
+    sliced[axis] = true;
+  }
+  for (int64_t d = 0; d < in.getRank(); ++d)
+    if (!sliced[d] && in.getDimSize(d) != out.getDimSize(d))
+      return emitOpError("changes dimension ") << d << ", which it does not slice";
+  return success();
+}
+
+LogicalResult ComputedExpandOp::verify() {
+  RankedTensorType in = getInput().getType(), out = getType();
+  int64_t entries = getShape().getType().getDimSize(0);
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("changes the element type");
+  if (ShapedType::isDynamic(entries) || out.getRank() != std::max(in.getRank(), entries))
+    return emitOpError("needs a result of rank max(input rank, shape entries), has ") << out;
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    int64_t size = in.getDimSize(d), result = out.getDimSize(d + out.getRank() - in.getRank());
+    if (size != 1 && !dimsCompatible(size, result))
+      return emitOpError("cannot broadcast ") << formatShape(in.getShape()) << " to " << out;
+  }
   return success();
 }
 
@@ -147,18 +173,30 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   if (axis < 0 || axis >= first.getRank())
     return emitOptionalError(loc, "'tessel.concat' op axis ", axis, " is out of range for rank ",
                              first.getRank());
+  // Off the axis, a static size wins over a dynamic one (the lowering checks
+  // that they agree at run time); along it the sizes add up, dynamic if one
+  // is.
   SmallVector<int64_t> shape(first.getShape());
   shape[axis] = 0;
   for (Value v : adaptor.getInputs()) {
     auto t = cast<RankedTensorType>(v.getType());
     if (t.getRank() != first.getRank() || t.getElementType() != first.getElementType())
       return emitOptionalError(loc, "'tessel.concat' op inputs differ in rank or element type");
-    for (int64_t d = 0; d < t.getRank(); ++d)
-      if (d != axis && t.getDimSize(d) != first.getDimSize(d))
+    for (int64_t d = 0; d < t.getRank(); ++d) {
+      if (d == axis)
+        continue;
+      if (!dimsCompatible(t.getDimSize(d), shape[d]))
         return emitOptionalError(loc, "'tessel.concat' op input shapes ",
                                  formatShape(first.getShape()), " and ",
                                  formatShape(t.getShape()), " differ off axis ", axis);
-    shape[axis] += t.getDimSize(axis);
+      if (ShapedType::isDynamic(shape[d]))
+        shape[d] = t.getDimSize(d);
+    }
+    int64_t size = t.getDimSize(axis);
+    shape[axis] = ShapedType::isDynamic(size) || ShapedType::isDynamic(shape[axis]) ||
+                          __builtin_add_overflow(shape[axis], size, &shape[axis])
+                      ? ShapedType::kDynamic
+                      : shape[axis];
   }
   types.push_back(RankedTensorType::get(shape, first.getElementType()));
   return success();
@@ -168,7 +206,7 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
   if (getInputs().size() == 1)
     return getInputs().front();
   RankedTensorType type = getType();
-  if (type.getNumElements() > kFoldElementLimit)
+  if (!type.hasStaticShape() || type.getNumElements() > kFoldElementLimit)
     return {};
   SmallVector<ConstTensor> parts;
   for (Attribute a : adaptor.getInputs()) {
@@ -343,6 +381,13 @@ LogicalResult SliceOp::verify() {
     int64_t start = getStarts()[d], step = getSteps()[d], size = out.getDimSize(d);
     if (step == 0)
       return emitOpError("step of dimension ") << d << " is zero";
+    // A dynamic dimension passes through whole (tessel.computed_slice slices
+    // one).
+    if (in.isDynamicDim(d) || out.isDynamicDim(d)) {
+      if (!in.isDynamicDim(d) || !out.isDynamicDim(d) || start != 0 || step != 1)
+        return emitOpError("takes dynamic dimension ") << d << " only whole";
+      continue;
+    }
     if (size == 0)
       continue;
     int64_t last = start + (size - 1) * step;

@@ -20,9 +20,12 @@ def Tessel_ReshapeOp : Tessel_Op<"reshape", [Tessel_DynamicShapes]> {
   let summary = "reinterprets a tensor with another static shape";
   let description = [{
     Same elements in row-major order, new shape (the result type). Covers ONNX
-    Reshape, Flatten, Squeeze and Unsqueeze once their shapes are known. A
-    dynamic dimension is taken only as a batch that the reshape keeps:
-    dimension 0 dynamic in both types, the others static (the verifier).
+    Reshape, Flatten, Squeeze and Unsqueeze once their shapes are known. Each
+    dynamic dimension is kept: the k-th dynamic dimension of the result has
+    the size of the input's k-th, and the static sizes of both have the same
+    product (the verifier), so the result's sizes follow from the input's at
+    run time ([?]x[768] -> [?]x[12x64], [?] -> [1x?]). A Reshape that computes
+    a new dynamic size is a tessel.computed_reshape.
   }];
   let arguments = (ins Tessel_Tensor:$input);
   let results = (outs Tessel_Tensor:$result);
@@ -49,6 +52,29 @@ def Tessel_ComputedReshapeOp : Tessel_Op<"computed_reshape", [Tessel_DynamicShap
   let results = (outs Tessel_Tensor:$result);
   let assemblyFormat = [{
     $input `to` $shape attr-dict `:` type($input) `,` type($shape) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tessel_ComputedSliceOp : Tessel_Op<"computed_slice", [Tessel_DynamicShapes]> {
+  let summary = "ONNX Slice whose window is clamped at run time";
+  let description = [{
+    ONNX Slice along `axes` (distinct, in range) with non-zero `steps`, the
+    `starts` and `ends` int64 vectors (one entry per axis) read at run time:
+    negative entries count from the end of the axis, then both are clamped
+    to the axis (INT64_MAX / INT64_MIN meaning "to the end"), so every input
+    size gives a window inside the input, possibly empty. For slices of a
+    dynamic axis, or bounds computed from run-time sizes (a Slice of the
+    positions table up to Shape(x)[1], say); the importer makes a slice of
+    static axes with constant bounds a tessel.slice. Dimensions off `axes`
+    are the input's.
+  }];
+  let arguments = (ins Tessel_Tensor:$input, 1DTensorOf<[I64]>:$starts, 1DTensorOf<[I64]>:$ends,
+                       DenseI64ArrayAttr:$axes, DenseI64ArrayAttr:$steps);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = [{
+    $input `[` $starts `:` $ends `]` attr-dict `:` type($input) `,` type($starts) `,` type($ends)
+    `->` type($result)
   }];
   let hasVerifier = 1;
 }
@@ -102,7 +128,7 @@ def Tessel_TransposeOp : Tessel_Op<"transpose", [InferTypeOpAdaptor, Tessel_Dyna
   let hasFolder = 1;
 }
 
-def Tessel_ConcatOp : Tessel_Op<"concat", [InferTypeOpAdaptor]> {
+def Tessel_ConcatOp : Tessel_Op<"concat", [InferTypeOpAdaptor, Tessel_DynamicShapes]> {
   let summary = "joins tensors along one axis";
   let arguments = (ins Variadic<Tessel_Tensor>:$inputs, I64Attr:$axis);
   let results = (outs Tessel_Tensor:$result);
@@ -110,7 +136,7 @@ def Tessel_ConcatOp : Tessel_Op<"concat", [InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def Tessel_GatherOp : Tessel_Op<"gather", [InferTypeOpAdaptor]> {
+def Tessel_GatherOp : Tessel_Op<"gather", [InferTypeOpAdaptor, Tessel_DynamicShapes]> {
   let summary = "selects slices of `data` along `axis` by `indices`";
   let description = [{
     ONNX Gather: result shape is data.shape[:axis] + indices.shape +
@@ -189,7 +215,7 @@ def Tessel_ScatterNDOp : Tessel_Op<"scatter_nd", [InferTypeOpAdaptor]> {
   }];
 }
 
-def Tessel_SliceOp : Tessel_Op<"slice"> {
+def Tessel_SliceOp : Tessel_Op<"slice", [Tessel_DynamicShapes]> {
   let summary = "a strided window: result[i] = input[starts + i * steps]";
   let description = [{
     One start and one (non-zero, possibly negative) step per dimension; the
@@ -225,7 +251,26 @@ def Tessel_TileOp : Tessel_Op<"tile"> {
   let hasVerifier = 1;
 }
 
-def Tessel_TriluOp : Tessel_Op<"trilu"> {
+def Tessel_ComputedExpandOp : Tessel_Op<"computed_expand", [Tessel_DynamicShapes]> {
+  let summary = "ONNX Expand to a shape computed at run time";
+  let description = [{
+    Broadcasts `input` (NumPy rules, aligned from the right) with the shape
+    that the int64 vector `shape` holds at run time: each result dimension is
+    the shape's entry, or the input's size where the entry is 1; an input
+    size other than 1 must equal it (checked at run time, like every
+    broadcast of a dynamic size). Also ONNX ConstantOfShape of a computed
+    shape (the expansion of a scalar). The result type's static dimensions
+    are those known at compile time.
+  }];
+  let arguments = (ins Tessel_Tensor:$input, 1DTensorOf<[I64]>:$shape);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = [{
+    $input `to` $shape attr-dict `:` type($input) `,` type($shape) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tessel_TriluOp : Tessel_Op<"trilu", [Tessel_DynamicShapes]> {
   let summary = "keeps the upper or lower triangle of the last two dimensions";
   let description = [{
     Zeroes the elements below (`upper`) or above (lower) the k-th diagonal of

@@ -1,6 +1,8 @@
 //===- MathImporters.cpp - Elementwise, matmul, softmax, reductions -------===//
 #include "frontend/OpRegistry.h"
 
+#include "dialects/Tessel/ShapeHelpers.h"
+
 #include "onnx/onnx_pb.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -383,9 +385,9 @@ LogicalResult importEinsum(NodeImporter &n) {
       ++counts[c];
       int64_t d = type.getDimSize(k);
       auto [it, inserted] = sizes.try_emplace(c, d);
-      if (!inserted && it->second == 1)
-        it->second = d;
-      else if (!inserted && d != 1 && it->second != d)
+      if (!inserted && (it->second == 1 || (ShapedType::isDynamic(it->second) && d != 1)))
+        it->second = d; // A static size wins over a dynamic one (checked at run time).
+      else if (!inserted && d != 1 && !dimsCompatible(it->second, d))
         return n.error(Twine("subscript '") + Twine(c) + "' has sizes " + Twine(it->second) +
                        " and " + Twine(d));
     }

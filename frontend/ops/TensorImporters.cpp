@@ -33,55 +33,6 @@ FailureOr<SmallVector<int64_t>> intsFromInputOrAttr(NodeImporter &n, int index,
   return SmallVector<int64_t>(values.begin(), values.end());
 }
 
-/// Reshape of an input with a dynamic batch (dimension 0, the only dynamic
-/// one) that keeps it: the target's entry 0 is 0 (copy) or -1, the rest
-/// static or one -1 inferred from the sample's element count.
-LogicalResult importBatchReshape(NodeImporter &n, RankedTensorType type,
-                                 ArrayRef<int64_t> target, bool allowZero) {
-  ArrayRef<int64_t> dims = type.getShape();
-  if (dims.empty() || !type.isDynamicDim(0) ||
-      llvm::any_of(dims.drop_front(), ShapedType::isDynamic) || target.empty() ||
-      !(target[0] == -1 || (target[0] == 0 && !allowZero)))
-    return n.error("Reshape of " + formatShape(dims) + " into " + formatShape(target) +
-                   " takes dynamic dimensions only as a batch (dimension 0) that it keeps, "
-                   "yet; fix the model's dynamic dimensions at compile time with --dim "
-                   "SYMBOL=N or --input-shape NAME=DIMS");
-  int64_t sample = *checkedElementCount(dims.drop_front()), known = 1, inferIndex = -1;
-  SmallVector<int64_t> shape{ShapedType::kDynamic};
-  for (auto [i, entry] : llvm::enumerate(target.drop_front())) {
-    int64_t d = entry;
-    if (d == 0 && !allowZero) {
-      if (i + 1 >= dims.size())
-        return n.error("shape entry 0 at index " + Twine(i + 1) + " copies a dimension the "
-                       "input does not have");
-      d = dims[i + 1];
-    }
-    if (d == -1) {
-      if (inferIndex >= 0 || target[0] == -1)
-        return n.error("shape has more than one -1");
-      inferIndex = shape.size();
-      shape.push_back(1);
-      continue;
-    }
-    if (d < 0 || __builtin_mul_overflow(known, d, &known))
-      return n.error("shape entry " + Twine(d) + " is invalid");
-    shape.push_back(d);
-  }
-  if (inferIndex >= 0) {
-    if (known == 0 || sample % known != 0)
-      return n.error("cannot infer the -1 entry: samples of " + Twine(sample) +
-                     " elements into " + formatShape(shape));
-    shape[inferIndex] = sample / known;
-    known = sample;
-  }
-  if (known != sample)
-    return n.error("cannot reshape samples of " + formatShape(dims.drop_front()) + " into " +
-                   formatShape(ArrayRef<int64_t>(shape).drop_front()) +
-                   " (a Reshape that changes the batch dimension is not supported with dynamic "
-                   "dimensions yet)");
-  return n.setResult(n.reshape(n.input(0), shape));
-}
-
 /// Reshape to a shape computed from run-time sizes (Shape -> ... -> Reshape
 /// in a model with dynamic dimensions).
 LogicalResult importComputedReshape(NodeImporter &n, bool allowZero) {
@@ -96,54 +47,113 @@ LogicalResult importComputedReshape(NodeImporter &n, bool allowZero) {
       {n.named("allowzero", n.builder().getBoolAttr(allowZero))}));
 }
 
-LogicalResult importReshape(NodeImporter &n) {
-  auto type = n.inputType(0);
-  if (n.opset() >= 5 && n.hasInput(1) && !n.constantInput(1) && isSizeComputation(n.input(1)))
-    return importComputedReshape(n, n.intAttr("allowzero", 0) != 0);
-  auto target = intsFromInputOrAttr(n, 1, "shape", 5, /*required=*/true);
-  if (failed(target))
-    return failure();
-  bool allowZero = n.intAttr("allowzero", 0) != 0;
-  if (!type.hasStaticShape())
-    return importBatchReshape(n, type, *target, allowZero);
-  SmallVector<int64_t> shape;
-  int64_t inferIndex = -1, known = 1;
-  for (auto [i, d] : llvm::enumerate(*target)) {
+/// The static result shape of ONNX Reshape of a static `input` to the
+/// constant `target` (0 copies, one -1 inferred), checked.
+FailureOr<SmallVector<int64_t>> staticReshapeShape(NodeImporter &n, ArrayRef<int64_t> input,
+                                                   ArrayRef<int64_t> target) {
+  SmallVector<int64_t> shape(target);
+  auto infer = llvm::find(shape, -1);
+  int64_t known = 1;
+  for (int64_t d : shape)
+    if (d != -1 && __builtin_mul_overflow(known, d, &known))
+      return n.error("shape " + formatShape(target) + " has more elements than fit in 64 bits");
+  auto total = checkedElementCount(input);
+  if (!total)
+    return n.error("input has too many elements");
+  if (infer != shape.end()) {
+    if (known == 0 || *total % known != 0)
+      return n.error("cannot infer the -1 entry: " + Twine(*total) + " elements into shape " +
+                     formatShape(target));
+    *infer = *total / known;
+  }
+  if (checkedElementCount(shape) != total)
+    return n.error("cannot reshape " + formatShape(input) + " into " + formatShape(shape));
+  return shape;
+}
+
+/// The result shape of ONNX Reshape of `input` with dynamic dimensions to
+/// the constant `target` (0 already copied) where the reshape keeps each
+/// dynamic dimension (tessel.reshape): copies of all of them, or all but one
+/// with the -1 standing in for it; std::nullopt otherwise.
+std::optional<SmallVector<int64_t>> dynamicKeepingShape(ArrayRef<int64_t> input,
+                                                        ArrayRef<int64_t> target) {
+  SmallVector<int64_t> shape(target);
+  auto infer = llvm::find(shape, -1);
+  int64_t inDynamic = llvm::count_if(input, ShapedType::isDynamic);
+  int64_t copies = llvm::count_if(shape, ShapedType::isDynamic);
+  SmallVector<int64_t> inStatic, outStatic;
+  llvm::copy_if(input, std::back_inserter(inStatic), [](int64_t d) { return d >= 0; });
+  llvm::copy_if(shape, std::back_inserter(outStatic), [](int64_t d) { return d >= 0; });
+  auto inCount = checkedElementCount(inStatic), outCount = checkedElementCount(outStatic);
+  if (!inCount || !outCount)
+    return std::nullopt;
+  if (infer != shape.end()) {
+    if (copies == inDynamic && *outCount > 0 && *inCount % *outCount == 0)
+      *infer = *inCount / *outCount; // Every dynamic dimension copied.
+    else if (copies + 1 == inDynamic && *inCount == *outCount)
+      *infer = ShapedType::kDynamic; // The one not copied.
+    else
+      return std::nullopt;
+  }
+  if (!reshapeKeepsDynamicDims(input, shape))
+    return std::nullopt;
+  return shape;
+}
+
+/// ONNX Reshape of `input` to the constant `target`: a tessel.reshape where
+/// the result's sizes are known (static shapes) or follow from the input's
+/// (each dynamic dimension kept); a tessel.computed_reshape of the constant
+/// target otherwise, whose sizes the lowering computes and checks at run
+/// time.
+FailureOr<Value> reshapeToTarget(NodeImporter &n, Value input, ArrayRef<int64_t> target,
+                                 bool allowZero) {
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> copied;
+  for (auto [i, entry] : llvm::enumerate(target)) {
+    int64_t d = entry;
+    if (d < -1)
+      return n.error("shape entry " + Twine(d) + " is invalid");
     if (d == 0 && !allowZero) {
       if ((int64_t)i >= type.getRank())
         return n.error("shape entry 0 at index " + Twine(i) + " copies a dimension the input "
                        "does not have");
       d = type.getDimSize(i);
     }
-    if (d == -1) {
-      if (inferIndex >= 0)
-        return n.error("shape has more than one -1");
-      inferIndex = i;
-      shape.push_back(1);
-      continue;
-    }
-    if (d < 0)
-      return n.error("shape entry " + Twine(d) + " is invalid");
-    shape.push_back(d);
-    if (__builtin_mul_overflow(known, d, &known))
-      return n.error("shape " + formatShape(*target) + " has more elements than fit in 64 bits");
+    copied.push_back(d);
   }
-  auto total = checkedElementCount(type.getShape());
-  if (!total)
-    return n.error("input has too many elements");
-  if (inferIndex >= 0) {
-    if (known == 0 || *total % known != 0)
-      return n.error("cannot infer the -1 entry: " + Twine(*total) + " elements into shape " +
-                     formatShape(shape));
-    shape[inferIndex] = *total / known;
+  if (llvm::count(copied, -1) > 1)
+    return n.error("shape has more than one -1");
+  if (type.hasStaticShape()) {
+    auto shape = staticReshapeShape(n, type.getShape(), copied);
+    if (failed(shape))
+      return failure();
+    return n.reshape(input, *shape);
   }
-  auto count = checkedElementCount(shape);
-  if (!count || *count != *total)
-    return n.error("cannot reshape " + formatShape(type.getShape()) + " into " +
-                   formatShape(shape));
-  return n.setResult(n.reshape(n.input(0), shape));
+  if (auto shape = dynamicKeepingShape(type.getShape(), copied))
+    return n.reshape(input, *shape);
+  SmallVector<std::optional<int64_t>> entries(target.begin(), target.end());
+  auto resultType = RankedTensorType::get(computedReshapeShape(type.getShape(), entries, allowZero),
+                                          type.getElementType());
+  auto targetType = RankedTensorType::get({(int64_t)target.size()}, n.builder().getI64Type());
+  Value shape = n.constant(DenseIntElementsAttr::get(targetType, target));
+  return n.createWithType<ComputedReshapeOp>(
+      resultType, ValueRange{input, shape},
+      {n.named("allowzero", n.builder().getBoolAttr(allowZero))});
 }
 
+LogicalResult importReshape(NodeImporter &n) {
+  bool allowZero = n.intAttr("allowzero", 0) != 0;
+  if (n.opset() >= 5 && n.hasInput(1) && !n.constantInput(1) && isSizeComputation(n.input(1)))
+    return importComputedReshape(n, allowZero);
+  auto target = intsFromInputOrAttr(n, 1, "shape", 5, /*required=*/true);
+  if (failed(target))
+    return failure();
+  return n.setResult(reshapeToTarget(n, n.input(0), *target, allowZero));
+}
+
+/// Flatten to [outer, inner]: ONNX Reshape to [-1, inner] or [outer, -1]
+/// where a side is static; otherwise to both sides' products of run-time
+/// sizes.
 LogicalResult importFlatten(NodeImporter &n) {
   auto type = n.inputType(0);
   int64_t rank = type.getRank();
@@ -152,15 +162,46 @@ LogicalResult importFlatten(NodeImporter &n) {
     return n.error("axis " + Twine(axis) + " is out of range for rank " + Twine(rank));
   if (axis < 0)
     axis += rank;
-  int64_t outer = 1, inner = 1;
-  for (int64_t i = 0; i < rank; ++i) {
-    int64_t &side = i < axis ? outer : inner;
-    // A dynamic dimension makes its side dynamic (tessel.reshape takes it
-    // as a batch it keeps).
-    side = type.isDynamicDim(i) || ShapedType::isDynamic(side) ? ShapedType::kDynamic
-                                                              : side * type.getDimSize(i);
-  }
-  return n.setResult(n.reshape(n.input(0), {outer, inner}));
+  ArrayRef<int64_t> dims = type.getShape();
+  auto outer = checkedElementCount(dims.take_front(axis));
+  auto inner = checkedElementCount(dims.drop_front(axis));
+  if (inner || outer)
+    return n.setResult(reshapeToTarget(n, n.input(0), {outer.value_or(-1), inner.value_or(-1)},
+                                       /*allowZero=*/false));
+  // Both sides dynamic: each a product of tessel.shape entries.
+  auto i64Vector = RankedTensorType::get({1}, n.builder().getI64Type());
+  auto product = [&](int64_t begin, int64_t end) -> FailureOr<Value> {
+    Value result;
+    for (int64_t d = begin; d < end; ++d) {
+      auto size = n.createWithType<ShapeOp>(
+          i64Vector, ValueRange{n.input(0)},
+          {n.named("start", n.builder().getI64IntegerAttr(d)),
+           n.named("end", n.builder().getI64IntegerAttr(d + 1))});
+      if (failed(size))
+        return failure();
+      if (!result) {
+        result = *size;
+        continue;
+      }
+      auto next = n.create<MulOp>(ValueRange{result, *size});
+      if (failed(next))
+        return failure();
+      result = *next;
+    }
+    return result;
+  };
+  auto outerSize = product(0, axis), innerSize = product(axis, rank);
+  if (failed(outerSize) || failed(innerSize))
+    return failure();
+  auto shape = n.create<ConcatOp>(ValueRange{*outerSize, *innerSize},
+                                  {n.named("axis", n.builder().getI64IntegerAttr(0))});
+  if (failed(shape))
+    return failure();
+  auto resultType = RankedTensorType::get({ShapedType::kDynamic, ShapedType::kDynamic},
+                                          type.getElementType());
+  return n.setResult(n.createWithType<ComputedReshapeOp>(
+      resultType, ValueRange{n.input(0), *shape},
+      {n.named("allowzero", n.builder().getBoolAttr(false))}));
 }
 
 LogicalResult importSqueeze(NodeImporter &n) {
@@ -387,18 +428,23 @@ LogicalResult importSize(NodeImporter &n) {
   return n.setResult(n.createWithType<SizeOp>(type, ValueRange{n.input(0)}, {}));
 }
 
+FailureOr<Value> computedExpand(NodeImporter &n, Value input, Value shape);
+
 LogicalResult importConstantOfShape(NodeImporter &n) {
-  auto shapeData = n.requireConstantInput(0, "shape");
-  if (failed(shapeData))
-    return failure();
+  bool computed = n.hasInput(0) && !n.constantInput(0) && isSizeComputation(n.input(0));
   SmallVector<int64_t> shape;
-  for (int64_t d : (*shapeData)->asInt64()) {
-    if (d < 0)
-      return n.error("shape entry " + Twine(d) + " is negative");
-    shape.push_back(d);
+  if (!computed) {
+    auto shapeData = n.requireConstantInput(0, "shape");
+    if (failed(shapeData))
+      return failure();
+    for (int64_t d : (*shapeData)->asInt64()) {
+      if (d < 0)
+        return n.error("shape entry " + Twine(d) + " is negative");
+      shape.push_back(d);
+    }
+    if (!checkedElementCount(shape))
+      return n.error("the shape has more elements than fit in 64 bits");
   }
-  if (!checkedElementCount(shape))
-    return n.error("the shape has more elements than fit in 64 bits");
   Type element = n.builder().getF32Type();
   Attribute value = n.builder().getF32FloatAttr(0);
   if (const auto *a = n.attr("value")) {
@@ -415,6 +461,10 @@ LogicalResult importConstantOfShape(NodeImporter &n) {
     else
       value = n.builder().getIntegerAttr(element, data->asInt64()[0]);
   }
+  if (computed) // The expansion of the scalar to the run-time shape.
+    return n.setResult(computedExpand(
+        n, n.constant(DenseElementsAttr::get(RankedTensorType::get({}, element), value)),
+        n.input(0)));
   n.setOutput(0, n.constant(DenseElementsAttr::get(RankedTensorType::get(shape, element), value)));
   return success();
 }
@@ -547,6 +597,24 @@ LogicalResult importScatterND(NodeImporter &n) {
 
 /// Builds tessel.slice for per-axis [start, end) with step on `value`, with
 /// ONNX Slice's clamping rules; axes not listed are kept whole.
+/// ONNX Slice's window along an axis of static size `dim`: `start` and `end`
+/// made non-negative and clamped as the operator specifies (start becomes
+/// the window's first index); returns the window's length.
+int64_t sliceWindow(int64_t &start, int64_t end, int64_t step, int64_t dim) {
+  if (start < 0)
+    start += dim;
+  if (end < 0 && end > INT64_MIN / 2)
+    end += dim;
+  if (step > 0) {
+    start = std::clamp<int64_t>(start, 0, dim);
+    end = std::clamp<int64_t>(end, 0, dim);
+    return end > start ? (end - start + step - 1) / step : 0;
+  }
+  start = std::clamp<int64_t>(start, -1, dim - 1);
+  end = std::clamp<int64_t>(end, -1, dim - 1);
+  return start > end ? (start - end - step - 1) / -step : 0;
+}
+
 FailureOr<Value> sliceAxes(NodeImporter &n, Value value, ArrayRef<int64_t> axes,
                            ArrayRef<int64_t> starts, ArrayRef<int64_t> ends,
                            ArrayRef<int64_t> steps) {
@@ -565,20 +633,7 @@ FailureOr<Value> sliceAxes(NodeImporter &n, Value value, ArrayRef<int64_t> axes,
     if (step == 0)
       return n.error("step is zero");
     int64_t start = starts[i], end = ends[i];
-    if (start < 0)
-      start += dim;
-    if (end < 0 && end > INT64_MIN / 2)
-      end += dim;
-    int64_t size;
-    if (step > 0) {
-      start = std::clamp<int64_t>(start, 0, dim);
-      end = std::clamp<int64_t>(end, 0, dim);
-      size = end > start ? (end - start + step - 1) / step : 0;
-    } else {
-      start = std::clamp<int64_t>(start, -1, dim - 1);
-      end = std::clamp<int64_t>(end, -1, dim - 1);
-      size = start > end ? (start - end - step - 1) / -step : 0;
-    }
+    int64_t size = sliceWindow(start, end, step, dim);
     outStarts[*axis] = size ? start : 0;
     outSteps[*axis] = step;
     shape[*axis] = size;
@@ -586,6 +641,43 @@ FailureOr<Value> sliceAxes(NodeImporter &n, Value value, ArrayRef<int64_t> axes,
   return n.createWithType<SliceOp>(RankedTensorType::get(shape, type.getElementType()),
                                    ValueRange{value},
                                    {n.namedI64s("starts", outStarts), n.namedI64s("steps", outSteps)});
+}
+
+/// ONNX Slice whose bounds are computed from run-time sizes, or that slices
+/// a dynamic axis: a tessel.computed_slice, the bounds clamped at run time.
+/// `starts` and `ends` are int64 vectors (constants or size computations).
+LogicalResult importComputedSlice(NodeImporter &n, Value starts, Value ends,
+                                  ArrayRef<int64_t> axes, ArrayRef<int64_t> steps) {
+  auto type = n.inputType(0);
+  int64_t rank = type.getRank(), count = axes.size();
+  for (Value bounds : {starts, ends}) {
+    auto t = cast<RankedTensorType>(bounds.getType());
+    if (t.getRank() != 1 || t.getDimSize(0) != count || !t.getElementType().isInteger(64))
+      return n.error("starts and ends must be int64 vectors of one entry per axis (" +
+                     Twine(count) + "), have " + formatShape(t.getShape()));
+  }
+  SmallVector<std::optional<int64_t>> knownStarts = knownShapeEntries(starts),
+                                      knownEnds = knownShapeEntries(ends);
+  SmallVector<int64_t> normalized, shape(type.getShape());
+  for (auto [i, a, step] : llvm::enumerate(axes, steps)) {
+    auto axis = n.normalizeAxis(a, rank);
+    if (failed(axis))
+      return failure();
+    if (llvm::is_contained(normalized, *axis))
+      return n.error("axis " + Twine(a) + " repeats");
+    if (step == 0)
+      return n.error("step is zero");
+    normalized.push_back(*axis);
+    // Static where the axis and both bounds are.
+    int64_t start = knownStarts[i].value_or(0);
+    shape[*axis] = type.isDynamicDim(*axis) || !knownStarts[i] || !knownEnds[i]
+                       ? ShapedType::kDynamic
+                       : sliceWindow(start, *knownEnds[i], step, type.getDimSize(*axis));
+  }
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  return n.setResult(n.createWithType<ComputedSliceOp>(
+      resultType, ValueRange{n.input(0), starts, ends},
+      {n.namedI64s("axes", normalized), n.namedI64s("steps", steps)}));
 }
 
 LogicalResult importSlice(NodeImporter &n) {
@@ -606,6 +698,23 @@ LogicalResult importSlice(NodeImporter &n) {
       out.assign(v.begin(), v.end());
       return success();
     };
+    // Bounds computed from run-time sizes (axes and steps are constants).
+    bool computed = false;
+    for (int index : {1, 2})
+      computed |= n.hasInput(index) && !n.constantInput(index) && isSizeComputation(n.input(index));
+    if (computed) {
+      if (failed(read(3, "axes", axes)) || failed(read(4, "steps", steps)))
+        return failure();
+      int64_t count = cast<RankedTensorType>(n.input(1).getType()).getNumElements();
+      if (axes.empty())
+        for (int64_t i = 0; i < count; ++i)
+          axes.push_back(i);
+      if (steps.empty())
+        steps.assign(axes.size(), 1);
+      if (steps.size() != axes.size())
+        return n.error("axes and steps must have one entry per sliced axis");
+      return importComputedSlice(n, n.input(1), n.input(2), axes, steps);
+    }
     if (failed(read(1, "starts", starts)) || failed(read(2, "ends", ends)) ||
         failed(read(3, "axes", axes)) || failed(read(4, "steps", steps)))
       return failure();
@@ -618,6 +727,11 @@ LogicalResult importSlice(NodeImporter &n) {
   if (starts.size() != ends.size() || axes.size() != starts.size() ||
       steps.size() != starts.size() || (int64_t)starts.size() > rank)
     return n.error("starts, ends, axes and steps must have the same length, at most the rank");
+  // A dynamic axis sliced by constant bounds: clamped at run time.
+  for (int64_t a : axes)
+    if (a >= -rank && a < rank && n.inputType(0).isDynamicDim(a < 0 ? a + rank : a))
+      return importComputedSlice(n, int64Constant(n, starts, {(int64_t)starts.size()}),
+                                 int64Constant(n, ends, {(int64_t)ends.size()}), axes, steps);
   return n.setResult(sliceAxes(n, n.input(0), axes, starts, ends, steps));
 }
 
@@ -637,6 +751,10 @@ LogicalResult importSplit(NodeImporter &n) {
     sizes.assign(v.begin(), v.end());
   }
   int64_t dim = type.getDimSize(*axis), outputs = n.numOutputs();
+  if (ShapedType::isDynamic(dim))
+    return n.error("splits axis " + Twine(*axis) + ", which is dynamic; Split takes dynamic "
+                   "dimensions only off its axis yet; fix the model's dynamic dimensions at "
+                   "compile time with --dim SYMBOL=N or --input-shape NAME=DIMS");
   if (sizes.empty()) {
     if (outputs == 0 || dim % outputs != 0)
       return n.error("axis of size " + Twine(dim) + " does not split evenly into " +
@@ -660,11 +778,45 @@ LogicalResult importSplit(NodeImporter &n) {
   return success();
 }
 
+/// ONNX Expand of `input` to the int64 vector `shape` known only at run
+/// time (computed from run-time sizes, or a constant applied to a dynamic
+/// input): a tessel.computed_expand whose static sizes are those the known
+/// entries and the input's static sizes fix.
+FailureOr<Value> computedExpand(NodeImporter &n, Value input, Value shape) {
+  auto type = cast<RankedTensorType>(input.getType());
+  auto shapeType = cast<RankedTensorType>(shape.getType());
+  if (shapeType.getRank() != 1 || !shapeType.hasStaticShape() ||
+      !shapeType.getElementType().isInteger(64))
+    return n.error("shape must be a 1-D int64 tensor, has " + formatShape(shapeType.getShape()));
+  SmallVector<std::optional<int64_t>> entries = knownShapeEntries(shape);
+  int64_t rank = std::max<int64_t>(type.getRank(), entries.size());
+  SmallVector<int64_t> result;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t e = d - (rank - (int64_t)entries.size()), i = d - (rank - type.getRank());
+    int64_t in = i >= 0 ? type.getDimSize(i) : 1;
+    std::optional<int64_t> entry = e >= 0 ? entries[e] : std::optional<int64_t>(1);
+    if (entry && *entry < 0)
+      return n.error("shape entry " + Twine(*entry) + " is negative");
+    int64_t size = !entry ? (in == 1 || ShapedType::isDynamic(in) ? ShapedType::kDynamic : in)
+                   : *entry == 1 ? in
+                                 : *entry;
+    if (entry && *entry != 1 && in != 1 && !ShapedType::isDynamic(in) && in != *entry)
+      return n.error("cannot broadcast " + formatShape(type.getShape()) + " to the given shape");
+    result.push_back(size);
+  }
+  return n.createWithType<ComputedExpandOp>(RankedTensorType::get(result, type.getElementType()),
+                                            ValueRange{input, shape});
+}
+
 LogicalResult importExpand(NodeImporter &n) {
+  auto type = n.inputType(0);
+  if (n.hasInput(1) && !n.constantInput(1) && isSizeComputation(n.input(1)))
+    return n.setResult(computedExpand(n, n.input(0), n.input(1)));
   auto c = n.requireConstantInput(1, "shape");
   if (failed(c))
     return failure();
-  auto type = n.inputType(0);
+  if (!type.hasStaticShape())
+    return n.setResult(computedExpand(n, n.input(0), n.input(1)));
   auto target = (*c)->asInt64();
   auto shape = broadcastShapes(type.getShape(), SmallVector<int64_t>(target.begin(), target.end()));
   if (!shape)

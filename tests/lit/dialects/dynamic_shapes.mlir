@@ -37,10 +37,43 @@ func.func @static_contraction_mismatch(%x: tensor<?x7xf32>, %w: tensor<8x16xf32>
 
 // -----
 
-func.func @not_dynamic(%x: tensor<?x8xf32>) -> tensor<?x16xf32> {
-  // expected-error@+1 {{'tessel.concat' op does not take dynamic dimensions yet (it has 'tensor<?x8xf32>')}}
-  %0 = tessel.concat %x, %x {axis = 1 : i64} : (tensor<?x8xf32>, tensor<?x8xf32>) -> tensor<?x16xf32>
-  return %0 : tensor<?x16xf32>
+func.func @not_dynamic(%x: tensor<?x8xf32>) -> tensor<2x?x8xf32> {
+  // expected-error@+1 {{'tessel.expand' op does not take dynamic dimensions yet (it has 'tensor<?x8xf32>')}}
+  %0 = tessel.expand %x : tensor<?x8xf32> -> tensor<2x?x8xf32>
+  return %0 : tensor<2x?x8xf32>
+}
+
+// -----
+
+// Concat: off the axis a static size wins over a dynamic one (checked at run
+// time), along it the sizes add up. A reshape keeps each dynamic dimension,
+// the static sizes with one product.
+// CHECK-LABEL: func @data_movement
+// CHECK: tessel.concat %arg0, %arg1 {axis = 1 : i64} : (tensor<?x8xf32>, tensor<2x?xf32>) -> tensor<2x?xf32>
+// CHECK: tessel.reshape %arg0 : tensor<?x8xf32> -> tensor<?x2x4xf32>
+// CHECK: tessel.reshape %arg1 : tensor<2x?xf32> -> tensor<1x?x2xf32>
+func.func @data_movement(%x: tensor<?x8xf32>, %y: tensor<2x?xf32>) -> (tensor<2x?xf32>, tensor<?x2x4xf32>, tensor<1x?x2xf32>) {
+  %0 = tessel.concat %x, %y {axis = 1 : i64} : (tensor<?x8xf32>, tensor<2x?xf32>) -> tensor<2x?xf32>
+  %1 = tessel.reshape %x : tensor<?x8xf32> -> tensor<?x2x4xf32>
+  %2 = tessel.reshape %y : tensor<2x?xf32> -> tensor<1x?x2xf32>
+  return %0, %1, %2 : tensor<2x?xf32>, tensor<?x2x4xf32>, tensor<1x?x2xf32>
+}
+
+// -----
+
+func.func @reshape_new_size(%x: tensor<?x8xf32>) -> tensor<?x4xf32> {
+  // expected-error@+1 {{'tessel.reshape' op keeps each dynamic dimension (the others with the same product; tessel.computed_reshape takes the rest); cannot reshape ?x8 into ?x4}}
+  %0 = tessel.reshape %x : tensor<?x8xf32> -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @concat_mismatch(%x: tensor<?x8xf32>, %y: tensor<?x4xf32>) -> tensor<?x?xf32> {
+  // expected-error@+2 {{'tessel.concat' op input shapes ?x8 and ?x4 differ off axis 0}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = tessel.concat %x, %y {axis = 0 : i64} : (tensor<?x8xf32>, tensor<?x4xf32>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
 }
 
 // -----

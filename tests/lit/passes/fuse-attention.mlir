@@ -185,3 +185,20 @@ func.func @mask_broadcasts_scores(%q: tensor<4x6x4xf32>, %kt: tensor<4x4x6xf32>,
   %o = tessel.matmul %p, %v : (tensor<2x4x6x6xf32>, tensor<4x6x4xf32>) -> tensor<2x4x6x4xf32>
   return %o : tensor<2x4x6x4xf32>
 }
+
+// -----
+
+// A dynamic sequence fuses as a static one does (the lowering pads the
+// sequence to whole blocks and masks the padded keys).
+// CHECK-LABEL: func.func @dynamic_sequence
+// CHECK: %[[O:.*]] = tessel.attention %arg0, %{{.*}}, %arg2 {scale = 5.000000e-01 : f64} : (tensor<8x?x4xf32>, tensor<8x?x4xf32>, tensor<8x?x4xf32>) -> tensor<8x?x4xf32>
+// CHECK-NOT: tessel.softmax
+func.func @dynamic_sequence(%q: tensor<8x?x4xf32>, %kt: tensor<8x4x?xf32>, %v: tensor<8x?x4xf32>) -> tensor<8x?x4xf32> {
+  %c = tessel.constant dense<2.0> : tensor<f32>
+  %s = tessel.matmul %q, %kt : (tensor<8x?x4xf32>, tensor<8x4x?xf32>) -> tensor<8x?x?xf32>
+  %d = tessel.div %s, %c : (tensor<8x?x?xf32>, tensor<f32>) -> tensor<8x?x?xf32>
+  // expected-remark @+1 {{fused attention (scale=0.5)}}
+  %p = tessel.softmax %d {axis = 2 : i64} : tensor<8x?x?xf32>
+  %o = tessel.matmul %p, %v : (tensor<8x?x?xf32>, tensor<8x?x4xf32>) -> tensor<8x?x4xf32>
+  return %o : tensor<8x?x4xf32>
+}
