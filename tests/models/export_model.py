@@ -424,16 +424,19 @@ MODELS = {"resnet18": (resnet18, 224, 13), "alexnet": (alexnet, 224, 13),
 
 # --dynamic: the axes PyTorch exports as symbolic (dynamic_axes), per input, as
 # users export these architectures: batch everywhere, the sequence of the
-# transformers and RNN classifiers, height and width of the convolutional
-# networks whose architecture allows any resolution.
+# transformers and RNN classifiers, height and width of the networks built for
+# any resolution (MobileNetV2, U-Net, the YOLO head, the diffusion block).
 _NCHW = {0: "batch", 2: "height", 3: "width"}
 _SEQUENCE = {0: "batch", 1: "seq"}
-DYNAMIC_AXES = {"resnet18": [_NCHW], "mobilenet_v2": [_NCHW], "unet": [_NCHW],
-                "yolo_head": [_NCHW], "epilogues": [_NCHW],
+_BATCH = {0: "batch"}
+DYNAMIC_AXES = {"resnet18": [_BATCH], "alexnet": [_BATCH], "mobilenet_v2": [_NCHW],
+                "unet": [_NCHW], "yolo_head": [_NCHW], "epilogues": [_BATCH],
+                "dcgan_generator": [_BATCH], "dcgan_discriminator": [_BATCH],
+                "diffusion_block": [_NCHW, _BATCH],
                 "bert": [_SEQUENCE, _SEQUENCE], "prenorm_encoder": [_SEQUENCE],
-                "llama_block": [_SEQUENCE], "lstm_classifier": [_SEQUENCE],
-                "gru_classifier": [_SEQUENCE], "vit": [{0: "batch"}],
-                "vae": [{0: "batch"}, {0: "batch"}]}
+                "llama_block": [_SEQUENCE], "llama_block_2048": [_SEQUENCE],
+                "lstm_classifier": [_SEQUENCE],
+                "gru_classifier": [_SEQUENCE], "vit": [_BATCH], "vae": [_BATCH, _BATCH]}
 
 
 def main():
@@ -445,6 +448,10 @@ def main():
     ap.add_argument("--dynamic", action="store_true",
                     help="export with dynamic_axes (DYNAMIC_AXES) and write the sizes of the "
                          "test inputs' symbolic dimensions to OUT_DIR/dims.json")
+    ap.add_argument("--shapes", nargs="*", default=[], metavar="N,N...",
+                    help="with --dynamic: also write test_data_set_1... with PyTorch's outputs "
+                         "at these sizes of the symbolic dimensions (in the order of their "
+                         "names, sorted), e.g. 1,1 3,13 for batch,seq")
     args = ap.parse_args()
 
     torch.manual_seed(0)
@@ -474,12 +481,36 @@ def main():
                       output_names=["output_%d" % i for i in range(len(outputs))],
                       dynamic_axes=dynamic_axes)
     onnx.checker.check_model(onnx.load(path))
-    for kind, tensors in (("input", inputs), ("output", outputs)):
-        for i, t in enumerate(tensors):
-            proto = numpy_helper.from_array(t.detach().numpy(), "%s_%d" % (kind, i))
-            with open(os.path.join(args.out_dir, "test_data_set_0", "%s_%d.pb" % (kind, i)), "wb") as f:
-                f.write(proto.SerializeToString())
+    data_sets = [(inputs, outputs)]
+    for spec in args.shapes:
+        sizes = dict(zip(sorted(dims), map(int, spec.split(","))))
+        extra = [resized_input(t, DYNAMIC_AXES[args.name][i], sizes) for i, t in enumerate(inputs)]
+        with torch.no_grad():
+            out = model(*extra)
+        data_sets.append((extra, [out] if isinstance(out, torch.Tensor) else list(out)))
+    for k, (ins, outs) in enumerate(data_sets):
+        data_dir = os.path.join(args.out_dir, "test_data_set_%d" % k)
+        os.makedirs(data_dir, exist_ok=True)
+        for kind, tensors in (("input", ins), ("output", outs)):
+            for i, t in enumerate(tensors):
+                proto = numpy_helper.from_array(t.detach().numpy(), "%s_%d" % (kind, i))
+                with open(os.path.join(data_dir, "%s_%d.pb" % (kind, i)), "wb") as f:
+                    f.write(proto.SerializeToString())
     return 0
+
+
+def resized_input(tensor, axes, sizes):
+    """A random input like `tensor` with its dynamic axes (axis -> symbol) at
+    `sizes` (symbol -> size): floats from a normal distribution, integers
+    (token ids, segments) drawn from the range the original holds."""
+    shape = list(tensor.shape)
+    for axis, symbol in axes.items():
+        shape[axis] = sizes[symbol]
+    gen = torch.Generator().manual_seed(sum(shape))
+    if tensor.dtype.is_floating_point:
+        return torch.randn(shape, generator=gen, dtype=tensor.dtype)
+    return torch.randint(int(tensor.min()), int(tensor.max()) + 1, shape, generator=gen,
+                         dtype=tensor.dtype)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ tessel-compile into a shared library, run it with tessel-run and compare with
 PyTorch's outputs (rtol 1e-3, atol 1e-4).
 
     run_model_test.py NAME --bin BUILD/bin --cache DIR [--size S] [--phases]
-                      [--compare-unfused] [--expect OP=N]... [--forbid OP]... [--dynamic]
+                      [--compare-unfused] [--expect OP=N]... [--forbid OP]...
+                      [--dynamic [--shapes N,N... ...]]
 
 --phases also prints every --compile-to phase (import, graph, tiled, llvm),
 checks that each re-parses with tessel-opt, and that the graph phase holds no
@@ -20,6 +21,11 @@ PyTorch too, and compares the two artifacts' outputs with each other.
 height, width: export_model.py's DYNAMIC_AXES) and compiles it with
 `--dim SYMBOL=N` for the test inputs' sizes: the dynamic export, specialized,
 must match PyTorch and fuse as the static export does.
+
+--dynamic --shapes 1,1 3,13 instead compiles one artifact with every symbolic
+dimension dynamic and runs it at the export's sizes and at each of these
+(sizes of the symbols in the order of their names, sorted: batch,seq), each
+against PyTorch (export_model.py --shapes writes the extra data sets).
 """
 import argparse
 import collections
@@ -85,6 +91,11 @@ def check_graph_ops(bin_dir, model_dir, label, expect, forbid, flags):
     return 1 if failures else 0
 
 
+def data_sets(model_dir):
+    return sorted((d for d in os.listdir(model_dir) if d.startswith("test_data_set_")),
+                  key=lambda d: int(d.rsplit("_", 1)[1]))
+
+
 def compile_and_run(bin_dir, model_dir, label, extra_flags, suffix):
     artifact = os.path.join(model_dir, "model%s.so" % suffix)
     start = time.monotonic()
@@ -97,19 +108,23 @@ def compile_and_run(bin_dir, model_dir, label, extra_flags, suffix):
         return 1, None
     # One thread and two: each run is checked against the reference, and the
     # two must agree bit for bit (threads split loops, never a sum).
-    out_dirs = []
-    for threads in (1, 2):
-        out_dir = os.path.join(model_dir, "outputs%s-t%d" % (suffix, threads))
-        os.makedirs(out_dir, exist_ok=True)
-        rc = subprocess.run([os.path.join(bin_dir, "tessel-run"), artifact, "--data",
-                             os.path.join(model_dir, "test_data_set_0"), "--output-dir", out_dir,
-                             "--threads", str(threads)]).returncode
-        if rc != 0:
-            return rc, None
-        out_dirs.append(out_dir)
-    if identical_outputs(label, *out_dirs) != 0:
-        return 1, None
-    return 0, out_dirs[0]
+    # Every data set (one per shape of a dynamic artifact).
+    first = None
+    for data in data_sets(model_dir):
+        out_dirs = []
+        for threads in (1, 2):
+            out_dir = os.path.join(model_dir, "outputs%s-%s-t%d" % (suffix, data, threads))
+            os.makedirs(out_dir, exist_ok=True)
+            rc = subprocess.run([os.path.join(bin_dir, "tessel-run"), artifact, "--data",
+                                 os.path.join(model_dir, data), "--output-dir", out_dir,
+                                 "--threads", str(threads)]).returncode
+            if rc != 0:
+                return rc, None
+            out_dirs.append(out_dir)
+        if identical_outputs("%s %s" % (label, data), *out_dirs) != 0:
+            return 1, None
+        first = first or out_dirs[0]
+    return 0, first
 
 
 def identical_outputs(label, one_thread, two_threads):
@@ -155,20 +170,32 @@ def main():
                     help="the graph phase holds no op OP")
     ap.add_argument("--dynamic", action="store_true",
                     help="export with dynamic axes, compile with --dim for the test inputs")
+    ap.add_argument("--shapes", nargs="+", metavar="N,N...",
+                    help="with --dynamic: compile one artifact with every symbolic dimension "
+                         "dynamic and run it at the export's sizes and at these (sizes of the "
+                         "symbols in the order of their names, sorted), each against PyTorch")
     args = ap.parse_args()
 
     # The export is deterministic (fixed seed); re-export when the script changes.
     with open(os.path.join(HERE, "export_model.py"), "rb") as f:
         script_hash = hashlib.sha256(f.read()).hexdigest()[:12]
+    if args.shapes and not args.dynamic:
+        ap.error("--shapes needs --dynamic")
     label = args.name + ("-%d" % args.size if args.size else "") + ("-dynamic" if args.dynamic
                                                                      else "")
-    model_dir = os.path.join(args.cache, "%s-%s" % (label, script_hash))
-    if not os.path.exists(os.path.join(model_dir, "test_data_set_0", "output_0.pb")):
+    shapes = args.shapes or []
+    model_dir = os.path.join(args.cache, "%s-%s" % (label, script_hash)) + \
+        "".join("-" + s.replace(",", "x") for s in shapes)
+    if not os.path.exists(os.path.join(model_dir, "test_data_set_%d" % len(shapes), "output_0.pb")):
         subprocess.run([sys.executable, os.path.join(HERE, "export_model.py"), args.name, model_dir,
-                        "--size", str(args.size)] + (["--dynamic"] if args.dynamic else []),
-                       check=True)
+                        "--size", str(args.size)] + (["--dynamic"] if args.dynamic else []) +
+                       (["--shapes"] + shapes if shapes else []), check=True)
     flags = []
-    if args.dynamic:
+    if shapes:
+        flags = ["--dynamic"]
+        print("%s: one artifact, every symbolic dimension dynamic, at %d shapes" %
+              (label, len(shapes) + 1))
+    elif args.dynamic:
         import json
         with open(os.path.join(model_dir, "dims.json")) as f:
             flags = ["--dim=%s=%d" % kv for kv in sorted(json.load(f).items())]
