@@ -54,10 +54,12 @@ ROOT = os.path.dirname(HERE)
 EXPORT = os.path.join(ROOT, "tests", "models", "export_model.py")
 
 
-def export_zoo(name, size):
-    """A model of tests/models/export_model.py at `size`."""
+def export_zoo(name, size, dynamic=False):
+    """A model of tests/models/export_model.py at `size` (`dynamic`: exported
+    with its DYNAMIC_AXES symbolic)."""
     def build(out):
-        subprocess.run([sys.executable, EXPORT, name, out, "--size", str(size)], check=True,
+        subprocess.run([sys.executable, EXPORT, name, out, "--size", str(size)] +
+                       (["--dynamic"] if dynamic else []), check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return build
 
@@ -124,16 +126,21 @@ def attention_2048(out):
     save_inputs(out, [rng.standard_normal(shape).astype(np.float32) for _ in range(3)])
 
 
-def bert_base_layer(out):
+def bert_base_layer(out, dynamic=False):
     """One BERT-base encoder layer (768 wide, 12 heads, 3072 FFN, GELU) at
-    sequence 128, exported at opset 13 (LayerNorm written out)."""
+    sequence 128, exported at opset 13 (LayerNorm written out); `dynamic`:
+    with a symbolic batch and sequence (dynamic_axes), input `x`."""
     import torch
     torch.manual_seed(0)
     layer = torch.nn.TransformerEncoderLayer(768, 12, 3072, dropout=0.0, activation="gelu",
                                              batch_first=True).eval()
     x = torch.randn(1, 128, 768)
     os.makedirs(out, exist_ok=True)
-    torch.onnx.export(layer, (x,), os.path.join(out, "model.onnx"), opset_version=13)
+    extra = {}
+    if dynamic:
+        extra = {"input_names": ["x"], "output_names": ["y"],
+                 "dynamic_axes": {"x": {0: "batch", 1: "seq"}, "y": {0: "batch", 1: "seq"}}}
+    torch.onnx.export(layer, (x,), os.path.join(out, "model.onnx"), opset_version=13, **extra)
     save_inputs(out, [x.numpy()])
 
 
@@ -216,14 +223,18 @@ def with_symbolic_batch(build):
 # --dynamic: models with symbolic dimensions, each compiled once with
 # tessel-compile --dynamic and run at each of its shapes ({input: dims}),
 # against the same model compiled for that shape (--input-shape) and against
-# ONNX Runtime on the dynamic model. The [dynamic] issue's other rows (the
-# BERT-base layer, the LLaMA block: a dynamic sequence) need op families that
-# do not take dynamic dimensions yet.
+# ONNX Runtime on the dynamic model. The transformers have a symbolic batch
+# and sequence (PyTorch's dynamic_axes); the static artifact at each shape is
+# the same dynamic export compiled with --input-shape.
 DYNAMIC_MODELS = {
     "resnet18_dynamic_batch": (with_symbolic_batch(export_zoo("resnet18", 224)),
                                [{"input_0": [1, 3, 224, 224]}, {"input_0": [8, 3, 224, 224]}]),
     "matmul_1024_dynamic_m": (matmul_1024_dynamic_m,
                               [{"x": [1024, 1024]}, {"x": [1000, 1024]}, {"x": [64, 1024]}]),
+    "bert_base_layer_dynamic_seq": (lambda out: bert_base_layer(out, dynamic=True),
+                                    [{"x": [1, 128, 768]}, {"x": [1, 384, 768]}]),
+    "llama_block_2048_dynamic_seq": (export_zoo("llama_block_2048", 512, dynamic=True),
+                                     [{"input_0": [1, 64, 2048]}, {"input_0": [1, 512, 2048]}]),
 }
 
 

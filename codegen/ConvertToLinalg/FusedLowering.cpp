@@ -124,7 +124,7 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
                    !cast<RankedTensorType>(k.getType()).hasStaticShape() ||
                    (mask && !cast<RankedTensorType>(mask.getType()).hasStaticShape());
     // A dynamic sequence runs in blocks of a fixed size (the query block a
-    // representative one, a quarter of the static limit), over q, k and v
+    // representative one, at most 64 rows), over q, k and v
     // zero-padded to whole blocks; padded keys are masked (-inf), padded
     // query rows dropped from the output.
     int64_t bq = ShapedType::isDynamic(lq) ? std::min<int64_t>(queryBlock, 64)
