@@ -165,9 +165,10 @@ LogicalResult importFlatten(NodeImporter &n) {
   ArrayRef<int64_t> dims = type.getShape();
   auto outer = checkedElementCount(dims.take_front(axis));
   auto inner = checkedElementCount(dims.drop_front(axis));
+  // (The entries are sizes, never copies: allowzero.)
   if (inner || outer)
     return n.setResult(reshapeToTarget(n, n.input(0), {outer.value_or(-1), inner.value_or(-1)},
-                                       /*allowZero=*/false));
+                                       /*allowZero=*/true));
   // Both sides dynamic: each a product of tessel.shape entries.
   auto i64Vector = RankedTensorType::get({1}, n.builder().getI64Type());
   auto product = [&](int64_t begin, int64_t end) -> FailureOr<Value> {
@@ -698,11 +699,16 @@ LogicalResult importSlice(NodeImporter &n) {
       out.assign(v.begin(), v.end());
       return success();
     };
-    // Bounds computed from run-time sizes (axes and steps are constants).
-    bool computed = false;
-    for (int index : {1, 2})
-      computed |= n.hasInput(index) && !n.constantInput(index) && isSizeComputation(n.input(index));
-    if (computed) {
+    // Bounds computed from run-time sizes (axes and steps are constants);
+    // a bound computed from data stays an error (requireConstantInput).
+    bool computed = false, sizesOnly = true;
+    for (int index : {1, 2}) {
+      bool constant = !n.hasInput(index) || n.constantInput(index);
+      bool sizes = !constant && isSizeComputation(n.input(index));
+      computed |= sizes;
+      sizesOnly &= constant || sizes;
+    }
+    if (computed && sizesOnly) {
       if (failed(read(3, "axes", axes)) || failed(read(4, "steps", steps)))
         return failure();
       int64_t count = cast<RankedTensorType>(n.input(1).getType()).getNumElements();

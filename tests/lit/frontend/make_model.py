@@ -348,6 +348,16 @@ def int_division():
                  [vi("a", [4], i64), vi("b", [4], i64)], [vi("q", [4], i64), vi("r", [4], i64)])
 
 
+def slice_data_bound():
+    # A Slice whose end is computed from run-time sizes and whose start is
+    # data (a graph input): the data bound needs --bind-input.
+    i64 = TensorProto.INT64
+    return model([helper.make_node("Shape", ["x"], ["s"], name="shape", start=1, end=2),
+                  helper.make_node("Slice", ["x", "n", "s", "one"], ["y"], name="window")],
+                 [vi("x", ["batch", "len"]), vi("n", [1], i64)], [vi("y", ["batch", None])],
+                 [init("one", np.array([1], np.int64))], opset=15)
+
+
 def unnamed_dim():
     # A dimension with neither a size nor a name.
     return model([helper.make_node("Relu", ["x"], ["y"], name="r")],
@@ -441,6 +451,7 @@ MODELS = {
     "computed_reshape_deep": computed_reshape_deep,
     "dynamic_seq_ops": dynamic_seq_ops,
     "int_division": int_division,
+    "slice_data_bound": slice_data_bound,
     "matmul_mismatch": matmul_mismatch,
     "opset_too_new": opset_too_new,
 }
