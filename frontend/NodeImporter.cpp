@@ -116,7 +116,8 @@ FailureOr<const TensorData *> NodeImporter::requireConstantInput(int i,
     }
   }
   (void)error("input '" + name + "' (" + what +
-              ") must be a compile-time constant (Tessel compiles static shapes)" + hint);
+              ") must be a compile-time constant (Tessel does not size results from tensor "
+              "data yet)" + hint);
   return failure();
 }
 

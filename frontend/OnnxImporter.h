@@ -15,8 +15,9 @@ namespace tessel {
 /// Import-time choices of the user.
 struct ImportOptions {
   /// Graph inputs whose value is fixed at compile time (--bind-input), by
-  /// name. Tessel compiles static shapes: an input that sets a shape (a
-  /// Reshape's shape, Slice's starts, Resize's scales...) must be known. A
+  /// name. Tessel does not size results from tensor data yet: a graph input
+  /// that sets a shape (a Reshape's shape, Slice's starts, Resize's
+  /// scales...) must be known at compile time. A
   /// bound input stays an input of the compiled model; the runtime checks
   /// that every run passes exactly the bound value.
   std::map<std::string, std::string> boundInputFiles; // name -> .pb or .npy path

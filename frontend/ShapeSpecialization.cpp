@@ -216,8 +216,8 @@ ShapeSpecialization::resolve(const onnx::GraphProto &graph,
         hint = fmt::format("{} or ", fmt::join(flags, " "));
       }
       return fail(fmt::format(
-          "graph input '{}' {} has dynamic {}; Tessel compiles static shapes today: fix {} at "
-          "compile time with {}--input-shape {}={}",
+          "graph input '{}' {} has dynamic {}: compile with --dynamic for one artifact that "
+          "takes every size, or fix {} at compile time with {}--input-shape {}={}",
           name, formatDeclaredShape(*declared), fmt::join(unknown, ", "),
           unknown.size() == 1 ? "it" : "them", hint, name,
           exampleShape(*declared, result.symbols_)));

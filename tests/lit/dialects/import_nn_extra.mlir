@@ -60,7 +60,7 @@
 // ONNX5: runtime_scales (float[1,1,2,2] X, float[4] scales) => (float[1,1,4,4] Y) {
 // ONNX5:   Y = Resize (X, , scales)
 // ONNX5: }
-// RUNTIME-SCALES: Resize node '' (opset 13): input 'scales' (scales) must be a compile-time constant (Tessel compiles static shapes); it is a graph input: fix its value at compile time with --bind-input=scales=FILE (.pb or .npy)
+// RUNTIME-SCALES: Resize node '' (opset 13): input 'scales' (scales) must be a compile-time constant (Tessel does not size results from tensor data yet); it is a graph input: fix its value at compile time with --bind-input=scales=FILE (.pb or .npy)
 
 // Before opset 7, PRelu's 1-D slope applies per channel.
 // ONNX6: <ir_version: 4, opset_import: ["" : 6]>
