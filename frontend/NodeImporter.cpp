@@ -83,6 +83,18 @@ static SmallVector<std::string> graphInputsFeeding(Value value) {
   return names;
 }
 
+bool NodeImporter::computedFromRunTimeSizes(llvm::ArrayRef<int> inputs) const {
+  bool computed = false;
+  for (int i : inputs) {
+    if (!hasInput(i) || constantInput(i))
+      continue;
+    if (!isSizeComputation(input(i)))
+      return false;
+    computed = true;
+  }
+  return computed;
+}
+
 FailureOr<const TensorData *> NodeImporter::requireConstantInput(int i,
                                                                 llvm::StringRef what) const {
   if (const TensorData *c = constantInput(i))

@@ -59,6 +59,11 @@ public:
   /// the input and its role `what` ("shape", "starts") and, for a graph input,
   /// says how to fix its value (tessel-compile --bind-input).
   mlir::FailureOr<const TensorData *> requireConstantInput(int i, llvm::StringRef what) const;
+  /// True if some of `inputs` is computed at run time and each of those is
+  /// computed from run-time sizes only (Shape -> ...; isSizeComputation), the
+  /// rest constants or absent: the operator takes them as run-time values.
+  /// (A value computed from tensor data is left to requireConstantInput.)
+  bool computedFromRunTimeSizes(llvm::ArrayRef<int> inputs) const;
 
   // --- Attributes ---------------------------------------------------------
   bool hasAttr(llvm::StringRef name) const;

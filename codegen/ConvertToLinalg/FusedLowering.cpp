@@ -2,6 +2,7 @@
 #include "codegen/ConvertToLinalg/LoweringUtils.h"
 #include "codegen/Kernels/KernelConfig.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
@@ -151,10 +152,9 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
     }
     // Sizes as index values: constants where static (the static lowering's
     // loop bounds stay constants).
-    auto sizeOf = [&](Value x, int64_t i) -> Value {
-      auto t = cast<RankedTensorType>(x.getType());
-      return t.isDynamicDim(i) ? dimSize(rewriter, loc, x, i)
-                               : arith::ConstantIndexOp::create(rewriter, loc, t.getDimSize(i));
+    auto sizeOf = [&](Value x, int64_t i) {
+      return getValueOrCreateConstantIndexOp(rewriter, loc,
+                                             tensor::getMixedSize(rewriter, loc, x, i));
     };
     Value lqSize = sizeOf(q, rank - 2), lkSize = sizeOf(k, rank - 2);
     Value lqPadded = lqSize, lkPadded = lkSize;
@@ -400,13 +400,10 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
         });
     Value result = forall.getResults()[0];
     if (ShapedType::isDynamic(lq)) {
-      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes,
-          strides(rank, rewriter.getIndexAttr(1));
-      for (int64_t i = 0; i < rank; ++i)
-        sizes.push_back(i == rank - 2 ? OpFoldResult(lqSize)
-                        : type.isDynamicDim(i)
-                            ? OpFoldResult(dimSize(rewriter, loc, result, i))
-                            : OpFoldResult(rewriter.getIndexAttr(type.getDimSize(i))));
+      // The first lq rows of the padded output.
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
+          sizes = tensor::getMixedSizes(rewriter, loc, result), strides(rank, rewriter.getIndexAttr(1));
+      sizes[rank - 2] = lqSize;
       result = tensor::ExtractSliceOp::create(rewriter, loc, type, result, offsets, sizes, strides);
     }
     rewriter.replaceOp(op, result);

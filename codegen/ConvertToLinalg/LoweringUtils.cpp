@@ -97,8 +97,7 @@ Value filledTensorOfSizes(OpBuilder &b, Location loc, RankedTensorType type, dou
                           ValueRange dynamicSizes) {
   Value scalar = scalarConstant(b, loc, type.getElementType(), value);
   Value empty = tensor::EmptyOp::create(b, loc, type, dynamicSizes);
-  return linalg::FillOp::create(b, loc, scalar, empty)
-      .getResult(0);
+  return linalg::FillOp::create(b, loc, scalar, empty).getResult(0);
 }
 
 AffineMap broadcastIndexingMap(MLIRContext *ctx, ArrayRef<int64_t> inputShape,

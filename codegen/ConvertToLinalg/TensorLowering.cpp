@@ -31,6 +31,14 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
   }
 };
 
+/// Entry `i` of an integer shape vector (Reshape's shape, Slice's bounds,
+/// Expand's shape) as an index value.
+Value shapeEntry(OpBuilder &b, Location loc, Value vector, int64_t i) {
+  Value at = arith::ConstantIndexOp::create(b, loc, i);
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                    tensor::ExtractOp::create(b, loc, vector, ValueRange{at}));
+}
+
 /// ONNX Reshape to run-time sizes: each entry read from the (scalarized)
 /// shape vector, 0 copying the input's size, -1 inferred, then checked
 /// (entries >= -1, at most one -1, the element count kept) before a
@@ -55,9 +63,7 @@ struct ComputedReshapeLowering : OpConversionPattern<ComputedReshapeOp> {
     SmallVector<Value> entries;
     Value inferCount = cst(0), known = cst(1);
     for (int64_t i = 0; i < rank; ++i) {
-      Value e = arith::IndexCastOp::create(
-          b, loc, b.getIndexType(),
-          tensor::ExtractOp::create(b, loc, adaptor.getShape(), ValueRange{cst(i)}));
+      Value e = shapeEntry(b, loc, adaptor.getShape(), i);
       if (!op.getAllowzero() && i < inRank)
         e = arith::SelectOp::create(b, loc, cmp(arith::CmpIPredicate::eq, e, cst(0)),
                                     dimSize(b, loc, input, i), e);
@@ -168,22 +174,18 @@ struct ComputedSliceLowering : OpConversionPattern<ComputedSliceOp> {
     auto clamp = [&](Value v, Value lo, Value hi) {
       return Value(arith::MinSIOp::create(b, loc, arith::MaxSIOp::create(b, loc, v, lo), hi));
     };
-    auto entry = [&](Value vector, int64_t i) {
-      return Value(arith::IndexCastOp::create(
-          b, loc, b.getIndexType(), tensor::ExtractOp::create(b, loc, vector, ValueRange{cst(i)})));
-    };
-    SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)), sizes, strides(rank, b.getIndexAttr(1));
+    // Off the sliced axes the input's sizes (the verifier).
+    SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)),
+        sizes = tensor::getMixedSizes(b, loc, input), strides(rank, b.getIndexAttr(1));
     SmallVector<int64_t> steps(rank, 1);
-    for (int64_t d = 0; d < rank; ++d)
-      sizes.push_back(type.isDynamicDim(d) ? OpFoldResult(dimSize(b, loc, input, d))
-                                           : OpFoldResult(b.getIndexAttr(type.getDimSize(d))));
     for (auto [i, axis, step] : llvm::enumerate(op.getAxes(), op.getSteps())) {
       Value dim = dimSize(b, loc, input, axis);
       auto fromEnd = [&](Value v) {
         return Value(arith::SelectOp::create(b, loc, cmp(arith::CmpIPredicate::slt, v, cst(0)),
                                              arith::AddIOp::create(b, loc, v, dim), v));
       };
-      Value start = fromEnd(entry(adaptor.getStarts(), i)), end = fromEnd(entry(adaptor.getEnds(), i));
+      Value start = fromEnd(shapeEntry(b, loc, adaptor.getStarts(), i)),
+            end = fromEnd(shapeEntry(b, loc, adaptor.getEnds(), i));
       Value size;
       if (step > 0) {
         start = clamp(start, cst(0), dim);
@@ -254,10 +256,7 @@ struct ComputedExpandLowering : OpConversionPattern<ComputedExpandOp> {
     SmallVector<Value> dynamicSizes, inSizes;
     for (int64_t d = 0; d < rank; ++d) {
       int64_t e = d - (rank - entries), i = d - (rank - inRank);
-      Value entry = e >= 0 ? Value(arith::IndexCastOp::create(
-                                 b, loc, b.getIndexType(),
-                                 tensor::ExtractOp::create(b, loc, adaptor.getShape(), ValueRange{cst(e)})))
-                           : cst(1);
+      Value entry = e >= 0 ? shapeEntry(b, loc, adaptor.getShape(), e) : cst(1);
       if (e >= 0)
         cf::AssertOp::create(b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, entry,
                                                           cst(0)),
@@ -412,11 +411,7 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
     RankedTensorType type = op.getType();
     int64_t axis = op.getAxis(), rank = type.getRank();
     ValueRange inputs = adaptor.getInputs();
-    auto sizeOf = [&](Value v, int64_t d) -> OpFoldResult {
-      auto t = cast<RankedTensorType>(v.getType());
-      return t.isDynamicDim(d) ? OpFoldResult(dimSize(b, loc, v, d))
-                               : OpFoldResult(b.getIndexAttr(t.getDimSize(d)));
-    };
+    auto sizeOf = [&](Value v, int64_t d) { return tensor::getMixedSize(b, loc, v, d); };
     auto asValue = [&](OpFoldResult f) { return getValueOrCreateConstantIndexOp(b, loc, f); };
     // The result's sizes: off the axis a static one, else the first input's.
     SmallVector<OpFoldResult> resultSizes;
@@ -447,11 +442,9 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
       auto it = cast<RankedTensorType>(in.getType());
       if (it.getDimSize(axis) == 0)
         continue;
-      SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)), sizes,
-          strides(rank, b.getIndexAttr(1));
+      SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)),
+          sizes = tensor::getMixedSizes(b, loc, in), strides(rank, b.getIndexAttr(1));
       offsets[axis] = offset;
-      for (int64_t d = 0; d < rank; ++d)
-        sizes.push_back(sizeOf(in, d));
       result = tensor::InsertSliceOp::create(b, loc, in, result, offsets, sizes, strides);
       std::optional<int64_t> at = getConstantIntValue(offset), by = it.isDynamicDim(axis)
                                                                       ? std::nullopt
@@ -729,12 +722,13 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
     }
     ArrayRef<int64_t> starts = op.getStarts(), steps = op.getSteps();
     if (llvm::all_of(steps, [](int64_t s) { return s > 0; })) {
-      SmallVector<OpFoldResult> offsets, sizes, strides;
+      // A dynamic dimension is taken whole (the verifier): the input's size.
+      SmallVector<OpFoldResult> offsets, sizes = tensor::getMixedSizes(rewriter, loc, input),
+                                         strides;
       for (int64_t d = 0; d < type.getRank(); ++d) {
         offsets.push_back(rewriter.getIndexAttr(starts[d]));
-        // A dynamic dimension is taken whole (the verifier).
-        sizes.push_back(type.isDynamicDim(d) ? OpFoldResult(dimSize(rewriter, loc, input, d))
-                                             : OpFoldResult(rewriter.getIndexAttr(type.getDimSize(d))));
+        if (!type.isDynamicDim(d))
+          sizes[d] = rewriter.getIndexAttr(type.getDimSize(d));
         strides.push_back(rewriter.getIndexAttr(steps[d]));
       }
       rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(op, type, adaptor.getInput(), offsets,

@@ -143,7 +143,7 @@ FailureOr<Value> reshapeToTarget(NodeImporter &n, Value input, ArrayRef<int64_t>
 
 LogicalResult importReshape(NodeImporter &n) {
   bool allowZero = n.intAttr("allowzero", 0) != 0;
-  if (n.opset() >= 5 && n.hasInput(1) && !n.constantInput(1) && isSizeComputation(n.input(1)))
+  if (n.opset() >= 5 && n.computedFromRunTimeSizes({1}))
     return importComputedReshape(n, allowZero);
   auto target = intsFromInputOrAttr(n, 1, "shape", 5, /*required=*/true);
   if (failed(target))
@@ -432,7 +432,7 @@ LogicalResult importSize(NodeImporter &n) {
 FailureOr<Value> computedExpand(NodeImporter &n, Value input, Value shape);
 
 LogicalResult importConstantOfShape(NodeImporter &n) {
-  bool computed = n.hasInput(0) && !n.constantInput(0) && isSizeComputation(n.input(0));
+  bool computed = n.computedFromRunTimeSizes({0});
   SmallVector<int64_t> shape;
   if (!computed) {
     auto shapeData = n.requireConstantInput(0, "shape");
@@ -484,14 +484,7 @@ LogicalResult importComputedRange(NodeImporter &n) {
 }
 
 LogicalResult importRange(NodeImporter &n) {
-  bool computed = false, sizesOnly = true;
-  for (int i = 0; i < 3; ++i) {
-    if (!n.hasInput(i) || n.constantInput(i))
-      continue;
-    computed = true;
-    sizesOnly = sizesOnly && isSizeComputation(n.input(i));
-  }
-  if (computed && sizesOnly)
+  if (n.computedFromRunTimeSizes({0, 1, 2}))
     return importComputedRange(n);
   auto startData = n.requireConstantInput(0, "start");
   if (failed(startData))
@@ -596,8 +589,6 @@ LogicalResult importScatterND(NodeImporter &n) {
                                           {n.named("reduction", *reduction)}));
 }
 
-/// Builds tessel.slice for per-axis [start, end) with step on `value`, with
-/// ONNX Slice's clamping rules; axes not listed are kept whole.
 /// ONNX Slice's window along an axis of static size `dim`: `start` and `end`
 /// made non-negative and clamped as the operator specifies (start becomes
 /// the window's first index); returns the window's length.
@@ -616,6 +607,8 @@ int64_t sliceWindow(int64_t &start, int64_t end, int64_t step, int64_t dim) {
   return start > end ? (start - end - step - 1) / -step : 0;
 }
 
+/// Builds tessel.slice for per-axis [start, end) with step on `value`, with
+/// ONNX Slice's clamping rules; axes not listed are kept whole.
 FailureOr<Value> sliceAxes(NodeImporter &n, Value value, ArrayRef<int64_t> axes,
                            ArrayRef<int64_t> starts, ArrayRef<int64_t> ends,
                            ArrayRef<int64_t> steps) {
@@ -701,14 +694,7 @@ LogicalResult importSlice(NodeImporter &n) {
     };
     // Bounds computed from run-time sizes (axes and steps are constants);
     // a bound computed from data stays an error (requireConstantInput).
-    bool computed = false, sizesOnly = true;
-    for (int index : {1, 2}) {
-      bool constant = !n.hasInput(index) || n.constantInput(index);
-      bool sizes = !constant && isSizeComputation(n.input(index));
-      computed |= sizes;
-      sizesOnly &= constant || sizes;
-    }
-    if (computed && sizesOnly) {
+    if (n.computedFromRunTimeSizes({1, 2})) {
       if (failed(read(3, "axes", axes)) || failed(read(4, "steps", steps)))
         return failure();
       int64_t count = cast<RankedTensorType>(n.input(1).getType()).getNumElements();
@@ -816,7 +802,7 @@ FailureOr<Value> computedExpand(NodeImporter &n, Value input, Value shape) {
 
 LogicalResult importExpand(NodeImporter &n) {
   auto type = n.inputType(0);
-  if (n.hasInput(1) && !n.constantInput(1) && isSizeComputation(n.input(1)))
+  if (n.computedFromRunTimeSizes({1}))
     return n.setResult(computedExpand(n, n.input(0), n.input(1)));
   auto c = n.requireConstantInput(1, "shape");
   if (failed(c))
