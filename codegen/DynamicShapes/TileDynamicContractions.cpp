@@ -19,6 +19,15 @@
 // per call, correct at every size. The pieces run one after the other; each
 // parallelizes inside as a static kernel does.
 //
+// The producer of C's initial value (a bias broadcast, a fill, a residual
+// add) and an elementwise consumer of the result (an activation) are tiled
+// with it (tile and fuse): each piece is  init tile -> contraction tile ->
+// activation tile  on one slice of the result, as adjacent static ops, which
+// the kernel generator fuses into the register tile's first load and last
+// store as it does in a static kernel. (Left outside, each would be one more
+// pass over the whole [rows, N] result: +1.5 ms of 5.7 on the BERT-base
+// layer's GELU linear at 128 rows, AVX-512.)
+//
 // Only contractions with a single dynamic loop, a parallel one that every
 // operand reads as a plain index, are tiled; others keep the generic loops.
 //
@@ -75,12 +84,85 @@ std::optional<unsigned> dynamicLoop(linalg::GenericOp op) {
   return loop;
 }
 
+/// True when `op` is an all-parallel linalg op on tensors whose one result
+/// is written through the identity map and whose out value is not read:
+/// its tile at result position (offsets, sizes) is its own tile there, and
+/// it can write any buffer of its result's shape.
+bool isElementwiseProducer(linalg::LinalgOp op) {
+  return op && op.hasPureTensorSemantics() && op.getNumDpsInits() == 1 &&
+         op->getNumResults() == 1 && op.getNumParallelLoops() == op.getNumLoops() &&
+         op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity() &&
+         !op.payloadUsesValueFromOperand(op.getDpsInitOperand(0)) &&
+         isa<TilingInterface>(op.getOperation());
+}
+
+/// The op computing `contraction`'s initial value, if it can be fused into
+/// each tile: elementwise, used by the contraction alone.
+linalg::LinalgOp fusablePrologue(linalg::GenericOp contraction) {
+  auto producer = contraction.getDpsInits()[0].getDefiningOp<linalg::LinalgOp>();
+  if (!isElementwiseProducer(producer) || !producer->hasOneUse())
+    return {};
+  return producer;
+}
+
+/// The elementwise consumer of `contraction`'s result, if it can be fused
+/// into each tile: the result's only user but for its sizes (tensor.dim),
+/// reading it once through the identity map, of the same type, its other
+/// operands defined before the contraction (the tiles are built there).
+linalg::GenericOp fusableEpilogue(linalg::GenericOp contraction) {
+  Value c = contraction->getResult(0);
+  linalg::GenericOp consumer;
+  for (Operation *user : c.getUsers()) {
+    if (isa<tensor::DimOp>(user))
+      continue;
+    if (consumer)
+      return {};
+    consumer = dyn_cast<linalg::GenericOp>(user);
+  }
+  if (!consumer || !isElementwiseProducer(consumer) ||
+      consumer->getResult(0).getType() != c.getType() ||
+      consumer->getBlock() != contraction->getBlock())
+    return {};
+  int reads = 0;
+  for (OpOperand *input : consumer.getDpsInputOperands()) {
+    if (input->get() == c) {
+      ++reads;
+      if (!consumer.getMatchingIndexingMap(input).isIdentity())
+        return {};
+      continue;
+    }
+    Operation *def = input->get().getDefiningOp();
+    if (def && def->getBlock() == contraction->getBlock() && !def->isBeforeInBlock(contraction))
+      return {};
+  }
+  return reads == 1 ? consumer : linalg::GenericOp();
+}
+
 struct Tiler {
   RewriterBase &b;
   linalg::GenericOp op;
   unsigned loop;
   Location loc;
   SmallVector<Range> domain;
+  /// Fused into every tile (or null): the producer of the contraction's
+  /// initial value and the elementwise consumer of its result.
+  linalg::LinalgOp prologue;
+  linalg::GenericOp epilogue;
+
+  /// The tile of `fused` (a prologue or epilogue, all of whose operands
+  /// but those in `toAcc` it keeps) at result position (offsets, sizes),
+  /// with the operands in `toAcc` read from `acc`'s slice there.
+  Operation *tileFused(Operation *fused, ArrayRef<Value> toAcc, Value acc,
+                       ArrayRef<OpFoldResult> offsets, ArrayRef<OpFoldResult> sizes) {
+    IRMapping mapping;
+    for (Value v : toAcc)
+      mapping.map(v, acc);
+    Operation *clone = b.clone(*fused, mapping);
+    FailureOr<TilingResult> tiled =
+        cast<TilingInterface>(clone).getTiledImplementation(b, offsets, sizes);
+    b.eraseOp(clone);
+    return succeeded(tiled) ? tiled->tiledOps.back() : nullptr;
+  }
 
   /// `acc` with the tile [offset, offset + size) of the loop computed in
   /// place: the op's tiled implementation on a clone whose destination is
@@ -96,19 +178,52 @@ struct Tiler {
     }
     offsets[loop] = offset;
     sizes[loop] = size;
-    FailureOr<TilingResult> tiled =
-        cast<TilingInterface>(clone.getOperation()).getTiledImplementation(b, offsets, sizes);
+    auto tilingOp = cast<TilingInterface>(clone.getOperation());
     SmallVector<OpFoldResult> resultOffsets, resultSizes;
-    if (failed(tiled) ||
-        failed(cast<TilingInterface>(clone.getOperation())
-                   .getResultTilePosition(b, 0, offsets, sizes, resultOffsets, resultSizes)))
+    if (failed(tilingOp.getResultTilePosition(b, 0, offsets, sizes, resultOffsets, resultSizes)))
       return Value();
-    Value value = tiled->tiledValues[0];
-    if (padTo)
-      value = padded(cast<linalg::GenericOp>(tiled->tiledOps.back()), size, padTo);
+    Operation *tiledPrologue = nullptr;
+    if (prologue) {
+      // The initial value's tile, written into the result's slice.
+      tiledPrologue =
+          tileFused(prologue, {prologue.getDpsInits()[0]}, acc, resultOffsets, resultSizes);
+      if (!tiledPrologue)
+        return Value();
+    }
+    FailureOr<TilingResult> tiled = tilingOp.getTiledImplementation(b, offsets, sizes);
     b.eraseOp(clone);
+    if (failed(tiled))
+      return Value();
+    auto tiledOp = cast<linalg::GenericOp>(tiled->tiledOps.back());
+    if (tiledPrologue) {
+      tiledPrologue->moveBefore(tiledOp);
+      tiledOp.getDpsInitsMutable()[0].set(tiledPrologue->getResult(0));
+    }
+    Value value = tiledOp->getResult(0);
+    if (padTo)
+      value = padded(tiledOp, size, padTo);
     if (!value)
       return Value();
+    if (epilogue) {
+      // The activation of the tile, in place.
+      Value c = op->getResult(0);
+      Operation *tiledEpilogue = tileFused(epilogue, {c, epilogue.getDpsInits()[0]}, acc,
+                                           resultOffsets, resultSizes);
+      if (!tiledEpilogue)
+        return Value();
+      for (OpOperand &operand : tiledEpilogue->getOpOperands())
+        if (auto slice = operand.get().getDefiningOp<tensor::ExtractSliceOp>();
+            slice && slice.getSource() == acc)
+          operand.set(value);
+      // init -> contraction -> activation adjacent (the other operands'
+      // slices before them), as the kernel generator fuses them.
+      if (!padTo) {
+        if (tiledPrologue)
+          tiledPrologue->moveBefore(tiledEpilogue);
+        tiledOp->moveBefore(tiledEpilogue);
+      }
+      value = tiledEpilogue->getResult(0);
+    }
     SmallVector<OpFoldResult> strides(resultOffsets.size(), b.getIndexAttr(1));
     return tensor::InsertSliceOp::create(b, loc, value, acc, resultOffsets, resultSizes, strides);
   }
@@ -160,7 +275,9 @@ struct Tiler {
     domain = cast<TilingInterface>(op.getOperation()).getIterationDomain(b);
     Value total = getValueOrCreateConstantIndexOp(b, loc, domain[loop].size);
     Value start = getValueOrCreateConstantIndexOp(b, loc, domain[loop].offset);
-    Value result = op.getDpsInits()[0];
+    // The result tensor the tiles are inserted into: the one the prologue
+    // would have written (the tiles write its slices now).
+    Value result = prologue ? prologue.getDpsInits()[0] : op.getDpsInits()[0];
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
     Value done = zero; // iterations covered so far
@@ -200,7 +317,17 @@ struct Tiler {
         [&](OpBuilder &, Location) { scf::YieldOp::create(b, loc, result); });
     if (failedTail)
       return failure();
-    b.replaceOp(op, tail.getResult(0));
+    // What still reads the contraction's or the prologue's result reads its
+    // sizes only (the iteration domain's tensor.dim, the epilogue's
+    // tensor.empty): the tensors it was written into have them too.
+    if (epilogue) {
+      b.replaceOp(epilogue, tail.getResult(0));
+      b.replaceOp(op, op.getDpsInits()[0]);
+    } else {
+      b.replaceOp(op, tail.getResult(0));
+    }
+    if (prologue)
+      b.replaceOp(prologue, prologue.getDpsInits()[0]);
     return success();
   }
 };
@@ -220,7 +347,7 @@ struct TileDynamicContractionsPass
       return signalPassFailure();
     IRRewriter rewriter(&getContext());
     for (auto [op, loop] : candidates) {
-      Tiler tiler{rewriter, op, loop, op.getLoc(), {}};
+      Tiler tiler{rewriter, op, loop, op.getLoc(), {}, fusablePrologue(op), fusableEpilogue(op)};
       if (failed(tiler.run(*strategy))) {
         op.emitError("internal error: cannot tile this contraction's dynamic loop");
         return signalPassFailure();

@@ -18,6 +18,8 @@
 #a = affine_map<(m, n, k) -> (m, k)>
 #b = affine_map<(m, n, k) -> (k, n)>
 #c = affine_map<(m, n, k) -> (m, n)>
+#row = affine_map<(m, n) -> (n)>
+#id = affine_map<(m, n) -> (m, n)>
 module attributes {tessel.target = #tessel.target<triple = "x86_64-pc-linux-gnu", cpu = "znver3", extensions = ["avx2", "fma"], vector_bits = 256, l3_bytes = 268435456>} {
   func.func @mm(%x: tensor<?x8xf32>, %w: tensor<8x16xf32>, %init: tensor<?x16xf32>) -> tensor<?x16xf32> {
     %r = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<?x8xf32>, tensor<8x16xf32>) outs(%init : tensor<?x16xf32>) {
@@ -42,4 +44,50 @@ module attributes {tessel.target = #tessel.target<triple = "x86_64-pc-linux-gnu"
     } -> tensor<?x?xf32>
     return %r : tensor<?x?xf32>
   }
+
+  // The bias broadcast that initializes C and the activation after it are
+  // tiled with the contraction (tile and fuse): each piece is init -> matmul
+  // -> activation on one slice of the result, adjacent, which the kernel
+  // generator fuses into the register tile's first load and last store as in
+  // a static kernel. The loop carries the tensor the prologue wrote.
+  // CHECK-LABEL: func.func @linear_relu
+  // CHECK: %[[E:.*]] = tensor.empty(%{{.*}}) : tensor<?x16xf32>
+  // CHECK: scf.for {{.*}} iter_args(%[[ACC:.*]] = %[[E]])
+  // CHECK-DAG: %[[X:.*]] = tensor.extract_slice %arg0[%{{.*}}, 0] [256, 8]
+  // CHECK-DAG: %[[S:.*]] = tensor.extract_slice %[[ACC]][%{{.*}}, 0] [256, 16]
+  // CHECK: %[[INIT:.*]] = linalg.generic {{.*}} ins(%arg2 : tensor<16xf32>) outs(%[[S]] : tensor<256x16xf32>)
+  // CHECK: %[[MM:.*]] = linalg.generic {{.*}} ins(%[[X]], %arg1 : tensor<256x8xf32>, tensor<8x16xf32>) outs(%[[INIT]] : tensor<256x16xf32>)
+  // CHECK: %[[ACT:.*]] = linalg.generic {{.*}} ins(%[[MM]] : tensor<256x16xf32>) outs(%[[MM]] : tensor<256x16xf32>)
+  // CHECK: arith.maximumf
+  // CHECK: tensor.insert_slice %[[ACT]] into %[[ACC]]
+  // CHECK-COUNT-5: arith.maximumf
+  // CHECK: scf.if
+  // CHECK: tensor.pad
+  // CHECK: arith.maximumf
+  // CHECK-NOT: linalg.generic
+  // CHECK: return
+    func.func @linear_relu(%x: tensor<?x8xf32>, %w: tensor<8x16xf32>, %bias: tensor<16xf32>) -> tensor<?x16xf32> {
+      %c0 = arith.constant 0 : index
+      %zero = arith.constant 0.0 : f32
+      %m = tensor.dim %x, %c0 : tensor<?x8xf32>
+      %e = tensor.empty(%m) : tensor<?x16xf32>
+      %init = linalg.generic {indexing_maps = [#row, #id], iterator_types = ["parallel", "parallel"]} ins(%bias : tensor<16xf32>) outs(%e : tensor<?x16xf32>) {
+      ^bb0(%in: f32, %o: f32):
+        linalg.yield %in : f32
+      } -> tensor<?x16xf32>
+      %r = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<?x8xf32>, tensor<8x16xf32>) outs(%init : tensor<?x16xf32>) {
+      ^bb0(%p: f32, %q: f32, %o: f32):
+        %0 = arith.mulf %p, %q : f32
+        %1 = arith.addf %o, %0 : f32
+        linalg.yield %1 : f32
+      } -> tensor<?x16xf32>
+      %m2 = tensor.dim %r, %c0 : tensor<?x16xf32>
+      %e2 = tensor.empty(%m2) : tensor<?x16xf32>
+      %act = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%r : tensor<?x16xf32>) outs(%e2 : tensor<?x16xf32>) {
+      ^bb0(%in: f32, %o: f32):
+        %0 = arith.maximumf %in, %zero : f32
+        linalg.yield %0 : f32
+      } -> tensor<?x16xf32>
+      return %act : tensor<?x16xf32>
+    }
 }
