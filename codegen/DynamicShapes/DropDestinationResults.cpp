@@ -28,11 +28,24 @@ namespace tessel {
 
 namespace {
 
-/// `v` through casts.
+/// `v` through casts, and through a reshape that undoes another (a kernel
+/// that computed its [B, S, N] destination as [B*S, N] rows returns it
+/// expanded back: the same buffer).
 Value stripCasts(Value v) {
-  while (auto cast = v.getDefiningOp<memref::CastOp>())
-    v = cast.getSource();
-  return v;
+  while (true) {
+    if (auto cast = v.getDefiningOp<memref::CastOp>()) {
+      v = cast.getSource();
+      continue;
+    }
+    auto expand = v.getDefiningOp<memref::ExpandShapeOp>();
+    auto collapse = expand ? expand.getSrc().getDefiningOp<memref::CollapseShapeOp>() : nullptr;
+    if (collapse && collapse.getSrcType() == expand.getResultType() &&
+        collapse.getReassociationIndices() == expand.getReassociationIndices()) {
+      v = collapse.getSrc();
+      continue;
+    }
+    return v;
+  }
 }
 
 struct DropDestinationResultsPass
