@@ -36,6 +36,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/SetVector.h"
 
 #include <map>
 
@@ -158,82 +160,182 @@ std::optional<RunTimeSize> runTimeSize(memref::AllocOp alloc) {
   return RunTimeSize{dim.getSource(), *index, *bytes};
 }
 
-/// The run-time arena for `func`'s dynamic buffers of one common run-time
-/// size (the most common one), after `base` bytes for the static buffers
-/// (one allocation per run for both: two large ones would be returned to
-/// the system and faulted in again on every run); the other dynamic buffers
-/// keep their allocations. Returns the arena, or null where there is none.
-Value planRunTimeBuffers(func::FuncOp func, int64_t base) {
-  Block &block = func.getBody().front();
-  DenseMap<Operation *, int64_t> position;
-  for (auto [i, op] : llvm::enumerate(block))
-    position[&op] = i;
-  SmallVector<std::pair<PlannedBuffer, RunTimeSize>> candidates;
-  for (auto alloc : block.getOps<memref::AllocOp>()) {
-    std::optional<RunTimeSize> size = runTimeSize(alloc);
-    std::optional<int64_t> last = size ? lastUse(alloc, block, position) : std::nullopt;
-    if (!last)
-      continue;
-    int64_t start = position.lookup(alloc);
-    candidates.push_back({{alloc, size->bytesPerUnit, start, std::max(start, *last), 0}, *size});
-  }
-  // The run-time size most buffers share.
+/// Adds to `ops` (in an order that defines each before its uses) the ops of
+/// `block` that compute `size` from the function's arguments alone (shape
+/// arithmetic, memref.dim of an argument); false where some op of it reads
+/// or writes memory (a buffer's data, an allocation) and cannot move.
+bool collectSizeComputation(Value size, Block &block, llvm::SetVector<Operation *> &ops) {
+  Operation *def = size.getDefiningOp();
+  if (!def || def->getBlock() != &block || ops.contains(def))
+    return !def || def->getBlock() == &block || !block.getParentOp()->isAncestor(def);
+  if (def->getNumRegions() != 0 || !isMemoryEffectFree(def))
+    return false;
+  for (Value operand : def->getOperands())
+    if (!collectSizeComputation(operand, block, ops))
+      return false;
+  ops.insert(def);
+  return true;
+}
+
+/// A dynamic buffer of the run-time arena and where it starts in it.
+struct RunTimeBuffer {
+  PlannedBuffer planned;
+  Value offset;
+};
+
+/// Offsets for the buffers whose sizes are all multiples of one run-time
+/// size (the most common dimension of an argument among them; see the file
+/// comment), from `total` on; moves them from `buffers` to `placed` and
+/// returns the new end of the arena.
+Value placeUnitBuffers(RewriterBase &rewriter, Location loc, SmallVectorImpl<PlannedBuffer> &buffers,
+                       Value total, SmallVectorImpl<RunTimeBuffer> &placed) {
   std::map<std::pair<Operation *, std::pair<unsigned, int64_t>>, int> votes;
   auto key = [](const RunTimeSize &r) {
     auto arg = cast<BlockArgument>(r.source);
     return std::make_pair(arg.getOwner()->getParentOp(),
                           std::make_pair(arg.getArgNumber(), r.dim));
   };
-  for (auto &[buffer, size] : candidates)
-    ++votes[key(size)];
+  for (PlannedBuffer &b : buffers)
+    if (std::optional<RunTimeSize> size = runTimeSize(b.alloc))
+      ++votes[key(*size)];
   if (votes.empty())
-    return Value();
+    return total;
   auto best = std::max_element(votes.begin(), votes.end(),
                                [](auto &a, auto &b) { return a.second < b.second; })->first;
-  SmallVector<PlannedBuffer> buffers;
+  SmallVector<PlannedBuffer> unitBuffers, rest;
   RunTimeSize unit;
-  for (auto &[buffer, size] : candidates)
-    if (key(size) == best) {
-      buffers.push_back(buffer);
-      unit = size;
+  for (PlannedBuffer &b : buffers) {
+    std::optional<RunTimeSize> size = runTimeSize(b.alloc);
+    if (size && key(*size) == best) {
+      unitBuffers.push_back(b);
+      unitBuffers.back().bytes = size->bytesPerUnit;
+      unit = *size;
+    } else {
+      rest.push_back(b);
     }
-  if (buffers.size() < 2 && base == 0)
-    return Value(); // One buffer: its own allocation is the arena.
+  }
+  buffers = std::move(rest);
 
   // Offsets in units of V (no alignment: the 64-byte slots below align).
-  placeBuffers(buffers, /*alignment=*/1);
-  SmallVector<PlannedBuffer *> order;
-  for (PlannedBuffer &b : buffers)
-    order.push_back(&b);
+  placeBuffers(unitBuffers, /*alignment=*/1);
   // B: rank by offset.
-  llvm::stable_sort(order, [](PlannedBuffer *x, PlannedBuffer *y) { return x->offset < y->offset; });
-  IRRewriter rewriter(func.getContext());
-  Location loc = func.getLoc();
-  rewriter.setInsertionPointToStart(&block);
+  llvm::stable_sort(unitBuffers,
+                    [](const PlannedBuffer &x, const PlannedBuffer &y) { return x.offset < y.offset; });
   Value v = memref::DimOp::create(rewriter, loc, unit.source, unit.dim);
   auto index = [&](int64_t c) { return arith::ConstantIndexOp::create(rewriter, loc, c); };
   Value c63 = index(kAlignment - 1), mask = index(~(kAlignment - 1));
-  Value total = index(base);
-  SmallVector<Value> offsets;
-  for (auto [rank, b] : llvm::enumerate(order)) {
-    Value scaled = arith::MulIOp::create(rewriter, loc, index(b->offset), v);
+  Value base = total, end = total;
+  for (auto [rank, b] : llvm::enumerate(unitBuffers)) {
+    Value scaled = arith::MulIOp::create(rewriter, loc, index(b.offset), v);
     Value aligned = arith::AndIOp::create(
         rewriter, loc, arith::AddIOp::create(rewriter, loc, scaled, c63), mask);
-    offsets.push_back(arith::AddIOp::create(rewriter, loc, aligned,
-                                            index(base + kAlignment * (int64_t)rank)));
-    Value end = arith::AddIOp::create(
-        rewriter, loc, arith::MulIOp::create(rewriter, loc, index(b->offset + b->bytes), v),
-        index(base + kAlignment * ((int64_t)rank + 1)));
-    total = arith::MaxUIOp::create(rewriter, loc, total, end);
+    Value offset = arith::AddIOp::create(
+        rewriter, loc, base,
+        arith::AddIOp::create(rewriter, loc, aligned, index(kAlignment * (int64_t)rank)));
+    Value bufferEnd = arith::AddIOp::create(
+        rewriter, loc, base,
+        arith::AddIOp::create(rewriter, loc,
+                              arith::MulIOp::create(rewriter, loc, index(b.offset + b.bytes), v),
+                              index(kAlignment * ((int64_t)rank + 1))));
+    end = arith::MaxUIOp::create(rewriter, loc, end, bufferEnd);
+    placed.push_back({b, offset});
   }
+  return end;
+}
+
+/// Offsets for any other dynamic buffers, from `total` on, their sizes
+/// computed at run time: in order of allocation, each buffer above every
+/// earlier one live at the same time (a stack of the live buffers), which
+/// never overlaps at any sizes. Returns the new end of the arena.
+Value placeOtherBuffers(RewriterBase &rewriter, Location loc, ArrayRef<PlannedBuffer> buffers,
+                        Value total, SmallVectorImpl<RunTimeBuffer> &placed) {
+  auto index = [&](int64_t c) { return arith::ConstantIndexOp::create(rewriter, loc, c); };
+  Value c63 = index(kAlignment - 1), mask = index(~(kAlignment - 1));
+  SmallVector<std::pair<const PlannedBuffer *, Value>> ends;
+  Value end = total;
+  for (const PlannedBuffer &b : buffers) {
+    Value start = total;
+    for (auto [other, otherEnd] : ends)
+      if (other->start <= b.end && b.start <= other->end)
+        start = arith::MaxUIOp::create(rewriter, loc, start, otherEnd);
+    Value offset = arith::AndIOp::create(
+        rewriter, loc, arith::AddIOp::create(rewriter, loc, start, c63), mask);
+    Value bytes = index(b.bytes);
+    for (Value size : memref::AllocOp(b.alloc).getDynamicSizes())
+      bytes = arith::MulIOp::create(rewriter, loc, bytes, size);
+    Value bufferEnd = arith::AddIOp::create(rewriter, loc, offset, bytes);
+    ends.push_back({&b, bufferEnd});
+    end = arith::MaxUIOp::create(rewriter, loc, end, bufferEnd);
+    placed.push_back({b, offset});
+  }
+  return end;
+}
+
+/// The run-time arena for `func`'s dynamic buffers, after `base` bytes for
+/// the static ones (one allocation per run for both: two large ones would
+/// be returned to the system and faulted in again on every run). The
+/// computations of their sizes (shape arithmetic over the arguments'
+/// dimensions, which the model's shape function has checked before the run)
+/// move to the top of the function, where the arena is allocated. Returns
+/// the arena, or null where there is none.
+Value planRunTimeBuffers(func::FuncOp func, int64_t base) {
+  Block &block = func.getBody().front();
+  llvm::SetVector<Operation *> sizeOps;
+  SmallVector<memref::AllocOp> allocs;
+  for (auto alloc : block.getOps<memref::AllocOp>()) {
+    if (alloc.getType().hasStaticShape() || !bytesPerUnit(alloc.getType()) ||
+        !alloc.getSymbolOperands().empty())
+      continue;
+    llvm::SetVector<Operation *> ops = sizeOps;
+    if (llvm::all_of(alloc.getDynamicSizes(),
+                     [&](Value size) { return collectSizeComputation(size, block, ops); })) {
+      sizeOps = std::move(ops);
+      allocs.push_back(alloc);
+    }
+  }
+  // The size computations to the top, in order.
+  Operation *last = nullptr;
+  for (Operation *op : sizeOps) {
+    if (last)
+      op->moveAfter(last);
+    else
+      op->moveBefore(&block, block.begin());
+    last = op;
+  }
+
+  DenseMap<Operation *, int64_t> position;
+  for (auto [i, op] : llvm::enumerate(block))
+    position[&op] = i;
+  SmallVector<PlannedBuffer> buffers;
+  for (memref::AllocOp alloc : allocs) {
+    std::optional<int64_t> lastUsed = lastUse(alloc, block, position);
+    if (!lastUsed)
+      continue;
+    int64_t start = position.lookup(alloc);
+    buffers.push_back({alloc, *bytesPerUnit(alloc.getType()), start, std::max(start, *lastUsed), 0});
+  }
+  if (buffers.empty() || (buffers.size() < 2 && base == 0))
+    return Value(); // One buffer: its own allocation is the arena.
+
+  IRRewriter rewriter(func.getContext());
+  Location loc = func.getLoc();
+  if (last)
+    rewriter.setInsertionPointAfter(last);
+  else
+    rewriter.setInsertionPointToStart(&block);
+  SmallVector<RunTimeBuffer> placed;
+  Value total = arith::ConstantIndexOp::create(rewriter, loc, base);
+  total = placeUnitBuffers(rewriter, loc, buffers, total, placed);
+  total = placeOtherBuffers(rewriter, loc, buffers, total, placed);
   auto arenaType = MemRefType::get({ShapedType::kDynamic}, rewriter.getI8Type());
   Value arena = memref::AllocOp::create(rewriter, loc, arenaType, ValueRange{total},
                                         rewriter.getI64IntegerAttr(kAlignment));
-  for (auto [b, offset] : llvm::zip(order, offsets)) {
-    rewriter.setInsertionPoint(b->alloc);
-    Value view = memref::ViewOp::create(rewriter, b->alloc.getLoc(), b->alloc.getType(), arena,
-                                        offset, b->alloc.getDynamicSizes());
-    replaceAllocation(rewriter, b->alloc, view);
+  for (RunTimeBuffer &b : placed) {
+    memref::AllocOp alloc = b.planned.alloc;
+    rewriter.setInsertionPoint(alloc);
+    Value view = memref::ViewOp::create(rewriter, alloc.getLoc(), alloc.getType(), arena,
+                                        b.offset, alloc.getDynamicSizes());
+    replaceAllocation(rewriter, alloc, view);
   }
   rewriter.setInsertionPoint(block.getTerminator());
   memref::DeallocOp::create(rewriter, loc, arena);
