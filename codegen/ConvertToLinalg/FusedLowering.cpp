@@ -157,256 +157,288 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
                                              tensor::getMixedSize(rewriter, loc, x, i));
     };
     Value lqSize = sizeOf(q, rank - 2), lkSize = sizeOf(k, rank - 2);
-    Value lqPadded = lqSize, lkPadded = lkSize;
-    if (dynamic) {
-      checkDynamicAttentionSizes(rewriter, loc, q, k, v, mask, causal);
-      q = padAxis(rewriter, loc, q, rank - 2, bq, lqPadded);
-      k = padAxis(rewriter, loc, k, rank - 2, bk, lkPadded);
-      v = padAxis(rewriter, loc, v, rank - 2, bk, lkPadded);
-      if (mask && mt.getDimSize(rank - 2) != 1)
-        mask = padAxis(rewriter, loc, mask, rank - 2, bq, lqPadded);
-      if (mask && mt.getDimSize(rank - 1) != 1)
-        mask = padAxis(rewriter, loc, mask, rank - 1, bk, lkPadded);
-      if (mask)
-        mt = cast<RankedTensorType>(mask.getType());
-    }
-    bool maskPaddedKeys = dynamic && ShapedType::isDynamic(lk);
+    // The loop nest over q, k, v (and the mask) of lqPadded query rows and
+    // lkPadded keys, whole blocks of each; maskPaddedKeys: the keys past
+    // lkSize are padding, masked out.
+    auto emit = [&](Value q, Value k, Value v, Value mask, RankedTensorType mt, Value lqPadded,
+                    Value lkPadded, bool maskPaddedKeys) -> Value {
+      auto idx = [&](OpBuilder &b, int64_t value) -> Value {
+        return arith::ConstantIndexOp::create(b, loc, value);
+      };
+      auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
+      auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+      auto map = [&](unsigned dims, ArrayRef<AffineExpr> exprs) {
+        return AffineMap::get(dims, 0, exprs, ctx);
+      };
+      /// A [rows, cols] tile of a [B..., R, C] tensor at batch `ivs`, row `r0`, column `c0`.
+      auto tile = [&](OpBuilder &b, Value src, ValueRange batch, OpFoldResult r0, OpFoldResult c0,
+                      int64_t rows, int64_t cols) -> Value {
+        auto st = cast<RankedTensorType>(src.getType());
+        SmallVector<OpFoldResult> offsets, sizes, strides(rank, b.getIndexAttr(1));
+        for (int64_t i = 0; i < nb; ++i) {
+          // A broadcast (size-1) batch axis of the mask is read at 0.
+          offsets.push_back(st.getDimSize(i) == 1 ? OpFoldResult(b.getIndexAttr(0))
+                                                  : OpFoldResult(batch[i]));
+          sizes.push_back(b.getIndexAttr(1));
+        }
+        offsets.append({r0, c0});
+        sizes.append({b.getIndexAttr(rows), b.getIndexAttr(cols)});
+        return tensor::ExtractSliceOp::create(b, loc, RankedTensorType::get({rows, cols}, et), src,
+                                              offsets, sizes, strides);
+      };
 
-    auto idx = [&](OpBuilder &b, int64_t value) -> Value {
-      return arith::ConstantIndexOp::create(b, loc, value);
-    };
-    auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
-    auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    auto map = [&](unsigned dims, ArrayRef<AffineExpr> exprs) {
-      return AffineMap::get(dims, 0, exprs, ctx);
-    };
-    /// A [rows, cols] tile of a [B..., R, C] tensor at batch `ivs`, row `r0`, column `c0`.
-    auto tile = [&](OpBuilder &b, Value src, ValueRange batch, OpFoldResult r0, OpFoldResult c0,
-                    int64_t rows, int64_t cols) -> Value {
-      auto st = cast<RankedTensorType>(src.getType());
-      SmallVector<OpFoldResult> offsets, sizes, strides(rank, b.getIndexAttr(1));
+      // Kᵀ once, [B..., D, Lk]: the score blocks q_blk k_blkᵀ then read their
+      // B operand contiguously along the keys they vectorize over.
+      SmallVector<int64_t> perm = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+      std::swap(perm[rank - 2], perm[rank - 1]);
+      auto kt = cast<RankedTensorType>(k.getType());
+      SmallVector<int64_t> ktShape(kt.getShape());
+      std::swap(ktShape[rank - 2], ktShape[rank - 1]);
+      SmallVector<Value> kTSizes;
+      for (int64_t i = 0; i < rank; ++i)
+        if (ShapedType::isDynamic(ktShape[i]))
+          kTSizes.push_back(dimSize(rewriter, loc, k, perm[i]));
+      Value kT = linalg::TransposeOp::create(
+                     rewriter, loc, k,
+                     tensor::EmptyOp::create(rewriter, loc, kt.clone(ktShape), kTSizes), perm)
+                     .getResult()[0];
+
+      SmallVector<Value> lbs(nb + 1, idx(rewriter, 0)), steps(nb, idx(rewriter, 1)), ubs;
+      SmallVector<Value> outSizes;
       for (int64_t i = 0; i < nb; ++i) {
-        // A broadcast (size-1) batch axis of the mask is read at 0.
-        offsets.push_back(st.getDimSize(i) == 1 ? OpFoldResult(b.getIndexAttr(0))
-                                                : OpFoldResult(batch[i]));
-        sizes.push_back(b.getIndexAttr(1));
+        ubs.push_back(sizeOf(q, i));
+        if (qt.isDynamicDim(i))
+          outSizes.push_back(ubs.back());
       }
-      offsets.append({r0, c0});
-      sizes.append({b.getIndexAttr(rows), b.getIndexAttr(cols)});
-      return tensor::ExtractSliceOp::create(b, loc, RankedTensorType::get({rows, cols}, et), src,
-                                            offsets, sizes, strides);
-    };
+      ubs.push_back(lqPadded);
+      steps.push_back(idx(rewriter, bq));
+      // The output of whole query blocks (the padded rows are dropped below).
+      SmallVector<int64_t> outShape(type.getShape());
+      if (ShapedType::isDynamic(lq))
+        outSizes.push_back(lqPadded);
+      Value out = tensor::EmptyOp::create(rewriter, loc, type.clone(outShape), outSizes);
 
-    // Kᵀ once, [B..., D, Lk]: the score blocks q_blk k_blkᵀ then read their
-    // B operand contiguously along the keys they vectorize over.
-    SmallVector<int64_t> perm = llvm::to_vector(llvm::seq<int64_t>(0, rank));
-    std::swap(perm[rank - 2], perm[rank - 1]);
-    auto kt = cast<RankedTensorType>(k.getType());
-    SmallVector<int64_t> ktShape(kt.getShape());
-    std::swap(ktShape[rank - 2], ktShape[rank - 1]);
-    SmallVector<Value> kTSizes;
-    for (int64_t i = 0; i < rank; ++i)
-      if (ShapedType::isDynamic(ktShape[i]))
-        kTSizes.push_back(dimSize(rewriter, loc, k, perm[i]));
-    Value kT = linalg::TransposeOp::create(rewriter, loc, k,
-                                           tensor::EmptyOp::create(rewriter, loc,
-                                                                   kt.clone(ktShape), kTSizes),
-                                           perm)
-                   .getResult()[0];
+      auto rowType = RankedTensorType::get({bq}, et);
+      auto accType = RankedTensorType::get({bq, dv}, et);
+      auto scoreType = RankedTensorType::get({bq, bk}, et);
+      AffineMap rows2 = map(2, {dim(0)}), id2 = map(2, {dim(0), dim(1)});
 
-    SmallVector<Value> lbs(nb + 1, idx(rewriter, 0)), steps(nb, idx(rewriter, 1)), ubs;
-    SmallVector<Value> outSizes;
-    for (int64_t i = 0; i < nb; ++i) {
-      ubs.push_back(sizeOf(q, i));
-      if (qt.isDynamicDim(i))
-        outSizes.push_back(ubs.back());
-    }
-    ubs.push_back(lqPadded);
-    steps.push_back(idx(rewriter, bq));
-    // The output of whole query blocks (the padded rows are dropped below).
-    SmallVector<int64_t> outShape(type.getShape());
-    if (ShapedType::isDynamic(lq))
-      outSizes.push_back(lqPadded);
-    Value out = tensor::EmptyOp::create(rewriter, loc, type.clone(outShape), outSizes);
-
-    auto rowType = RankedTensorType::get({bq}, et);
-    auto accType = RankedTensorType::get({bq, dv}, et);
-    auto scoreType = RankedTensorType::get({bq, bk}, et);
-    AffineMap rows2 = map(2, {dim(0)}), id2 = map(2, {dim(0), dim(1)});
-
-    // The (batch..., query block) iterations are independent: an scf.forall,
-    // which bufferizes in place and becomes a parallel loop over the thread
-    // pool (each iteration writes its own rows of the output).
-    auto forall = scf::ForallOp::create(
-        rewriter, loc, getAsOpFoldResult(lbs), getAsOpFoldResult(ubs), getAsOpFoldResult(steps),
-        ValueRange{out}, std::nullopt,
-        [&](OpBuilder &b, Location l, ValueRange regionArgs) {
-          ValueRange ivs = regionArgs.take_front(nb + 1);
-          Value sharedOut = regionArgs.back();
-          ValueRange batch = ivs.take_front(nb);
-          Value qi = ivs.back();
-          Value qTile = tile(b, q, batch, qi, b.getIndexAttr(0), bq, d);
-          Value m0 = filledTensor(b, l, rowType, -INFINITY);
-          Value l0 = filledTensor(b, l, rowType, 0.0);
-          Value acc0 = filledTensor(b, l, accType, 0.0);
-          Value keyEnd = lkPadded;
-          if (skipMasked)
-            keyEnd = arith::AddIOp::create(b, l, qi, idx(b, bq)); // <= lk: bq divides lq.
-          auto inner = scf::ForOp::create(
-              b, l, idx(b, 0), keyEnd, idx(b, bk), ValueRange{m0, l0, acc0},
-              [&](OpBuilder &b, Location l, Value kj, ValueRange it) {
-                Value m = it[0], sum = it[1], acc = it[2];
-                Value kTile = tile(b, kT, batch, b.getIndexAttr(0), kj, d, bk);
-                Value vTile = tile(b, v, batch, kj, b.getIndexAttr(0), bk, dv);
-                // s = q_blk k_blkᵀ over (i, j, c).
-                Value s = buildMatmulGeneric(b, l, qTile, kTile,
-                                             filledTensor(b, l, scoreType, 0.0),
-                                             map(3, {dim(0), dim(2)}), map(3, {dim(2), dim(1)}));
-                // Scale, mask, causal cut.
-                SmallVector<Value> inputs{s};
-                SmallVector<AffineMap> maps{id2};
-                if (mask) {
-                  int64_t mr = mt.getDimSize(rank - 2), mc = mt.getDimSize(rank - 1);
-                  OpFoldResult r0 = mr == 1 ? OpFoldResult(b.getIndexAttr(0)) : OpFoldResult(qi);
-                  OpFoldResult c0 = mc == 1 ? OpFoldResult(b.getIndexAttr(0)) : OpFoldResult(kj);
-                  inputs.push_back(tile(b, mask, batch, r0, c0, mr == 1 ? 1 : bq,
-                                        mc == 1 ? 1 : bk));
-                  maps.push_back(map(2, {mr == 1 ? getAffineConstantExpr(0, ctx) : dim(0),
-                                         mc == 1 ? getAffineConstantExpr(0, ctx) : dim(1)}));
-                }
-                maps.push_back(id2);
-                Value scores =
-                    linalg::GenericOp::create(
-                        b, l, TypeRange{scoreType}, inputs,
-                        ValueRange{emptyTensor(b, l, scoreType)}, maps,
-                        SmallVector<utils::IteratorType>{par, par},
-                        [&](OpBuilder &nb2, Location l2, ValueRange a) {
-                          Value x = arith::MulFOp::create(nb2, l2, a[0],
-                                                          scalarConstant(nb2, l2, et, scale));
-                          if (mask)
-                            x = arith::AddFOp::create(nb2, l2, x, a[1]);
-                          Value col;
-                          if (causal || maskPaddedKeys)
-                            col = arith::AddIOp::create(nb2, l2, kj,
-                                                        linalg::IndexOp::create(nb2, l2, 1));
-                          if (causal) {
-                            Value row = arith::AddIOp::create(
-                                nb2, l2, qi, linalg::IndexOp::create(nb2, l2, 0));
-                            Value above = arith::CmpIOp::create(
-                                nb2, l2, arith::CmpIPredicate::ugt, col, row);
-                            x = arith::SelectOp::create(
-                                nb2, l2, above, scalarConstant(nb2, l2, et, -INFINITY), x);
-                          }
-                          if (maskPaddedKeys) {
-                            Value padded = arith::CmpIOp::create(
-                                nb2, l2, arith::CmpIPredicate::uge, col, lkSize);
-                            x = arith::SelectOp::create(
-                                nb2, l2, padded, scalarConstant(nb2, l2, et, -INFINITY), x);
-                          }
-                          linalg::YieldOp::create(nb2, l2, x);
-                        })
+      // The (batch..., query block) iterations are independent: an scf.forall,
+      // which bufferizes in place and becomes a parallel loop over the thread
+      // pool (each iteration writes its own rows of the output).
+      auto forall = scf::ForallOp::create(
+          rewriter, loc, getAsOpFoldResult(lbs), getAsOpFoldResult(ubs), getAsOpFoldResult(steps),
+          ValueRange{out}, std::nullopt, [&](OpBuilder &b, Location l, ValueRange regionArgs) {
+            ValueRange ivs = regionArgs.take_front(nb + 1);
+            Value sharedOut = regionArgs.back();
+            ValueRange batch = ivs.take_front(nb);
+            Value qi = ivs.back();
+            Value qTile = tile(b, q, batch, qi, b.getIndexAttr(0), bq, d);
+            Value m0 = filledTensor(b, l, rowType, -INFINITY);
+            Value l0 = filledTensor(b, l, rowType, 0.0);
+            Value acc0 = filledTensor(b, l, accType, 0.0);
+            Value keyEnd = lkPadded;
+            if (skipMasked)
+              keyEnd = arith::AddIOp::create(b, l, qi, idx(b, bq)); // <= lk: bq divides lq.
+            auto inner = scf::ForOp::create(
+                b, l, idx(b, 0), keyEnd, idx(b, bk), ValueRange{m0, l0, acc0},
+                [&](OpBuilder &b, Location l, Value kj, ValueRange it) {
+                  Value m = it[0], sum = it[1], acc = it[2];
+                  Value kTile = tile(b, kT, batch, b.getIndexAttr(0), kj, d, bk);
+                  Value vTile = tile(b, v, batch, kj, b.getIndexAttr(0), bk, dv);
+                  // s = q_blk k_blkᵀ over (i, j, c).
+                  Value s =
+                      buildMatmulGeneric(b, l, qTile, kTile, filledTensor(b, l, scoreType, 0.0),
+                                         map(3, {dim(0), dim(2)}), map(3, {dim(2), dim(1)}));
+                  // Scale, mask, causal cut.
+                  SmallVector<Value> inputs{s};
+                  SmallVector<AffineMap> maps{id2};
+                  if (mask) {
+                    int64_t mr = mt.getDimSize(rank - 2), mc = mt.getDimSize(rank - 1);
+                    OpFoldResult r0 = mr == 1 ? OpFoldResult(b.getIndexAttr(0)) : OpFoldResult(qi);
+                    OpFoldResult c0 = mc == 1 ? OpFoldResult(b.getIndexAttr(0)) : OpFoldResult(kj);
+                    inputs.push_back(
+                        tile(b, mask, batch, r0, c0, mr == 1 ? 1 : bq, mc == 1 ? 1 : bk));
+                    maps.push_back(map(2, {mr == 1 ? getAffineConstantExpr(0, ctx) : dim(0),
+                                           mc == 1 ? getAffineConstantExpr(0, ctx) : dim(1)}));
+                  }
+                  maps.push_back(id2);
+                  Value scores =
+                      linalg::GenericOp::create(
+                          b, l, TypeRange{scoreType}, inputs,
+                          ValueRange{emptyTensor(b, l, scoreType)}, maps,
+                          SmallVector<utils::IteratorType>{par, par},
+                          [&](OpBuilder &nb2, Location l2, ValueRange a) {
+                            Value x = arith::MulFOp::create(nb2, l2, a[0],
+                                                            scalarConstant(nb2, l2, et, scale));
+                            if (mask)
+                              x = arith::AddFOp::create(nb2, l2, x, a[1]);
+                            Value col;
+                            if (causal || maskPaddedKeys)
+                              col = arith::AddIOp::create(nb2, l2, kj,
+                                                          linalg::IndexOp::create(nb2, l2, 1));
+                            if (causal) {
+                              Value row = arith::AddIOp::create(
+                                  nb2, l2, qi, linalg::IndexOp::create(nb2, l2, 0));
+                              Value above = arith::CmpIOp::create(
+                                  nb2, l2, arith::CmpIPredicate::ugt, col, row);
+                              x = arith::SelectOp::create(
+                                  nb2, l2, above, scalarConstant(nb2, l2, et, -INFINITY), x);
+                            }
+                            if (maskPaddedKeys) {
+                              Value padded = arith::CmpIOp::create(
+                                  nb2, l2, arith::CmpIPredicate::uge, col, lkSize);
+                              x = arith::SelectOp::create(
+                                  nb2, l2, padded, scalarConstant(nb2, l2, et, -INFINITY), x);
+                            }
+                            linalg::YieldOp::create(nb2, l2, x);
+                          })
+                          .getResult(0);
+                  // The loop-carried m, l and acc are updated in place (each
+                  // yielded value is written into its iteration argument), as
+                  // bufferization needs for scf.for.
+                  AffineMap id1 = map(1, {dim(0)});
+                  auto update = [&](Value dest, ValueRange ins, ArrayRef<AffineMap> inMaps,
+                                    ArrayRef<utils::IteratorType> iters,
+                                    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+                    SmallVector<AffineMap> maps(inMaps);
+                    auto dt = cast<RankedTensorType>(dest.getType());
+                    maps.push_back(AffineMap::getMultiDimIdentityMap(dt.getRank(), ctx));
+                    if (iters.size() > (size_t)dt.getRank())
+                      maps.back() = rows2;
+                    return linalg::GenericOp::create(
+                               b, l, TypeRange{dt}, ins, ValueRange{dest}, maps, iters,
+                               [&](OpBuilder &nb2, Location l2, ValueRange a) {
+                                 linalg::YieldOp::create(nb2, l2, body(nb2, l2, a));
+                               })
                         .getResult(0);
-                // The loop-carried m, l and acc are updated in place (each
-                // yielded value is written into its iteration argument), as
-                // bufferization needs for scf.for.
-                AffineMap id1 = map(1, {dim(0)});
-                auto update = [&](Value dest, ValueRange ins, ArrayRef<AffineMap> inMaps,
-                                  ArrayRef<utils::IteratorType> iters,
-                                  function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-                  SmallVector<AffineMap> maps(inMaps);
-                  auto dt = cast<RankedTensorType>(dest.getType());
-                  maps.push_back(AffineMap::getMultiDimIdentityMap(dt.getRank(), ctx));
-                  if (iters.size() > (size_t)dt.getRank())
-                    maps.back() = rows2;
-                  return linalg::GenericOp::create(
-                             b, l, TypeRange{dt}, ins, ValueRange{dest}, maps, iters,
-                             [&](OpBuilder &nb2, Location l2, ValueRange a) {
-                               linalg::YieldOp::create(nb2, l2, body(nb2, l2, a));
-                             })
-                      .getResult(0);
-                };
-                // rowmax(s), then m' = max(m, rowmax).
-                Value rowMax = linalg::GenericOp::create(
-                                   b, l, TypeRange{rowType}, ValueRange{scores},
-                                   ValueRange{filledTensor(b, l, rowType, -INFINITY)},
-                                   SmallVector<AffineMap>{id2, rows2},
-                                   SmallVector<utils::IteratorType>{par, red},
-                                   [](OpBuilder &nb2, Location l2, ValueRange a) {
-                                     linalg::YieldOp::create(
-                                         nb2, l2,
-                                         ValueRange{arith::MaximumFOp::create(nb2, l2, a[0], a[1])});
-                                   })
-                                   .getResult(0);
-                Value mNext = buildElementwiseMapped(
-                    b, l, rowType, {m, rowMax}, {id1, id1},
-                    [](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
-                      return arith::MaximumFOp::create(nb2, l2, a[0], a[1]);
-                    });
-                // A row with every score -inf so far keeps m' = -inf: subtract 0
-                // instead, so that exp gives 0 rather than NaN.
-                auto safe = [&](OpBuilder &nb2, Location l2, Value x) -> Value {
-                  Value isInf = arith::CmpFOp::create(nb2, l2, arith::CmpFPredicate::OEQ, x,
-                                                      scalarConstant(nb2, l2, et, -INFINITY));
-                  return arith::SelectOp::create(nb2, l2, isInf, scalarConstant(nb2, l2, et, 0.0),
-                                                 x);
-                };
-                auto expDiff = [&](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
-                  return math::ExpOp::create(
-                      nb2, l2, arith::SubFOp::create(nb2, l2, a[0], safe(nb2, l2, a[1])));
-                };
-                Value p = buildElementwiseMapped(b, l, scoreType, {scores, mNext}, {id2, rows2},
-                                                 expDiff);
-                Value alpha = buildElementwiseMapped(b, l, rowType, {m, mNext}, {id1, id1},
-                                                     expDiff);
-                // l' = l * alpha + rowsum(p).
-                Value lScaled = update(sum, {alpha}, {id1}, {par},
-                                       [](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
-                                         return arith::MulFOp::create(nb2, l2, a[1], a[0]);
-                                       });
-                Value lNew = update(lScaled, {p}, {id2}, {par, red},
-                                    [](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
-                                      return arith::AddFOp::create(nb2, l2, a[1], a[0]);
-                                    });
-                // acc' = acc * alpha + p v_blk.
-                Value accScaled = update(acc, {alpha}, {rows2}, {par, par},
+                  };
+                  // rowmax(s), then m' = max(m, rowmax).
+                  Value rowMax =
+                      linalg::GenericOp::create(
+                          b, l, TypeRange{rowType}, ValueRange{scores},
+                          ValueRange{filledTensor(b, l, rowType, -INFINITY)},
+                          SmallVector<AffineMap>{id2, rows2},
+                          SmallVector<utils::IteratorType>{par, red},
+                          [](OpBuilder &nb2, Location l2, ValueRange a) {
+                            linalg::YieldOp::create(
+                                nb2, l2,
+                                ValueRange{arith::MaximumFOp::create(nb2, l2, a[0], a[1])});
+                          })
+                          .getResult(0);
+                  Value mNext = buildElementwiseMapped(
+                      b, l, rowType, {m, rowMax}, {id1, id1},
+                      [](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
+                        return arith::MaximumFOp::create(nb2, l2, a[0], a[1]);
+                      });
+                  // A row with every score -inf so far keeps m' = -inf: subtract 0
+                  // instead, so that exp gives 0 rather than NaN.
+                  auto safe = [&](OpBuilder &nb2, Location l2, Value x) -> Value {
+                    Value isInf = arith::CmpFOp::create(nb2, l2, arith::CmpFPredicate::OEQ, x,
+                                                        scalarConstant(nb2, l2, et, -INFINITY));
+                    return arith::SelectOp::create(nb2, l2, isInf, scalarConstant(nb2, l2, et, 0.0),
+                                                   x);
+                  };
+                  auto expDiff = [&](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
+                    return math::ExpOp::create(
+                        nb2, l2, arith::SubFOp::create(nb2, l2, a[0], safe(nb2, l2, a[1])));
+                  };
+                  Value p = buildElementwiseMapped(b, l, scoreType, {scores, mNext}, {id2, rows2},
+                                                   expDiff);
+                  Value alpha =
+                      buildElementwiseMapped(b, l, rowType, {m, mNext}, {id1, id1}, expDiff);
+                  // l' = l * alpha + rowsum(p).
+                  Value lScaled = update(sum, {alpha}, {id1}, {par},
                                          [](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
                                            return arith::MulFOp::create(nb2, l2, a[1], a[0]);
                                          });
-                Value accNew = buildMatmulGeneric(b, l, p, vTile, accScaled,
-                                                  map(3, {dim(0), dim(2)}),
-                                                  map(3, {dim(2), dim(1)}));
-                // m = max(m, rowmax) again, now in place: alpha and p above read
-                // the old m. (A plain copy into m would be canonicalized into a
-                // fresh tensor, and the loop would no longer yield its argument.)
-                Value mNew = update(m, {rowMax}, {id1}, {par},
-                                    [](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
-                                      return arith::MaximumFOp::create(nb2, l2, a[1], a[0]);
-                                    });
-                scf::YieldOp::create(b, l, ValueRange{mNew, lNew, accNew});
-              });
-          Value lFinal = inner.getResult(1), accFinal = inner.getResult(2);
-          Value o = buildElementwiseMapped(b, l, accType, {accFinal, lFinal}, {id2, rows2},
+                  Value lNew = update(lScaled, {p}, {id2}, {par, red},
+                                      [](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
+                                        return arith::AddFOp::create(nb2, l2, a[1], a[0]);
+                                      });
+                  // acc' = acc * alpha + p v_blk.
+                  Value accScaled = update(acc, {alpha}, {rows2}, {par, par},
                                            [](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
-                                             return arith::DivFOp::create(nb2, l2, a[0], a[1]);
+                                             return arith::MulFOp::create(nb2, l2, a[1], a[0]);
                                            });
-          SmallVector<OpFoldResult> offsets(batch.begin(), batch.end()),
-              sizes(nb, b.getIndexAttr(1)), strides(rank, b.getIndexAttr(1));
-          offsets.append({qi, b.getIndexAttr(0)});
-          sizes.append({b.getIndexAttr(bq), b.getIndexAttr(dv)});
-          auto inParallel = scf::InParallelOp::create(b, l);
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPointToStart(inParallel.getBody());
-          tensor::ParallelInsertSliceOp::create(b, l, o, sharedOut, offsets, sizes, strides);
-        });
-    Value result = forall.getResults()[0];
-    if (ShapedType::isDynamic(lq)) {
-      // The first lq rows of the padded output.
-      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
-          sizes = tensor::getMixedSizes(rewriter, loc, result), strides(rank, rewriter.getIndexAttr(1));
-      sizes[rank - 2] = lqSize;
-      result = tensor::ExtractSliceOp::create(rewriter, loc, type, result, offsets, sizes, strides);
+                  Value accNew =
+                      buildMatmulGeneric(b, l, p, vTile, accScaled, map(3, {dim(0), dim(2)}),
+                                         map(3, {dim(2), dim(1)}));
+                  // m = max(m, rowmax) again, now in place: alpha and p above read
+                  // the old m. (A plain copy into m would be canonicalized into a
+                  // fresh tensor, and the loop would no longer yield its argument.)
+                  Value mNew = update(m, {rowMax}, {id1}, {par},
+                                      [](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
+                                        return arith::MaximumFOp::create(nb2, l2, a[1], a[0]);
+                                      });
+                  scf::YieldOp::create(b, l, ValueRange{mNew, lNew, accNew});
+                });
+            Value lFinal = inner.getResult(1), accFinal = inner.getResult(2);
+            Value o =
+                buildElementwiseMapped(b, l, accType, {accFinal, lFinal}, {id2, rows2},
+                                       [](OpBuilder &nb2, Location l2, ValueRange a) -> Value {
+                                         return arith::DivFOp::create(nb2, l2, a[0], a[1]);
+                                       });
+            SmallVector<OpFoldResult> offsets(batch.begin(), batch.end()),
+                sizes(nb, b.getIndexAttr(1)), strides(rank, b.getIndexAttr(1));
+            offsets.append({qi, b.getIndexAttr(0)});
+            sizes.append({b.getIndexAttr(bq), b.getIndexAttr(dv)});
+            auto inParallel = scf::InParallelOp::create(b, l);
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPointToStart(inParallel.getBody());
+            tensor::ParallelInsertSliceOp::create(b, l, o, sharedOut, offsets, sizes, strides);
+          });
+      Value result = forall.getResults()[0];
+      if (ShapedType::isDynamic(lq)) {
+        // The first lq rows of the padded output.
+        SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
+            sizes = tensor::getMixedSizes(rewriter, loc, result),
+            strides(rank, rewriter.getIndexAttr(1));
+        sizes[rank - 2] = lqSize;
+        result =
+            tensor::ExtractSliceOp::create(rewriter, loc, type, result, offsets, sizes, strides);
+      }
+      return result;
+    };
+
+    if (!dynamic) {
+      rewriter.replaceOp(op, emit(q, k, v, mask, mt, lqSize, lkSize, false));
+      return success();
     }
-    rewriter.replaceOp(op, result);
+    checkDynamicAttentionSizes(rewriter, loc, q, k, v, mask, causal);
+    // Sequences of whole blocks (128 or 384 tokens, say) run on q, k and v
+    // as they are; others on copies zero-padded to whole blocks, the padded
+    // keys masked (-inf) and the padded query rows dropped from the output.
+    auto whole = [&](Value size, int64_t block) -> Value {
+      Value rest = arith::RemUIOp::create(rewriter, loc, size,
+                                          arith::ConstantIndexOp::create(rewriter, loc, block));
+      return arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, rest,
+                                   arith::ConstantIndexOp::create(rewriter, loc, 0));
+    };
+    Value wholeQueryBlocks = whole(lqSize, bq), wholeKeyBlocks = whole(lkSize, bk);
+    Value wholeBlocks = arith::AndIOp::create(rewriter, loc, wholeQueryBlocks, wholeKeyBlocks);
+    auto branches = scf::IfOp::create(rewriter, loc, TypeRange{type}, wholeBlocks,
+                                      /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(branches.thenBlock());
+      scf::YieldOp::create(rewriter, loc, emit(q, k, v, mask, mt, lqSize, lkSize, false));
+      rewriter.setInsertionPointToStart(branches.elseBlock());
+      Value lqPadded = lqSize, lkPadded = lkSize;
+      Value qp = padAxis(rewriter, loc, q, rank - 2, bq, lqPadded);
+      Value kp = padAxis(rewriter, loc, k, rank - 2, bk, lkPadded);
+      Value vp = padAxis(rewriter, loc, v, rank - 2, bk, lkPadded);
+      Value maskp = mask;
+      if (mask && mt.getDimSize(rank - 2) != 1)
+        maskp = padAxis(rewriter, loc, maskp, rank - 2, bq, lqPadded);
+      if (mask && mt.getDimSize(rank - 1) != 1)
+        maskp = padAxis(rewriter, loc, maskp, rank - 1, bk, lkPadded);
+      RankedTensorType mtp = mask ? cast<RankedTensorType>(maskp.getType()) : mt;
+      scf::YieldOp::create(rewriter, loc,
+                           emit(qp, kp, vp, maskp, mtp, lqPadded, lkPadded,
+                                ShapedType::isDynamic(lk)));
+    }
+    rewriter.replaceOp(op, branches.getResult(0));
     return success();
   }
 

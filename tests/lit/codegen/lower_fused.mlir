@@ -118,3 +118,29 @@ func.func @group_norm(%x: tensor<1x8x8x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf
   %0 = tessel.group_norm %x, %g, %b {num_groups = 2 : i64, epsilon = 1.0e-5 : f64} : (tensor<1x8x8x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x8x8x8xf32>
   return %0 : tensor<1x8x8x8xf32>
 }
+
+// -----
+
+// A dynamic sequence: blocks of 64 query rows and 32 keys. Sequences of
+// whole blocks run on q, k and v as they are; others on copies padded to
+// whole blocks (zeros), the padded keys masked (-inf), the padded query rows
+// dropped from the output.
+// CHECK-LABEL: func @attention_dynamic
+// CHECK: %[[LQ:.*]] = tensor.dim %arg0, %c1
+// CHECK: %[[LK:.*]] = tensor.dim %arg1, %c1
+// CHECK: arith.remui %[[LQ]], %c64
+// CHECK: arith.remui %[[LK]], %c32
+// CHECK: %[[WHOLE:.*]] = arith.andi
+// CHECK: scf.if %[[WHOLE]] -> (tensor<?x?x16xf32>)
+// CHECK-NOT: tensor.pad
+// CHECK-NOT: arith.cmpi uge
+// CHECK: scf.forall
+// CHECK: } else {
+// CHECK-COUNT-3: tensor.pad
+// CHECK: scf.forall
+// CHECK: arith.cmpi uge
+// CHECK: tensor.extract_slice
+func.func @attention_dynamic(%q: tensor<?x?x16xf32>, %k: tensor<?x?x16xf32>, %v: tensor<?x?x16xf32>) -> tensor<?x?x16xf32> {
+  %0 = tessel.attention %q, %k, %v {scale = 0.25 : f64} : (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+  return %0 : tensor<?x?x16xf32>
+}
