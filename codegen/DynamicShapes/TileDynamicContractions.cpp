@@ -107,8 +107,10 @@ linalg::LinalgOp fusablePrologue(linalg::GenericOp contraction) {
 
 /// The elementwise consumer of `contraction`'s result, if it can be fused
 /// into each tile: the result's only user but for its sizes (tensor.dim),
-/// reading it once through the identity map, of the same type, its other
-/// operands defined before the contraction (the tiles are built there).
+/// reading it once through the identity map, of the same type, computing
+/// into a tensor.empty (not into a buffer it updates in place, such as a
+/// recurrent layer's state), its other operands defined before the
+/// contraction (the tiles are built there).
 linalg::GenericOp fusableEpilogue(linalg::GenericOp contraction) {
   Value c = contraction->getResult(0);
   linalg::GenericOp consumer;
@@ -120,6 +122,7 @@ linalg::GenericOp fusableEpilogue(linalg::GenericOp contraction) {
     consumer = dyn_cast<linalg::GenericOp>(user);
   }
   if (!consumer || !isElementwiseProducer(consumer) ||
+      !consumer.getDpsInits()[0].getDefiningOp<tensor::EmptyOp>() ||
       consumer->getResult(0).getType() != c.getType() ||
       consumer->getBlock() != contraction->getBlock())
     return {};
@@ -337,9 +340,11 @@ struct TileDynamicContractionsPass
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     SmallVector<std::pair<linalg::GenericOp, unsigned>> candidates;
-    for (auto op : func.getBody().getOps<linalg::GenericOp>())
+    // Nested ones too (a recurrent layer's step matmul inside its time loop).
+    func.walk([&](linalg::GenericOp op) {
       if (std::optional<unsigned> loop = dynamicLoop(op))
         candidates.push_back({op, *loop});
+    });
     if (candidates.empty())
       return;
     FailureOr<LoweringStrategy> strategy = getLoweringStrategyOrEmitError(func);

@@ -90,4 +90,28 @@ module attributes {tessel.target = #tessel.target<triple = "x86_64-pc-linux-gnu"
       } -> tensor<?x16xf32>
       return %act : tensor<?x16xf32>
     }
+
+  // An elementwise consumer that updates a tensor in place (a recurrent
+  // layer's state: its init is that tensor, not a tensor.empty) stays after
+  // the tiles, as bufferization needs it to write that tensor.
+  // CHECK-LABEL: func.func @state_update
+  // CHECK: scf.if
+  // CHECK: %[[ACT:.*]] = linalg.generic {{.*}} outs(%arg3 : tensor<?x16xf32>)
+  // CHECK: arith.maximumf
+  // CHECK: return %[[ACT]]
+  func.func @state_update(%x: tensor<?x8xf32>, %w: tensor<8x16xf32>, %init: tensor<?x16xf32>, %state: tensor<?x16xf32>) -> tensor<?x16xf32> {
+    %zero = arith.constant 0.0 : f32
+    %r = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<?x8xf32>, tensor<8x16xf32>) outs(%init : tensor<?x16xf32>) {
+    ^bb0(%p: f32, %q: f32, %o: f32):
+      %0 = arith.mulf %p, %q : f32
+      %1 = arith.addf %o, %0 : f32
+      linalg.yield %1 : f32
+    } -> tensor<?x16xf32>
+    %act = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%r : tensor<?x16xf32>) outs(%state : tensor<?x16xf32>) {
+    ^bb0(%in: f32, %o: f32):
+      %0 = arith.maximumf %in, %zero : f32
+      linalg.yield %0 : f32
+    } -> tensor<?x16xf32>
+    return %act : tensor<?x16xf32>
+  }
 }
