@@ -10,6 +10,12 @@
 // Y gets 0); a reverse direction with sequence_lens runs on the input
 // reversed within each entry's length and reverses its Y back.
 //
+// T and B may be run-time sizes. The input projection is then one matmul
+// over the T*B rows ([T*B, K] x [G*H, K]^T: a single dynamic loop, which
+// tessel-tile-dynamic-contractions gives static register-blocked tiles),
+// the loop runs T steps, and an initial state of batch 1 (the importer's
+// zero default for a dynamic batch) is broadcast to the B entries.
+//
 //===----------------------------------------------------------------------===//
 #include "codegen/ConvertToLinalg/LoweringUtils.h"
 
@@ -73,17 +79,22 @@ struct Activation {
 
 /// The common parts of a recurrent op, read once.
 struct Recurrent {
+  /// steps and batch: static sizes or ShapedType::kDynamic; T and B: their
+  /// sizes (index values where dynamic).
   int64_t steps, batch, hidden, gates, dirs;
+  OpFoldResult T, B;
   Type et;
   SmallVector<Activation> acts; // all directions
   std::optional<double> clip;
 
   template <typename OpTy>
-  static Recurrent read(OpTy op) {
+  static Recurrent read(OpTy op, OpBuilder &b, Value input) {
     Recurrent r;
     auto xt = cast<RankedTensorType>(op.getInput().getType());
     r.steps = xt.getDimSize(0);
     r.batch = xt.getDimSize(1);
+    r.T = tensor::getMixedSize(b, op.getLoc(), input, 0);
+    r.B = tensor::getMixedSize(b, op.getLoc(), input, 1);
     r.hidden = op.getHiddenSize();
     r.gates = OpTy::kNumGates;
     r.dirs = op.getNumDirections();
@@ -106,6 +117,14 @@ struct Recurrent {
   }
 
   RankedTensorType stateType() const { return RankedTensorType::get({batch, hidden}, et); }
+  /// A tensor.empty of `sizes` (of this layer's element type).
+  Value empty(OpBuilder &b, Location l, ArrayRef<OpFoldResult> sizes) const {
+    return tensor::EmptyOp::create(b, l, sizes, et);
+  }
+  Value stateEmpty(OpBuilder &b, Location l) const { return empty(b, l, {B, b.getIndexAttr(hidden)}); }
+  Value stepsValue(OpBuilder &b, Location l) const {
+    return getValueOrCreateConstantIndexOp(b, l, T);
+  }
 };
 
 SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> values) {
@@ -116,25 +135,62 @@ SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> values) {
 }
 
 /// v[offsets : offsets + sizes] with unit strides, as `resultShape` (which may
-/// drop unit dims).
+/// drop unit dims; a dynamic size there is a dynamic entry of `sizes`).
 Value slice(OpBuilder &b, Location loc, Value v, ArrayRef<OpFoldResult> offsets,
-            ArrayRef<int64_t> sizes, ArrayRef<int64_t> resultShape) {
+            ArrayRef<OpFoldResult> sizes, ArrayRef<int64_t> resultShape) {
   auto t = cast<RankedTensorType>(v.getType());
   return tensor::ExtractSliceOp::create(b, loc, RankedTensorType::get(resultShape, t.getElementType()),
-                                        v, offsets, indexAttrs(b, sizes),
+                                        v, offsets, sizes,
                                         indexAttrs(b, SmallVector<int64_t>(sizes.size(), 1)));
+}
+Value slice(OpBuilder &b, Location loc, Value v, ArrayRef<OpFoldResult> offsets,
+            ArrayRef<int64_t> sizes, ArrayRef<int64_t> resultShape) {
+  return slice(b, loc, v, offsets, indexAttrs(b, sizes), resultShape);
 }
 
 /// Columns [offset, offset + size) of a 2-D tensor.
 Value columns(OpBuilder &b, Location loc, Value v, int64_t offset, int64_t size) {
   int64_t rows = cast<RankedTensorType>(v.getType()).getDimSize(0);
-  return slice(b, loc, v, indexAttrs(b, {0, offset}), {rows, size}, {rows, size});
+  return slice(b, loc, v, {b.getIndexAttr(0), b.getIndexAttr(offset)},
+               {tensor::getMixedSize(b, loc, v, 0), b.getIndexAttr(size)}, {rows, size});
 }
 
 /// Rows [offset, offset + size) of v[d] for a 3-D v (weights [D, G*H, K]).
-Value directionRows(OpBuilder &b, Location loc, Value v, int64_t d, int64_t offset, int64_t size) {
-  int64_t cols = cast<RankedTensorType>(v.getType()).getDimSize(2);
-  return slice(b, loc, v, indexAttrs(b, {d, offset, 0}), {1, size, cols}, {size, cols});
+/// `cols`: v's last dimension, as the operand checks made sure it is (a
+/// static size where one is known: the hidden size for a recurrence).
+Value directionRows(OpBuilder &b, Location loc, Value v, int64_t d, int64_t offset, int64_t size,
+                    OpFoldResult cols) {
+  std::optional<int64_t> staticCols = getConstantIntValue(cols);
+  return slice(b, loc, v, indexAttrs(b, {d, offset, 0}),
+               {b.getIndexAttr(1), b.getIndexAttr(size), cols},
+               {size, staticCols ? *staticCols : ShapedType::kDynamic});
+}
+
+/// Run-time checks of the operands' dynamic dimensions (a model whose every
+/// input is dynamic, weights included): each must be what the layer's
+/// attributes and the input make it, or the slices below would read out of
+/// bounds. (Initial states' batch: initialState; sequence_lens: its caller.)
+void checkOperandSizes(OpBuilder &b, Location loc, const Recurrent &r, Value x, Value w, Value rec,
+                       Value bias, ValueRange states, Value peepholes) {
+  int64_t gh = r.gates * r.hidden;
+  OpFoldResult k = tensor::getMixedSize(b, loc, x, 2);
+  auto expect = [&](Value v, ArrayRef<std::optional<OpFoldResult>> sizes, StringRef what) {
+    auto t = cast<RankedTensorType>(v.getType());
+    for (auto [i, size] : llvm::enumerate(sizes)) {
+      if (!size || (!t.isDynamicDim(i) && getConstantIntValue(*size)))
+        continue;
+      checkSize(b, loc, dimSize(b, loc, v, i), getValueOrCreateConstantIndexOp(b, loc, *size),
+                what + " has {0} in dimension " + Twine(i) + ", the layer needs {1}");
+    }
+  };
+  auto c = [&](int64_t v) -> std::optional<OpFoldResult> { return OpFoldResult(b.getIndexAttr(v)); };
+  expect(w, {c(r.dirs), c(gh), k}, "the input weights (W)");
+  expect(rec, {c(r.dirs), c(gh), c(r.hidden)}, "the recurrence weights (R)");
+  expect(bias, {c(r.dirs), c(2 * gh)}, "the biases (B)");
+  for (Value state : states)
+    expect(state, {c(r.dirs), std::nullopt, c(r.hidden)}, "the initial state");
+  if (peepholes)
+    expect(peepholes, {c(r.dirs), c(3 * r.hidden)}, "the peepholes (P)");
 }
 
 /// out[m, n] = init[m, n] + sum_k lhs[m, k] * rhs[n, k].
@@ -177,7 +233,7 @@ SmallVector<Value> cellGeneric(OpBuilder &b, Location loc, const Recurrent &r, V
   SmallVector<Value> outs;
   SmallVector<Type> types;
   for (int i = 0; i < numResults; ++i) {
-    outs.push_back(i < (int)dests.size() ? dests[i] : emptyTensor(b, loc, r.stateType()));
+    outs.push_back(i < (int)dests.size() ? dests[i] : r.stateEmpty(b, loc));
     types.push_back(r.stateType());
     maps.push_back(AffineMap::get(2, 0, {bd, hd}, ctx));
   }
@@ -202,9 +258,9 @@ bool isZeroConstant(Value v) {
 Value reverseWithinLengths(OpBuilder &b, Location loc, Value v, Value lens) {
   MLIRContext *ctx = b.getContext();
   auto type = cast<RankedTensorType>(v.getType());
-  int64_t steps = type.getDimSize(0);
+  Value steps = dimSize(b, loc, v, 0);
   return linalg::GenericOp::create(
-             b, loc, TypeRange{type}, ValueRange{lens}, ValueRange{emptyTensor(b, loc, type)},
+             b, loc, TypeRange{type}, ValueRange{lens}, ValueRange{emptyTensor(b, loc, type, v)},
              SmallVector<AffineMap>{AffineMap::get(3, 0, {getAffineDimExpr(1, ctx)}, ctx),
                                     AffineMap::getMultiDimIdentityMap(3, ctx)},
              SmallVector<IteratorType>(3, IteratorType::parallel),
@@ -213,7 +269,7 @@ Value reverseWithinLengths(OpBuilder &b, Location loc, Value v, Value lens) {
                Value t = linalg::IndexOp::create(nb, l, 0);
                Value len = arith::IndexCastOp::create(nb, l, nb.getIndexType(), a[0]);
                len = arith::MinSIOp::create(nb, l, arith::MaxSIOp::create(nb, l, len, idx(0)),
-                                            idx(steps));
+                                            steps);
                Value valid = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, t, len);
                Value src = arith::SubIOp::create(nb, l, arith::SubIOp::create(nb, l, len, idx(1)), t);
                src = arith::SelectOp::create(nb, l, valid, src, idx(0));
@@ -250,6 +306,26 @@ Value inputProjection(OpBuilder &b, Location loc, const Recurrent &r, Value x, V
                                   }
                                   return arith::AddFOp::create(nb, l, a[0], rbv);
                                 });
+  if (ShapedType::isDynamic(r.steps) || ShapedType::isDynamic(r.batch)) {
+    // [T*B, K] x [G*H, K]^T: one dynamic loop (the rows), tiled statically.
+    auto rowsType = RankedTensorType::get({ShapedType::kDynamic, gh}, r.et);
+    Value rows = tensor::CollapseShapeOp::create(b, loc, x, SmallVector<ReassociationIndices>{{0, 1}, {2}});
+    Value init = linalg::GenericOp::create(
+                     b, loc, TypeRange{rowsType}, ValueRange{bsum},
+                     ValueRange{emptyTensor(b, loc, rowsType, rows)},
+                     SmallVector<AffineMap>{AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx),
+                                            AffineMap::getMultiDimIdentityMap(2, ctx)},
+                     SmallVector<IteratorType>(2, IteratorType::parallel),
+                     [](OpBuilder &nb, Location l, ValueRange a) { linalg::YieldOp::create(nb, l, a[0]); })
+                     .getResult(0);
+    Value xw = matmulTransB(b, loc, rows,
+                            directionRows(b, loc, w, d, 0, gh, tensor::getMixedSize(b, loc, x, 2)),
+                            init);
+    return tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({r.steps, r.batch, gh}, r.et), xw,
+        SmallVector<ReassociationIndices>{{0, 1}, {2}},
+        SmallVector<OpFoldResult>{r.T, r.B, b.getIndexAttr(gh)});
+  }
   auto xwType = RankedTensorType::get({r.steps, r.batch, gh}, r.et);
   Value init = linalg::GenericOp::create(
                    b, loc, TypeRange{xwType}, ValueRange{bsum}, ValueRange{emptyTensor(b, loc, xwType)},
@@ -286,12 +362,11 @@ SmallVector<Value> runDirection(OpBuilder &b, Location loc, const Recurrent &r, 
   if (lens && reverse)
     xw = reverseWithinLengths(b, loc, xw, lens);
   bool flip = reverse && !lens;
-  auto yType = RankedTensorType::get({r.steps, r.batch, r.hidden}, r.et);
   SmallVector<Value> iterArgs(initStates);
   if (wantY)
-    iterArgs.push_back(emptyTensor(b, loc, yType));
+    iterArgs.push_back(r.empty(b, loc, {r.T, r.B, b.getIndexAttr(r.hidden)}));
   Value lb = arith::ConstantIndexOp::create(b, loc, 0);
-  Value ub = arith::ConstantIndexOp::create(b, loc, r.steps);
+  Value ub = r.stepsValue(b, loc);
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
   size_t numStates = initStates.size();
   auto loop = scf::ForOp::create(
@@ -299,9 +374,10 @@ SmallVector<Value> runDirection(OpBuilder &b, Location loc, const Recurrent &r, 
       [&](OpBuilder &nb, Location l, Value t, ValueRange args) {
         Value tt = t;
         if (flip)
-          tt = arith::SubIOp::create(nb, l, arith::ConstantIndexOp::create(nb, l, r.steps - 1), t);
+          tt = arith::SubIOp::create(
+              nb, l, arith::SubIOp::create(nb, l, ub, arith::ConstantIndexOp::create(nb, l, 1)), t);
         Value xwT = slice(nb, l, xw, {tt, nb.getIndexAttr(0), nb.getIndexAttr(0)},
-                          {1, r.batch, gh}, {r.batch, gh});
+                          {nb.getIndexAttr(1), r.B, nb.getIndexAttr(gh)}, {r.batch, gh});
         ValueRange states = args.take_front(numStates);
         // scf.for bufferizes only when each yielded state is its iter_arg
         // updated in place: the last generic of the step writes into it.
@@ -335,7 +411,8 @@ SmallVector<Value> runDirection(OpBuilder &b, Location loc, const Recurrent &r, 
           Value yAcc = args.back();
           yields.push_back(tensor::InsertSliceOp::create(
               nb, l, yT, yAcc, SmallVector<OpFoldResult>{tt, nb.getIndexAttr(0), nb.getIndexAttr(0)},
-              indexAttrs(nb, {1, r.batch, r.hidden}), indexAttrs(nb, {1, 1, 1})));
+              SmallVector<OpFoldResult>{nb.getIndexAttr(1), r.B, nb.getIndexAttr(r.hidden)},
+              indexAttrs(nb, {1, 1, 1})));
         }
         scf::YieldOp::create(nb, l, yields);
       });
@@ -352,13 +429,39 @@ SmallVector<Value> runDirection(OpBuilder &b, Location loc, const Recurrent &r, 
 /// Inserts `v` [..] as entry d of the leading dim of `into`.
 Value insertDirection(OpBuilder &b, Location loc, Value v, Value into, int64_t d) {
   auto it = cast<RankedTensorType>(into.getType());
-  SmallVector<int64_t> offsets(it.getRank(), 0), sizes(it.getShape());
+  SmallVector<int64_t> offsets(it.getRank(), 0);
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, into);
   // Y [T, D, B, H] takes direction d at dim 1; states [D, B, H] at dim 0.
   int64_t dim = it.getRank() == 4 ? 1 : 0;
   offsets[dim] = d;
-  sizes[dim] = 1;
-  return tensor::InsertSliceOp::create(b, loc, v, into, indexAttrs(b, offsets), indexAttrs(b, sizes),
+  sizes[dim] = b.getIndexAttr(1);
+  return tensor::InsertSliceOp::create(b, loc, v, into, indexAttrs(b, offsets), sizes,
                                        indexAttrs(b, SmallVector<int64_t>(it.getRank(), 1)));
+}
+
+/// Direction d's initial state [B, H] of `states` [D, B, H] or [D, 1, H]
+/// (broadcast to the B entries); a dynamic B is checked against the input's.
+Value initialState(OpBuilder &b, Location loc, const Recurrent &r, Value states, int64_t d) {
+  auto st = cast<RankedTensorType>(states.getType());
+  OpFoldResult zero = b.getIndexAttr(0), one = b.getIndexAttr(1),
+               hidden = b.getIndexAttr(r.hidden);
+  if (st.getDimSize(1) == 1 && r.batch != 1) {
+    Value entry = slice(b, loc, states, {b.getIndexAttr(d), zero, zero}, {one, one, hidden},
+                        {r.hidden});
+    MLIRContext *ctx = b.getContext();
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{r.stateType()}, ValueRange{entry}, ValueRange{r.stateEmpty(b, loc)},
+               SmallVector<AffineMap>{AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx),
+                                      AffineMap::getMultiDimIdentityMap(2, ctx)},
+               SmallVector<IteratorType>(2, IteratorType::parallel),
+               [](OpBuilder &nb, Location l, ValueRange a) { linalg::YieldOp::create(nb, l, a[0]); })
+        .getResult(0);
+  }
+  if (st.isDynamicDim(1) || ShapedType::isDynamic(r.batch))
+    checkSize(b, loc, dimSize(b, loc, states, 1), getValueOrCreateConstantIndexOp(b, loc, r.B),
+              "the initial state has batch {0}, the input {1}");
+  return slice(b, loc, states, {b.getIndexAttr(d), zero, zero}, {one, r.B, hidden},
+               {r.batch, r.hidden});
 }
 
 /// Shared driver: per direction, the input projection, the initial states and
@@ -372,20 +475,29 @@ LogicalResult lowerRecurrent(OpTy op, typename OpTy::Adaptor adaptor,
                                                              ValueRange dests)>
                                  step) {
   Location loc = op.getLoc();
-  Recurrent r = Recurrent::read(op);
+  Recurrent r = Recurrent::read(op, rewriter, adaptor.getInput());
   bool wantY = !op.getY().use_empty();
   Value lens = adaptor.getSequenceLens();
-  SmallVector<Value> results;
-  for (Type t : op->getResultTypes())
-    results.push_back(emptyTensor(rewriter, loc, cast<RankedTensorType>(t)));
+  if (lens && cast<RankedTensorType>(lens.getType()).isDynamicDim(0))
+    checkSize(rewriter, loc, dimSize(rewriter, loc, lens, 0),
+              getValueOrCreateConstantIndexOp(rewriter, loc, r.B),
+              "sequence_lens has {0} entries, the batch {1}");
+  Value peepholes;
+  if constexpr (std::is_same_v<OpTy, LSTMOp>)
+    peepholes = adaptor.getPeepholes();
+  checkOperandSizes(rewriter, loc, r, adaptor.getInput(), adaptor.getWeight(),
+                    adaptor.getRecurrence(), adaptor.getBias(), initialStates, peepholes);
+  OpFoldResult dirs = rewriter.getIndexAttr(r.dirs), hidden = rewriter.getIndexAttr(r.hidden);
+  SmallVector<Value> results{r.empty(rewriter, loc, {r.T, dirs, r.B, hidden})};
+  for (size_t i = 1; i < op->getNumResults(); ++i)
+    results.push_back(r.empty(rewriter, loc, {dirs, r.B, hidden}));
   for (int64_t d = 0; d < r.dirs; ++d) {
     bool reverse = op.getDirection() == "reverse" || d == 1;
     Value xw = inputProjection(rewriter, loc, r, adaptor.getInput(), adaptor.getWeight(),
                                adaptor.getBias(), d, rbExcludeFrom);
     SmallVector<Value> init;
     for (Value s : initialStates)
-      init.push_back(slice(rewriter, loc, s, indexAttrs(rewriter, {d, 0, 0}),
-                           {1, r.batch, r.hidden}, {r.batch, r.hidden}));
+      init.push_back(initialState(rewriter, loc, r, s, d));
     Value y;
     SmallVector<Value> finals = runDirection(
         rewriter, loc, r, xw, reverse, lens, init, wantY,
@@ -406,11 +518,12 @@ struct RNNLowering : OpConversionPattern<RNNOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(RNNOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    Recurrent r = Recurrent::read(op);
+    Recurrent r = Recurrent::read(op, rewriter, adaptor.getInput());
     int64_t h = r.hidden;
     SmallVector<Value> rd;
     for (int64_t d = 0; d < r.dirs; ++d)
-      rd.push_back(directionRows(rewriter, op.getLoc(), adaptor.getRecurrence(), d, 0, h));
+      rd.push_back(directionRows(rewriter, op.getLoc(), adaptor.getRecurrence(), d, 0, h,
+                                 rewriter.getIndexAttr(h)));
     return lowerRecurrent(
         op, adaptor, rewriter, {adaptor.getInitialH()}, r.gates * h,
         [&](OpBuilder &b, Location l, int64_t d, Value xwT, ValueRange s,
@@ -429,7 +542,7 @@ struct GRULowering : OpConversionPattern<GRUOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    Recurrent r = Recurrent::read(op);
+    Recurrent r = Recurrent::read(op, rewriter, adaptor.getInput());
     int64_t h = r.hidden;
     bool lbr = op.getLinearBeforeReset();
     Value rec = adaptor.getRecurrence();
@@ -447,13 +560,14 @@ struct GRULowering : OpConversionPattern<GRUOp> {
       // [0, 0, Rb_h] and the input projection leaves Rb_h out.
       SmallVector<Value> rd, rbInit;
       auto initType = RankedTensorType::get({r.batch, 3 * h}, r.et);
+      OpFoldResult initRows = r.B;
       for (int64_t d = 0; d < r.dirs; ++d) {
-        rd.push_back(directionRows(rewriter, loc, rec, d, 0, 3 * h));
+        rd.push_back(directionRows(rewriter, loc, rec, d, 0, 3 * h, rewriter.getIndexAttr(h)));
         AffineExpr g = getAffineDimExpr(1, ctx);
         rbInit.push_back(
             linalg::GenericOp::create(
                 rewriter, loc, TypeRange{initType}, ValueRange{adaptor.getBias()},
-                ValueRange{emptyTensor(rewriter, loc, initType)},
+                ValueRange{r.empty(rewriter, loc, {initRows, rewriter.getIndexAttr(3 * h)})},
                 SmallVector<AffineMap>{
                     AffineMap::get(2, 0, {getAffineConstantExpr(d, ctx), g + 3 * h}, ctx),
                     AffineMap::getMultiDimIdentityMap(2, ctx)},
@@ -489,8 +603,8 @@ struct GRULowering : OpConversionPattern<GRUOp> {
     // h = g(xh + (r * H) R_h^T + Rb_h + Wb_h): two recurrent matmuls.
     SmallVector<Value> rzr, rh;
     for (int64_t d = 0; d < r.dirs; ++d) {
-      rzr.push_back(directionRows(rewriter, loc, rec, d, 0, 2 * h));
-      rh.push_back(directionRows(rewriter, loc, rec, d, 2 * h, h));
+      rzr.push_back(directionRows(rewriter, loc, rec, d, 0, 2 * h, rewriter.getIndexAttr(h)));
+      rh.push_back(directionRows(rewriter, loc, rec, d, 2 * h, h, rewriter.getIndexAttr(h)));
     }
     return lowerRecurrent(
         op, adaptor, rewriter, {adaptor.getInitialH()}, 3 * h,
@@ -517,14 +631,15 @@ struct LSTMLowering : OpConversionPattern<LSTMOp> {
   LogicalResult matchAndRewrite(LSTMOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Recurrent r = Recurrent::read(op);
+    Recurrent r = Recurrent::read(op, rewriter, adaptor.getInput());
     int64_t h = r.hidden;
     bool peep = !isZeroConstant(op.getPeepholes());
     bool inputForget = op.getInputForget();
     SmallVector<Value> rd;
     SmallVector<SmallVector<Value>> p(r.dirs);
     for (int64_t d = 0; d < r.dirs; ++d) {
-      rd.push_back(directionRows(rewriter, loc, adaptor.getRecurrence(), d, 0, 4 * h));
+      rd.push_back(directionRows(rewriter, loc, adaptor.getRecurrence(), d, 0, 4 * h,
+                                 rewriter.getIndexAttr(h)));
       if (peep)
         for (int64_t k = 0; k < 3; ++k)
           p[d].push_back(slice(rewriter, loc, adaptor.getPeepholes(),

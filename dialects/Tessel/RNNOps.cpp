@@ -38,11 +38,20 @@ LogicalResult inferRecurrent(std::optional<Location> loc, StringRef opName, Adap
   if (xt.getRank() != 3)
     return err("input ", formatShape(xt.getShape()), " must be [seq_length, batch, input_size]");
   int64_t steps = xt.getDimSize(0), batch = xt.getDimSize(1), inputSize = xt.getDimSize(2);
-  auto expect = [&](Value v, const char *what, ArrayRef<int64_t> shape) -> LogicalResult {
+  // A dynamic size agrees with any (the lowering checks it at run time); an
+  // initial state may have batch 1 where the input's batch is dynamic (it is
+  // broadcast).
+  auto expect = [&](Value v, const char *what, ArrayRef<int64_t> shape,
+                    bool batchBroadcast = false) -> LogicalResult {
     if (!v)
       return success();
     auto t = cast<RankedTensorType>(v.getType());
-    if (t.getShape() != shape)
+    bool fits = t.getRank() == (int64_t)shape.size();
+    for (int64_t i = 0; fits && i < t.getRank(); ++i)
+      fits = t.getDimSize(i) == shape[i] || ShapedType::isDynamic(t.getDimSize(i)) ||
+             ShapedType::isDynamic(shape[i]) ||
+             (batchBroadcast && i == 1 && t.getDimSize(i) == 1 && ShapedType::isDynamic(batch));
+    if (!fits)
       return err(what, " has shape ", formatShape(t.getShape()), ", expected ",
                  formatShape(shape));
     if (t.getElementType() != et && StringRef(what) != "sequence_lens")
@@ -53,12 +62,12 @@ LogicalResult inferRecurrent(std::optional<Location> loc, StringRef opName, Adap
       failed(expect(a.getRecurrence(), "recurrence", {dirs, gates * hidden, hidden})) ||
       failed(expect(a.getBias(), "bias", {dirs, 2 * gates * hidden})) ||
       failed(expect(a.getSequenceLens(), "sequence_lens", {batch})) ||
-      failed(expect(a.getInitialH(), "initial_h", {dirs, batch, hidden})))
+      failed(expect(a.getInitialH(), "initial_h", {dirs, batch, hidden}, true)))
     return failure();
   (void)wt;
   (void)rt;
   if constexpr (std::is_same_v<Adaptor, LSTMOp::Adaptor>) {
-    if (failed(expect(a.getInitialC(), "initial_c", {dirs, batch, hidden})) ||
+    if (failed(expect(a.getInitialC(), "initial_c", {dirs, batch, hidden}, true)) ||
         failed(expect(a.getPeepholes(), "peepholes", {dirs, 3 * hidden})))
       return failure();
   }

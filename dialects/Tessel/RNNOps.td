@@ -11,7 +11,8 @@ include "dialects/Tessel/TesselBase.td"
 //   weight     [D, G*H, I]     (ONNX W)
 //   recurrence [D, G*H, H]     (ONNX R)
 //   bias       [D, 2*G*H]      (ONNX B: input biases then recurrence biases)
-//   initial_h  [D, B, H]
+//   initial_h  [D, B, H], or [D, 1, H] broadcast to every batch entry (the
+//              importer's zero default when B is only known at run time)
 //   sequence_lens [B]          optional, i32 or i64: steps at or past a batch
 //                              entry's length leave its state unchanged and
 //                              write 0 to Y (reverse directions start at the
@@ -21,6 +22,8 @@ include "dialects/Tessel/TesselBase.td"
 // ODS's operand segment sizes do not compile with attributes kept outside
 // properties, as this dialect keeps them.)
 // results: Y [T, D, B, H] and Y_h [D, B, H] (LSTM also Y_c [D, B, H]).
+// T and B may be dynamic (a sequence or batch of run-time size); a dynamic
+// size that must agree with another is checked at run time.
 //
 // `activations` names every activation of every direction (forward first),
 // with one `activation_alpha` and `activation_beta` per entry (the importer
@@ -30,7 +33,7 @@ include "dialects/Tessel/TesselBase.td"
 // [-clip, clip].
 class Tessel_RecurrentOp<string mnemonic, int numGates, int numActivations,
                          dag extraOperands, dag extraAttrs, dag outs>
-    : Tessel_Op<mnemonic, [InferTypeOpAdaptor]> {
+    : Tessel_Op<mnemonic, [InferTypeOpAdaptor, Tessel_DynamicShapes]> {
   let arguments = !con(
       (ins Tessel_FloatTensor:$input, Tessel_FloatTensor:$weight,
            Tessel_FloatTensor:$recurrence, Tessel_FloatTensor:$bias,

@@ -126,12 +126,15 @@ LogicalResult importRecurrent(NodeImporter &n, ArrayRef<const char *> defaults, 
     return n.input(index);
   };
   auto bias = optional(3, {dirs, 2 * gates * hidden}, false);
-  auto initialH = optional(5, {dirs, batch, hidden}, true);
+  // A zero initial state for a batch of run-time size: one entry, which the
+  // op broadcasts to every batch entry.
+  int64_t stateBatch = ShapedType::isDynamic(batch) ? 1 : batch;
+  auto initialH = optional(5, {dirs, stateBatch, hidden}, true);
   if (failed(bias) || failed(initialH))
     return failure();
   SmallVector<Value> operands{x, n.input(1), n.input(2), *bias, *initialH};
   if (isLSTM) {
-    auto initialC = optional(6, {dirs, batch, hidden}, true);
+    auto initialC = optional(6, {dirs, stateBatch, hidden}, true);
     auto peepholes = optional(7, {dirs, 3 * hidden}, false);
     if (failed(initialC) || failed(peepholes))
       return failure();
@@ -141,7 +144,8 @@ LogicalResult importRecurrent(NodeImporter &n, ArrayRef<const char *> defaults, 
   // sequence_lens: dropped when it is a constant covering every step.
   if (n.hasInput(4)) {
     const TensorData *c = n.constantInput(4);
-    bool full = c && llvm::all_of(c->asInt64(), [&](int64_t l) { return l == xt.getDimSize(0); });
+    bool full = c && !xt.isDynamicDim(0) &&
+                llvm::all_of(c->asInt64(), [&](int64_t l) { return l == xt.getDimSize(0); });
     if (!full)
       operands.push_back(n.input(4));
   }

@@ -81,3 +81,27 @@ func.func @rnn_reverse_lengths(%x: tensor<3x2x5xf32>, %w: tensor<1x4x5xf32>, %r:
          tensor<2xi32>) -> (tensor<3x1x2x4xf32>, tensor<1x2x4xf32>)
   return %y : tensor<3x1x2x4xf32>
 }
+
+// -----
+
+// A dynamic sequence and batch: the input projection is one matmul over the
+// T*B rows (a single dynamic loop, which the dynamic-contraction tiling gives
+// static tiles), the loop runs to the input's dimension 0, the initial state
+// of batch 1 (the importer's zero default) is broadcast to the B entries,
+// and the weights' dynamic dimensions are checked at run time.
+// CHECK-LABEL: func @rnn_dynamic
+// CHECK: cf.assert {{.*}}"{{.*}}the input weights (W) has {0} in dimension 2, the layer needs {1}"
+// CHECK: %[[ROWS:[a-z0-9_#]+]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2]] : tensor<?x?x5xf32> into tensor<?x5xf32>
+// CHECK: %[[XW:[a-z0-9_#]+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[ROWS]], %{{.*}} : tensor<?x5xf32>, tensor<4x5xf32>) outs(%{{.*}} : tensor<?x4xf32>)
+// CHECK: tensor.expand_shape %[[XW]] {{\[\[}}0, 1], [2]] output_shape [%{{.*}}, %{{.*}}, 4] : tensor<?x4xf32> into tensor<?x?x4xf32>
+// CHECK: %[[H0:[a-z0-9_#]+]] = tensor.extract_slice %arg4[0, 0, 0] [1, 1, 4] [1, 1, 1] : tensor<1x1x4xf32> to tensor<4xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[H0]] : tensor<4xf32>) outs(%{{.*}} : tensor<?x4xf32>)
+// CHECK: scf.for {{.*}} -> (tensor<?x4xf32>, tensor<?x?x4xf32>)
+func.func @rnn_dynamic(%x: tensor<?x?x5xf32>, %w: tensor<1x4x?xf32>, %r: tensor<1x4x4xf32>,
+                       %b: tensor<1x8xf32>, %h: tensor<1x1x4xf32>) -> tensor<?x1x?x4xf32> {
+  %y, %yh = tessel.rnn %x, %w, %r, %b, %h {hidden_size = 4 : i64, activations = ["Tanh"],
+      activation_alpha = array<f64: 0.0>, activation_beta = array<f64: 0.0>}
+      : (tensor<?x?x5xf32>, tensor<1x4x?xf32>, tensor<1x4x4xf32>, tensor<1x8xf32>, tensor<1x1x4xf32>)
+        -> (tensor<?x1x?x4xf32>, tensor<1x?x4xf32>)
+  return %y : tensor<?x1x?x4xf32>
+}
