@@ -40,14 +40,22 @@ bool leadsToMatMul(Value v, int depth = 4) {
   return llvm::any_of(op->getOperands(), [&](Value o) { return leadsToMatMul(o, depth - 1); });
 }
 
+/// True if `v` is all true (or nonzero): a constant, or a constant expanded
+/// to a shape computed at run time (ConstantOfShape of a sequence length).
+bool isAllTrue(Value v) {
+  if (auto expand = v.getDefiningOp<ComputedExpandOp>())
+    v = expand.getInput();
+  auto values = getConstantValues(v);
+  return values && llvm::none_of(*values, [](double x) { return x == 0; });
+}
+
 /// A boolean condition that is true exactly above the diagonal (`upper`) or
-/// exactly on and below it (!upper): a constant, or Trilu of an all-true one.
+/// exactly on and below it (!upper): a constant, or Trilu of an all-true one
+/// (square where its sizes are static; of a run-time size, a dynamic export's
+/// [seq, seq] mask, whose sizes the scores' sizes must match).
 bool isTriangularCondition(Value cond, bool upper) {
   if (auto trilu = cond.getDefiningOp<TriluOp>()) {
-    if (trilu.getDynamicK())
-      return false;
-    auto ones = getConstantValues(trilu.getInput());
-    if (!ones || llvm::any_of(*ones, [](double x) { return x == 0; }))
+    if (trilu.getDynamicK() || !isAllTrue(trilu.getInput()))
       return false;
     auto shape = cast<RankedTensorType>(trilu.getType()).getShape();
     if (shape.size() < 2 || shape[shape.size() - 2] != shape.back())
@@ -64,9 +72,19 @@ bool isTriangularCondition(Value cond, bool upper) {
   return isStrictlyUpperTriangular(*values, cast<RankedTensorType>(cond.getType()).getShape());
 }
 
-/// An additive constant mask that is 0 on and below the diagonal and -inf (or
-/// <= -1e4) above it.
+/// An additive mask that is 0 on and below the diagonal and -inf (or <= -1e4)
+/// above it: a constant, or a Where of a triangular condition between the
+/// fill and 0 (a dynamic export builds it at run time from the sequence
+/// length).
 bool isCausalAdditiveMask(Value mask) {
+  if (auto select = mask.getDefiningOp<SelectOp>()) {
+    std::optional<double> onTrue = getScalarConstant(select.getTrueValue());
+    std::optional<double> onFalse = getScalarConstant(select.getFalseValue());
+    bool fillOnTrue = isMaskFill(onTrue) && onFalse == 0.0;
+    bool fillOnFalse = isMaskFill(onFalse) && onTrue == 0.0;
+    return (fillOnTrue || fillOnFalse) &&
+           isTriangularCondition(select.getCondition(), /*upper=*/fillOnTrue);
+  }
   auto values = getConstantValues(mask);
   if (!values)
     return false;

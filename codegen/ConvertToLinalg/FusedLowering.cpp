@@ -137,8 +137,9 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
     // query block stops at the key block holding its last row; the blocks
     // past it are masked whole and would change nothing (m, l and the
     // accumulator come out of a fully masked block bit for bit unchanged).
-    // About half the blocks are skipped.
-    bool skipMasked = !dynamic && causal && lq == lk && bk < lk;
+    // About half the blocks are skipped. (A dynamic causal attention is
+    // square too: checked at run time, and q and k pad to the same blocks.)
+    bool skipMasked = causal && (dynamic || (lq == lk && bk < lk));
     if (skipMasked)
       bq = bk;
     RankedTensorType mt;

@@ -90,6 +90,32 @@ func.func @additive_causal_split_scale(%q: tensor<2x3x4xf32>, %k: tensor<2x3x4xf
 
 // -----
 
+// A dynamic export's causal mask, built at run time from the sequence length:
+// Where(Trilu(ConstantOfShape([s, s], true), k = 1, upper), -inf, 0) added to
+// the scores: causal, no mask operand.
+// CHECK-LABEL: func.func @dynamic_additive_causal
+// CHECK-NOT: tessel.trilu
+// CHECK: tessel.attention %arg0, %arg1, %arg2 {causal = true, scale = 1.250000e-01 : f64} : (tensor<1x2x?x64xf32>
+func.func @dynamic_additive_causal(%q: tensor<1x2x?x64xf32>, %k: tensor<1x2x?x64xf32>, %v: tensor<1x2x?x64xf32>, %shape: tensor<2xi64>) -> tensor<1x2x?x64xf32> {
+  %c = tessel.constant dense<8.0> : tensor<f32>
+  %ninf = tessel.constant dense<0xFF800000> : tensor<f32>
+  %zero = tessel.constant dense<0.0> : tensor<f32>
+  %true = tessel.constant dense<true> : tensor<i1>
+  %ones = tessel.computed_expand %true to %shape : tensor<i1>, tensor<2xi64> -> tensor<?x?xi1>
+  %cond = tessel.trilu %ones {k = 1 : i64, upper = true} : tensor<?x?xi1> -> tensor<?x?xi1>
+  %mask = tessel.select %cond, %ninf, %zero : (tensor<?x?xi1>, tensor<f32>, tensor<f32>) -> tensor<?x?xf32>
+  %kt = tessel.transpose %k {perm = array<i64: 0, 1, 3, 2>} : tensor<1x2x?x64xf32> -> tensor<1x2x64x?xf32>
+  %s = tessel.matmul %q, %kt : (tensor<1x2x?x64xf32>, tensor<1x2x64x?xf32>) -> tensor<1x2x?x?xf32>
+  %d = tessel.div %s, %c : (tensor<1x2x?x?xf32>, tensor<f32>) -> tensor<1x2x?x?xf32>
+  %a = tessel.add %d, %mask : (tensor<1x2x?x?xf32>, tensor<?x?xf32>) -> tensor<1x2x?x?xf32>
+  // expected-remark @+1 {{fused attention (scale=0.125, causal)}}
+  %p = tessel.softmax %a {axis = 3 : i64} : tensor<1x2x?x?xf32>
+  %o = tessel.matmul %p, %v : (tensor<1x2x?x?xf32>, tensor<1x2x?x64xf32>) -> tensor<1x2x?x64xf32>
+  return %o : tensor<1x2x?x64xf32>
+}
+
+// -----
+
 // masked_fill with a run-time condition, keeping the scores where it holds
 // (Where(cond, scores, -10000)), applied before the scale: the mask becomes
 // select(cond, 0, -10000) times the scale. K arrives pre-transposed.
