@@ -4,6 +4,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 using namespace mlir;
@@ -66,6 +67,11 @@ struct FuseElementwiseLoopsPass : impl::FuseElementwiseLoopsBase<FuseElementwise
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<FuseProducerIntoConsumer>(&getContext());
+    // With dynamic shapes a producer's result is also read for its sizes (the
+    // consumer's tensor.empty, a shape check): tensor.dim of a destination
+    // op's result becomes tensor.dim of its destination, so that the result
+    // keeps the consumer as its one use and the two fuse as they do static.
+    tensor::DimOp::getCanonicalizationPatterns(patterns, &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -33,3 +33,26 @@ func.func @broadcast_read(%x: tensor<2x16xf32>, %v: tensor<16xf32>) -> tensor<2x
   %a = tessel.add %x, %e : (tensor<2x16xf32>, tensor<16xf32>) -> tensor<2x16xf32>
   return %a : tensor<2x16xf32>
 }
+
+// -----
+
+// Dynamic sizes: the consumers' tensor.empty and shape checks read the
+// producers' sizes (tensor.dim), which must not keep them apart: the RoPE
+// chain x * cos + y * sin over [?, 16, ?, 128] is one loop nest, as static.
+// CHECK-LABEL: func.func @dynamic_chain
+// CHECK: cf.assert
+// CHECK: linalg.generic
+// CHECK: arith.mulf
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK-NOT: linalg.generic
+func.func @dynamic_chain(%x: tensor<?x16x?x128xf32>, %cos: tensor<?x128xf32>, %y: tensor<?x16x?x128xf32>, %sin: tensor<?x128xf32>) -> tensor<?x16x?x128xf32> {
+  %0 = tessel.elementwise_chain(%x, %cos, %y, %sin) : (tensor<?x16x?x128xf32>, tensor<?x128xf32>, tensor<?x16x?x128xf32>, tensor<?x128xf32>) -> tensor<?x16x?x128xf32> {
+  ^bb0(%a: tensor<?x16x?x128xf32>, %c: tensor<?x128xf32>, %b: tensor<?x16x?x128xf32>, %s: tensor<?x128xf32>):
+    %m = tessel.mul %a, %c : (tensor<?x16x?x128xf32>, tensor<?x128xf32>) -> tensor<?x16x?x128xf32>
+    %n = tessel.mul %b, %s : (tensor<?x16x?x128xf32>, tensor<?x128xf32>) -> tensor<?x16x?x128xf32>
+    %r = tessel.add %m, %n : (tensor<?x16x?x128xf32>, tensor<?x16x?x128xf32>) -> tensor<?x16x?x128xf32>
+    tessel.yield %r : tensor<?x16x?x128xf32>
+  }
+  return %0 : tensor<?x16x?x128xf32>
+}
