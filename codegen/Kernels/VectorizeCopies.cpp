@@ -33,7 +33,8 @@ namespace {
 
 /// The first of the trailing dimensions that are contiguous in `type`
 /// (stride 1 innermost, each outer stride the product of the sizes inside
-/// it), or -1 where the innermost stride is not 1.
+/// it, all of them static), or -1 where the innermost stride is not 1 or
+/// the innermost size is dynamic.
 int64_t firstContiguousDim(MemRefType type) {
   SmallVector<int64_t> strides;
   int64_t offset;
@@ -41,7 +42,10 @@ int64_t firstContiguousDim(MemRefType type) {
     return -1;
   ArrayRef<int64_t> shape = type.getShape();
   int64_t d = type.getRank() - 1, run = shape[d];
-  while (d > 0 && (shape[d - 1] == 1 || strides[d - 1] == run)) {
+  if (ShapedType::isDynamic(run))
+    return -1;
+  while (d > 0 && !ShapedType::isDynamic(shape[d - 1]) &&
+         (shape[d - 1] == 1 || strides[d - 1] == run)) {
     --d;
     run *= shape[d];
   }
@@ -62,13 +66,15 @@ Value collapseTrailing(OpBuilder &b, Location loc, Value value, int64_t first) {
 }
 
 /// Rewrites `copy` as loops of vector loads and stores, or fails (leaving it
-/// alone) where its buffers are not static or not unit-stride innermost.
+/// alone) where its buffers are not unit-stride innermost. Leading
+/// dimensions may be dynamic (a run-time batch or sequence): they loop to
+/// their run-time size; the contiguous run is static.
 LogicalResult vectorizeCopy(IRRewriter &rewriter, linalg::CopyOp copy, unsigned vectorBits) {
   if (!copy.hasPureBufferSemantics())
     return failure();
   auto srcType = dyn_cast<MemRefType>(copy.getInputs()[0].getType());
   auto dstType = dyn_cast<MemRefType>(copy.getOutputs()[0].getType());
-  if (!srcType || !dstType || srcType.getRank() == 0 || !srcType.hasStaticShape() ||
+  if (!srcType || !dstType || srcType.getRank() == 0 ||
       srcType.getShape() != dstType.getShape() ||
       srcType.getElementType() != dstType.getElementType())
     return failure();
@@ -100,6 +106,7 @@ LogicalResult vectorizeCopy(IRRewriter &rewriter, linalg::CopyOp copy, unsigned 
   for (int64_t d = 0; d < first; ++d)
     if (shape[d] != 1)
       looped.push_back(d);
+  // The run's sizes are static (firstContiguousDim).
   auto copyRow = [&](OpBuilder &b, Location l, ValueRange ivs) {
     SmallVector<Value> indices(first, index(b, 0));
     for (auto [d, iv] : llvm::zip_equal(looped, ivs))
@@ -125,7 +132,9 @@ LogicalResult vectorizeCopy(IRRewriter &rewriter, linalg::CopyOp copy, unsigned 
   SmallVector<Value> lbs, ubs, steps;
   for (int64_t d : looped) {
     lbs.push_back(index(rewriter, 0));
-    ubs.push_back(index(rewriter, shape[d]));
+    ubs.push_back(ShapedType::isDynamic(shape[d])
+                      ? Value(memref::DimOp::create(rewriter, loc, copy.getInputs()[0], d))
+                      : index(rewriter, shape[d]));
     steps.push_back(index(rewriter, 1));
   }
   scf::buildLoopNest(rewriter, loc, lbs, ubs, steps, copyRow);

@@ -1,7 +1,7 @@
-// tessel-vectorize-copies: static copies whose buffers are unit-stride
-// innermost become loops of target-width vector loads and stores over the
-// run of trailing dimensions contiguous in both, with one shorter vector
-// for a ragged end.
+// tessel-vectorize-copies: copies whose buffers are unit-stride innermost
+// become loops of target-width vector loads and stores over the run of
+// static trailing dimensions contiguous in both, with one shorter vector for
+// a ragged end; dynamic leading dimensions loop to their run-time size.
 // RUN: tessel-opt %s --pass-pipeline='builtin.module(func.func(tessel-vectorize-copies),canonicalize)' | FileCheck %s
 // RUN: tessel-opt %s --pass-pipeline='builtin.module(func.func(tessel-vectorize-copies),func.func(convert-linalg-to-loops),convert-vector-to-llvm,finalize-memref-to-llvm,convert-scf-to-cf,convert-arith-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts)' | FileCheck %s --check-prefix=LLVM
 
@@ -62,8 +62,25 @@ func.func @element_widths(%a: memref<96xi8>, %b: memref<96xi8>,
   return
 }
 
-// Left as they are: a transposing (non-unit innermost stride) copy, dynamic
-// shapes, and copies on tensors.
+// A slice of a dynamic [b, 16, s, 128] tensor (LLaMA's rotary halves):
+// the batch, head and position loops run to their sizes, each row of 64 is
+// 8 vectors.
+// CHECK-LABEL: func.func @dynamic_leading
+// CHECK-DAG: %[[B:.*]] = memref.dim %arg0, %c0
+// CHECK-DAG: %[[S:.*]] = memref.dim %arg0, %c2
+// CHECK: scf.for %[[I:.*]] = %c0 to %[[B]] step %c1
+// CHECK: scf.for %[[H:.*]] = %c0 to %c16 step %c1
+// CHECK: scf.for %[[P:.*]] = %c0 to %[[S]] step %c1
+// CHECK: scf.for %[[J:.*]] = %c0 to %c64 step %c8
+// CHECK: vector.load %arg0[%[[I]], %[[H]], %[[P]], %[[J]]] : memref<?x16x?x64xf32, strided<[?, ?, 128, 1], offset: ?>>, vector<8xf32>
+// CHECK-NOT: linalg.copy
+func.func @dynamic_leading(%x: memref<?x16x?x64xf32, strided<[?, ?, 128, 1], offset: ?>>, %y: memref<?x16x?x64xf32>) {
+  linalg.copy ins(%x : memref<?x16x?x64xf32, strided<[?, ?, 128, 1], offset: ?>>) outs(%y : memref<?x16x?x64xf32>)
+  return
+}
+
+// Left as they are: a transposing (non-unit innermost stride) copy, a
+// dynamic innermost dimension, and copies on tensors.
 // CHECK-LABEL: func.func @left_alone
 // CHECK: linalg.copy ins(%arg0 : memref<4x4xf32, strided<[1, 4]>>)
 // CHECK: linalg.copy ins(%arg2 : memref<?xf32>)
