@@ -121,10 +121,12 @@ def TileDynamicContractions : Pass<"tessel-tile-dynamic-contractions", "mlir::fu
     dynamic loop, a parallel one every operand reads as a plain index (a
     matmul's or linear layer's rows), becomes a loop of static tiles of
     LoweringStrategy::dynamicTile iterations, then at most one tile of each
-    half size down to dynamicMinTile, then one tile zero-padded to
-    dynamicMinTile, each the op's tiled implementation (TilingInterface) at
-    static sizes: tessel-vectorize-contractions then gives every piece its
-    register-blocked kernel. Top-level ops of the function only.
+    smaller size of LoweringStrategy::dynamicTiles down to dynamicMinTile,
+    then one tile zero-padded to dynamicMinTile, each the op's tiled
+    implementation (TilingInterface) at static sizes, with the op that
+    initializes it and an elementwise activation tiled along (tile and
+    fuse): tessel-vectorize-contractions then gives every piece its
+    register-blocked kernel. Nested contractions (in loops) too.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
                            "mlir::arith::ArithDialect", "mlir::affine::AffineDialect"];

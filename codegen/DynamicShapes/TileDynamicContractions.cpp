@@ -8,7 +8,7 @@
 // on tensors, through TilingInterface:
 //
 //   for i < M / T:          tile [i*T, i*T + T)                 (static T)
-//   for each S = T/2, T/4, ..., Smin:  at most one tile of S    (static S)
+//   for each S < T, largest first:  at most one tile of S    (static S)
 //   if rows remain (< Smin): one tile padded with zeros to Smin  (static)
 //
 // (T and Smin: LoweringStrategy::dynamicTile / dynamicMinTile, from the
@@ -284,7 +284,7 @@ struct Tiler {
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
     Value done = zero; // iterations covered so far
-    for (int64_t size = strategy.dynamicTile; size >= strategy.dynamicMinTile; size /= 2) {
+    for (int64_t size : strategy.dynamicTiles()) {
       Value step = arith::ConstantIndexOp::create(b, loc, size);
       Value remaining = arith::SubIOp::create(b, loc, total, done);
       Value count = arith::DivUIOp::create(b, loc, remaining, step);

@@ -1,6 +1,7 @@
 // A contraction with dynamic rows becomes static tiles: a loop of 256-row
-// tiles (AVX2: L2 / L1 x 16 columns), then at most one tile of each half size
-// down to 8, then the last rows zero-padded to 8; each tile is a static
+// tiles (AVX2: L2 / L1 x 16 columns), then at most one tile of 192 (the size
+// halfway, so that 192 rows are one sweep of the weights) and of each half
+// size down to 8, then the last rows zero-padded to 8; each tile is a static
 // linalg.generic that the register-blocked kernels take.
 // RUN: tessel-opt %s --pass-pipeline='builtin.module(func.func(tessel-tile-dynamic-contractions),canonicalize,cse)' | FileCheck %s
 
@@ -9,6 +10,7 @@
 // CHECK: tensor.extract_slice %arg0[%{{.*}}, 0] [256, 8] [1, 1] : tensor<?x8xf32> to tensor<256x8xf32>
 // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %arg1 : tensor<256x8xf32>, tensor<8x16xf32>) outs(%{{.*}} : tensor<256x16xf32>)
 // CHECK: tensor.insert_slice %{{.*}} into %[[ACC]][%{{.*}}, 0] [256, 16] [1, 1]
+// CHECK: tensor<192x8xf32>, tensor<8x16xf32>) outs(
 // CHECK-COUNT-5: tensor<{{(128|64|32|16|8)}}x8xf32>, tensor<8x16xf32>) outs(
 // CHECK: scf.if
 // CHECK: tensor.pad %{{.*}} low[0, 0] high[%{{.*}}, 0]
