@@ -219,6 +219,10 @@ LogicalResult importSqueeze(NodeImporter &n) {
     auto axis = n.normalizeAxis(a, type.getRank());
     if (failed(axis))
       return failure();
+    if (type.isDynamicDim(*axis))
+      return n.error("cannot squeeze axis " + Twine(a) +
+                     ": its size is only known at run time (Tessel does not squeeze a dynamic "
+                     "dimension yet); fix it with --dim or --input-shape");
     if (type.getDimSize(*axis) != 1)
       return n.error("cannot squeeze axis " + Twine(a) + " of size " +
                      Twine(type.getDimSize(*axis)));

@@ -358,6 +358,13 @@ def slice_data_bound():
                  [init("one", np.array([1], np.int64))], opset=15)
 
 
+def squeeze_dynamic():
+    # Squeeze of an axis whose size is only known at run time.
+    return model([helper.make_node("Squeeze", ["x", "axes"], ["y"], name="sq")],
+                 [vi("x", ["batch", 4])], [vi("y", [4])],
+                 [init("axes", np.array([0], np.int64))], opset=13)
+
+
 def unnamed_dim():
     # A dimension with neither a size nor a name.
     return model([helper.make_node("Relu", ["x"], ["y"], name="r")],
@@ -452,6 +459,7 @@ MODELS = {
     "dynamic_seq_ops": dynamic_seq_ops,
     "int_division": int_division,
     "slice_data_bound": slice_data_bound,
+    "squeeze_dynamic": squeeze_dynamic,
     "matmul_mismatch": matmul_mismatch,
     "opset_too_new": opset_too_new,
 }
