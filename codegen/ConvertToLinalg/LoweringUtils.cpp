@@ -33,6 +33,12 @@ void checkSize(OpBuilder &b, Location loc, Value actual, Value expected, const T
   cf::AssertOp::create(b, loc, same, (nodeDescription(loc) + ": " + what).str());
 }
 
+void checkSizeAtLeast(OpBuilder &b, Location loc, Value actual, Value minimum,
+                      const Twine &what) {
+  Value enough = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, actual, minimum);
+  cf::AssertOp::create(b, loc, enough, (nodeDescription(loc) + ": " + what).str());
+}
+
 /// A lowering that lets a dynamic size through must name its source: a
 /// compiler bug, reported (failing the compile) rather than guessed.
 static Value missingSize(OpBuilder &b, Location loc, RankedTensorType type, int64_t dim) {
@@ -300,7 +306,8 @@ Value padSpatial(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> pads
   for (int64_t i = 0; i < spatial; ++i) {
     low[lead + i] = pads[i];
     high[lead + i] = pads[spatial + i];
-    shape[lead + i] += pads[i] + pads[spatial + i];
+    if (!ShapedType::isDynamic(shape[lead + i]))
+      shape[lead + i] += pads[i] + pads[spatial + i];
   }
   auto padded = RankedTensorType::get(shape, type.getElementType());
   return tensor::PadOp::create(b, loc, padded, value, getAsIndexOpFoldResult(b.getContext(), low),

@@ -50,6 +50,9 @@ std::string nodeDescription(mlir::Location loc);
 /// TESSEL_INVALID_ARGUMENT before any kernel runs.
 void checkSize(mlir::OpBuilder &b, mlir::Location loc, mlir::Value actual, mlir::Value expected,
                const llvm::Twine &what);
+/// The same for `actual` >= `minimum`.
+void checkSizeAtLeast(mlir::OpBuilder &b, mlir::Location loc, mlir::Value actual,
+                      mlir::Value minimum, const llvm::Twine &what);
 
 /// A scalar arith.constant of `type` (float or integer) holding `value`.
 mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type, double value);

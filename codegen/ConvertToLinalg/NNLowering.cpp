@@ -603,7 +603,8 @@ struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
 };
 
 /// Constant padding is tensor.pad (after an extract_slice for negative pads);
-/// reflect and edge padding read the input at a computed index per axis.
+/// reflect and edge padding read the input at a computed index per axis. An
+/// axis of run-time size gets the checks the verifier makes of static ones.
 struct PadLowering : OpConversionPattern<PadOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(PadOp op, OpAdaptor adaptor,
@@ -615,38 +616,67 @@ struct PadLowering : OpConversionPattern<PadOp> {
     auto it = cast<RankedTensorType>(input.getType());
     int64_t rank = it.getRank();
     ArrayRef<int64_t> pads = op.getPads();
+    bool reflect = op.getMode() == "reflect";
+    auto index = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(rewriter, loc, v); };
+    for (int64_t i = 0; i < rank; ++i) {
+      if (!it.isDynamicDim(i))
+        continue;
+      int64_t begin = pads[i], end = pads[i + rank];
+      Value in = dimSize(rewriter, loc, input, i);
+      if (begin < 0 || end < 0)
+        checkSizeAtLeast(rewriter, loc, in,
+                         index(std::max({-begin, -end, -begin - end, int64_t(0)})),
+                         "Pad crops axis " + Twine(i) + " of {0} elements by {1}");
+      if (op.getMode() != "constant" && (begin > 0 || end > 0))
+        checkSizeAtLeast(rewriter, loc, in, index(reflect ? std::max(begin, end) + 1 : 1),
+                         Twine(reflect ? "reflect" : "edge") + " padding of axis " + Twine(i) +
+                             " needs {1} elements, it holds {0}");
+    }
     if (op.getMode() == "constant") {
       // Crop first, then pad.
-      SmallVector<int64_t> offsets(rank, 0), sizes(it.getShape()), positive(2 * rank, 0);
+      SmallVector<OpFoldResult> offsets, sizes;
+      SmallVector<int64_t> positive(2 * rank, 0);
       bool crop = false;
       for (int64_t i = 0; i < rank; ++i) {
         int64_t begin = pads[i], end = pads[i + rank];
-        if (begin < 0) {
-          offsets[i] = -begin;
-          sizes[i] += begin;
-          crop = true;
-        }
-        if (end < 0) {
-          sizes[i] += end;
-          crop = true;
-        }
+        int64_t cropped = std::max<int64_t>(-begin, 0) + std::max<int64_t>(-end, 0);
+        crop |= cropped > 0;
+        offsets.push_back(rewriter.getIndexAttr(std::max<int64_t>(-begin, 0)));
+        OpFoldResult size = tensor::getMixedSize(rewriter, loc, input, i);
+        if (cropped > 0)
+          size = it.isDynamicDim(i)
+                     ? OpFoldResult(arith::SubIOp::create(rewriter, loc, cast<Value>(size),
+                                                          index(cropped))
+                                        .getResult())
+                     : OpFoldResult(rewriter.getIndexAttr(it.getDimSize(i) - cropped));
+        sizes.push_back(size);
         positive[i] = std::max<int64_t>(begin, 0);
         positive[i + rank] = std::max<int64_t>(end, 0);
       }
       if (crop)
-        input = tensor::ExtractSliceOp::create(
-            rewriter, loc, RankedTensorType::get(sizes, et), input, ValueRange{}, ValueRange{},
-            ValueRange{}, rewriter.getDenseI64ArrayAttr(offsets),
-            rewriter.getDenseI64ArrayAttr(sizes),
-            rewriter.getDenseI64ArrayAttr(SmallVector<int64_t>(rank, 1)));
+        input = tensor::ExtractSliceOp::create(rewriter, loc, input, offsets, sizes,
+                                               SmallVector<OpFoldResult>(rank, rewriter.getIndexAttr(1)));
       Value value = scalarConstant(rewriter, loc, et, op.getConstantValue().convertToDouble());
       rewriter.replaceOp(op, padSpatial(rewriter, loc, input, positive, value));
       return success();
     }
-    bool reflect = op.getMode() == "reflect";
+    // Each axis's last index, and the result's sizes.
+    SmallVector<Value> last;
+    SmallVector<OpFoldResult> outSizes;
+    for (int64_t i = 0; i < rank; ++i) {
+      if (!it.isDynamicDim(i)) {
+        last.push_back(index(it.getDimSize(i) - 1));
+        outSizes.push_back(rewriter.getIndexAttr(type.getDimSize(i)));
+        continue;
+      }
+      Value in = dimSize(rewriter, loc, input, i);
+      last.push_back(arith::SubIOp::create(rewriter, loc, in, index(1)));
+      outSizes.push_back(
+          arith::AddIOp::create(rewriter, loc, in, index(pads[i] + pads[i + rank])).getResult());
+    }
     Value r = linalg::GenericOp::create(
                   rewriter, loc, TypeRange{type}, ValueRange{},
-                  ValueRange{emptyTensor(rewriter, loc, type)},
+                  ValueRange{tensor::EmptyOp::create(rewriter, loc, outSizes, et)},
                   SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, getContext())},
                   SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
                   [&](OpBuilder &b, Location l, ValueRange) {
@@ -658,19 +688,18 @@ struct PadLowering : OpConversionPattern<PadOp> {
                         indices.push_back(o);
                         continue;
                       }
-                      int64_t last = it.getDimSize(i) - 1;
                       Value src = arith::SubIOp::create(b, l, o, idx(pads[i]));
                       if (reflect) {
                         // |src| folds the begin side, last - |last - x| the end side.
                         Value negated = arith::SubIOp::create(b, l, idx(0), src);
                         src = arith::MaxSIOp::create(b, l, src, negated);
-                        Value fromEnd = arith::SubIOp::create(b, l, idx(last), src);
+                        Value fromEnd = arith::SubIOp::create(b, l, last[i], src);
                         Value absFromEnd = arith::MaxSIOp::create(
                             b, l, fromEnd, arith::SubIOp::create(b, l, idx(0), fromEnd));
-                        src = arith::SubIOp::create(b, l, idx(last), absFromEnd);
+                        src = arith::SubIOp::create(b, l, last[i], absFromEnd);
                       } else {
                         src = arith::MinSIOp::create(b, l, arith::MaxSIOp::create(b, l, src, idx(0)),
-                                                     idx(last));
+                                                     last[i]);
                       }
                       indices.push_back(src);
                     }

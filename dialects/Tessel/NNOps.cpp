@@ -184,6 +184,10 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc
   SmallVector<int64_t> shape;
   for (int64_t i = 0; i < rank; ++i) {
     int64_t in = it.getDimSize(i), begin = pads[i], end = pads[i + rank];
+    if (ShapedType::isDynamic(in)) { // Checked at run time (PadLowering).
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
     int64_t out = in + begin + end;
     if (out < 0 || std::max(-begin, -end) > in)
       return emitOptionalError(loc, name, "pads ", begin, "+", end, " crop more than axis ", i,

@@ -99,7 +99,7 @@ def Tessel_ConvTransposeOp : Tessel_Op<"conv_transpose", [InferTypeOpAdaptor, Te
   }];
 }
 
-def Tessel_PadOp : Tessel_Op<"pad", [InferTypeOpAdaptor]> {
+def Tessel_PadOp : Tessel_Op<"pad", [InferTypeOpAdaptor, Tessel_DynamicShapes]> {
   let summary = "pads (or crops) every axis with a constant, a reflection or the edge";
   let description = [{
     `pads` holds the begin pads of every axis followed by the end pads (ONNX
@@ -109,6 +109,8 @@ def Tessel_PadOp : Tessel_Op<"pad", [InferTypeOpAdaptor]> {
     - `reflect`: mirror without repeating the edge element (pads must be
       smaller than the axis);
     - `edge`: repeat the edge element (the axis must not be empty).
+    An axis of run-time size is padded the same way; what its size must
+    allow (a crop, a reflection) is checked at run time.
   }];
   let arguments = (ins Tessel_Tensor:$input, DenseI64ArrayAttr:$pads,
                        DefaultValuedStrAttr<StrAttr, "constant">:$mode,
