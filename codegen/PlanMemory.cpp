@@ -177,6 +177,14 @@ bool collectSizeComputation(Value size, Block &block, llvm::SetVector<Operation 
   return true;
 }
 
+/// `bytes` (an index value) rounded up to a multiple of kAlignment.
+Value alignUp(RewriterBase &rewriter, Location loc, Value bytes) {
+  auto index = [&](int64_t c) { return arith::ConstantIndexOp::create(rewriter, loc, c); };
+  return arith::AndIOp::create(rewriter, loc,
+                               arith::AddIOp::create(rewriter, loc, bytes, index(kAlignment - 1)),
+                               index(~(kAlignment - 1)));
+}
+
 /// A dynamic buffer of the run-time arena and where it starts in it.
 struct RunTimeBuffer {
   PlannedBuffer planned;
@@ -223,12 +231,10 @@ Value placeUnitBuffers(RewriterBase &rewriter, Location loc, SmallVectorImpl<Pla
                     [](const PlannedBuffer &x, const PlannedBuffer &y) { return x.offset < y.offset; });
   Value v = memref::DimOp::create(rewriter, loc, unit.source, unit.dim);
   auto index = [&](int64_t c) { return arith::ConstantIndexOp::create(rewriter, loc, c); };
-  Value c63 = index(kAlignment - 1), mask = index(~(kAlignment - 1));
   Value base = total, end = total;
   for (auto [rank, b] : llvm::enumerate(unitBuffers)) {
     Value scaled = arith::MulIOp::create(rewriter, loc, index(b.offset), v);
-    Value aligned = arith::AndIOp::create(
-        rewriter, loc, arith::AddIOp::create(rewriter, loc, scaled, c63), mask);
+    Value aligned = alignUp(rewriter, loc, scaled);
     Value offset = arith::AddIOp::create(
         rewriter, loc, base,
         arith::AddIOp::create(rewriter, loc, aligned, index(kAlignment * (int64_t)rank)));
@@ -250,7 +256,6 @@ Value placeUnitBuffers(RewriterBase &rewriter, Location loc, SmallVectorImpl<Pla
 Value placeOtherBuffers(RewriterBase &rewriter, Location loc, ArrayRef<PlannedBuffer> buffers,
                         Value total, SmallVectorImpl<RunTimeBuffer> &placed) {
   auto index = [&](int64_t c) { return arith::ConstantIndexOp::create(rewriter, loc, c); };
-  Value c63 = index(kAlignment - 1), mask = index(~(kAlignment - 1));
   SmallVector<std::pair<const PlannedBuffer *, Value>> ends;
   Value end = total;
   for (const PlannedBuffer &b : buffers) {
@@ -258,8 +263,7 @@ Value placeOtherBuffers(RewriterBase &rewriter, Location loc, ArrayRef<PlannedBu
     for (auto [other, otherEnd] : ends)
       if (other->start <= b.end && b.start <= other->end)
         start = arith::MaxUIOp::create(rewriter, loc, start, otherEnd);
-    Value offset = arith::AndIOp::create(
-        rewriter, loc, arith::AddIOp::create(rewriter, loc, start, c63), mask);
+    Value offset = alignUp(rewriter, loc, start);
     Value bytes = index(b.bytes);
     for (Value size : memref::AllocOp(b.alloc).getDynamicSizes())
       bytes = arith::MulIOp::create(rewriter, loc, bytes, size);

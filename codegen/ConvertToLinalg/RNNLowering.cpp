@@ -245,6 +245,16 @@ SmallVector<Value> cellGeneric(OpBuilder &b, Location loc, const Recurrent &r, V
   return SmallVector<Value>(generic.getResults());
 }
 
+/// `init` with every row along its last dimension set to `row` (a bias
+/// over the projection's rows, an initial state over the batch).
+Value broadcastRow(OpBuilder &b, Location loc, Value row, Value init) {
+  int64_t rank = cast<RankedTensorType>(init.getType()).getRank();
+  AffineMap last = AffineMap::get(rank, 0, {getAffineDimExpr(rank - 1, b.getContext())},
+                                  b.getContext());
+  return buildElementwiseInto(b, loc, init, row, {last},
+                              [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+}
+
 /// True if `v` is a constant whose elements are all zero.
 bool isZeroConstant(Value v) {
   DenseElementsAttr attr;
@@ -310,14 +320,7 @@ Value inputProjection(OpBuilder &b, Location loc, const Recurrent &r, Value x, V
     // [T*B, K] x [G*H, K]^T: one dynamic loop (the rows), tiled statically.
     auto rowsType = RankedTensorType::get({ShapedType::kDynamic, gh}, r.et);
     Value rows = tensor::CollapseShapeOp::create(b, loc, x, SmallVector<ReassociationIndices>{{0, 1}, {2}});
-    Value init = linalg::GenericOp::create(
-                     b, loc, TypeRange{rowsType}, ValueRange{bsum},
-                     ValueRange{emptyTensor(b, loc, rowsType, rows)},
-                     SmallVector<AffineMap>{AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx),
-                                            AffineMap::getMultiDimIdentityMap(2, ctx)},
-                     SmallVector<IteratorType>(2, IteratorType::parallel),
-                     [](OpBuilder &nb, Location l, ValueRange a) { linalg::YieldOp::create(nb, l, a[0]); })
-                     .getResult(0);
+    Value init = broadcastRow(b, loc, bsum, emptyTensor(b, loc, rowsType, rows));
     Value xw = matmulTransB(b, loc, rows,
                             directionRows(b, loc, w, d, 0, gh, tensor::getMixedSize(b, loc, x, 2)),
                             init);
@@ -327,13 +330,7 @@ Value inputProjection(OpBuilder &b, Location loc, const Recurrent &r, Value x, V
         SmallVector<OpFoldResult>{r.T, r.B, b.getIndexAttr(gh)});
   }
   auto xwType = RankedTensorType::get({r.steps, r.batch, gh}, r.et);
-  Value init = linalg::GenericOp::create(
-                   b, loc, TypeRange{xwType}, ValueRange{bsum}, ValueRange{emptyTensor(b, loc, xwType)},
-                   SmallVector<AffineMap>{AffineMap::get(3, 0, {getAffineDimExpr(2, ctx)}, ctx),
-                                          AffineMap::getMultiDimIdentityMap(3, ctx)},
-                   SmallVector<IteratorType>(3, IteratorType::parallel),
-                   [](OpBuilder &nb, Location l, ValueRange a) { linalg::YieldOp::create(nb, l, a[0]); })
-                   .getResult(0);
+  Value init = broadcastRow(b, loc, bsum, emptyTensor(b, loc, xwType));
   AffineExpr t = getAffineDimExpr(0, ctx), bb = getAffineDimExpr(1, ctx),
              gg = getAffineDimExpr(2, ctx), i = getAffineDimExpr(3, ctx);
   return linalg::GenericOp::create(
@@ -448,14 +445,7 @@ Value initialState(OpBuilder &b, Location loc, const Recurrent &r, Value states,
   if (st.getDimSize(1) == 1 && r.batch != 1) {
     Value entry = slice(b, loc, states, {b.getIndexAttr(d), zero, zero}, {one, one, hidden},
                         {r.hidden});
-    MLIRContext *ctx = b.getContext();
-    return linalg::GenericOp::create(
-               b, loc, TypeRange{r.stateType()}, ValueRange{entry}, ValueRange{r.stateEmpty(b, loc)},
-               SmallVector<AffineMap>{AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx),
-                                      AffineMap::getMultiDimIdentityMap(2, ctx)},
-               SmallVector<IteratorType>(2, IteratorType::parallel),
-               [](OpBuilder &nb, Location l, ValueRange a) { linalg::YieldOp::create(nb, l, a[0]); })
-        .getResult(0);
+    return broadcastRow(b, loc, entry, r.stateEmpty(b, loc));
   }
   if (st.isDynamicDim(1) || ShapedType::isDynamic(r.batch))
     checkSize(b, loc, dimSize(b, loc, states, 1), getValueOrCreateConstantIndexOp(b, loc, r.B),
@@ -560,14 +550,13 @@ struct GRULowering : OpConversionPattern<GRUOp> {
       // [0, 0, Rb_h] and the input projection leaves Rb_h out.
       SmallVector<Value> rd, rbInit;
       auto initType = RankedTensorType::get({r.batch, 3 * h}, r.et);
-      OpFoldResult initRows = r.B;
       for (int64_t d = 0; d < r.dirs; ++d) {
         rd.push_back(directionRows(rewriter, loc, rec, d, 0, 3 * h, rewriter.getIndexAttr(h)));
         AffineExpr g = getAffineDimExpr(1, ctx);
         rbInit.push_back(
             linalg::GenericOp::create(
                 rewriter, loc, TypeRange{initType}, ValueRange{adaptor.getBias()},
-                ValueRange{r.empty(rewriter, loc, {initRows, rewriter.getIndexAttr(3 * h)})},
+                ValueRange{r.empty(rewriter, loc, {r.B, rewriter.getIndexAttr(3 * h)})},
                 SmallVector<AffineMap>{
                     AffineMap::get(2, 0, {getAffineConstantExpr(d, ctx), g + 3 * h}, ctx),
                     AffineMap::getMultiDimIdentityMap(2, ctx)},

@@ -88,7 +88,7 @@ std::optional<unsigned> dynamicLoop(linalg::GenericOp op) {
 /// is written through the identity map and whose out value is not read:
 /// its tile at result position (offsets, sizes) is its own tile there, and
 /// it can write any buffer of its result's shape.
-bool isElementwiseProducer(linalg::LinalgOp op) {
+bool isTileableElementwise(linalg::LinalgOp op) {
   return op && op.hasPureTensorSemantics() && op.getNumDpsInits() == 1 &&
          op->getNumResults() == 1 && op.getNumParallelLoops() == op.getNumLoops() &&
          op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity() &&
@@ -100,7 +100,7 @@ bool isElementwiseProducer(linalg::LinalgOp op) {
 /// each tile: elementwise, used by the contraction alone.
 linalg::LinalgOp fusablePrologue(linalg::GenericOp contraction) {
   auto producer = contraction.getDpsInits()[0].getDefiningOp<linalg::LinalgOp>();
-  if (!isElementwiseProducer(producer) || !producer->hasOneUse())
+  if (!isTileableElementwise(producer) || !producer->hasOneUse())
     return {};
   return producer;
 }
@@ -121,7 +121,7 @@ linalg::GenericOp fusableEpilogue(linalg::GenericOp contraction) {
       return {};
     consumer = dyn_cast<linalg::GenericOp>(user);
   }
-  if (!consumer || !isElementwiseProducer(consumer) ||
+  if (!consumer || !isTileableElementwise(consumer) ||
       !consumer.getDpsInits()[0].getDefiningOp<tensor::EmptyOp>() ||
       consumer->getResult(0).getType() != c.getType() ||
       consumer->getBlock() != contraction->getBlock())
