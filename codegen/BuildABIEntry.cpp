@@ -62,6 +62,12 @@ struct BuildABIEntryPass : impl::BuildABIEntryBase<BuildABIEntryPass> {
       for (Attribute check : checks)
         text += countedString(cast<StringAttr>(check).getValue()) + "\n";
     }
+    if (auto inputs = module->getAttrOfType<DenseI64ArrayAttr>("tessel.shape_inputs");
+        inputs && !inputs.empty()) {
+      text += fmt::format("shape_inputs {}\n", inputs.size());
+      for (int64_t i : inputs.asArrayRef())
+        text += fmt::format("{}\n", i);
+    }
     text += fmt::format("kernels {}\n", kernels.size());
     for (Kernel &k : kernels)
       text += describeKernel(k);

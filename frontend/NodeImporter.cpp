@@ -88,7 +88,9 @@ bool NodeImporter::computedFromRunTimeSizes(llvm::ArrayRef<int> inputs) const {
   for (int i : inputs) {
     if (!hasInput(i) || constantInput(i))
       continue;
-    if (!isSizeComputation(input(i)))
+    // Computed from graph inputs of shape-vector type (a Reshape's shape fed
+    // as a graph input): those become shape inputs, read before the run.
+    if (!isSizeComputation(input(i)) && !markShapeInputs(input(i)))
       return false;
     computed = true;
   }

@@ -60,9 +60,11 @@ public:
   /// says how to fix its value (tessel-compile --bind-input).
   mlir::FailureOr<const TensorData *> requireConstantInput(int i, llvm::StringRef what) const;
   /// True if some of `inputs` is computed at run time and each of those is
-  /// computed from run-time sizes only (Shape -> ...; isSizeComputation), the
-  /// rest constants or absent: the operator takes them as run-time values.
-  /// (A value computed from tensor data is left to requireConstantInput.)
+  /// computed from run-time sizes (Shape -> ...; isSizeComputation) or from
+  /// graph inputs of shape-vector type (which become shape inputs, whose
+  /// data the model's shape function reads; markShapeInputs), the rest
+  /// constants or absent: the operator takes them as run-time values. (A
+  /// value computed from other tensor data is left to requireConstantInput.)
   bool computedFromRunTimeSizes(llvm::ArrayRef<int> inputs) const;
 
   // --- Attributes ---------------------------------------------------------

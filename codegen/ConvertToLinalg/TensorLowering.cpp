@@ -123,6 +123,12 @@ struct ComputedReshapeLowering : OpConversionPattern<ComputedReshapeOp> {
       ReassociationIndices all;
       for (int64_t d = 0; d < rank; ++d)
         all.push_back(d);
+      // The 1-D view is dynamic exactly when a result size is (a static
+      // input reshaped to sizes from data, a dynamic one to known sizes).
+      auto flatType = RankedTensorType::get(
+          {type.hasStaticShape() ? type.getNumElements() : ShapedType::kDynamic}, elementType);
+      if (flat.getType() != flatType)
+        flat = tensor::CastOp::create(b, loc, flatType, flat);
       result = tensor::ExpandShapeOp::create(b, loc, type, flat, ArrayRef<ReassociationIndices>{all},
                                              sizes);
     }

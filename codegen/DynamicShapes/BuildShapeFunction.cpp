@@ -4,12 +4,15 @@
 // function (runtime/include/tessel/abi.h):
 //
 //   int32_t tessel_model_shapes(const int64_t *input_dims,
-//                               int64_t *output_dims, int64_t *check_sizes)
+//                               int64_t *output_dims, int64_t *check_sizes,
+//                               const uint8_t *shape_data)
 //
 // input_dims holds the run's size of every dynamic input dimension (inputs
-// in order, dimensions in order: the -1 entries of the metadata); the
-// function runs every shape check of the model over them and, when all
-// hold, writes every dynamic output dimension and returns 0. A failing
+// in order, dimensions in order: the -1 entries of the metadata), and
+// shape_data the values of the shape inputs (graph inputs whose values set
+// sizes: a Reshape's shape fed as an input), each at an 8-byte aligned
+// offset; the function runs every shape check of the model over them and,
+// when all hold, writes every dynamic output dimension and returns 0. A failing
 // check k returns k + 1 and leaves the two sizes it compared in
 // check_sizes[0..1]; its message (the metadata's "checks" section, with {0}
 // and {1} for those sizes) names the ONNX node. The runtime calls it before
@@ -29,6 +32,7 @@
 #include "codegen/DynamicShapes/RunTimeSizes.h"
 #include "codegen/Passes.h"
 
+#include "dialects/Tessel/ModelAttributes.h"
 #include "tessel/abi.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -64,8 +68,11 @@ struct BuildShapeFunctionPass : impl::BuildShapeFunctionBase<BuildShapeFunctionP
     int64_t numInputDims = countDynamicDims(mainType.getInputs());
     int64_t numOutputDims = countDynamicDims(mainType.getResults());
     SmallVector<cf::AssertOp> checks(main.getBody().front().getOps<cf::AssertOp>());
-    if (numInputDims == 0 && numOutputDims == 0 && checks.empty())
+    if (numInputDims == 0 && numOutputDims == 0 && checks.empty()) {
+      for (unsigned i = 0; i < main.getNumArguments(); ++i)
+        main.removeArgAttr(i, kShapeInputAttr);
       return; // Static: the metadata says every size.
+    }
 
     if (failed(buildShapeFunction(module, main, numInputDims, numOutputDims, checks)))
       return signalPassFailure();
@@ -85,12 +92,33 @@ struct BuildShapeFunctionPass : impl::BuildShapeFunctionBase<BuildShapeFunctionP
     auto inType = MemRefType::get({numInputDims}, i64);
     auto outType = MemRefType::get({numOutputDims}, i64);
     auto checkType = MemRefType::get({2}, i64);
-    auto func = func::FuncOp::create(b, loc, TESSEL_SYMBOL_SHAPES,
-                                     b.getFunctionType({inType, outType, checkType}, {i32}));
+    // Where each shape input's values lie in shape_data (abi.h: input order,
+    // 8-byte aligned).
+    SmallVector<int64_t> shapeInputs;
+    llvm::DenseMap<unsigned, int64_t> dataOffset;
+    int64_t dataBytes = 0;
+    for (unsigned i = 0; i < main.getNumArguments(); ++i) {
+      if (!main.getArgAttr(i, kShapeInputAttr))
+        continue;
+      main.removeArgAttr(i, kShapeInputAttr);
+      auto type = dyn_cast<RankedTensorType>(main.getArgumentTypes()[i]);
+      if (!type || !type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+        return main.emitError() << "internal error: shape input " << i << " has type "
+                                << main.getArgumentTypes()[i];
+      dataOffset[i] = dataBytes;
+      shapeInputs.push_back(i);
+      int64_t bytes = type.getNumElements() *
+                      std::max<int64_t>(1, type.getElementType().getIntOrFloatBitWidth() / 8);
+      dataBytes += (bytes + 7) / 8 * 8;
+    }
+    auto dataType = MemRefType::get({std::max<int64_t>(dataBytes, 1)}, b.getI8Type());
+    auto func = func::FuncOp::create(
+        b, loc, TESSEL_SYMBOL_SHAPES,
+        b.getFunctionType({inType, outType, checkType, dataType}, {i32}));
     Block *block = func.addEntryBlock();
     b.setInsertionPointToStart(block);
     Value inDims = block->getArgument(0), outDims = block->getArgument(1),
-          checkSizes = block->getArgument(2);
+          checkSizes = block->getArgument(2), shapeData = block->getArgument(3);
 
     // Position of each dynamic input dimension in input_dims.
     llvm::DenseMap<std::pair<unsigned, int64_t>, int64_t> slot;
@@ -112,9 +140,38 @@ struct BuildShapeFunctionPass : impl::BuildShapeFunctionBase<BuildShapeFunctionP
       Value size = memref::LoadOp::create(b, loc, inDims, index);
       return Value(arith::IndexCastOp::create(b, loc, b.getIndexType(), size));
     };
-    RunTimeSizes sizes(inputDim);
+    // An element of a shape input, from shape_data (viewed once per input,
+    // at the function's entry).
+    llvm::DenseMap<unsigned, Value> views;
+    auto inputElement = [&](OpBuilder &b, Location loc, Value tensor,
+                            ValueRange indices) -> FailureOr<Value> {
+      auto arg = dyn_cast<BlockArgument>(tensor);
+      if (!arg || arg.getOwner() != &main.getBody().front() ||
+          !dataOffset.count(arg.getArgNumber()))
+        return failure();
+      Value &view = views[arg.getArgNumber()];
+      if (!view) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(&func.getBody().front());
+        auto type = cast<RankedTensorType>(arg.getType());
+        Value offset = arith::ConstantIndexOp::create(b, loc, dataOffset[arg.getArgNumber()]);
+        view = memref::ViewOp::create(
+            b, loc, MemRefType::get(type.getShape(), type.getElementType()), shapeData, offset,
+            ValueRange{});
+      }
+      return Value(memref::LoadOp::create(b, loc, view, indices));
+    };
+    RunTimeSizes sizes(inputDim, inputElement);
     auto store = [&](Value size, Value memref, int64_t position) {
-      Value wide = arith::IndexCastOp::create(b, loc, i64, size);
+      // Sizes are index values; the two sides of a check on data (a
+      // Range's delta) may be narrower integers or floats.
+      Value wide = size;
+      if (size.getType().isIndex())
+        wide = arith::IndexCastOp::create(b, loc, i64, size);
+      else if (isa<FloatType>(size.getType()))
+        wide = arith::FPToSIOp::create(b, loc, i64, size);
+      else if (size.getType().getIntOrFloatBitWidth() < 64)
+        wide = arith::ExtSIOp::create(b, loc, i64, size);
       memref::StoreOp::create(b, loc, wide, memref,
                               ValueRange{arith::ConstantIndexOp::create(b, loc, position)});
     };
@@ -148,6 +205,8 @@ struct BuildShapeFunctionPass : impl::BuildShapeFunctionBase<BuildShapeFunctionP
       messages.push_back(check.getMsgAttr());
     }
     module->setAttr("tessel.shape_checks", b.getArrayAttr(messages));
+    if (!shapeInputs.empty())
+      module->setAttr("tessel.shape_inputs", b.getDenseI64ArrayAttr(shapeInputs));
 
     auto ret = cast<func::ReturnOp>(main.getBody().front().getTerminator());
     int64_t position = 0;

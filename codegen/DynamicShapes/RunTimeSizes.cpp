@@ -43,6 +43,9 @@ FailureOr<Value> RunTimeSizes::sizeOfDim(OpBuilder &b, Location loc, Value tenso
                        dim);
   } else if (auto dps = dyn_cast<DestinationStyleOpInterface>(def)) {
     size = sizeOfDim(b, loc, dps.getDpsInitOperand(result.getResultNumber())->get(), dim);
+  } else if (auto castOp = dyn_cast<tensor::CastOp>(def)) {
+    // A cast changes what is known of a size, never the size.
+    size = sizeOfDim(b, loc, castOp.getSource(), dim);
   } else if (auto loop = dyn_cast<scf::ForOp>(def)) {
     // A loop-carried tensor keeps its type, and its shape with it.
     size = sizeOfDim(b, loc, loop.getInitArgs()[result.getResultNumber()], dim);

@@ -25,6 +25,14 @@ constexpr llvm::StringLiteral kBoundValueAttr = "tessel.bound_value";
 /// the IR, and equal names are one size.
 constexpr llvm::StringLiteral kDimNamesAttr = "tessel.dim_names";
 
+/// On an argument of @main_graph (a UnitAttr): a graph input whose values
+/// set sizes (a Reshape's shape, a Range's limit, Resize's scales fed as a
+/// graph input). The importer marks it where such an operand is computed
+/// from it; its reads are then shape arithmetic, and the model's shape
+/// function reads its data (tessel-build-shape-function, the metadata's
+/// "shape_inputs" section).
+constexpr llvm::StringLiteral kShapeInputAttr = "tessel.shape_input";
+
 } // namespace tessel
 
 #endif // TESSEL_DIALECT_MODEL_ATTRIBUTES_H

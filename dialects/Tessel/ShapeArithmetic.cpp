@@ -1,8 +1,11 @@
 //===- ShapeArithmetic.cpp ------------------------------------------------===//
 #include "dialects/Tessel/ShapeArithmetic.h"
 
+#include "dialects/Tessel/ModelAttributes.h"
 #include "dialects/Tessel/ShapeHelpers.h"
 #include "dialects/Tessel/TesselDialect.h"
+
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -30,6 +33,16 @@ static bool computesOnShapeVectors(Operation *op) {
          llvm::all_of(op->getOperandTypes(), isShapeVectorType);
 }
 
+bool isShapeInput(Value value) {
+  auto arg = dyn_cast<BlockArgument>(value);
+  // (A block being converted may not be in a region.)
+  if (!arg || !isShapeVectorType(arg.getType()) || !arg.getOwner() ||
+      !arg.getOwner()->getParent() || !arg.getOwner()->isEntryBlock())
+    return false;
+  auto func = dyn_cast_or_null<FunctionOpInterface>(arg.getOwner()->getParentOp());
+  return func && func.getArgAttr(arg.getArgNumber(), kShapeInputAttr);
+}
+
 static bool isRunTimeSize(Operation *op) {
   return isa<ShapeOp, SizeOp>(op) &&
          !cast<RankedTensorType>(op->getOperand(0).getType()).hasStaticShape();
@@ -49,7 +62,12 @@ static bool reachesRunTimeSize(Operation *root, bool &onlySizes) {
     for (Value v : op->getOperands()) {
       Operation *def = v.getDefiningOp();
       if (!def) {
-        onlySizes = false; // A graph input: data.
+        // A graph input: data, unless its values set sizes (read before
+        // the run, like sizes).
+        if (isShapeInput(v))
+          found = true;
+        else
+          onlySizes = false;
         continue;
       }
       if (!seen.insert(def).second)
@@ -77,11 +95,44 @@ bool isSizeComputation(Value value) {
     return false;
   Operation *def = value.getDefiningOp();
   if (!def)
-    return false; // A graph input: data.
+    return isShapeInput(value); // A graph input: data, unless it sets sizes.
   if (def->hasTrait<OpTrait::ConstantLike>() || isa<ShapeOp, SizeOp>(def))
     return true;
   bool onlySizes;
   return computesOnShapeVectors(def) && reachesRunTimeSize(def, onlySizes) && onlySizes;
+}
+
+bool markShapeInputs(Value value) {
+  if (!isShapeVectorType(value.getType()))
+    return false;
+  SmallVector<Value> work{value};
+  llvm::SmallPtrSet<Operation *, 16> seen;
+  SmallVector<BlockArgument> inputs;
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    Operation *def = v.getDefiningOp();
+    if (!def) {
+      auto arg = cast<BlockArgument>(v);
+      if (!arg.getOwner()->getParent() || !arg.getOwner()->isEntryBlock() ||
+          !isa_and_nonnull<FunctionOpInterface>(arg.getOwner()->getParentOp()) ||
+          !isShapeVectorType(arg.getType()))
+        return false;
+      inputs.push_back(arg);
+      continue;
+    }
+    if (!seen.insert(def).second || def->hasTrait<OpTrait::ConstantLike>() ||
+        isa<ShapeOp, SizeOp>(def))
+      continue;
+    if (!computesOnShapeVectors(def))
+      return false;
+    llvm::append_range(work, def->getOperands());
+  }
+  if (inputs.empty())
+    return false;
+  for (BlockArgument arg : inputs)
+    cast<FunctionOpInterface>(arg.getOwner()->getParentOp())
+        .setArgAttr(arg.getArgNumber(), kShapeInputAttr, UnitAttr::get(arg.getContext()));
+  return true;
 }
 
 /// Entry by entry, what integer arithmetic on shape vectors computes where

@@ -36,10 +36,21 @@ bool isShapeVectorType(mlir::Type type);
 /// results are all shape vectors and one operand is shape arithmetic.
 bool isShapeArithmetic(mlir::Operation *op);
 
-/// True if `value` is a shape vector computed from constants and the
-/// run-time sizes of tensors only (never from tensor data): what the model's
-/// shape function can compute before a run.
+/// True if `value` is a shape vector computed from constants, the run-time
+/// sizes of tensors and shape inputs only (never from other tensor data):
+/// what the model's shape function can compute before a run.
 bool isSizeComputation(mlir::Value value);
+
+/// True for an argument of a function marked tessel.shape_input (the
+/// graph input's values set sizes; ModelAttributes.h).
+bool isShapeInput(mlir::Value value);
+
+/// If `value` is a shape vector computed through ops on shape vectors from
+/// constants, run-time sizes and graph inputs of shape-vector type, with at
+/// least one graph input among them: marks those inputs as shape inputs and
+/// returns true (isSizeComputation holds from then on). False, marking
+/// nothing, otherwise.
+bool markShapeInputs(mlir::Value value);
 
 /// The entries of the int64 vector `shape` that are known at compile time
 /// (std::nullopt for the others), looking through constants, tessel.shape

@@ -18,9 +18,11 @@ extern const char tessel_model_metadata[];
 extern const uint64_t tessel_model_metadata_size;
 extern const tessel_kernel_fn tessel_model_kernels[];
 void tessel_model_run_v3(void **buffers, const int64_t *dims, const tessel_run_context *context);
-/* Only models with dynamic dimensions have a shape function. */
+/* Only models with dynamic dimensions, shape checks or shape inputs have a
+ * shape function. */
 int32_t tessel_model_shapes(const int64_t *input_dims, int64_t *output_dims,
-                            int64_t *check_sizes) __attribute__((weak));
+                            int64_t *check_sizes, const uint8_t *shape_data)
+    __attribute__((weak));
 
 static void print_value(tessel_dtype dtype, const void *data, int64_t i) {
   switch (dtype) {

@@ -33,6 +33,7 @@ typedef struct {
   size_t byte_size;     /* 0 when a dimension is dynamic */
   int32_t num_dynamic;  /* dimensions of size -1: the run's */
   unsigned char *bound; /* an input's value fixed at compile time, or NULL */
+  int32_t shape_input;  /* its values set sizes: the shape function reads them */
 } tensor_desc;
 
 typedef struct {
@@ -60,6 +61,9 @@ struct tessel_model {
    * of the shape function's checks. */
   int32_t num_input_dims, num_output_dims, num_checks;
   char **checks;
+  /* Bytes of the shape function's shape_data: every shape input's, each
+   * rounded up to 8 (tessel/abi.h). */
+  size_t shape_data_bytes;
 };
 
 struct tessel_session {
@@ -309,6 +313,19 @@ static int parse_bound(cursor *c, tessel_model *m) {
   return skip_newline(c);
 }
 
+/* "<input index>": an input whose values set sizes (tessel/abi.h), in
+ * increasing order. It has a static shape. */
+static int parse_shape_input(cursor *c, tessel_model *m, int64_t *previous) {
+  int64_t index;
+  if (!read_int(c, &index) || index <= *previous || index >= m->num_inputs ||
+      m->tensors[index].num_dynamic || m->tensors[index].bound)
+    return 0;
+  *previous = index;
+  m->tensors[index].shape_input = 1;
+  m->shape_data_bytes += (m->tensors[index].byte_size + 7) / 8 * 8;
+  return skip_newline(c);
+}
+
 /* A tensor's array of rank dimension names, entries NULL. */
 static int alloc_dim_names(tensor_desc *t) {
   t->dim_names = calloc((size_t)t->rank + 1, sizeof(char *));
@@ -430,10 +447,20 @@ tessel_status *tessel_model_from_symbols(uint32_t abi_version, const char *metad
     for (int32_t i = 0; ok && i < num_checks; ++i)
       ok = read_counted(&c, &m->checks[i]) && skip_newline(&c);
   }
+  /* Optional: the inputs whose values set sizes. */
+  int32_t num_shape_inputs = 0;
+  if (ok && (size_t)(c.end - c.p) > 13 && memcmp(c.p, "shape_inputs ", 13) == 0) {
+    int64_t previous = -1;
+    ok = parse_section(&c, "shape_inputs", &num_shape_inputs) &&
+         num_shape_inputs <= m->num_inputs;
+    for (int32_t i = 0; ok && i < num_shape_inputs; ++i)
+      ok = parse_shape_input(&c, m, &previous);
+  }
   for (int32_t i = 0; ok && i < m->num_inputs + m->num_outputs; ++i)
     *(i < m->num_inputs ? &m->num_input_dims : &m->num_output_dims) += m->tensors[i].num_dynamic;
-  /* Dynamic sizes need the shape function. */
-  ok = ok && (m->num_input_dims + m->num_output_dims == 0 || shapes != NULL);
+  /* Dynamic sizes, shape checks and shape inputs need the shape function. */
+  ok = ok && (m->num_input_dims + m->num_output_dims + m->num_checks + num_shape_inputs == 0 ||
+              shapes != NULL);
   int32_t num_kernels = 0;
   ok = ok && parse_section(&c, "kernels", &num_kernels);
   if (ok) {
@@ -594,8 +621,9 @@ static tessel_status *check_struct_size(const char *what, size_t got, size_t wan
 }
 
 static tessel_status *fill_info(const tensor_desc *t, tessel_tensor_info *info) {
-  tessel_status *st =
-      check_struct_size("tessel_tensor_info", info->struct_size, sizeof(tessel_tensor_info));
+  /* API 2.0's struct ends before sets_sizes. */
+  tessel_status *st = check_struct_size("tessel_tensor_info", info->struct_size,
+                                        offsetof(tessel_tensor_info, sets_sizes));
   if (st)
     return st;
   info->name = t->name;
@@ -605,6 +633,8 @@ static tessel_status *fill_info(const tensor_desc *t, tessel_tensor_info *info) 
   info->dim_names = (const char *const *)t->dim_names;
   info->num_elements = t->num_elements;
   info->byte_size = t->byte_size;
+  if (info->struct_size >= offsetof(tessel_tensor_info, sets_sizes) + sizeof(int32_t))
+    info->sets_sizes = t->shape_input;
   return NULL;
 }
 
@@ -915,7 +945,39 @@ static tessel_status *shape_bytes(const char *kind, int32_t i, const tensor_desc
   return NULL;
 }
 
-/* "x [2x8], mask [2x16]": the run's input shapes, for a shape check's message. */
+/* " = [4, -1]": the values of a shape input (the sizes it sets), for a
+ * shape check's message; at most 16 of them. Returns the characters written. */
+static size_t format_values(char *buf, size_t size, const tensor_desc *t, const void *data) {
+  size_t n = (size_t)snprintf(buf, size, " = [");
+  for (int64_t i = 0; data && i < t->num_elements && i < 16 && n + 1 < size; ++i) {
+    const char *sep = i ? ", " : "";
+    switch (t->dtype) {
+    case TESSEL_INT64:
+      n += (size_t)snprintf(buf + n, size - n, "%s%lld", sep, (long long)((const int64_t *)data)[i]);
+      break;
+    case TESSEL_INT32:
+      n += (size_t)snprintf(buf + n, size - n, "%s%d", sep, ((const int32_t *)data)[i]);
+      break;
+    case TESSEL_FLOAT32:
+      n += (size_t)snprintf(buf + n, size - n, "%s%g", sep, ((const float *)data)[i]);
+      break;
+    case TESSEL_FLOAT64:
+      n += (size_t)snprintf(buf + n, size - n, "%s%g", sep, ((const double *)data)[i]);
+      break;
+    case TESSEL_BOOL:
+      n += (size_t)snprintf(buf + n, size - n, "%s%d", sep, ((const uint8_t *)data)[i] != 0);
+      break;
+    default:
+      n += (size_t)snprintf(buf + n, size - n, "%s?", sep);
+    }
+  }
+  if (n + 1 < size)
+    n += (size_t)snprintf(buf + n, size - n, "%s]", t->num_elements > 16 ? ", ..." : "");
+  return n < size ? n : size - 1;
+}
+
+/* "x [2x8], mask [2x16]": the run's input shapes (and shape inputs' values),
+ * for a shape check's message. */
 static void format_input_shapes(char *buf, size_t size, const tessel_model *m,
                                 const tessel_tensor *inputs) {
   size_t n = 0;
@@ -925,6 +987,8 @@ static void format_input_shapes(char *buf, size_t size, const tessel_model *m,
     format_shape(shape, sizeof shape, inputs[i].rank, inputs[i].shape);
     n += (size_t)snprintf(buf + n, size - n, "%s%s [%s]", i ? ", " : "", m->tensors[i].name,
                           shape);
+    if (m->tensors[i].shape_input && n + 1 < size)
+      n += format_values(buf + n, size - n, &m->tensors[i], inputs[i].data);
   }
 }
 
@@ -956,6 +1020,9 @@ static tessel_status *resolve_run_sizes(const tessel_model *m, const tessel_tens
   for (int32_t i = m->num_inputs; i < n; ++i)
     out_rank += m->tensors[i].rank;
   size_t num_dims = (size_t)m->num_input_dims + (size_t)m->num_output_dims;
+  /* The shape inputs' values (small: a few shape vectors fit here). */
+  uint64_t data_words[8] = {0};
+  uint8_t *shape_data = (uint8_t *)data_words;
   char *block = malloc(sizeof(int64_t) * (num_dims + (size_t)out_rank) +
                        sizeof(size_t) * (size_t)n + 1);
   if (!block)
@@ -963,7 +1030,7 @@ static tessel_status *resolve_run_sizes(const tessel_model *m, const tessel_tens
   rs->dims = (int64_t *)block;
   rs->output_shapes = rs->dims + num_dims;
   rs->bytes = (size_t *)(rs->output_shapes + out_rank);
-  if (num_dims == 0) { /* static: the metadata says it all */
+  if (!m->shapes) { /* static: the metadata says it all */
     int64_t *shape = rs->output_shapes;
     for (int32_t i = 0; i < n; ++i) {
       const tensor_desc *t = &m->tensors[i];
@@ -978,7 +1045,7 @@ static tessel_status *resolve_run_sizes(const tessel_model *m, const tessel_tens
   tessel_status *st = NULL;
   if (!inputs) {
     st = tessel_make_status(TESSEL_INVALID_ARGUMENT,
-                            "the model has dynamic dimensions: run it with "
+                            "the model has dynamic dimensions or shape inputs: run it with "
                             "tessel_session_run_tensors, which passes the input shapes");
     goto fail;
   }
@@ -1007,8 +1074,31 @@ static tessel_status *resolve_run_sizes(const tessel_model *m, const tessel_tens
     if ((st = shape_bytes("input", i, t, inputs[i].shape, &rs->bytes[i])))
       goto fail;
   }
+  /* The shape inputs' values, packed as the shape function reads them. */
+  if (m->shape_data_bytes > sizeof data_words && !(shape_data = malloc(m->shape_data_bytes))) {
+    st = tessel_make_status(TESSEL_OUT_OF_MEMORY, "out of memory");
+    goto fail;
+  }
+  size_t offset = 0;
+  for (int32_t i = 0; i < m->num_inputs; ++i) {
+    const tensor_desc *t = &m->tensors[i];
+    if (!t->shape_input)
+      continue;
+    if (t->byte_size && (!inputs[i].data || inputs[i].byte_size != t->byte_size)) {
+      st = tessel_make_status(TESSEL_INVALID_ARGUMENT,
+                              "input %d ('%s') sets sizes of the run: its data is needed (%zu "
+                              "bytes), the call passes %s",
+                              i, t->name, t->byte_size, inputs[i].data ? "another byte count"
+                                                                        : "NULL");
+      goto fail_data;
+    }
+    memcpy(shape_data + offset, inputs[i].data, t->byte_size);
+    offset += (t->byte_size + 7) / 8 * 8;
+  }
   int64_t check_sizes[2] = {0, 0};
-  int32_t failed = m->shapes(rs->dims, rs->dims + m->num_input_dims, check_sizes);
+  int32_t failed = m->shapes(rs->dims, rs->dims + m->num_input_dims, check_sizes, shape_data);
+  if (shape_data != (uint8_t *)data_words)
+    free(shape_data);
   if (failed) {
     st = check_failure(m, failed - 1, check_sizes, inputs);
     goto fail;
@@ -1033,6 +1123,9 @@ static tessel_status *resolve_run_sizes(const tessel_model *m, const tessel_tens
     shape += t->rank;
   }
   return NULL;
+fail_data:
+  if (shape_data != (uint8_t *)data_words)
+    free(shape_data);
 fail:
   free(block);
   rs->dims = NULL;

@@ -127,6 +127,9 @@ def data_set_shapes(case_dir, data):
 COMPILE_FLAGS = []
 # --dynamic: cases rewritten by make_dynamic.py, compiled per data set's shapes.
 DYNAMIC = []
+# --bind: bind the graph inputs the compiler asks for (off: every shape input
+# is read at run time).
+BIND = []
 
 
 def compile_case(case_dir, bin_dir, out, model=None, flags=()):
@@ -139,7 +142,7 @@ def compile_case(case_dir, bin_dir, out, model=None, flags=()):
         cmd += list(flags)
         cmd += ["--bind-input=%s=%s" % kv for kv in sorted(bound.items())]
         rc, text = run(cmd, 300)
-        hint = BIND_HINT.search(text) if rc == 1 else None
+        hint = BIND_HINT.search(text) if rc == 1 and BIND else None
         if not hint or hint.group(1) in bound or len(bound) >= 8:
             return rc, text, sorted(bound)
         files = graph_input_files(case_dir)
@@ -244,8 +247,13 @@ def main():
     ap.add_argument("--dynamic", action="store_true",
                     help="the dynamic variant: graph inputs' dimensions symbolic "
                          "(make_dynamic.py), against expected_passes_dynamic.txt")
+    ap.add_argument("--no-bind", dest="bind", action="store_false",
+                    help="never bind a graph input the compiler asks for (--bind-input): "
+                         "every shape input is read at run time")
     args = ap.parse_args()
     COMPILE_FLAGS.extend(args.compile_flag)
+    if args.bind:
+        BIND.append(True)
     expected_path = EXPECTED_DYNAMIC if args.dynamic else EXPECTED
     if args.dynamic:
         DYNAMIC.append(True)
@@ -254,6 +262,7 @@ def main():
     os.makedirs(args.cache, exist_ok=True)
     compiler_hash = file_hash(os.path.join(args.bin, "tessel-compile")) + " ".join(COMPILE_FLAGS)
     compiler_hash += " dynamic" if args.dynamic else ""
+    compiler_hash += "" if args.bind else " no-bind"
     cases = [d for c in CATEGORIES for d in sorted(glob.glob(os.path.join(SUITE, c, "*")))
              if os.path.exists(os.path.join(d, "model.onnx")) and args.filter in d]
     results = {}

@@ -15,7 +15,7 @@
 
 namespace {
 
-#define ABI_LINE "tessel-abi 5\n"
+#define ABI_LINE "tessel-abi 6\n"
 /// Inputs x (float [2]) and shape (int64 [2]); output y (float [2]) = x.
 const std::string kTensors = ABI_LINE "inputs 2\n1 1 2 1:x\n7 1 2 5:shape\noutputs 1\n1 1 2 1:y\n";
 /// shape bound to [4, -1]: 16 little-endian bytes.

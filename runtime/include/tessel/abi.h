@@ -18,6 +18,8 @@
  *   <input index> <byte count> <hex bytes>           (one line per bound input)
  *   checks <count>                                   (optional section)
  *   <len>:<message>                                  (one line per shape check)
+ *   shape_inputs <count>                             (optional section)
+ *   <input index>                                    (one line per shape input)
  *   kernels <count>
  *   kernel <flops> <bytes> <inputs> <outputs> <len>:<symbol> <len>:<op> <nodes> [<len>:<node>]...
  *   <dtype> <rank> <dim>... <len>:<arg name>         (inputs then outputs of that kernel)
@@ -37,15 +39,23 @@
  * tessel_model_shapes, in order; "{0}" and "{1}" in a message stand for the
  * two sizes the check compared.
  *
- * tessel_model_shapes(input_dims, output_dims, check_sizes), exported by a
- * model with dynamic dimensions only: input_dims holds the run's size of
- * each dynamic input dimension (the -1 entries of the inputs' records, in
- * order). It runs every shape check; the first check k that fails makes it
- * return k + 1 with the two sizes it compared in check_sizes[0..1]. When all
- * hold it writes the size of every dynamic output dimension (the -1 entries
- * of the outputs' records, in order) to output_dims and returns 0. It only
- * reads sizes: callers size outputs with it before running. Sizes are
- * non-negative (the runtime refuses others before calling it).
+ * A shape input is a graph input whose values set sizes (a Reshape's shape,
+ * a Range's limit fed as a graph input): output sizes and shape checks
+ * depend on its data, which the shape function reads.
+ *
+ * tessel_model_shapes(input_dims, output_dims, check_sizes, shape_data),
+ * exported by a model with dynamic dimensions, run-time shape checks or
+ * shape inputs: input_dims holds the run's size of each dynamic input
+ * dimension (the -1 entries of the inputs' records, in order), shape_data
+ * the values of the shape inputs, in the order of the shape_inputs section,
+ * each at the next 8-byte aligned offset (bytes as the run passes them; at
+ * least one byte in all). It runs every shape check; the first check k that
+ * fails makes it return k + 1 with the two sizes it compared in
+ * check_sizes[0..1]. When all hold it writes the size of every dynamic
+ * output dimension (the -1 entries of the outputs' records, in order) to
+ * output_dims and returns 0. It only reads sizes and shape inputs: callers
+ * size outputs with it before running. Sizes are non-negative (the runtime
+ * refuses others before calling it).
  *
  * tessel_model_run_v3(buffers, dims, context): buffers[0..inputs) point to
  * the inputs, buffers[inputs..inputs+outputs) to caller-allocated outputs;
@@ -74,7 +84,7 @@
 
 #include <stdint.h>
 
-#define TESSEL_ABI_VERSION 5
+#define TESSEL_ABI_VERSION 6
 
 #ifdef __cplusplus
 extern "C" {
@@ -90,7 +100,7 @@ typedef struct tessel_run_context {
 typedef void (*tessel_model_run_fn)(void **buffers, const int64_t *dims,
                                     const tessel_run_context *context);
 typedef int32_t (*tessel_model_shapes_fn)(const int64_t *input_dims, int64_t *output_dims,
-                                          int64_t *check_sizes);
+                                          int64_t *check_sizes, const uint8_t *shape_data);
 typedef void (*tessel_kernel_fn)(void **args, const int64_t *dims);
 
 #define TESSEL_SYMBOL_ABI_VERSION "tessel_abi_version"

@@ -88,6 +88,11 @@ typedef struct {
   const char *const *dim_names;
   int64_t num_elements;  /* -1 when a dimension is dynamic */
   size_t byte_size;      /* num_elements * element size; 0 when a dimension is dynamic */
+  /* Added in API 2.1 (filled when struct_size leaves room for it): 1 for an
+   * input whose values set sizes (a Reshape's shape fed as a graph input):
+   * output shapes depend on its data, which tessel_model_output_shapes
+   * reads. 0 otherwise, and for outputs. */
+  int32_t sets_sizes;
 } tessel_tensor_info;
 
 typedef struct {
@@ -178,7 +183,10 @@ TESSEL_API tessel_status *tessel_session_run_tensors(tessel_session *session,
 
 /* The shapes the outputs of a run on `inputs` will have, checked as
  * tessel_session_run_tensors checks them: each outputs[i].shape (rank
- * entries) and byte_size are set; data is not touched. For preallocating. */
+ * entries) and byte_size are set; data is not touched. Inputs are read for
+ * their shapes, and for their data where they set sizes
+ * (tessel_tensor_info.sets_sizes): other inputs' data may be NULL. For
+ * preallocating. */
 TESSEL_API tessel_status *tessel_model_output_shapes(const tessel_model *model,
                                                      const tessel_tensor *inputs,
                                                      int32_t num_inputs, tessel_tensor *outputs,

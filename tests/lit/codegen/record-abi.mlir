@@ -6,7 +6,7 @@
 // Names may hold spaces (hence the length prefix); a rank-0 tensor has no
 // dims; an output without a name gets "outputs<i>"; i1 is ONNX bool (9),
 // i64 is 7.
-// CHECK: module attributes {tessel.abi_metadata = "tessel-abi 5\0Ainputs 2\0A1 2 2 3 1:x\0A7 1 4 9:token ids\0Aoutputs 2\0A1 0 1:y\0A9 2 2 3 8:outputs1\0A"}
+// CHECK: module attributes {tessel.abi_metadata = "tessel-abi 6\0Ainputs 2\0A1 2 2 3 1:x\0A7 1 4 9:token ids\0Aoutputs 2\0A1 0 1:y\0A9 2 2 3 8:outputs1\0A"}
 // CHECK: func.func @main_graph(%{{.*}}: tensor<2x3xf32> {bufferization.writable = false}, %{{.*}}: tensor<4xi64> {bufferization.writable = false})
 module {
   func.func @main_graph(%x: tensor<2x3xf32>, %ids: tensor<4xi64>) -> (tensor<f32>, tensor<2x3xi1>)
@@ -21,7 +21,7 @@ module {
 
 // Without name attributes every tensor gets a positional name; f16, f64, i8,
 // i16 and i32 map to ONNX 10, 11, 3, 5 and 6.
-// CHECK: tessel.abi_metadata = "tessel-abi 5\0Ainputs 3\0A10 1 8 7:inputs0\0A11 2 1 1 7:inputs1\0A3 1 2 7:inputs2\0Aoutputs 2\0A5 1 3 8:outputs0\0A6 3 1 2 3 8:outputs1\0A"
+// CHECK: tessel.abi_metadata = "tessel-abi 6\0Ainputs 3\0A10 1 8 7:inputs0\0A11 2 1 1 7:inputs1\0A3 1 2 7:inputs2\0Aoutputs 2\0A5 1 3 8:outputs0\0A6 3 1 2 3 8:outputs1\0A"
 module {
   func.func @main_graph(%a: tensor<8xf16>, %b: tensor<1x1xf64>, %c: tensor<2xi8>) -> (tensor<3xi16>, tensor<1x2x3xi32>) {
     %0 = arith.constant dense<1> : tensor<3xi16>
@@ -67,7 +67,7 @@ module {
 // Inputs bound at compile time (tessel-compile --bind-input) get a "bound"
 // section: input index, byte count, little-endian hex bytes (bool: one byte
 // per element); the argument attribute is dropped once recorded.
-// CHECK: tessel.abi_metadata = "tessel-abi 5\0Ainputs 3\0A1 1 2 1:x\0A7 1 2 5:shape\0A9 1 3 4:mask\0Aoutputs 1\0A1 1 2 1:y\0Abound 2\0A1 16 0100000000000000feffffffffffffff\0A2 3 010001\0A"
+// CHECK: tessel.abi_metadata = "tessel-abi 6\0Ainputs 3\0A1 1 2 1:x\0A7 1 2 5:shape\0A9 1 3 4:mask\0Aoutputs 1\0A1 1 2 1:y\0Abound 2\0A1 16 0100000000000000feffffffffffffff\0A2 3 010001\0A"
 // CHECK-NOT: tessel.bound_value
 module {
   func.func @main_graph(%x: tensor<2xf32>, %s: tensor<2xi64> {tessel.bound_value = dense<[1, -2]> : tensor<2xi64>},
@@ -93,7 +93,7 @@ module {
 // "dim_names" section: tensor index (inputs, then outputs), one
 // length-prefixed name per dimension; the attributes are dropped once
 // recorded.
-// CHECK: tessel.abi_metadata = "tessel-abi 5\0Ainputs 2\0A1 2 2 3 1:x\0A1 1 3 1:b\0Aoutputs 1\0A1 2 2 3 1:y\0Adim_names 2\0A0 5:batch 0:\0A2 5:batch 9:Add_dim_1\0A"
+// CHECK: tessel.abi_metadata = "tessel-abi 6\0Ainputs 2\0A1 2 2 3 1:x\0A1 1 3 1:b\0Aoutputs 1\0A1 2 2 3 1:y\0Adim_names 2\0A0 5:batch 0:\0A2 5:batch 9:Add_dim_1\0A"
 // CHECK-NOT: tessel.dim_names
 module {
   func.func @main_graph(%x: tensor<2x3xf32> {tessel.dim_names = ["batch", ""]}, %b: tensor<3xf32>)

@@ -350,7 +350,7 @@ def int_division():
 
 def slice_data_bound():
     # A Slice whose end is computed from run-time sizes and whose start is
-    # data (a graph input): the data bound needs --bind-input.
+    # data (a graph input, read by the shape function).
     i64 = TensorProto.INT64
     return model([helper.make_node("Shape", ["x"], ["s"], name="shape", start=1, end=2),
                   helper.make_node("Slice", ["x", "n", "s", "one"], ["y"], name="window")],

@@ -27,7 +27,8 @@ class TensorInfo(ctypes.Structure):
     _fields_ = [("struct_size", ctypes.c_size_t), ("name", ctypes.c_char_p),
                 ("dtype", ctypes.c_int), ("rank", ctypes.c_int32), ("shape", c_int64_p),
                 ("dim_names", ctypes.POINTER(ctypes.c_char_p)),
-                ("num_elements", ctypes.c_int64), ("byte_size", ctypes.c_size_t)]
+                ("num_elements", ctypes.c_int64), ("byte_size", ctypes.c_size_t),
+                ("sets_sizes", ctypes.c_int32)]
 
 
 class SessionOptions(ctypes.Structure):

@@ -73,6 +73,8 @@ class _Spec:
         self.dim_names = tuple(info.dim_names[d].decode() for d in range(info.rank)) \
             if info.dim_names else ("",) * info.rank
         self.static = all(d >= 0 for d in self.shape)
+        # Its values set sizes (a Reshape's shape fed as an input).
+        self.sets_sizes = bool(info.sets_sizes)
 
     def node_arg(self):
         shape = [d if d >= 0 else (n or None) for d, n in zip(self.shape, self.dim_names)]

@@ -23,7 +23,7 @@
 // The shape function: input_dims holds x's and y's dimension 0; the check
 // compares them (returning 1 and both sizes when they differ), then output 0's
 // dimension 0 is x's.
-// CHECK-LABEL: func.func @tessel_model_shapes(%arg0: memref<2xi64>, %arg1: memref<1xi64>, %arg2: memref<2xi64>) -> i32
+// CHECK-LABEL: func.func @tessel_model_shapes(%arg0: memref<2xi64>, %arg1: memref<1xi64>, %arg2: memref<2xi64>, %arg3: memref<1xi8>) -> i32
 // CHECK: %[[Y:.*]] = memref.load %arg0[%c1]
 // CHECK: %[[X:.*]] = memref.load %arg0[%c0]
 // CHECK: cf.cond_br %{{.*}}, ^[[OK:.*]], ^[[FAIL:.*]]
