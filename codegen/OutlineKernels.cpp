@@ -152,7 +152,8 @@ std::string sanitize(StringRef text, size_t limit) {
 /// ShapeArithmetic.h).
 bool isKernelOp(Operation *op) {
   if (!isa<TesselDialect>(op->getDialect()) || op->hasTrait<OpTrait::ConstantLike>() ||
-      isa<ReshapeOp, ComputedReshapeOp>(op) || op->getNumResults() == 0 ||
+      isa<ReshapeOp, ComputedReshapeOp, ComputedSqueezeOp, ComputedUnsqueezeOp>(op) ||
+      op->getNumResults() == 0 ||
       isShapeArithmetic(op))
     return false;
   // An op on a zero-element tensor computes nothing: canonicalization empties

@@ -39,6 +39,46 @@ void checkSizeAtLeast(OpBuilder &b, Location loc, Value actual, Value minimum,
   cf::AssertOp::create(b, loc, enough, (nodeDescription(loc) + ": " + what).str());
 }
 
+SmallVector<Value> runTimeAxes(OpBuilder &b, Location loc, Value axes, int64_t rank,
+                               StringRef op) {
+  int64_t count = cast<RankedTensorType>(axes.getType()).getDimSize(0);
+  auto cst = [&](int64_t v) { return Value(arith::ConstantIndexOp::create(b, loc, v)); };
+  SmallVector<Value> named;
+  for (int64_t j = 0; j < count; ++j) {
+    Value a = arith::IndexCastOp::create(
+        b, loc, b.getIndexType(), tensor::ExtractOp::create(b, loc, axes, ValueRange{cst(j)}));
+    Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, a, cst(0));
+    named.push_back(arith::SelectOp::create(b, loc, negative,
+                                            arith::AddIOp::create(b, loc, a, cst(rank)), a));
+  }
+  SmallVector<Value> flags;
+  Value distinct = cst(0);
+  for (int64_t p = 0; p < rank; ++p) {
+    Value is = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0);
+    for (Value a : named)
+      is = arith::OrIOp::create(
+          b, loc, is, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, cst(p)));
+    flags.push_back(is);
+    distinct = arith::AddIOp::create(b, loc, distinct,
+                                     arith::SelectOp::create(b, loc, is, cst(1), cst(0)));
+  }
+  // Repeats and entries out of range name fewer positions than entries.
+  checkSize(b, loc, distinct, cst(count),
+            op + "'s axes name {0} distinct axes in [-" + Twine(rank) + ", " + Twine(rank) +
+                "), it has {1} entries");
+  return flags;
+}
+
+Value selectAt(OpBuilder &b, Location loc, ValueRange values, Value index) {
+  Value result = values.front();
+  for (int64_t i = 1; i < (int64_t)values.size(); ++i) {
+    Value at = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, index,
+                                     arith::ConstantIndexOp::create(b, loc, i));
+    result = arith::SelectOp::create(b, loc, at, values[i], result);
+  }
+  return result;
+}
+
 /// A lowering that lets a dynamic size through must name its source: a
 /// compiler bug, reported (failing the compile) rather than guessed.
 static Value missingSize(OpBuilder &b, Location loc, RankedTensorType type, int64_t dim) {

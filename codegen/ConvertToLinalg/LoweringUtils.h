@@ -54,6 +54,20 @@ void checkSize(mlir::OpBuilder &b, mlir::Location loc, mlir::Value actual, mlir:
 void checkSizeAtLeast(mlir::OpBuilder &b, mlir::Location loc, mlir::Value actual,
                       mlir::Value minimum, const llvm::Twine &what);
 
+/// Axes read at run time (Squeeze, Unsqueeze, ReduceSum with a graph-input
+/// axes vector): which of `rank` positions the int64 vector `axes` names
+/// (negative entries count from the end), one i1 per position; checked at
+/// run time to be as many distinct positions in range as `axes` has
+/// entries (`op` names the ONNX operator in the message).
+llvm::SmallVector<mlir::Value> runTimeAxes(mlir::OpBuilder &b, mlir::Location loc,
+                                           mlir::Value axes, int64_t rank,
+                                           llvm::StringRef op);
+
+/// `values[index]` for an index known only at run time (a chain of
+/// selects; values[0] where it is out of range).
+mlir::Value selectAt(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange values,
+                     mlir::Value index);
+
 /// A scalar arith.constant of `type` (float or integer) holding `value`.
 mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type, double value);
 

@@ -1,6 +1,7 @@
 //===- MathLowering.cpp - Elementwise, contraction, reduction lowering ----===//
 #include "codegen/ConvertToLinalg/LoweringUtils.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -794,36 +795,134 @@ struct HardmaxLowering : OpConversionPattern<HardmaxOp> {
 
 /// out[..i..] = sum over j of in[..j..] for j <= i (j < i exclusive; j >= i
 /// or j > i reversed): one generic with an extra reduction loop j.
+/// Prefix sums of `input` (of `type`) along `axis`: one linalg.generic, a
+/// loop over the axis's positions per result element.
+Value cumulativeSum(OpBuilder &rewriter, Location loc, Value input, RankedTensorType type,
+                    int64_t axis, bool exclusive, bool reverse) {
+  MLIRContext *ctx = rewriter.getContext();
+  int64_t rank = type.getRank();
+  SmallVector<AffineExpr> inExprs, outExprs;
+  for (int64_t d = 0; d < rank; ++d) {
+    outExprs.push_back(getAffineDimExpr(d, ctx));
+    inExprs.push_back(getAffineDimExpr(d == axis ? rank : d, ctx));
+  }
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  // The loop over the axis's positions takes its size from the input: a
+  // dynamic result is sized by its input too.
+  Value init = filledTensor(rewriter, loc, type, 0, ValueRange{input});
+  return linalg::GenericOp::create(
+             rewriter, loc, TypeRange{type}, ValueRange{input}, ValueRange{init},
+             SmallVector<AffineMap>{AffineMap::get(rank + 1, 0, inExprs, ctx),
+                                    AffineMap::get(rank + 1, 0, outExprs, ctx)},
+             iterators,
+             [&](OpBuilder &b, Location l, ValueRange a) {
+               Value i = linalg::IndexOp::create(b, l, axis);
+               Value j = linalg::IndexOp::create(b, l, rank);
+               auto pred = reverse ? (exclusive ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::uge)
+                                   : (exclusive ? arith::CmpIPredicate::ult : arith::CmpIPredicate::ule);
+               Value take = arith::CmpIOp::create(b, l, pred, j, i);
+               Value sum = createAdd(b, l, a[1], a[0]);
+               linalg::YieldOp::create(b, l, ValueRange{arith::SelectOp::create(b, l, take, sum, a[1])});
+             })
+      .getResult(0);
+}
+
 struct CumSumLowering : OpConversionPattern<CumSumOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(CumSumOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, cumulativeSum(rewriter, op.getLoc(), adaptor.getInput(), op.getType(),
+                                         op.getAxis(), op.getExclusive(), op.getReverse()));
+    return success();
+  }
+};
+
+/// CumSum along an axis read at run time: checked to be in range, then one
+/// scf.index_switch case per axis, each the static lowering.
+struct ComputedCumSumLowering : OpConversionPattern<ComputedCumSumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ComputedCumSumOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
+    OpBuilder &b = rewriter;
     RankedTensorType type = op.getType();
-    int64_t rank = type.getRank(), axis = op.getAxis();
-    SmallVector<AffineExpr> inExprs, outExprs;
+    int64_t rank = type.getRank();
+    auto cst = [&](int64_t v) { return Value(arith::ConstantIndexOp::create(b, loc, v)); };
+    Value axis = arith::IndexCastOp::create(
+        b, loc, b.getIndexType(), tensor::ExtractOp::create(b, loc, adaptor.getAxis(), ValueRange{}));
+    Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, axis, cst(0));
+    Value normalized =
+        arith::SelectOp::create(b, loc, negative, arith::AddIOp::create(b, loc, axis, cst(rank)), axis);
+    // Out of range: the check compares the axis as given with the rank.
+    Value inRange = arith::AndIOp::create(
+        b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, normalized, cst(0)),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, normalized, cst(rank)));
+    checkSize(b, loc, arith::SelectOp::create(b, loc, inRange, cst(rank), axis), cst(rank),
+              "CumSum's axis is {0}, out of range for rank {1}");
+    SmallVector<int64_t> cases;
+    for (int64_t d = 1; d < rank; ++d)
+      cases.push_back(d);
+    auto sw = scf::IndexSwitchOp::create(b, loc, TypeRange{type}, normalized, cases, cases.size());
+    auto fill = [&](Region &region, int64_t d) {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(&region.emplaceBlock());
+      scf::YieldOp::create(b, loc,
+                           cumulativeSum(b, loc, adaptor.getInput(), type, d, op.getExclusive(),
+                                         op.getReverse()));
+    };
+    fill(sw.getDefaultRegion(), 0); // (axis 0; the check refuses the rest)
+    for (auto [i, d] : llvm::enumerate(cases))
+      fill(sw.getCaseRegions()[i], d);
+    rewriter.replaceOp(op, sw.getResults());
+    return success();
+  }
+};
+
+/// ReduceSum over axes read at run time, keeping them: with m_d the reduced
+/// extent (the input's size where reduced, else 1) and out_d the result's
+/// (1 where reduced, else the input's), result[j] = sum over k < m of
+/// input[j + k]: affine accesses, one generic whose extra loops take their
+/// sizes from a tensor.empty of m (as pooling windows do).
+struct ComputedReduceSumLowering : OpConversionPattern<ComputedReduceSumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ComputedReduceSumOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    MLIRContext *ctx = b.getContext();
+    Value input = adaptor.getInput();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank();
+    SmallVector<Value> isAxis = runTimeAxes(b, loc, adaptor.getAxes(), rank, "ReduceSum");
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    SmallVector<Value> outSizes, windowSizes;
+    SmallVector<AffineExpr> inExprs, outExprs, windowExprs;
     for (int64_t d = 0; d < rank; ++d) {
+      Value dim = dimSize(b, loc, input, d);
+      Value out = arith::SelectOp::create(b, loc, isAxis[d], one, dim);
+      if (type.isDynamicDim(d))
+        outSizes.push_back(out);
+      else
+        checkSize(b, loc, out, arith::ConstantIndexOp::create(b, loc, type.getDimSize(d)),
+                  "ReduceSum's result dimension " + Twine(d) + " is {0}, the model needs {1}");
+      windowSizes.push_back(arith::SelectOp::create(b, loc, isAxis[d], dim, one));
       outExprs.push_back(getAffineDimExpr(d, ctx));
-      inExprs.push_back(getAffineDimExpr(d == axis ? rank : d, ctx));
+      windowExprs.push_back(getAffineDimExpr(rank + d, ctx));
+      inExprs.push_back(getAffineDimExpr(d, ctx) + getAffineDimExpr(rank + d, ctx));
     }
+    Value init = filledTensorOfSizes(b, loc, type, 0, outSizes);
+    Value window = tensor::EmptyOp::create(b, loc, getAsOpFoldResult(windowSizes), b.getI8Type());
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-    iterators.push_back(utils::IteratorType::reduction);
-    bool exclusive = op.getExclusive(), reverse = op.getReverse();
-    Value init = filledTensor(rewriter, loc, type, 0);
+    iterators.append(rank, utils::IteratorType::reduction);
     Value r = linalg::GenericOp::create(
-                  rewriter, loc, TypeRange{type}, ValueRange{adaptor.getInput()}, ValueRange{init},
-                  SmallVector<AffineMap>{AffineMap::get(rank + 1, 0, inExprs, ctx),
-                                         AffineMap::get(rank + 1, 0, outExprs, ctx)},
+                  b, loc, TypeRange{type}, ValueRange{input, window}, ValueRange{init},
+                  SmallVector<AffineMap>{AffineMap::get(2 * rank, 0, inExprs, ctx),
+                                         AffineMap::get(2 * rank, 0, windowExprs, ctx),
+                                         AffineMap::get(2 * rank, 0, outExprs, ctx)},
                   iterators,
-                  [&](OpBuilder &b, Location l, ValueRange a) {
-                    Value i = linalg::IndexOp::create(b, l, axis);
-                    Value j = linalg::IndexOp::create(b, l, rank);
-                    auto pred = reverse ? (exclusive ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::uge)
-                                        : (exclusive ? arith::CmpIPredicate::ult : arith::CmpIPredicate::ule);
-                    Value take = arith::CmpIOp::create(b, l, pred, j, i);
-                    Value sum = createAdd(b, l, a[1], a[0]);
-                    linalg::YieldOp::create(b, l, ValueRange{arith::SelectOp::create(b, l, take, sum, a[1])});
+                  [&](OpBuilder &nb, Location l, ValueRange a) {
+                    linalg::YieldOp::create(nb, l, ValueRange{createAdd(nb, l, a[2], a[0])});
                   })
                   .getResult(0);
     rewriter.replaceOp(op, r);
@@ -955,7 +1054,8 @@ void populateMathLoweringPatterns(RewritePatternSet &patterns) {
                UnaryLowering<CeluOp>, UnaryLowering<HardSigmoidOp>,
                UnaryLowering<ThresholdedReluOp>, UnaryLowering<ShrinkOp>,
                UnaryLowering<IsNaNOp>, UnaryLowering<IsInfOp>>(ctx);
-  patterns.add<SelectLowering, CastLowering, HardmaxLowering, CumSumLowering, EinsumLowering>(ctx);
+  patterns.add<SelectLowering, CastLowering, HardmaxLowering, CumSumLowering, EinsumLowering,
+               ComputedCumSumLowering, ComputedReduceSumLowering>(ctx);
   patterns.add<NormReduceLowering<ReduceL1Op>, NormReduceLowering<ReduceL2Op>,
                NormReduceLowering<ReduceSumSquareOp>, NormReduceLowering<ReduceLogSumOp>,
                NormReduceLowering<ReduceLogSumExpOp>>(ctx);

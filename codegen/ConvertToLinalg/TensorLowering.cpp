@@ -39,6 +39,12 @@ Value shapeEntry(OpBuilder &b, Location loc, Value vector, int64_t i) {
                                     tensor::ExtractOp::create(b, loc, vector, ValueRange{at}));
 }
 
+Value reshapeToSizes(OpBuilder &b, Location loc, Value input, RankedTensorType type,
+                     ArrayRef<OpFoldResult> sizes);
+Value gatherByIndex(OpBuilder &b, Location loc, RankedTensorType type, ValueRange dynamicSizes,
+                    Value input,
+                    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> coords);
+
 /// ONNX Reshape to run-time sizes: each entry read from the (scalarized)
 /// shape vector, 0 copying the input's size, -1 inferred, then checked
 /// (entries >= -1, at most one -1, the element count kept) before a
@@ -101,10 +107,20 @@ struct ComputedReshapeLowering : OpConversionPattern<ComputedReshapeOp> {
     checkSize(b, loc, count, total,
               "Reshape to a shape of {0} elements from a tensor of {1} elements");
 
-    // Through a 1-D view of the input.
+    rewriter.replaceOp(op, reshapeToSizes(b, loc, input, type, sizes));
+    return success();
+  }
+};
+
+/// A Reshape that computes sizes at run time, as views: a collapse of the
+/// input to 1-D and an expansion to `sizes` (of `type`). Its element count
+/// must be checked to be the input's.
+Value reshapeToSizes(OpBuilder &b, Location loc, Value input, RankedTensorType type,
+                     ArrayRef<OpFoldResult> sizes) {
     Value flat = input;
     auto elementType = type.getElementType();
     auto inType = cast<RankedTensorType>(input.getType());
+    int64_t inRank = inType.getRank(), rank = type.getRank();
     if (inRank == 0) {
       flat = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({1}, elementType), input,
                                            ArrayRef<ReassociationIndices>{});
@@ -116,23 +132,141 @@ struct ComputedReshapeLowering : OpConversionPattern<ComputedReshapeOp> {
       flat = tensor::CollapseShapeOp::create(b, loc, RankedTensorType::get({n}, elementType),
                                              input, ArrayRef<ReassociationIndices>{all});
     }
-    Value result;
-    if (rank == 1) {
-      result = flat.getType() == type ? flat : tensor::CastOp::create(b, loc, type, flat).getResult();
-    } else {
-      ReassociationIndices all;
-      for (int64_t d = 0; d < rank; ++d)
-        all.push_back(d);
-      // The 1-D view is dynamic exactly when a result size is (a static
-      // input reshaped to sizes from data, a dynamic one to known sizes).
-      auto flatType = RankedTensorType::get(
-          {type.hasStaticShape() ? type.getNumElements() : ShapedType::kDynamic}, elementType);
-      if (flat.getType() != flatType)
-        flat = tensor::CastOp::create(b, loc, flatType, flat);
-      result = tensor::ExpandShapeOp::create(b, loc, type, flat, ArrayRef<ReassociationIndices>{all},
-                                             sizes);
+    if (rank == 0) {
+      auto one = RankedTensorType::get({1}, elementType);
+      if (flat.getType() != one)
+        flat = tensor::CastOp::create(b, loc, one, flat);
+      return tensor::CollapseShapeOp::create(b, loc, type, flat, ArrayRef<ReassociationIndices>{});
     }
-    rewriter.replaceOp(op, result);
+    if (rank == 1)
+      return flat.getType() == type ? flat : tensor::CastOp::create(b, loc, type, flat).getResult();
+    ReassociationIndices all;
+    for (int64_t d = 0; d < rank; ++d)
+      all.push_back(d);
+    // The 1-D view is dynamic exactly when a result size is (a static
+    // input reshaped to sizes from data, a dynamic one to known sizes).
+    auto flatType = RankedTensorType::get(
+        {type.hasStaticShape() ? type.getNumElements() : ShapedType::kDynamic}, elementType);
+    if (flat.getType() != flatType)
+      flat = tensor::CastOp::create(b, loc, flatType, flat);
+    return tensor::ExpandShapeOp::create(b, loc, type, flat, ArrayRef<ReassociationIndices>{all},
+                                         sizes);
+}
+
+/// The OpFoldResults of `sizes` for `type`: a static dimension's size as an
+/// attribute, after checking that the run-time size is it.
+SmallVector<OpFoldResult> resultSizes(OpBuilder &b, Location loc, RankedTensorType type,
+                                      ArrayRef<Value> sizes, StringRef op) {
+  SmallVector<OpFoldResult> result;
+  for (auto [d, size] : llvm::enumerate(sizes)) {
+    if (type.isDynamicDim(d)) {
+      result.push_back(size);
+      continue;
+    }
+    checkSize(b, loc, size, arith::ConstantIndexOp::create(b, loc, type.getDimSize(d)),
+              op + "'s result dimension " + Twine(d) + " is {0}, the model needs {1}");
+    result.push_back(b.getIndexAttr(type.getDimSize(d)));
+  }
+  return result;
+}
+
+/// ONNX Unsqueeze over axes read at run time: result position p is 1 where
+/// the axes name it, else the next input dimension.
+struct ComputedUnsqueezeLowering : OpConversionPattern<ComputedUnsqueezeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ComputedUnsqueezeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Value input = adaptor.getInput();
+    RankedTensorType type = op.getType();
+    int64_t inRank = op.getInput().getType().getRank();
+    SmallVector<Value> inDims;
+    for (int64_t d = 0; d < inRank; ++d)
+      inDims.push_back(dimSize(b, loc, input, d));
+    SmallVector<Value> isAxis = runTimeAxes(b, loc, adaptor.getAxes(), type.getRank(), "Unsqueeze");
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0),
+          one = arith::ConstantIndexOp::create(b, loc, 1), next = zero;
+    SmallVector<Value> sizes;
+    for (Value is : isAxis) {
+      sizes.push_back(inDims.empty() ? one
+                                     : arith::SelectOp::create(b, loc, is, one,
+                                                               selectAt(b, loc, inDims, next))
+                                           .getResult());
+      next = arith::AddIOp::create(b, loc, next, arith::SelectOp::create(b, loc, is, zero, one));
+    }
+    rewriter.replaceOp(op, reshapeToSizes(b, loc, input, type,
+                                          resultSizes(b, loc, type, sizes, "Unsqueeze")));
+    return success();
+  }
+};
+
+/// ONNX Squeeze over axes read at run time: each named axis must have size
+/// 1; result position p is the p-th input dimension not named.
+struct ComputedSqueezeLowering : OpConversionPattern<ComputedSqueezeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ComputedSqueezeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Value input = adaptor.getInput();
+    RankedTensorType type = op.getType();
+    int64_t inRank = op.getInput().getType().getRank();
+    SmallVector<Value> isAxis = runTimeAxes(b, loc, adaptor.getAxes(), inRank, "Squeeze");
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0),
+          one = arith::ConstantIndexOp::create(b, loc, 1), kept = zero;
+    // Kept dimensions, each with its position among them.
+    SmallVector<Value> sizes(type.getRank(), one);
+    for (int64_t d = 0; d < inRank; ++d) {
+      Value size = dimSize(b, loc, input, d);
+      checkSize(b, loc, arith::SelectOp::create(b, loc, isAxis[d], size, one), one,
+                "Squeeze of axis " + Twine(d) + ", of size {0}: only axes of size {1} go");
+      for (int64_t p = 0; p < type.getRank(); ++p) {
+        Value here = arith::AndIOp::create(
+            b, loc, arith::XOrIOp::create(b, loc, isAxis[d],
+                                          arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1)),
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, kept,
+                                  arith::ConstantIndexOp::create(b, loc, p)));
+        sizes[p] = arith::SelectOp::create(b, loc, here, size, sizes[p]);
+      }
+      kept = arith::AddIOp::create(b, loc, kept,
+                                   arith::SelectOp::create(b, loc, isAxis[d], zero, one));
+    }
+    rewriter.replaceOp(op, reshapeToSizes(b, loc, input, type,
+                                          resultSizes(b, loc, type, sizes, "Squeeze")));
+    return success();
+  }
+};
+
+/// ONNX Tile with repeats read at run time: result[i] = input[i mod dims].
+struct ComputedTileLowering : OpConversionPattern<ComputedTileOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ComputedTileOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Value input = adaptor.getInput();
+    RankedTensorType type = op.getType();
+    SmallVector<Value> inDims, sizes;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      Value dim = dimSize(b, loc, input, d);
+      Value repeats = shapeEntry(b, loc, adaptor.getRepeats(), d);
+      checkSizeAtLeast(b, loc, repeats, arith::ConstantIndexOp::create(b, loc, 0),
+                       "Tile's repeats entry " + Twine(d) + " is {0}, below {1}");
+      inDims.push_back(dim);
+      sizes.push_back(arith::MulIOp::create(b, loc, dim, repeats));
+    }
+    SmallVector<Value> dynamicSizes;
+    for (auto [d, size] : llvm::enumerate(resultSizes(b, loc, type, sizes, "Tile")))
+      if (auto v = dyn_cast<Value>(size))
+        dynamicSizes.push_back(v);
+    rewriter.replaceOp(op, gatherByIndex(b, loc, type, dynamicSizes, input,
+                                         [&](OpBuilder &nb, Location l, ValueRange at) {
+                                           SmallVector<Value> coords;
+                                           for (auto [i, dim] : llvm::zip(at, inDims))
+                                             coords.push_back(arith::RemUIOp::create(nb, l, i, dim));
+                                           return coords;
+                                         }));
     return success();
   }
 };
@@ -828,6 +962,8 @@ struct TriluLowering : OpConversionPattern<TriluOp> {
 } // namespace
 
 void populateTensorLoweringPatterns(RewritePatternSet &patterns) {
+  patterns.add<ComputedUnsqueezeLowering, ComputedSqueezeLowering, ComputedTileLowering>(
+      patterns.getContext());
   patterns.add<ConstantLowering, ReshapeLowering, ComputedReshapeLowering, RangeLowering, TransposeLowering, ShapeLowering, SizeLowering,
                ConcatLowering,
                GatherLowering, GatherElementsLowering, GatherNDLowering, ScatterElementsLowering,

@@ -33,6 +33,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include <functional>
+
 using namespace mlir;
 
 namespace tessel {
@@ -69,6 +71,22 @@ FailureOr<Value> callerArgumentElement(OpBuilder &b, Location loc, Value tensor,
 struct KernelDestinationsPass : impl::KernelDestinationsBase<KernelDestinationsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // A kernel of static results with shape checks (over data its caller
+    // passes: a CumSum's axis read at run time) states them at each call.
+    SmallVector<std::pair<func::CallOp, func::FuncOp>> checkedCalls;
+    module.walk([&](func::CallOp call) {
+      auto kernel = module.lookupSymbol<func::FuncOp>(call.getCallee());
+      if (kernel && !kernel.isExternal() && kernel->hasAttr("tessel.kernel") &&
+          !hasDynamicResult(kernel) && !kernel.getOps<cf::AssertOp>().empty())
+        checkedCalls.push_back({call, kernel});
+    });
+    for (auto [call, kernel] : checkedCalls) {
+      OpBuilder b(call);
+      RunTimeSizes callerSizes(callerArgumentDim, callerArgumentElement);
+      if (failed(restateChecks(b, call, kernel, callerSizes)))
+        return signalPassFailure();
+    }
+
     // Kernel -> the values it returns (the sources of its destinations).
     llvm::DenseMap<Operation *, SmallVector<Value>> returned;
     SmallVector<func::FuncOp> kernels;
@@ -111,29 +129,70 @@ struct KernelDestinationsPass : impl::KernelDestinationsBase<KernelDestinationsP
     }
   }
 
+  /// Sizes and elements inside `kernel`, as computations at the call
+  /// (b's insertion point) over what the call passes.
+  struct KernelSizes {
+    KernelSizes(func::CallOp call, func::FuncOp kernel, RunTimeSizes &callerSizes)
+        : call(call), kernel(kernel), callerSizes(callerSizes),
+          dimLeaf([this](OpBuilder &b, Location loc, Value t, int64_t d) {
+            return dim(b, loc, t, d);
+          }),
+          elementLeaf([this](OpBuilder &b, Location loc, Value t, ValueRange i) {
+            return element(b, loc, t, i);
+          }),
+          sizes(dimLeaf, elementLeaf) {}
+    KernelSizes(const KernelSizes &) = delete; // sizes refers to the leaves
+    /// The call's operand for a kernel argument, or null.
+    Value operandFor(Value tensor) {
+      auto arg = dyn_cast<BlockArgument>(tensor);
+      if (!arg || arg.getOwner() != &kernel.getBody().front() ||
+          arg.getArgNumber() >= call.getNumOperands())
+        return {};
+      return call.getOperand(arg.getArgNumber());
+    }
+    FailureOr<Value> dim(OpBuilder &b, Location loc, Value tensor, int64_t d) {
+      Value operand = operandFor(tensor);
+      return operand ? callerSizes.sizeOfDim(b, loc, operand, d) : FailureOr<Value>(failure());
+    }
+    FailureOr<Value> element(OpBuilder &b, Location loc, Value tensor, ValueRange indices) {
+      Value operand = operandFor(tensor);
+      return operand ? callerSizes.element(b, loc, operand, indices)
+                     : FailureOr<Value>(failure());
+    }
+    func::CallOp call;
+    func::FuncOp kernel;
+    RunTimeSizes &callerSizes;
+    // (Declared before `sizes`, which keeps references to them.)
+    std::function<FailureOr<Value>(OpBuilder &, Location, Value, int64_t)> dimLeaf;
+    std::function<FailureOr<Value>(OpBuilder &, Location, Value, ValueRange)> elementLeaf;
+    RunTimeSizes sizes;
+  };
+
+  /// The kernel's shape checks, restated at the call over the caller's values.
+  LogicalResult restateChecks(OpBuilder &b, func::CallOp call, func::FuncOp kernel,
+                              RunTimeSizes &callerSizes) {
+    KernelSizes inside(call, kernel, callerSizes);
+    WalkResult checks = kernel.walk([&](cf::AssertOp check) {
+      FailureOr<Value> holds = inside.sizes.rebuild(b, check.getArg());
+      if (failed(holds)) {
+        check.emitError("internal error: a run-time shape check of kernel @")
+            << kernel.getSymName() << " does not depend on its arguments' sizes only";
+        return WalkResult::interrupt();
+      }
+      cf::AssertOp::create(b, check.getLoc(), *holds, check.getMsg());
+      return WalkResult::advance();
+    });
+    return failure(checks.wasInterrupted());
+  }
+
   LogicalResult addDestinations(func::CallOp call, func::FuncOp kernel,
                                 ArrayRef<Value> values) {
     OpBuilder b(call);
     Location loc = call.getLoc();
     RunTimeSizes callerSizes(callerArgumentDim, callerArgumentElement);
     // Inside the kernel, an argument's size is that of what the call passes.
-    auto kernelArgumentDim = [&](OpBuilder &b, Location loc, Value tensor,
-                                 int64_t dim) -> FailureOr<Value> {
-      auto arg = dyn_cast<BlockArgument>(tensor);
-      if (!arg || arg.getOwner() != &kernel.getBody().front() ||
-          arg.getArgNumber() >= call.getNumOperands())
-        return failure();
-      return callerSizes.sizeOfDim(b, loc, call.getOperand(arg.getArgNumber()), dim);
-    };
-    auto kernelArgumentElement = [&](OpBuilder &b, Location loc, Value tensor,
-                                     ValueRange indices) -> FailureOr<Value> {
-      auto arg = dyn_cast<BlockArgument>(tensor);
-      if (!arg || arg.getOwner() != &kernel.getBody().front() ||
-          arg.getArgNumber() >= call.getNumOperands())
-        return failure();
-      return callerSizes.element(b, loc, call.getOperand(arg.getArgNumber()), indices);
-    };
-    RunTimeSizes kernelSizes(kernelArgumentDim, kernelArgumentElement);
+    KernelSizes inside(call, kernel, callerSizes);
+    RunTimeSizes &kernelSizes = inside.sizes;
 
     SmallVector<Value> operands(call.getOperands());
     for (Value value : values) {
@@ -153,17 +212,7 @@ struct KernelDestinationsPass : impl::KernelDestinationsBase<KernelDestinationsP
       operands.push_back(tensor::EmptyOp::create(b, loc, type, dynamicSizes));
     }
     // The kernel's shape checks, over the caller's values.
-    WalkResult checks = kernel.walk([&](cf::AssertOp check) {
-      FailureOr<Value> holds = kernelSizes.rebuild(b, check.getArg());
-      if (failed(holds)) {
-        check.emitError("internal error: a run-time shape check of kernel @")
-            << kernel.getSymName() << " does not depend on its arguments' sizes only";
-        return WalkResult::interrupt();
-      }
-      cf::AssertOp::create(b, check.getLoc(), *holds, check.getMsg());
-      return WalkResult::advance();
-    });
-    if (checks.wasInterrupted())
+    if (failed(restateChecks(b, call, kernel, callerSizes)))
       return failure();
 
     // (The kernel takes the destinations once runOnOperation adds them.)

@@ -4,6 +4,7 @@
 #include "dialects/Tessel/TesselDialect.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include <cmath>
 #include <limits>
@@ -475,6 +476,31 @@ TESSEL_ARG_OP(ArgMinOp)
 
 LogicalResult HardmaxOp::verify() { return verifySoftmaxAxis(*this); }
 LogicalResult CumSumOp::verify() { return verifySoftmaxAxis(*this); }
+
+LogicalResult ComputedCumSumOp::verify() {
+  RankedTensorType in = getInput().getType(), out = getType();
+  if (in.getElementType() != out.getElementType() || in.getRank() != out.getRank() ||
+      failed(verifyCompatibleShape(in, out)))
+    return emitOpError("needs a result of the input's shape and element type, has ") << out;
+  if (in.getRank() == 0)
+    return emitOpError("needs an input of rank at least 1");
+  return success();
+}
+
+LogicalResult ComputedReduceSumOp::verify() {
+  RankedTensorType in = getInput().getType(), out = getType();
+  if (in.getElementType() != out.getElementType() || in.getRank() != out.getRank())
+    return emitOpError("keeps the rank and the element type, has ") << out;
+  if (ShapedType::isDynamic(getAxes().getType().getDimSize(0)) ||
+      getAxes().getType().getDimSize(0) > in.getRank())
+    return emitOpError("needs a static count of axes, at most the rank");
+  // A result dimension is 1 (reduced) or the input's.
+  for (int64_t d = 0; d < in.getRank(); ++d)
+    if (!out.isDynamicDim(d) && out.getDimSize(d) != 1 &&
+        !dimsCompatible(out.getDimSize(d), in.getDimSize(d)))
+      return emitOpError("result dimension ") << d << " is neither 1 nor the input's";
+  return success();
+}
 
 LogicalResult EinsumOp::verify() {
   StringRef eq = getEquation();

@@ -298,6 +298,41 @@ def Tessel_CumSumOp : Tessel_Op<"cumsum", [SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
+def Tessel_ComputedCumSumOp : Tessel_Op<"computed_cumsum", [Tessel_DynamicShapes]> {
+  let summary = "running sum along an axis read at run time";
+  let description = [{
+    tessel.cumsum along the axis that the int64 scalar `axis` holds at run
+    time (a graph input; negative counts from the end, out of range refused
+    by a run-time check): one code path per axis, the run taking one.
+  }];
+  let arguments = (ins Tessel_Tensor:$input, 0DTensorOf<[I64]>:$axis,
+                       DefaultValuedAttr<BoolAttr, "false">:$exclusive,
+                       DefaultValuedAttr<BoolAttr, "false">:$reverse);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = [{
+    $input `along` $axis attr-dict `:` type($input) `,` type($axis) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tessel_ComputedReduceSumOp : Tessel_Op<"computed_reduce_sum", [Tessel_DynamicShapes]> {
+  let summary = "sums over axes read at run time, keeping them";
+  let description = [{
+    ONNX ReduceSum with keepdims over `axes`, an int64 vector read at run
+    time (a graph input; entries in [-r, r), distinct: a run-time check).
+    Each result dimension is 1 where reduced, the input's elsewhere. (The
+    importer drops the reduced axes without keepdims with a
+    tessel.computed_squeeze, and decides empty axes at compile time: their
+    count is static.)
+  }];
+  let arguments = (ins Tessel_Tensor:$input, 1DTensorOf<[I64]>:$axes);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = [{
+    $input `over` $axes attr-dict `:` type($input) `,` type($axes) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def Tessel_EinsumOp : Tessel_Op<"einsum", [Tessel_DynamicShapes]> {
   let summary = "Einstein summation over the operands";
   let description = [{

@@ -96,6 +96,35 @@ LogicalResult ComputedExpandOp::verify() {
   return success();
 }
 
+LogicalResult ComputedTileOp::verify() {
+  RankedTensorType in = getInput().getType(), out = getType();
+  if (in.getRank() != out.getRank() || in.getElementType() != out.getElementType())
+    return emitOpError("must keep the rank and element type");
+  if (getRepeats().getType().getDimSize(0) != in.getRank())
+    return emitOpError("needs one repeats entry per dimension");
+  return success();
+}
+
+/// Squeeze and Unsqueeze over run-time axes: `axes` entries change the rank
+/// by `sign` each, the element type stays.
+static LogicalResult verifyAxesReshape(Operation *op, RankedTensorType in, RankedTensorType out,
+                                       RankedTensorType axes, int64_t sign) {
+  if (in.getElementType() != out.getElementType())
+    return op->emitOpError("changes the element type");
+  if (axes.isDynamicDim(0) || out.getRank() != in.getRank() + sign * axes.getDimSize(0))
+    return op->emitOpError("needs a result of rank ")
+           << (sign > 0 ? "input rank + axes" : "input rank - axes") << ", has " << out;
+  return success();
+}
+
+LogicalResult ComputedUnsqueezeOp::verify() {
+  return verifyAxesReshape(*this, getInput().getType(), getType(), getAxes().getType(), 1);
+}
+
+LogicalResult ComputedSqueezeOp::verify() {
+  return verifyAxesReshape(*this, getInput().getType(), getType(), getAxes().getType(), -1);
+}
+
 LogicalResult RangeOp::verify() {
   Type element = getType().getElementType();
   for (Value v : {getStart(), getLimit(), getDelta()})

@@ -251,6 +251,56 @@ def Tessel_TileOp : Tessel_Op<"tile"> {
   let hasVerifier = 1;
 }
 
+def Tessel_ComputedTileOp : Tessel_Op<"computed_tile", [Tessel_DynamicShapes]> {
+  let summary = "ONNX Tile with repeats read at run time";
+  let description = [{
+    result[i] = input[i mod input.shape], the result's dimension d being
+    input dimension d times `repeats[d]` (an int64 vector read at run time:
+    a graph input, or constant repeats of a dynamic input). Negative repeats
+    are refused by a run-time check. The importer makes constant repeats of
+    a static input a tessel.tile.
+  }];
+  let arguments = (ins Tessel_Tensor:$input, 1DTensorOf<[I64]>:$repeats);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = [{
+    $input `by` $repeats attr-dict `:` type($input) `,` type($repeats) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tessel_ComputedUnsqueezeOp : Tessel_Op<"computed_unsqueeze", [Tessel_DynamicShapes]> {
+  let summary = "ONNX Unsqueeze with axes read at run time";
+  let description = [{
+    Inserts a size-1 dimension at each of `axes` (an int64 vector read at
+    run time, entries in [-R, R) of the result's rank R, negative ones
+    counting from the end): a reshape, as a view. The axes must be distinct
+    and in range (a run-time check). The importer makes constant axes a
+    tessel.reshape.
+  }];
+  let arguments = (ins Tessel_Tensor:$input, 1DTensorOf<[I64]>:$axes);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = [{
+    $input `at` $axes attr-dict `:` type($input) `,` type($axes) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tessel_ComputedSqueezeOp : Tessel_Op<"computed_squeeze", [Tessel_DynamicShapes]> {
+  let summary = "ONNX Squeeze with axes read at run time";
+  let description = [{
+    Removes each of `axes` (an int64 vector read at run time, entries in
+    [-r, r) of the input's rank r), each of size 1: a reshape, as a view.
+    Distinct axes in range, each of size 1, are run-time checks. Also drops
+    the reduced axes of a reduction over run-time axes without keepdims.
+  }];
+  let arguments = (ins Tessel_Tensor:$input, 1DTensorOf<[I64]>:$axes);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = [{
+    $input `at` $axes attr-dict `:` type($input) `,` type($axes) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def Tessel_ComputedExpandOp : Tessel_Op<"computed_expand", [Tessel_DynamicShapes]> {
   let summary = "ONNX Expand to a shape computed at run time";
   let description = [{

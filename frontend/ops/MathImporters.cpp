@@ -172,6 +172,26 @@ LogicalResult importSoftmax(NodeImporter &n) {
   return n.setResult(back);
 }
 
+/// ReduceSum over axes read at run time: a reduction keeping the axes, and
+/// a squeeze of them without keepdims.
+LogicalResult importRunTimeReduceSum(NodeImporter &n) {
+  auto type = n.inputType(0);
+  RankedTensorType axesType = n.inputType(1);
+  if (axesType.getRank() != 1 || !axesType.getElementType().isInteger(64))
+    return n.error("axes must be a 1-D int64 tensor, has " + formatShape(axesType.getShape()));
+  int64_t count = axesType.getDimSize(0), rank = type.getRank();
+  if (count > rank)
+    return n.error("axes has " + Twine(count) + " entries for rank " + Twine(rank));
+  auto kept = RankedTensorType::get(SmallVector<int64_t>(rank, ShapedType::kDynamic),
+                                    type.getElementType());
+  auto sum = n.createWithType<ComputedReduceSumOp>(kept, ValueRange{n.input(0), n.input(1)});
+  if (failed(sum) || n.intAttr("keepdims", 1))
+    return n.setResult(sum);
+  auto dropped = RankedTensorType::get(SmallVector<int64_t>(rank - count, ShapedType::kDynamic),
+                                       type.getElementType());
+  return n.setResult(n.createWithType<ComputedSqueezeOp>(dropped, ValueRange{*sum, n.input(1)}));
+}
+
 /// Reduce*: axes come from an attribute, or (ReduceSum from opset 13) from a
 /// constant second input; empty axes reduce everything unless
 /// noop_with_empty_axes is set.
@@ -180,8 +200,14 @@ LogicalResult importReduce(NodeImporter &n) {
   auto type = n.inputType(0);
   SmallVector<int64_t> axes;
   bool axesFromInput = n.node().op_type() == "ReduceSum" && n.opset() >= 13;
+  // Axes read at run time (a graph input): how many is static, which is not.
+  // None: decided now, as for constant axes.
+  if (axesFromInput && n.hasInput(1) && n.inputType(1).getNumElements() > 0 &&
+      n.computedFromRunTimeSizes({1}))
+    return importRunTimeReduceSum(n);
   if (axesFromInput) {
-    if (n.hasInput(1)) {
+    // (No axes: whatever the input's data, there are none.)
+    if (n.hasInput(1) && n.inputType(1).getNumElements() > 0) {
       auto c = n.requireConstantInput(1, "axes");
       if (failed(c))
         return failure();
@@ -299,6 +325,24 @@ LogicalResult importArg(NodeImporter &n) {
 }
 
 LogicalResult importCumSum(NodeImporter &n) {
+  auto &b = n.builder();
+  if (n.computedFromRunTimeSizes({1})) {
+    // An axis read at run time (a graph input), as an int64 scalar.
+    RankedTensorType axisType = n.inputType(1);
+    if (axisType.getNumElements() != 1 || !isa<IntegerType>(axisType.getElementType()))
+      return n.error("axis must be an integer scalar");
+    if (n.inputType(0).getRank() == 0)
+      return n.error("needs an input of rank at least 1");
+    auto axis = n.reshape(n.input(1), {});
+    if (succeeded(axis) && !axisType.getElementType().isInteger(64))
+      axis = n.createWithType<CastOp>(RankedTensorType::get({}, b.getI64Type()), ValueRange{*axis});
+    if (failed(axis))
+      return failure();
+    return n.setResult(n.createWithType<ComputedCumSumOp>(
+        n.inputType(0), ValueRange{n.input(0), *axis},
+        {n.named("exclusive", b.getBoolAttr(n.intAttr("exclusive", 0))),
+         n.named("reverse", b.getBoolAttr(n.intAttr("reverse", 0)))}));
+  }
   auto axisData = n.requireConstantInput(1, "axis");
   if (failed(axisData))
     return failure();
@@ -307,7 +351,6 @@ LogicalResult importCumSum(NodeImporter &n) {
   auto axis = n.normalizeAxis((*axisData)->asInt64()[0], n.inputType(0).getRank());
   if (failed(axis))
     return failure();
-  auto &b = n.builder();
   auto r = n.createWithType<CumSumOp>(
       n.inputType(0), ValueRange{n.input(0)},
       {n.named("axis", b.getI64IntegerAttr(*axis)),

@@ -33,6 +33,8 @@ FailureOr<SmallVector<int64_t>> intsFromInputOrAttr(NodeImporter &n, int index,
   return SmallVector<int64_t>(values.begin(), values.end());
 }
 
+Value int64Constant(NodeImporter &n, ArrayRef<int64_t> values, ArrayRef<int64_t> shape);
+
 /// Reshape to a shape computed from run-time sizes (Shape -> ... -> Reshape
 /// in a model with dynamic dimensions).
 LogicalResult importComputedReshape(NodeImporter &n, bool allowZero) {
@@ -205,11 +207,30 @@ LogicalResult importFlatten(NodeImporter &n) {
       {n.named("allowzero", n.builder().getBoolAttr(false))}));
 }
 
+/// Squeeze or Unsqueeze (`sign` -1 / +1) over axes read at run time (a
+/// graph input): the result's rank is known, which dimensions it keeps is
+/// not.
+template <typename OpTy>
+LogicalResult importRunTimeAxesReshape(NodeImporter &n, int64_t sign) {
+  RankedTensorType axesType = n.inputType(1);
+  if (axesType.getRank() != 1 || !axesType.getElementType().isInteger(64))
+    return n.error("axes must be a 1-D int64 tensor, has " + formatShape(axesType.getShape()));
+  int64_t rank = n.inputType(0).getRank() + sign * axesType.getDimSize(0);
+  if (rank < 0)
+    return n.error("axes has more entries than the input has dimensions");
+  auto type = RankedTensorType::get(SmallVector<int64_t>(rank, ShapedType::kDynamic),
+                                    n.inputType(0).getElementType());
+  return n.setResult(n.createWithType<OpTy>(type, ValueRange{n.input(0), n.input(1)}));
+}
+
 LogicalResult importSqueeze(NodeImporter &n) {
   auto type = n.inputType(0);
+  if (n.opset() >= 13 && n.hasInput(1) && n.computedFromRunTimeSizes({1}))
+    return importRunTimeAxesReshape<ComputedSqueezeOp>(n, -1);
   auto axes = intsFromInputOrAttr(n, 1, "axes", 13, /*required=*/false);
   if (failed(axes))
     return failure();
+  bool dynamicAxis = false;
   SmallVector<bool> drop(type.getRank(), false);
   if (axes->empty()) {
     for (int64_t i = 0; i < type.getRank(); ++i)
@@ -219,11 +240,11 @@ LogicalResult importSqueeze(NodeImporter &n) {
     auto axis = n.normalizeAxis(a, type.getRank());
     if (failed(axis))
       return failure();
-    if (type.isDynamicDim(*axis))
-      return n.error("cannot squeeze axis " + Twine(a) +
-                     ": its size is only known at run time (Tessel does not squeeze a dynamic "
-                     "dimension yet); fix it with --dim or --input-shape");
-    if (type.getDimSize(*axis) != 1)
+    if (drop[*axis])
+      return n.error("axis " + Twine(a) + " repeats");
+    // A dynamic axis: its size is checked to be 1 at run time.
+    dynamicAxis |= type.isDynamicDim(*axis);
+    if (!type.isDynamicDim(*axis) && type.getDimSize(*axis) != 1)
       return n.error("cannot squeeze axis " + Twine(a) + " of size " +
                      Twine(type.getDimSize(*axis)));
     drop[*axis] = true;
@@ -232,11 +253,17 @@ LogicalResult importSqueeze(NodeImporter &n) {
   for (int64_t i = 0; i < type.getRank(); ++i)
     if (!drop[i])
       shape.push_back(type.getDimSize(i));
+  if (dynamicAxis)
+    return n.setResult(n.createWithType<ComputedSqueezeOp>(
+        RankedTensorType::get(shape, type.getElementType()),
+        ValueRange{n.input(0), int64Constant(n, *axes, {(int64_t)axes->size()})}));
   return n.setResult(n.reshape(n.input(0), shape));
 }
 
 LogicalResult importUnsqueeze(NodeImporter &n) {
   auto type = n.inputType(0);
+  if (n.opset() >= 13 && n.computedFromRunTimeSizes({1}))
+    return importRunTimeAxesReshape<ComputedUnsqueezeOp>(n, 1);
   auto axes = intsFromInputOrAttr(n, 1, "axes", 13, /*required=*/true);
   if (failed(axes))
     return failure();
@@ -334,15 +361,23 @@ LogicalResult importDropout(NodeImporter &n) {
 /// Equal(indices with a unit axis, [0..depth) along that axis) and a select.
 LogicalResult importOneHot(NodeImporter &n) {
   auto it = n.inputType(0);
-  auto depthData = n.requireConstantInput(1, "depth");
-  if (failed(depthData))
-    return failure();
-  if ((*depthData)->numElements() != 1)
-    return n.error("depth must be a scalar");
-  double depthValue = (*depthData)->asDouble()[0];
-  if (!(depthValue >= 1 && depthValue <= (1 << 24)))
-    return n.error("depth " + std::to_string(depthValue) + " is out of range (1 to 2^24)");
-  int64_t depth = (int64_t)depthValue;
+  // A depth read at run time (a graph input): the positions are a Range.
+  bool runTimeDepth = n.computedFromRunTimeSizes({1});
+  int64_t depth = ShapedType::kDynamic;
+  if (runTimeDepth) {
+    if (n.inputType(1).getNumElements() != 1)
+      return n.error("depth must be a scalar");
+  } else {
+    auto depthData = n.requireConstantInput(1, "depth");
+    if (failed(depthData))
+      return failure();
+    if ((*depthData)->numElements() != 1)
+      return n.error("depth must be a scalar");
+    double depthValue = (*depthData)->asDouble()[0];
+    if (!(depthValue >= 1 && depthValue <= (1 << 24)))
+      return n.error("depth " + std::to_string(depthValue) + " is out of range (1 to 2^24)");
+    depth = (int64_t)depthValue;
+  }
   auto vt = n.inputType(2);
   if (vt.getNumElements() != 2)
     return n.error("values must hold two elements (off, on), got " +
@@ -359,9 +394,18 @@ LogicalResult importOneHot(NodeImporter &n) {
                                        ValueRange{n.input(0)});
   if (failed(indices))
     return failure();
-  Value depthScalar = n.scalarConstant(i64, (double)depth);
+  // The depth as an int64 scalar (ONNX: any numeric type, cast).
+  FailureOr<Value> depthScalar = n.scalarConstant(i64, (double)depth);
+  if (runTimeDepth) {
+    depthScalar = n.reshape(n.input(1), {});
+    if (succeeded(depthScalar) && n.inputType(1).getElementType() != i64)
+      depthScalar = n.createWithType<CastOp>(RankedTensorType::get({}, i64),
+                                             ValueRange{*depthScalar});
+    if (failed(depthScalar))
+      return failure();
+  }
   auto negative = n.create<LessOp>(ValueRange{*indices, n.scalarConstant(i64, 0)});
-  auto wrapped = n.create<AddOp>(ValueRange{*indices, depthScalar});
+  auto wrapped = n.create<AddOp>(ValueRange{*indices, *depthScalar});
   if (failed(negative) || failed(wrapped))
     return failure();
   indices = n.create<SelectOp>(ValueRange{*negative, *wrapped, *indices});
@@ -372,12 +416,29 @@ LogicalResult importOneHot(NodeImporter &n) {
   indices = n.reshape(*indices, unitShape);
   if (failed(indices))
     return failure();
-  SmallVector<int64_t> iotaShape(rank, 1), iota(depth);
+  SmallVector<int64_t> iotaShape(rank, 1);
   iotaShape[*axis] = depth;
-  for (int64_t j = 0; j < depth; ++j)
-    iota[j] = j;
-  Value positions = n.constant(DenseElementsAttr::get(RankedTensorType::get(iotaShape, i64),
-                                                      ArrayRef<int64_t>(iota)));
+  Value positions;
+  if (runTimeDepth) {
+    // [0, depth) along the axis.
+    auto range = n.createWithType<RangeOp>(
+        RankedTensorType::get({ShapedType::kDynamic}, i64),
+        ValueRange{n.scalarConstant(i64, 0), *depthScalar, n.scalarConstant(i64, 1)});
+    if (failed(range))
+      return failure();
+    SmallVector<int64_t> target(rank, 1);
+    target[*axis] = -1;
+    auto shaped = reshapeToTarget(n, *range, target, /*allowZero=*/false);
+    if (failed(shaped))
+      return failure();
+    positions = *shaped;
+  } else {
+    SmallVector<int64_t> iota(depth);
+    for (int64_t j = 0; j < depth; ++j)
+      iota[j] = j;
+    positions = n.constant(DenseElementsAttr::get(RankedTensorType::get(iotaShape, i64),
+                                                  ArrayRef<int64_t>(iota)));
+  }
   auto hot = n.create<EqualOp>(ValueRange{*indices, positions});
   if (failed(hot))
     return failure();
@@ -821,11 +882,39 @@ LogicalResult importExpand(NodeImporter &n) {
                                                ValueRange{n.input(0)}));
 }
 
+/// Tile with repeats read at run time, or of a dynamic input: sizes that
+/// the input's static ones and the known repeats fix are static.
+LogicalResult importComputedTile(NodeImporter &n, Value repeats) {
+  auto type = n.inputType(0);
+  auto repeatsType = cast<RankedTensorType>(repeats.getType());
+  if (repeatsType.getRank() != 1 || repeatsType.getDimSize(0) != type.getRank() ||
+      !repeatsType.getElementType().isInteger(64))
+    return n.error("repeats must be a 1-D int64 tensor of one entry per dimension, has " +
+                   formatShape(repeatsType.getShape()));
+  SmallVector<std::optional<int64_t>> known = knownShapeEntries(repeats);
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    int64_t size = type.getDimSize(d), product;
+    if (known[d] && *known[d] < 0)
+      return n.error("repeats must not be negative");
+    shape.push_back(known[d] && !ShapedType::isDynamic(size) &&
+                            !__builtin_mul_overflow(size, *known[d], &product)
+                        ? product
+                        : ShapedType::kDynamic);
+  }
+  return n.setResult(n.createWithType<ComputedTileOp>(
+      RankedTensorType::get(shape, type.getElementType()), ValueRange{n.input(0), repeats}));
+}
+
 LogicalResult importTile(NodeImporter &n) {
+  if (n.computedFromRunTimeSizes({1}))
+    return importComputedTile(n, n.input(1));
   auto c = n.requireConstantInput(1, "repeats");
   if (failed(c))
     return failure();
   auto type = n.inputType(0);
+  if (!type.hasStaticShape())
+    return importComputedTile(n, n.input(1));
   auto repeats = (*c)->asInt64();
   if ((int64_t)repeats.size() != type.getRank())
     return n.error("repeats needs one entry per dimension");
