@@ -99,9 +99,17 @@ Value viewOfOutput(RewriterBase &rewriter, memref::CopyOp copy, memref::AllocOp 
   if (auto expand = copy.getSource().getDefiningOp<memref::ExpandShapeOp>())
     return memref::CollapseShapeOp::create(rewriter, loc, out,
                                            expand.getReassociationIndices());
-  if (auto collapse = copy.getSource().getDefiningOp<memref::CollapseShapeOp>())
+  if (auto collapse = copy.getSource().getDefiningOp<memref::CollapseShapeOp>()) {
+    // The sizes the allocation was made with (several dynamic sizes in one
+    // group cannot be inferred).
+    SmallVector<OpFoldResult> sizes;
+    auto dynamicSizes = alloc.getDynamicSizes().begin();
+    for (int64_t size : alloc.getType().getShape())
+      sizes.push_back(ShapedType::isDynamic(size) ? OpFoldResult(*dynamicSizes++)
+                                                  : OpFoldResult(rewriter.getIndexAttr(size)));
     return memref::ExpandShapeOp::create(rewriter, loc, alloc.getType(), out,
-                                         collapse.getReassociationIndices());
+                                         collapse.getReassociationIndices(), sizes);
+  }
   return out;
 }
 

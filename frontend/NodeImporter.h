@@ -144,6 +144,20 @@ public:
     return op;
   }
 
+  /// Like createMulti, for ops whose result types the importer gives.
+  template <typename OpTy>
+  mlir::FailureOr<OpTy> createMultiWithTypes(mlir::TypeRange types, mlir::ValueRange operands,
+                                             llvm::ArrayRef<mlir::NamedAttribute> attrs = {}) {
+    if (mlir::failed(checkOperands(operands)) || mlir::failed(checkShapesFor<OpTy>(operands)))
+      return mlir::failure();
+    auto op = OpTy::create(builder_, loc_, types, operands, attrs);
+    if (mlir::failed(reportingErrorsAtNode([&] { return verifyOp(op); }))) {
+      op->erase();
+      return mlir::failure();
+    }
+    return op;
+  }
+
   /// Reshapes `value` to `shape` (no-op when it already has it).
   mlir::FailureOr<mlir::Value> reshape(mlir::Value value, llvm::ArrayRef<int64_t> shape);
   /// A tessel.constant holding a scalar of `elementType` shaped as a rank-0 tensor.

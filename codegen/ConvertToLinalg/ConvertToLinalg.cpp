@@ -33,6 +33,7 @@ struct ConvertTesselToLinalgPass
     populateNNLoweringPatterns(patterns, *strategy);
     populateTensorLoweringPatterns(patterns);
     populateShapeArithmeticLoweringPatterns(patterns);
+    populateComputedResizeLoweringPatterns(patterns);
     populateRNNLoweringPatterns(patterns);
     populateNormLoweringPatterns(patterns);
     populateFusedLoweringPatterns(patterns, *strategy);

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Matchers.h"
 
 #include <cmath>
 #include <limits>
@@ -28,15 +29,52 @@ std::string nodeDescription(Location loc) {
   return text + "'";
 }
 
+/// A check `actual pred expected`, its message's {0} and {1} the two sides.
+/// The comparison keeps a constant on the right, as canonicalization would
+/// put it (which would swap the sides the message names).
+static void checkCompare(OpBuilder &b, Location loc, arith::CmpIPredicate pred, Value actual,
+                         Value expected, const Twine &what) {
+  std::string message = (nodeDescription(loc) + ": " + what).str();
+  // (tensor.dim of a static dimension folds to a constant later.)
+  auto constant = [](Value v) {
+    if (matchPattern(v, m_Constant()))
+      return true;
+    auto dim = v.getDefiningOp<tensor::DimOp>();
+    std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+    return index && !cast<RankedTensorType>(dim.getSource().getType()).isDynamicDim(*index);
+  };
+  if (constant(actual) && !constant(expected)) {
+    std::swap(actual, expected);
+    // (Only eq and sge are made here.)
+    pred = pred == arith::CmpIPredicate::sge ? arith::CmpIPredicate::sle : pred;
+    std::string swapped;
+    for (size_t i = 0; i < message.size(); ++i) {
+      if (message.compare(i, 3, "{0}") == 0 || message.compare(i, 3, "{1}") == 0) {
+        swapped += message[i + 1] == '0' ? "{1}" : "{0}";
+        i += 2;
+      } else {
+        swapped += message[i];
+      }
+    }
+    message = swapped;
+  }
+  Value holds = arith::CmpIOp::create(b, loc, pred, actual, expected);
+  cf::AssertOp::create(b, loc, holds, message);
+}
+
 void checkSize(OpBuilder &b, Location loc, Value actual, Value expected, const Twine &what) {
-  Value same = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, actual, expected);
-  cf::AssertOp::create(b, loc, same, (nodeDescription(loc) + ": " + what).str());
+  checkCompare(b, loc, arith::CmpIPredicate::eq, actual, expected, what);
 }
 
 void checkSizeAtLeast(OpBuilder &b, Location loc, Value actual, Value minimum,
                       const Twine &what) {
-  Value enough = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, actual, minimum);
-  cf::AssertOp::create(b, loc, enough, (nodeDescription(loc) + ": " + what).str());
+  checkCompare(b, loc, arith::CmpIPredicate::sge, actual, minimum, what);
+}
+
+Value shapeEntry(OpBuilder &b, Location loc, Value vector, int64_t i) {
+  Value at = arith::ConstantIndexOp::create(b, loc, i);
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                    tensor::ExtractOp::create(b, loc, vector, ValueRange{at}));
 }
 
 SmallVector<Value> runTimeAxes(OpBuilder &b, Location loc, Value axes, int64_t rank,

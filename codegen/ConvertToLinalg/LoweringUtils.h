@@ -54,6 +54,10 @@ void checkSize(mlir::OpBuilder &b, mlir::Location loc, mlir::Value actual, mlir:
 void checkSizeAtLeast(mlir::OpBuilder &b, mlir::Location loc, mlir::Value actual,
                       mlir::Value minimum, const llvm::Twine &what);
 
+/// Entry `i` of an integer shape vector (Reshape's shape, Slice's bounds,
+/// Expand's shape, pads read at run time) as an index value.
+mlir::Value shapeEntry(mlir::OpBuilder &b, mlir::Location loc, mlir::Value vector, int64_t i);
+
 /// Axes read at run time (Squeeze, Unsqueeze, ReduceSum with a graph-input
 /// axes vector): which of `rank` positions the int64 vector `axes` names
 /// (negative entries count from the end), one i1 per position; checked at
@@ -174,6 +178,7 @@ void populateTensorLoweringPatterns(mlir::RewritePatternSet &patterns);
 /// Shape arithmetic (dialects/Tessel/ShapeArithmetic.h) as scalars: each
 /// element of a shape vector its own index computation.
 void populateShapeArithmeticLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateComputedResizeLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateRNNLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateNormLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateFusedLoweringPatterns(mlir::RewritePatternSet &patterns,

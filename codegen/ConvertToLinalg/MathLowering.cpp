@@ -854,12 +854,10 @@ struct ComputedCumSumLowering : OpConversionPattern<ComputedCumSumOp> {
     Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, axis, cst(0));
     Value normalized =
         arith::SelectOp::create(b, loc, negative, arith::AddIOp::create(b, loc, axis, cst(rank)), axis);
-    // Out of range: the check compares the axis as given with the rank.
-    Value inRange = arith::AndIOp::create(
-        b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, normalized, cst(0)),
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, normalized, cst(rank)));
-    checkSize(b, loc, arith::SelectOp::create(b, loc, inRange, cst(rank), axis), cst(rank),
-              "CumSum's axis is {0}, out of range for rank {1}");
+    checkSizeAtLeast(b, loc, axis, cst(-rank),
+                     "CumSum's axis is {0}, below {1} (rank " + Twine(rank) + ")");
+    checkSizeAtLeast(b, loc, cst(rank - 1), axis,
+                     "CumSum's axis is {1}, above {0} (rank " + Twine(rank) + ")");
     SmallVector<int64_t> cases;
     for (int64_t d = 1; d < rank; ++d)
       cases.push_back(d);

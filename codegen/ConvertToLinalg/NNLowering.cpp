@@ -3,6 +3,7 @@
 #include "codegen/Kernels/KernelConfig.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include <functional>
@@ -712,6 +713,103 @@ struct PadLowering : OpConversionPattern<PadOp> {
   }
 };
 
+/// Pad with pads read at run time: each result element reads the input at
+/// its position less the begin pad (reflected or clamped into the axis for
+/// reflect and edge), or is the value outside it (constant).
+struct ComputedPadLowering : OpConversionPattern<ComputedPadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ComputedPadOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    RankedTensorType type = op.getType();
+    Value input = adaptor.getInput();
+    int64_t rank = type.getRank();
+    StringRef mode = op.getMode();
+    auto cst = [&](int64_t v) { return Value(arith::ConstantIndexOp::create(b, loc, v)); };
+    SmallVector<Value> begins, dims, lasts, dynamicSizes;
+    for (int64_t d = 0; d < rank; ++d) {
+      Value begin = shapeEntry(b, loc, adaptor.getPads(), d),
+            end = shapeEntry(b, loc, adaptor.getPads(), d + rank);
+      Value in = dimSize(b, loc, input, d);
+      Value out = arith::AddIOp::create(b, loc, in, arith::AddIOp::create(b, loc, begin, end));
+      checkSizeAtLeast(b, loc, out, cst(0),
+                       "Pad's result axis " + Twine(d) + " would have {0} elements");
+      Value pads = arith::MaxSIOp::create(b, loc, begin, end);
+      Value padding = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, pads, cst(0));
+      if (mode == "reflect")
+        checkSizeAtLeast(b, loc, in,
+                         arith::SelectOp::create(b, loc, padding,
+                                                 arith::AddIOp::create(b, loc, pads, cst(1)), cst(0)),
+                         "reflect padding of axis " + Twine(d) + " needs {1} elements, it holds {0}");
+      if (mode == "edge")
+        checkSizeAtLeast(b, loc, in, arith::SelectOp::create(b, loc, padding, cst(1), cst(0)),
+                         "edge padding of axis " + Twine(d) + " needs {1} elements, it holds {0}");
+      if (type.isDynamicDim(d))
+        dynamicSizes.push_back(out);
+      else
+        checkSize(b, loc, out, cst(type.getDimSize(d)),
+                  "Pad's result axis " + Twine(d) + " has {0} elements, the model needs {1}");
+      begins.push_back(begin);
+      dims.push_back(in);
+      lasts.push_back(arith::SubIOp::create(b, loc, in, cst(1)));
+    }
+    Value value = tensor::ExtractOp::create(b, loc, adaptor.getValue(), ValueRange{});
+    Value init = tensor::EmptyOp::create(b, loc, type, dynamicSizes);
+    // An empty input has no element to read: its constant padding is all
+    // value (the other modes refuse to pad an empty axis).
+    Value empty = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0);
+    for (Value dim : dims)
+      empty = arith::OrIOp::create(
+          b, loc, empty, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, dim, cst(0)));
+    auto branch = scf::IfOp::create(b, loc, TypeRange{type}, empty, /*withElseRegion=*/true);
+    b.setInsertionPointToStart(branch.thenBlock());
+    scf::YieldOp::create(b, loc, linalg::FillOp::create(b, loc, value, init).getResult(0));
+    b.setInsertionPointToStart(branch.elseBlock());
+    Value r = linalg::GenericOp::create(
+                  b, loc, TypeRange{type}, ValueRange{},
+                  ValueRange{init},
+                  SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, getContext())},
+                  SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+                  [&](OpBuilder &nb, Location l, ValueRange) {
+                    auto idx = [&](int64_t v) { return arith::ConstantIndexOp::create(nb, l, v); };
+                    Value inside = arith::ConstantIntOp::create(nb, l, nb.getI1Type(), 1);
+                    SmallVector<Value> indices;
+                    for (int64_t d = 0; d < rank; ++d) {
+                      Value src = arith::SubIOp::create(nb, l, linalg::IndexOp::create(nb, l, d),
+                                                        begins[d]);
+                      if (mode == "reflect") {
+                        // |src| folds the begin side, last - |last - x| the end side.
+                        src = arith::MaxSIOp::create(nb, l, src,
+                                                     arith::SubIOp::create(nb, l, idx(0), src));
+                        Value fromEnd = arith::SubIOp::create(nb, l, lasts[d], src);
+                        fromEnd = arith::MaxSIOp::create(
+                            nb, l, fromEnd, arith::SubIOp::create(nb, l, idx(0), fromEnd));
+                        src = arith::SubIOp::create(nb, l, lasts[d], fromEnd);
+                      } else if (mode == "constant") {
+                        Value in = arith::AndIOp::create(
+                            nb, l,
+                            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, src, idx(0)),
+                            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, src, dims[d]));
+                        inside = arith::AndIOp::create(nb, l, inside, in);
+                      }
+                      // (Clamped: a constant pad's outside elements read a
+                      // valid one, then take the value.)
+                      indices.push_back(arith::MinSIOp::create(
+                          nb, l, arith::MaxSIOp::create(nb, l, src, idx(0)), lasts[d]));
+                    }
+                    Value v = tensor::ExtractOp::create(nb, l, input, indices);
+                    if (mode == "constant")
+                      v = arith::SelectOp::create(nb, l, inside, v, value);
+                    linalg::YieldOp::create(nb, l, v);
+                  })
+                  .getResult(0);
+    scf::YieldOp::create(b, loc, r);
+    rewriter.replaceOp(op, branch.getResults());
+    return success();
+  }
+};
+
 //===----------------------------------------------------------------------===//
 // Resize: per-axis interpolation tables computed at compile time.
 //===----------------------------------------------------------------------===//
@@ -1025,7 +1123,7 @@ struct LRNLowering : OpConversionPattern<LRNOp> {
 void populateNNLoweringPatterns(RewritePatternSet &patterns, const LoweringStrategy &strategy) {
   patterns.add<ConvLowering>(patterns.getContext(), strategy);
   patterns.add<ConvTransposeLowering, MaxPoolLowering, AvgPoolLowering, BatchNormLowering,
-               PadLowering, ResizeLowering, PReluLowering, LRNLowering>(patterns.getContext());
+               PadLowering, ComputedPadLowering, ResizeLowering, PReluLowering, LRNLowering>(patterns.getContext());
 }
 
 } // namespace tessel

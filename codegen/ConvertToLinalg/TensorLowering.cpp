@@ -31,13 +31,6 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
   }
 };
 
-/// Entry `i` of an integer shape vector (Reshape's shape, Slice's bounds,
-/// Expand's shape) as an index value.
-Value shapeEntry(OpBuilder &b, Location loc, Value vector, int64_t i) {
-  Value at = arith::ConstantIndexOp::create(b, loc, i);
-  return arith::IndexCastOp::create(b, loc, b.getIndexType(),
-                                    tensor::ExtractOp::create(b, loc, vector, ValueRange{at}));
-}
 
 Value reshapeToSizes(OpBuilder &b, Location loc, Value input, RankedTensorType type,
                      ArrayRef<OpFoldResult> sizes);
@@ -234,6 +227,146 @@ struct ComputedSqueezeLowering : OpConversionPattern<ComputedSqueezeOp> {
     }
     rewriter.replaceOp(op, reshapeToSizes(b, loc, input, type,
                                           resultSizes(b, loc, type, sizes, "Squeeze")));
+    return success();
+  }
+};
+
+/// ONNX Slice with axes and steps read at run time too: for each dimension
+/// the bounds and step of the axes entry that names it (none: the whole
+/// dimension, step 1), clamped as for constant steps of either sign; then a
+/// gather of the strided elements.
+struct ComputedStridedSliceLowering : OpConversionPattern<ComputedStridedSliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ComputedStridedSliceOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Value input = adaptor.getInput();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank();
+    int64_t count = op.getAxes().getType().getDimSize(0);
+    auto cst = [&](int64_t v) { return Value(arith::ConstantIndexOp::create(b, loc, v)); };
+    auto cmp = [&](arith::CmpIPredicate p, Value x, Value y) {
+      return Value(arith::CmpIOp::create(b, loc, p, x, y));
+    };
+    auto select = [&](Value c, Value x, Value y) {
+      return Value(arith::SelectOp::create(b, loc, c, x, y));
+    };
+    auto clamp = [&](Value v, Value lo, Value hi) {
+      return Value(arith::MinSIOp::create(b, loc, arith::MaxSIOp::create(b, loc, v, lo), hi));
+    };
+    SmallVector<Value> isAxis = runTimeAxes(b, loc, adaptor.getAxes(), rank, "Slice");
+    SmallVector<Value> axes, starts, ends, steps;
+    for (int64_t j = 0; j < count; ++j) {
+      Value a = shapeEntry(b, loc, adaptor.getAxes(), j);
+      axes.push_back(select(cmp(arith::CmpIPredicate::slt, a, cst(0)),
+                            arith::AddIOp::create(b, loc, a, cst(rank)), a));
+      starts.push_back(shapeEntry(b, loc, adaptor.getStarts(), j));
+      ends.push_back(shapeEntry(b, loc, adaptor.getEnds(), j));
+      steps.push_back(shapeEntry(b, loc, adaptor.getSteps(), j));
+      // (A zero step: the check compares it with 1.)
+      checkSize(b, loc, select(cmp(arith::CmpIPredicate::eq, steps.back(), cst(0)), cst(0), cst(1)),
+                cst(1), "Slice's step " + Twine(j) + " is {0}");
+    }
+    SmallVector<Value> offsets, strides, dynamicSizes;
+    for (int64_t d = 0; d < rank; ++d) {
+      Value dim = dimSize(b, loc, input, d);
+      Value start = cst(0), end = dim, step = cst(1);
+      for (int64_t j = 0; j < count; ++j) {
+        Value here = cmp(arith::CmpIPredicate::eq, axes[j], cst(d));
+        start = select(here, starts[j], start);
+        end = select(here, ends[j], end);
+        step = select(here, steps[j], step);
+      }
+      auto fromEnd = [&](Value v) {
+        return select(cmp(arith::CmpIPredicate::slt, v, cst(0)),
+                      arith::AddIOp::create(b, loc, v, dim), v);
+      };
+      Value forward = cmp(arith::CmpIPredicate::sgt, step, cst(0));
+      Value last = arith::SubIOp::create(b, loc, dim, cst(1));
+      Value lo = select(forward, cst(0), cst(-1)), hi = select(forward, dim, last);
+      start = clamp(fromEnd(start), lo, hi);
+      end = clamp(fromEnd(end), lo, hi);
+      // ceil(span / |step|) without overflow for huge steps.
+      Value span = select(forward, arith::SubIOp::create(b, loc, end, start),
+                          arith::SubIOp::create(b, loc, start, end));
+      Value magnitude = select(forward, step, arith::SubIOp::create(b, loc, cst(0), step));
+      Value size = select(
+          cmp(arith::CmpIPredicate::sgt, span, cst(0)),
+          arith::AddIOp::create(
+              b, loc, arith::DivSIOp::create(b, loc, arith::SubIOp::create(b, loc, span, cst(1)),
+                                             arith::MaxSIOp::create(b, loc, magnitude, cst(1))),
+              cst(1)),
+          cst(0));
+      offsets.push_back(select(cmp(arith::CmpIPredicate::sgt, size, cst(0)), start, cst(0)));
+      strides.push_back(step);
+      if (type.isDynamicDim(d))
+        dynamicSizes.push_back(size);
+      else
+        checkSize(b, loc, size, cst(type.getDimSize(d)),
+                  "Slice's result dimension " + Twine(d) + " is {0}, the model needs {1}");
+    }
+    rewriter.replaceOp(op, gatherByIndex(b, loc, type, dynamicSizes, input,
+                                         [&](OpBuilder &nb, Location l, ValueRange at) {
+                                           SmallVector<Value> coords;
+                                           for (int64_t d = 0; d < rank; ++d)
+                                             coords.push_back(arith::AddIOp::create(
+                                                 nb, l, offsets[d],
+                                                 arith::MulIOp::create(nb, l, at[d], strides[d])));
+                                           return coords;
+                                         }));
+    return success();
+  }
+};
+
+/// ONNX Split with sizes read at run time: checked non-negative and adding
+/// up to the axis; each piece an extract_slice (a view).
+struct ComputedSplitLowering : OpConversionPattern<ComputedSplitOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ComputedSplitOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Value input = adaptor.getInput();
+    int64_t axis = op.getAxis();
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0), offset = zero;
+    SmallVector<Value> pieces;
+    for (auto [i, result] : llvm::enumerate(op.getResults())) {
+      auto type = cast<RankedTensorType>(result.getType());
+      Value size = shapeEntry(b, loc, adaptor.getSplit(), i);
+      checkSizeAtLeast(b, loc, size, zero, "Split's size " + Twine(i) + " is {0}, below {1}");
+      SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0)),
+          sizes = tensor::getMixedSizes(b, loc, input), strides(type.getRank(), b.getIndexAttr(1));
+      offsets[axis] = offset;
+      sizes[axis] = size;
+      if (!type.isDynamicDim(axis)) {
+        checkSize(b, loc, size, arith::ConstantIndexOp::create(b, loc, type.getDimSize(axis)),
+                  "Split's size " + Twine(i) + " is {0}, the model needs {1}");
+        sizes[axis] = b.getIndexAttr(type.getDimSize(axis));
+      }
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        if (d != axis && !type.isDynamicDim(d))
+          sizes[d] = b.getIndexAttr(type.getDimSize(d));
+      pieces.push_back(tensor::ExtractSliceOp::create(b, loc, type, input, offsets, sizes, strides));
+      offset = arith::AddIOp::create(b, loc, offset, size);
+    }
+    checkSize(b, loc, offset, dimSize(b, loc, input, axis),
+              "Split's sizes add up to {0}, the axis has {1}");
+    rewriter.replaceOp(op, pieces);
+    return success();
+  }
+};
+
+/// A check on values read before the run: an assert that the model's shape
+/// function runs.
+struct CheckLowering : OpConversionPattern<CheckOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(CheckOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value holds = tensor::ExtractOp::create(rewriter, loc, adaptor.getCondition(), ValueRange{});
+    cf::AssertOp::create(rewriter, loc, holds, (nodeDescription(loc) + ": " + op.getMessage()).str());
+    rewriter.eraseOp(op);
     return success();
   }
 };
@@ -962,7 +1095,8 @@ struct TriluLowering : OpConversionPattern<TriluOp> {
 } // namespace
 
 void populateTensorLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<ComputedUnsqueezeLowering, ComputedSqueezeLowering, ComputedTileLowering>(
+  patterns.add<ComputedUnsqueezeLowering, ComputedSqueezeLowering, ComputedTileLowering,
+               ComputedStridedSliceLowering, ComputedSplitLowering, CheckLowering>(
       patterns.getContext());
   patterns.add<ConstantLowering, ReshapeLowering, ComputedReshapeLowering, RangeLowering, TransposeLowering, ShapeLowering, SizeLowering,
                ConcatLowering,

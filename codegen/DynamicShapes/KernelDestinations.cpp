@@ -71,13 +71,17 @@ FailureOr<Value> callerArgumentElement(OpBuilder &b, Location loc, Value tensor,
 struct KernelDestinationsPass : impl::KernelDestinationsBase<KernelDestinationsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    // A kernel of static results with shape checks (over data its caller
-    // passes: a CumSum's axis read at run time) states them at each call.
+    if (failed(addDestinations(module)))
+      return signalPassFailure();
+    // A kernel of static results with shape checks (of dynamic operands, or
+    // over data its caller passes: a CumSum's axis read at run time) states
+    // them at each call, once every call has its destinations (the sizes of
+    // what it passes are known then).
     SmallVector<std::pair<func::CallOp, func::FuncOp>> checkedCalls;
     module.walk([&](func::CallOp call) {
       auto kernel = module.lookupSymbol<func::FuncOp>(call.getCallee());
       if (kernel && !kernel.isExternal() && kernel->hasAttr("tessel.kernel") &&
-          !hasDynamicResult(kernel) && !kernel.getOps<cf::AssertOp>().empty())
+          !kernel->hasAttr(kDestinationsAttr) && !kernel.getOps<cf::AssertOp>().empty())
         checkedCalls.push_back({call, kernel});
     });
     for (auto [call, kernel] : checkedCalls) {
@@ -86,23 +90,24 @@ struct KernelDestinationsPass : impl::KernelDestinationsBase<KernelDestinationsP
       if (failed(restateChecks(b, call, kernel, callerSizes)))
         return signalPassFailure();
     }
+  }
 
+  /// Kernels of dynamic results take destinations.
+  LogicalResult addDestinations(ModuleOp module) {
     // Kernel -> the values it returns (the sources of its destinations).
     llvm::DenseMap<Operation *, SmallVector<Value>> returned;
     SmallVector<func::FuncOp> kernels;
     for (auto kernel : module.getOps<func::FuncOp>()) {
       if (kernel.isExternal() || !kernel->hasAttr("tessel.kernel") || !hasDynamicResult(kernel))
         continue;
-      if (!kernel.getBody().hasOneBlock()) {
-        kernel.emitError("a kernel with dynamic results must have one block");
-        return signalPassFailure();
-      }
+      if (!kernel.getBody().hasOneBlock())
+        return kernel.emitError("a kernel with dynamic results must have one block");
       auto ret = cast<func::ReturnOp>(kernel.getBody().front().getTerminator());
       returned[kernel] = SmallVector<Value>(ret.getOperands());
       kernels.push_back(kernel);
     }
     if (kernels.empty())
-      return;
+      return success();
 
     // The calls first, while each kernel still computes its results from
     // its own inputs (its sizes are then expressions of those alone).
@@ -114,7 +119,7 @@ struct KernelDestinationsPass : impl::KernelDestinationsBase<KernelDestinationsP
     });
     for (auto [call, kernel] : calls)
       if (failed(addDestinations(call, kernel, returned[kernel])))
-        return signalPassFailure();
+        return failure();
 
     for (func::FuncOp kernel : kernels) {
       auto ret = cast<func::ReturnOp>(kernel.getBody().front().getTerminator());
@@ -122,11 +127,12 @@ struct KernelDestinationsPass : impl::KernelDestinationsBase<KernelDestinationsP
       for (auto [i, value] : llvm::enumerate(returned[kernel])) {
         unsigned index = kernel.getNumArguments();
         if (failed(kernel.insertArgument(index, value.getType(), {}, ret.getLoc())))
-          return signalPassFailure();
+          return failure();
         ret.setOperand(i, computeInto(b, ret.getLoc(), value, kernel.getArgument(index)));
       }
       kernel->setAttr(kDestinationsAttr, UnitAttr::get(&getContext()));
     }
+    return success();
   }
 
   /// Sizes and elements inside `kernel`, as computations at the call

@@ -168,6 +168,46 @@ LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *, std::optional<Loc
   return success();
 }
 
+LogicalResult ComputedResizeOp::verify() {
+  RankedTensorType in = getInput().getType(), out = getType();
+  int64_t rank = in.getRank();
+  if (out.getRank() != rank || in.getElementType() != out.getElementType())
+    return emitOpError("keeps the rank and element type");
+  int64_t scales = getScales().getType().getDimSize(0), sizes = getSizes().getType().getDimSize(0);
+  if ((scales == 0) == (sizes == 0) || std::max(scales, sizes) != rank)
+    return emitOpError("needs one scale or one size per dimension (the other empty)");
+  StringRef mode = getMode(), ctm = getCoordinateTransformationMode();
+  if (mode != "nearest" && mode != "linear" && mode != "cubic")
+    return emitOpError("mode must be nearest, linear or cubic");
+  if (mode != "nearest" && !isa<FloatType>(in.getElementType()))
+    return emitOpError("interpolates float tensors only");
+  if (ctm == "tf_crop_and_resize" && getRoi().getType().getDimSize(0) != 2 * rank)
+    return emitOpError("tf_crop_and_resize needs a roi of 2 x rank entries");
+  if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
+                           "tf_half_pixel_for_nn", "tf_crop_and_resize"},
+                          ctm))
+    return emitOpError("unknown coordinate_transformation_mode '") << ctm << "'";
+  if (!llvm::is_contained({"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"},
+                          getNearestMode()))
+    return emitOpError("unknown nearest_mode '") << getNearestMode() << "'";
+  return success();
+}
+
+LogicalResult ComputedPadOp::verify() {
+  RankedTensorType in = getInput().getType(), out = getType();
+  if (in.getRank() != out.getRank() || in.getElementType() != out.getElementType())
+    return emitOpError("keeps the rank and element type");
+  if (getPads().getType().getDimSize(0) != 2 * in.getRank())
+    return emitOpError("needs 2 x rank pads");
+  auto value = cast<RankedTensorType>(getValue().getType());
+  if (value.getRank() != 0 || value.getElementType() != in.getElementType())
+    return emitOpError("needs a scalar value of the element type");
+  StringRef mode = getMode();
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return emitOpError("mode must be constant, reflect or edge");
+  return success();
+}
+
 LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor a,
                                       SmallVectorImpl<Type> &types) {
   const char *name = "'tessel.pad' op ";

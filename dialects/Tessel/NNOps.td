@@ -119,6 +119,26 @@ def Tessel_PadOp : Tessel_Op<"pad", [InferTypeOpAdaptor, Tessel_DynamicShapes]> 
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
+def Tessel_ComputedPadOp : Tessel_Op<"computed_pad", [Tessel_DynamicShapes]> {
+  let summary = "tessel.pad with pads read at run time";
+  let description = [{
+    tessel.pad whose `pads` (an int64 vector of 2 x rank entries: begin
+    pads, then end pads) are read at run time (a graph input); `value` is
+    the constant of the `constant` mode (a scalar of the element type, from
+    data or a constant). Every result size is the input's plus both pads;
+    what the sizes must allow (a non-negative result, reflect pads shorter
+    than the axis, edge padding of a non-empty axis) is checked at run time.
+  }];
+  let arguments = (ins Tessel_Tensor:$input, 1DTensorOf<[I64]>:$pads, Tessel_Tensor:$value,
+                       DefaultValuedStrAttr<StrAttr, "constant">:$mode);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = [{
+    $input `by` $pads `value` $value attr-dict `:` type($input) `,` type($pads) `,` type($value)
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def Tessel_ResizeOp : Tessel_Op<"resize", [InferTypeOpAdaptor]> {
   let summary = "resizes a tensor by nearest, (multi)linear or cubic interpolation";
   let description = [{
@@ -157,6 +177,40 @@ def Tessel_ResizeOp : Tessel_Op<"resize", [InferTypeOpAdaptor]> {
                        DefaultValuedAttr<F64Attr, "0.0">:$extrapolation_value);
   let results = (outs Tessel_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Tessel_ComputedResizeOp
+    : Tessel_Op<"computed_resize", [Tessel_DynamicShapes]> {
+  let summary = "tessel.resize with scales, sizes or roi read at run time";
+  let description = [{
+    tessel.resize (same modes, transforms and reference semantics) whose
+    `scales` (f32, one per dimension) or `sizes` (i64, one per dimension;
+    exactly one of the two, the other empty), and `roi` (f32, starts then
+    ends, for tf_crop_and_resize; else empty) are read at run time: graph inputs, or constants of
+    an input of run-time size. Each result dimension is floor(scale x input
+    size), or the size given (the scale then being size / input size). The
+    taps and weights of each output coordinate are computed from the scale
+    at run time; a dimension whose constant scale is 1 (or whose constant
+    size is the input's static size) is copied. `legacy_nearest` is
+    Upsample's and Resize-10's rounding: floor when no scale is below 1,
+    ceil otherwise (one that both up- and downsamples is refused at run
+    time). Positive scales and non-negative sizes are run-time checks.
+  }];
+  let arguments = (ins Tessel_Tensor:$input, 1DTensorOf<[F32]>:$scales,
+                       1DTensorOf<[I64]>:$sizes, 1DTensorOf<[F32]>:$roi,
+                       DefaultValuedStrAttr<StrAttr, "nearest">:$mode,
+                       DefaultValuedStrAttr<StrAttr, "half_pixel">:$coordinate_transformation_mode,
+                       DefaultValuedStrAttr<StrAttr, "round_prefer_floor">:$nearest_mode,
+                       DefaultValuedAttr<BoolAttr, "false">:$legacy_nearest,
+                       DefaultValuedAttr<F64Attr, "-0.75">:$cubic_coeff_a,
+                       DefaultValuedAttr<BoolAttr, "false">:$exclude_outside,
+                       DefaultValuedAttr<F64Attr, "0.0">:$extrapolation_value);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = [{
+    $input `scales` $scales `sizes` $sizes `roi` $roi attr-dict `:` type($input) `,`
+    type($scales) `,` type($sizes) `,` type($roi) `->` type($result)
+  }];
+  let hasVerifier = 1;
 }
 
 def Tessel_LayerNormOp : Tessel_Op<"layer_norm", [InferTypeOpAdaptor, Tessel_DynamicShapes]> {

@@ -96,6 +96,37 @@ LogicalResult ComputedExpandOp::verify() {
   return success();
 }
 
+LogicalResult ComputedStridedSliceOp::verify() {
+  RankedTensorType in = getInput().getType(), out = getType();
+  if (in.getElementType() != out.getElementType() || in.getRank() != out.getRank())
+    return emitOpError("needs the input's rank and element type");
+  int64_t n = getAxes().getType().getDimSize(0);
+  for (Value v : {getStarts(), getEnds(), getSteps()})
+    if (cast<RankedTensorType>(v.getType()).getDimSize(0) != n)
+      return emitOpError("needs one start, end and step per axis (") << n << ")";
+  if (ShapedType::isDynamic(n) || n > in.getRank())
+    return emitOpError("needs a static count of axes, at most the rank");
+  return success();
+}
+
+LogicalResult ComputedSplitOp::verify() {
+  RankedTensorType in = getInput().getType();
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= in.getRank())
+    return emitOpError("axis ") << axis << " is out of range";
+  if (getSplit().getType().getDimSize(0) != (int64_t)getResults().size())
+    return emitOpError("needs one split entry per result");
+  for (Value r : getResults()) {
+    auto out = cast<RankedTensorType>(r.getType());
+    if (out.getRank() != in.getRank() || out.getElementType() != in.getElementType())
+      return emitOpError("results keep the input's rank and element type");
+    for (int64_t d = 0; d < in.getRank(); ++d)
+      if (d != axis && !dimsCompatible(out.getDimSize(d), in.getDimSize(d)))
+        return emitOpError("changes dimension ") << d << ", which it does not split";
+  }
+  return success();
+}
+
 LogicalResult ComputedTileOp::verify() {
   RankedTensorType in = getInput().getType(), out = getType();
   if (in.getRank() != out.getRank() || in.getElementType() != out.getElementType())

@@ -79,6 +79,62 @@ def Tessel_ComputedSliceOp : Tessel_Op<"computed_slice", [Tessel_DynamicShapes]>
   let hasVerifier = 1;
 }
 
+def Tessel_ComputedStridedSliceOp
+    : Tessel_Op<"computed_strided_slice", [Tessel_DynamicShapes]> {
+  let summary = "ONNX Slice whose axes and steps are read at run time too";
+  let description = [{
+    ONNX Slice with every operand an int64 vector read at run time (graph
+    inputs): `axes` (distinct, in [-r, r)), `steps` (non-zero) and the
+    `starts` and `ends` of each, negative entries counting from the end and
+    clamped as ONNX specifies. Axes and steps out of range, repeated or zero
+    are refused by run-time checks. Which dimension a bound applies to is
+    only known at run time, so the result may differ from the input along
+    any dimension. (With constant axes and steps the importer makes a
+    tessel.computed_slice.)
+  }];
+  let arguments = (ins Tessel_Tensor:$input, 1DTensorOf<[I64]>:$starts, 1DTensorOf<[I64]>:$ends,
+                       1DTensorOf<[I64]>:$axes, 1DTensorOf<[I64]>:$steps);
+  let results = (outs Tessel_Tensor:$result);
+  let assemblyFormat = [{
+    $input `[` $starts `:` $ends `]` `axes` $axes `steps` $steps attr-dict `:` type($input) `,`
+    type($starts) `,` type($ends) `,` type($axes) `,` type($steps) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tessel_ComputedSplitOp : Tessel_Op<"computed_split", [Tessel_DynamicShapes]> {
+  let summary = "ONNX Split with sizes read at run time";
+  let description = [{
+    Consecutive pieces of `input` along `axis`, result i of `split[i]`
+    elements there (an int64 vector read at run time, one entry per result:
+    a graph input, or constant sizes of a dynamic axis). The sizes must be
+    non-negative and add up to the axis's size (run-time checks). The
+    pieces are views.
+  }];
+  let arguments = (ins Tessel_Tensor:$input, 1DTensorOf<[I64]>:$split, I64Attr:$axis);
+  let results = (outs Variadic<Tessel_Tensor>:$results);
+  let assemblyFormat = [{
+    $input `by` $split attr-dict `:` type($input) `,` type($split) `->` type($results)
+  }];
+  let hasVerifier = 1;
+}
+
+// (Not a Tessel_Op: those are Pure, and nothing uses a check's result.
+// It writes nothing either, but must stay, as cf.assert does.)
+def Tessel_CheckOp : Op<Tessel_Dialect, "check", [MemoryEffects<[MemWrite]>]> {
+  let summary = "a condition on values read before the run (shape inputs)";
+  let description = [{
+    A run-time check that `condition` holds, computed by shape arithmetic
+    from shape inputs (graph inputs read before the run): the model's shape
+    function refuses a run where it does not, with `message` prefixed by the
+    node. For conditions on input values that the compiled code relies on
+    (Dropout's training_mode and ratio read at run time: Tessel runs
+    inference).
+  }];
+  let arguments = (ins 0DTensorOf<[I1]>:$condition, StrAttr:$message);
+  let assemblyFormat = "$condition `,` $message attr-dict `:` type($condition)";
+}
+
 def Tessel_RangeOp : Tessel_Op<"range", [Tessel_DynamicShapes]> {
   let summary = "ONNX Range with bounds computed at run time";
   let description = [{

@@ -57,9 +57,76 @@ LogicalResult importEyeLike(NodeImporter &n) {
   return success();
 }
 
+/// The window of a size read at run time (a graph input), computed in f32
+/// from a Range over it with the same formula.
+LogicalResult importRunTimeCosineWindow(NodeImporter &n, ArrayRef<double> coefficients,
+                                        Type element, bool periodic) {
+  RankedTensorType sizeType = n.inputType(0);
+  if (sizeType.getNumElements() != 1 || !isa<IntegerType>(sizeType.getElementType()))
+    return n.error("size must be an integer scalar");
+  Type i64 = n.builder().getI64Type(), f32 = n.builder().getF32Type();
+  auto scalar = [&](Type t) { return RankedTensorType::get({}, t); };
+  auto vector = [&](Type t) { return RankedTensorType::get({ShapedType::kDynamic}, t); };
+  auto size = n.reshape(n.input(0), {});
+  if (succeeded(size) && !sizeType.getElementType().isInteger(64))
+    size = n.createWithType<CastOp>(scalar(i64), ValueRange{*size});
+  if (failed(size))
+    return failure();
+  auto positions = n.createWithType<RangeOp>(
+      vector(i64), ValueRange{n.scalarConstant(i64, 0), *size, n.scalarConstant(i64, 1)});
+  if (succeeded(positions))
+    positions = n.createWithType<CastOp>(vector(f32), ValueRange{*positions});
+  auto denominator = n.createWithType<CastOp>(scalar(f32), ValueRange{*size});
+  if (succeeded(denominator) && !periodic)
+    denominator = n.createWithType<SubOp>(scalar(f32),
+                                          ValueRange{*denominator, n.scalarConstant(f32, 1)});
+  if (failed(positions) || failed(denominator))
+    return failure();
+  // 2 pi i / N, then the sum of the cosine terms.
+  auto angle = n.createWithType<MulOp>(vector(f32),
+                                       ValueRange{*positions, n.scalarConstant(f32, 2 * M_PI)});
+  if (succeeded(angle))
+    angle = n.createWithType<DivOp>(vector(f32), ValueRange{*angle, *denominator});
+  if (failed(angle))
+    return failure();
+  // a_0 broadcast over the positions (a_0 + 0 * angle), then each
+  // (-1)^j a_j cos(j * angle).
+  auto window = n.createWithType<MulOp>(vector(f32), ValueRange{*angle, n.scalarConstant(f32, 0)});
+  if (succeeded(window))
+    window = n.createWithType<AddOp>(
+        vector(f32), ValueRange{*window, n.scalarConstant(f32, coefficients.front())});
+  double sign = -1;
+  for (size_t j = 1; j < coefficients.size(); ++j) {
+    if (failed(window))
+      return failure();
+    double a = coefficients[j];
+    auto term = n.createWithType<MulOp>(vector(f32),
+                                        ValueRange{*angle, n.scalarConstant(f32, (double)j)});
+    if (succeeded(term))
+      term = n.createWithType<CosOp>(vector(f32), ValueRange{*term});
+    if (succeeded(term))
+      term = n.createWithType<MulOp>(vector(f32), ValueRange{*term, n.scalarConstant(f32, sign * a)});
+    if (failed(term))
+      return failure();
+    window = n.createWithType<AddOp>(vector(f32), ValueRange{*window, *term});
+    sign = -sign;
+  }
+  if (failed(window))
+    return failure();
+  if (element != f32)
+    window = n.createWithType<CastOp>(vector(element), ValueRange{*window});
+  return n.setResult(window);
+}
+
 /// A generalized cosine window sum_j (-1)^j a_j cos(2 pi j i / N), with N the
 /// size (periodic) or the size - 1 (symmetric), as ONNX defines them.
 LogicalResult importCosineWindow(NodeImporter &n, ArrayRef<double> coefficients) {
+  if (n.computedFromRunTimeSizes({0})) {
+    auto element = dtypeAttr(n, "output_datatype", n.builder().getF32Type());
+    if (failed(element))
+      return failure();
+    return importRunTimeCosineWindow(n, coefficients, *element, n.intAttr("periodic", 1) != 0);
+  }
   auto sizeData = n.requireConstantInput(0, "size");
   if (failed(sizeData))
     return failure();

@@ -224,6 +224,31 @@ LogicalResult importPad(NodeImporter &n) {
       return n.error(Twine("attribute '") + name + "' is required");
     pads = n.intsAttr(name);
     value = n.floatAttr("value", 0.0);
+  } else if (n.computedFromRunTimeSizes({1})) {
+    // Pads read at run time (a graph input); the value is any scalar.
+    RankedTensorType padsType = n.inputType(1);
+    int64_t rank = type.getRank();
+    if (padsType.getRank() != 1 || !padsType.getElementType().isInteger(64))
+      return n.error("pads must be a 1-D int64 tensor, has " + formatShape(padsType.getShape()));
+    if (n.hasInput(3))
+      return n.error("axes is not supported with pads read at run time");
+    if (padsType.getDimSize(0) != 2 * rank)
+      return n.error("pads has " + Twine(padsType.getDimSize(0)) + " entries for rank " +
+                     Twine(rank) + " (expected " + Twine(2 * rank) + ")");
+    FailureOr<Value> value = n.scalarConstant(type.getElementType(), 0);
+    if (n.hasInput(2)) {
+      if (n.inputType(2).getNumElements() != 1 ||
+          n.inputType(2).getElementType() != type.getElementType())
+        return n.error("constant_value must hold one value of the input's type");
+      value = n.reshape(n.input(2), {});
+      if (failed(value))
+        return failure();
+    }
+    auto resultType = RankedTensorType::get(SmallVector<int64_t>(rank, ShapedType::kDynamic),
+                                            type.getElementType());
+    return n.setResult(n.createWithType<ComputedPadOp>(
+        resultType, ValueRange{n.input(0), n.input(1), *value},
+        {n.named("mode", n.builder().getStringAttr(mode))}));
   } else {
     auto c = n.requireConstantInput(1, "pads");
     if (failed(c))
@@ -249,6 +274,70 @@ LogicalResult importPad(NodeImporter &n) {
                                      n.named("constant_value", b.getF64FloatAttr(value))}));
 }
 
+/// Resize or Upsample with parameters read at run time (see importResize).
+LogicalResult importComputedResize(NodeImporter &n, StringRef mode, bool legacy, int scalesIndex) {
+  auto type = n.inputType(0);
+  int64_t rank = type.getRank();
+  auto &b = n.builder();
+  // An empty input (an omitted optional one, or a tensor of no elements)
+  // does not count.
+  auto given = [&](int i) { return n.hasInput(i) && n.inputType(i).getNumElements() != 0; };
+  bool bySizes = !legacy && given(3);
+  int index = bySizes ? 3 : scalesIndex;
+  if (!given(index))
+    return n.error("one of scales and sizes is required");
+  if (!legacy && given(2) && given(3))
+    return n.error("only one of scales and sizes may be given");
+  RankedTensorType t = n.inputType(index);
+  Type want = bySizes ? Type(b.getI64Type()) : Type(b.getF32Type());
+  if (t.getRank() != 1 || t.getDimSize(0) != rank || t.getElementType() != want)
+    return n.error(Twine(bySizes ? "sizes" : "scales") + " must be a 1-D " +
+                   (bySizes ? "int64" : "float") + " tensor of one entry per dimension, has " +
+                   formatShape(t.getShape()));
+  std::string ctm = legacy ? "asymmetric" : n.stringAttr("coordinate_transformation_mode",
+                                                         "half_pixel");
+  Value scales, sizes, roi;
+  (bySizes ? sizes : scales) = n.input(index);
+  if (ctm == "tf_crop_and_resize") {
+    if (!given(1) || n.inputType(1).getRank() != 1 || n.inputType(1).getDimSize(0) != 2 * rank ||
+        !n.inputType(1).getElementType().isF32())
+      return n.error("tf_crop_and_resize needs a float roi of 2 x rank entries");
+    roi = n.input(1);
+  }
+  // Static where a constant scale or size with a static input size says so.
+  SmallVector<int64_t> shape(rank, ShapedType::kDynamic);
+  if (const TensorData *c = n.constantInput(index)) {
+    for (int64_t d = 0; d < rank; ++d) {
+      if (bySizes)
+        shape[d] = c->asInt64()[d] >= 0 ? c->asInt64()[d] : ShapedType::kDynamic;
+      else if (!type.isDynamicDim(d) && c->asDouble()[d] > 0)
+        shape[d] = (int64_t)std::floor((double)(float)c->asDouble()[d] * (double)type.getDimSize(d));
+    }
+  }
+  SmallVector<NamedAttribute> attrs{
+      n.named("mode", b.getStringAttr(mode)),
+      n.named("coordinate_transformation_mode", b.getStringAttr(ctm)),
+      n.named("legacy_nearest", b.getBoolAttr(legacy))};
+  if (!legacy) {
+    attrs.push_back(n.named("nearest_mode",
+                            b.getStringAttr(n.stringAttr("nearest_mode", "round_prefer_floor"))));
+    attrs.push_back(n.named("cubic_coeff_a", b.getF64FloatAttr(n.floatAttr("cubic_coeff_a", -0.75))));
+    attrs.push_back(n.named("exclude_outside", b.getBoolAttr(n.intAttr("exclude_outside", 0))));
+    attrs.push_back(
+        n.named("extrapolation_value", b.getF64FloatAttr(n.floatAttr("extrapolation_value", 0))));
+  }
+  // The parameters not given are empty.
+  auto empty = [&](Type element) {
+    return n.constant(DenseElementsAttr::get(RankedTensorType::get({0}, element),
+                                             ArrayRef<Attribute>{}));
+  };
+  return n.setResult(n.createWithType<ComputedResizeOp>(
+      RankedTensorType::get(shape, type.getElementType()),
+      ValueRange{n.input(0), scales ? scales : empty(b.getF32Type()),
+                 sizes ? sizes : empty(b.getI64Type()), roi ? roi : empty(b.getF32Type())},
+      attrs));
+}
+
 /// Resize (opsets 10-17) and Upsample (opsets 7-9). Scales or sizes must be
 /// constants. Upsample and Resize-10 use the asymmetric transform and pick
 /// the floor (upsampling) or ceil (downsampling) neighbour, as ONNX Runtime.
@@ -263,6 +352,13 @@ LogicalResult importResize(NodeImporter &n) {
     return n.error("mode '" + mode + "' is not supported (nearest, linear or cubic)");
   if (legacy && mode == "cubic")
     return n.error("mode 'cubic' needs Resize from opset 11");
+  // Scales, sizes or roi read at run time (graph inputs), or an input of
+  // run-time size: a tessel.computed_resize.
+  bool fromAttr = n.node().op_type() == "Upsample" && n.opset() < 9;
+  int scalesIndex = legacy ? 1 : 2;
+  SmallVector<int> parameters = legacy ? SmallVector<int>{1} : SmallVector<int>{1, 2, 3};
+  if (!fromAttr && (n.computedFromRunTimeSizes(parameters) || !type.hasStaticShape()))
+    return importComputedResize(n, mode, legacy, scalesIndex);
   SmallVector<double> scales;
   SmallVector<int64_t> sizes;
   auto readScales = [&](int index) -> LogicalResult {

@@ -34,6 +34,7 @@ FailureOr<SmallVector<int64_t>> intsFromInputOrAttr(NodeImporter &n, int index,
 }
 
 Value int64Constant(NodeImporter &n, ArrayRef<int64_t> values, ArrayRef<int64_t> shape);
+FailureOr<Value> computedExpand(NodeImporter &n, Value input, Value shape);
 
 /// Reshape to a shape computed from run-time sizes (Shape -> ... -> Reshape
 /// in a model with dynamic dimensions).
@@ -321,7 +322,38 @@ LogicalResult importIdentity(NodeImporter &n) {
 /// makes deterministic.
 LogicalResult importDropout(NodeImporter &n) {
   bool training = false;
-  if (n.opset() >= 12 && n.hasInput(2)) {
+  if (n.opset() >= 12 && n.hasInput(2) && n.computedFromRunTimeSizes({1, 2})) {
+    // training_mode (and ratio) read at run time: refused there unless it
+    // is false or the ratio 0, where Dropout is the identity.
+    if (n.inputType(2).getNumElements() != 1 || !n.inputType(2).getElementType().isInteger(1) ||
+        (n.hasInput(1) && (n.inputType(1).getNumElements() != 1 ||
+                           !isa<FloatType>(n.inputType(1).getElementType()))))
+      return n.error("training_mode must be a bool scalar and ratio a float scalar");
+    Type i1 = n.builder().getI1Type();
+    auto scalar = RankedTensorType::get({}, i1);
+    auto mode = n.reshape(n.input(2), {});
+    auto inference = succeeded(mode) ? n.createWithType<NotOp>(scalar, ValueRange{*mode}) : mode;
+    if (failed(inference))
+      return failure();
+    Value deterministic = *inference;
+    if (n.hasInput(1)) {
+      auto ratio = n.reshape(n.input(1), {});
+      auto zero = succeeded(ratio)
+                      ? n.createWithType<EqualOp>(
+                            scalar, ValueRange{*ratio, n.scalarConstant(n.inputType(1).getElementType(), 0)})
+                      : ratio;
+      auto either = succeeded(zero)
+                        ? n.createWithType<OrOp>(scalar, ValueRange{*inference, *zero})
+                        : zero;
+      if (failed(either))
+        return failure();
+      deterministic = *either;
+    }
+    CheckOp::create(n.builder(), n.loc(), deterministic,
+                    n.builder().getStringAttr(
+                        "Dropout in training mode with a ratio other than 0 drops elements at "
+                        "random; Tessel runs inference (pass training_mode false or ratio 0)"));
+  } else if (n.opset() >= 12 && n.hasInput(2)) {
     auto mode = n.requireConstantInput(2, "training_mode");
     if (failed(mode))
       return failure();
@@ -351,6 +383,23 @@ LogicalResult importDropout(NodeImporter &n) {
     Attribute one = isa<FloatType>(element)
                         ? Attribute(n.builder().getFloatAttr(element, 1.0))
                         : Attribute(n.builder().getIntegerAttr(element, 1));
+    if (!type.hasStaticShape()) {
+      // Ones of the input's run-time shape.
+      auto shape = n.createWithType<ShapeOp>(
+          RankedTensorType::get({type.getRank()}, n.builder().getI64Type()),
+          ValueRange{n.input(0)},
+          {n.named("start", n.builder().getI64IntegerAttr(0)),
+           n.named("end", n.builder().getI64IntegerAttr(type.getRank()))});
+      auto mask = succeeded(shape)
+                      ? computedExpand(n, n.constant(DenseElementsAttr::get(
+                                              RankedTensorType::get({}, element), one)),
+                                       *shape)
+                      : shape;
+      if (failed(mask))
+        return failure();
+      n.setOutput(1, *mask);
+      return success();
+    }
     n.setOutput(1, n.constant(DenseElementsAttr::get(maskType, one)));
   }
   return success();
@@ -757,8 +806,31 @@ LogicalResult importSlice(NodeImporter &n) {
       out.assign(v.begin(), v.end());
       return success();
     };
-    // Bounds computed from run-time sizes (axes and steps are constants);
-    // a bound computed from data stays an error (requireConstantInput).
+    // Axes or steps read at run time too (graph inputs): which dimension a
+    // bound slices is only known then.
+    bool runTimeAxes = n.hasInput(3) && !n.constantInput(3),
+         runTimeSteps = n.hasInput(4) && !n.constantInput(4);
+    if ((runTimeAxes || runTimeSteps) && n.computedFromRunTimeSizes({1, 2, 3, 4})) {
+      int64_t count = n.inputType(1).getRank() == 1 ? n.inputType(1).getDimSize(0) : -1;
+      for (int i = 1; i <= 4; ++i)
+        if (n.hasInput(i) && (n.inputType(i).getRank() != 1 ||
+                              n.inputType(i).getDimSize(0) != count ||
+                              !n.inputType(i).getElementType().isInteger(64)))
+          return n.error("starts, ends, axes and steps must be int64 vectors of one length");
+      if (count > rank)
+        return n.error("starts has more entries than the input has dimensions");
+      SmallVector<int64_t> iota, ones(count, 1);
+      for (int64_t i = 0; i < count; ++i)
+        iota.push_back(i);
+      Value axesValue = n.hasInput(3) ? n.input(3) : int64Constant(n, iota, {count});
+      Value stepsValue = n.hasInput(4) ? n.input(4) : int64Constant(n, ones, {count});
+      auto type = RankedTensorType::get(SmallVector<int64_t>(rank, ShapedType::kDynamic),
+                                        n.inputType(0).getElementType());
+      return n.setResult(n.createWithType<ComputedStridedSliceOp>(
+          type, ValueRange{n.input(0), n.input(1), n.input(2), axesValue, stepsValue}));
+    }
+    // Bounds computed from run-time sizes or read from graph inputs (axes
+    // and steps are constants).
     if (n.computedFromRunTimeSizes({1, 2})) {
       if (failed(read(3, "axes", axes)) || failed(read(4, "steps", steps)))
         return failure();
@@ -798,6 +870,26 @@ LogicalResult importSplit(NodeImporter &n) {
   if (failed(axis))
     return failure();
   SmallVector<int64_t> sizes;
+  if (n.opset() >= 13 && n.hasInput(1) && n.computedFromRunTimeSizes({1})) {
+    // Sizes read at run time (a graph input): each piece's size along the
+    // axis is dynamic.
+    RankedTensorType splitType = n.inputType(1);
+    if (splitType.getRank() != 1 || splitType.getDimSize(0) != n.numOutputs() ||
+        !splitType.getElementType().isInteger(64))
+      return n.error("split must be an int64 vector of one entry per output (" +
+                     Twine(n.numOutputs()) + "), has " + formatShape(splitType.getShape()));
+    SmallVector<int64_t> shape(type.getShape());
+    shape[*axis] = ShapedType::kDynamic;
+    SmallVector<Type> types(n.numOutputs(), RankedTensorType::get(shape, type.getElementType()));
+    auto split = n.createMultiWithTypes<ComputedSplitOp>(
+        types, ValueRange{n.input(0), n.input(1)},
+        {n.named("axis", n.builder().getI64IntegerAttr(*axis))});
+    if (failed(split))
+      return failure();
+    for (int i = 0; i < n.numOutputs(); ++i)
+      n.setOutput(i, split->getResult(i));
+    return success();
+  }
   if (n.opset() < 13) {
     sizes = n.intsAttr("split");
   } else if (n.hasInput(1)) {
@@ -808,10 +900,29 @@ LogicalResult importSplit(NodeImporter &n) {
     sizes.assign(v.begin(), v.end());
   }
   int64_t dim = type.getDimSize(*axis), outputs = n.numOutputs();
+  if (ShapedType::isDynamic(dim) && !sizes.empty()) {
+    // Constant sizes of a dynamic axis: checked to add up at run time.
+    if ((int64_t)sizes.size() != outputs || llvm::any_of(sizes, [](int64_t s) { return s < 0; }))
+      return n.error("split needs one non-negative size per output");
+    SmallVector<Type> types;
+    for (int64_t size : sizes) {
+      SmallVector<int64_t> shape(type.getShape());
+      shape[*axis] = size;
+      types.push_back(RankedTensorType::get(shape, type.getElementType()));
+    }
+    auto split = n.createMultiWithTypes<ComputedSplitOp>(
+        types, ValueRange{n.input(0), int64Constant(n, sizes, {(int64_t)sizes.size()})},
+        {n.named("axis", n.builder().getI64IntegerAttr(*axis))});
+    if (failed(split))
+      return failure();
+    for (int64_t i = 0; i < outputs; ++i)
+      n.setOutput(i, split->getResult(i));
+    return success();
+  }
   if (ShapedType::isDynamic(dim))
-    return n.error("splits axis " + Twine(*axis) + ", which is dynamic; Split takes dynamic "
-                   "dimensions only off its axis yet; fix the model's dynamic dimensions at "
-                   "compile time with --dim SYMBOL=N or --input-shape NAME=DIMS");
+    return n.error("splits axis " + Twine(*axis) + ", which is dynamic, into equal parts; "
+                   "Split takes a dynamic axis only with sizes yet; fix the model's dynamic "
+                   "dimensions at compile time with --dim SYMBOL=N or --input-shape NAME=DIMS");
   if (sizes.empty()) {
     if (outputs == 0 || dim % outputs != 0)
       return n.error("axis of size " + Twine(dim) + " does not split evenly into " +

@@ -9,13 +9,12 @@ tessel-compile, runs each test data set with tessel-run, and classifies it:
   unsupported  tessel-compile refused it with a clean error (exit code 1)
   crash        tessel-compile or tessel-run crashed, hung or printed no error
 
-Tessel compiles static shapes. Where a case feeds a shape-setting operand (a
-Reshape's shape, Slice's starts, Resize's scales...) as a graph input, the
-compiler's error says so and names the input; the runner then binds that
-input to its value in the case's first data set (tessel-compile
---bind-input, as a user would) and compiles again. The compiled model still
-takes the input, and the runtime refuses a run that passes another value, so
-every data set is still checked. Such passes are counted apart ("bound").
+Where a case feeds a shape-setting operand (a Reshape's shape, Slice's
+starts, Resize's scales...) as a graph input, the compiled model reads it at
+run time (a shape input): nothing is bound. With --bind the old way is kept
+for comparison: where the compiler asks for an input's value, the runner
+binds it to the case's first data set (tessel-compile --bind-input) and
+compiles again; such passes are counted apart ("bound").
 
 --dynamic runs the suite's dynamic variant (make_dynamic.py: every dimension
 of every graph input symbolic, unnamed) against expected_passes_dynamic.txt.
@@ -127,8 +126,8 @@ def data_set_shapes(case_dir, data):
 COMPILE_FLAGS = []
 # --dynamic: cases rewritten by make_dynamic.py, compiled per data set's shapes.
 DYNAMIC = []
-# --bind: bind the graph inputs the compiler asks for (off: every shape input
-# is read at run time).
+# --bind: bind the graph inputs the compiler asks for (default off: every
+# shape input is read at run time).
 BIND = []
 
 
@@ -247,9 +246,9 @@ def main():
     ap.add_argument("--dynamic", action="store_true",
                     help="the dynamic variant: graph inputs' dimensions symbolic "
                          "(make_dynamic.py), against expected_passes_dynamic.txt")
-    ap.add_argument("--no-bind", dest="bind", action="store_false",
-                    help="never bind a graph input the compiler asks for (--bind-input): "
-                         "every shape input is read at run time")
+    ap.add_argument("--bind", action="store_true",
+                    help="where the compiler asks for a graph input's value (--bind-input), "
+                         "bind it to the first data set's and compile again")
     args = ap.parse_args()
     COMPILE_FLAGS.extend(args.compile_flag)
     if args.bind:
@@ -262,7 +261,7 @@ def main():
     os.makedirs(args.cache, exist_ok=True)
     compiler_hash = file_hash(os.path.join(args.bin, "tessel-compile")) + " ".join(COMPILE_FLAGS)
     compiler_hash += " dynamic" if args.dynamic else ""
-    compiler_hash += "" if args.bind else " no-bind"
+    compiler_hash += " bind" if args.bind else ""
     cases = [d for c in CATEGORIES for d in sorted(glob.glob(os.path.join(SUITE, c, "*")))
              if os.path.exists(os.path.join(d, "model.onnx")) and args.filter in d]
     results = {}
