@@ -81,18 +81,26 @@ struct ComputedResizeLowering : OpConversionPattern<ComputedResizeOp> {
         Value at = cst(d);
         axis.scale = arith::ExtFOp::create(
             b, loc, f64, tensor::ExtractOp::create(b, loc, adaptor.getScales(), ValueRange{at}).getResult());
-        Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, axis.scale,
-                                               arith::ConstantFloatOp::create(b, loc, b.getF64Type(), APFloat(0.0)));
+        Value positive = arith::AndIOp::create(
+            b, loc,
+            arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, axis.scale,
+                                  arith::ConstantFloatOp::create(b, loc, b.getF64Type(), APFloat(0.0))),
+            arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, axis.scale,
+                                  arith::ConstantFloatOp::create(b, loc, b.getF64Type(),
+                                                                 APFloat::getInf(APFloat::IEEEdouble()))));
         checkSize(b, loc, arith::SelectOp::create(b, loc, positive, cst(1), cst(0)), cst(1),
-                  "Resize's scale " + Twine(d) + " is not positive");
+                  "Resize's scale " + Twine(d) + " is not a positive finite number");
         Value product = arith::MulFOp::create(b, loc, axis.scale, axis.inF);
-        // (floor(scale * in) >= 0: a positive scale; the check refuses others.)
-        out = arith::IndexCastOp::create(
-            b, loc, b.getIndexType(),
-            arith::FPToSIOp::create(b, loc, b.getI64Type(),
-                                    arith::MaximumFOp::create(
-                                        b, loc, math::FloorOp::create(b, loc, product),
-                                        arith::ConstantFloatOp::create(b, loc, b.getF64Type(), APFloat(0.0)))));
+        // floor(scale * in), kept in [0, 2^62] (NaN: 0) before the
+        // conversion: a scale the checks refuse must not make it undefined,
+        // and a huge one gives a size the byte count check refuses.
+        Value size = arith::MinNumFOp::create(
+            b, loc,
+            arith::MaxNumFOp::create(b, loc, math::FloorOp::create(b, loc, product),
+                                     arith::ConstantFloatOp::create(b, loc, b.getF64Type(), APFloat(0.0))),
+            arith::ConstantFloatOp::create(b, loc, b.getF64Type(), APFloat(0x1p62)));
+        out = arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                         arith::FPToSIOp::create(b, loc, b.getI64Type(), size));
         axis.copied = constScales && !crop &&
                       constScales.getValues<APFloat>()[d].convertToDouble() == 1.0;
       } else {

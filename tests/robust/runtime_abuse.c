@@ -12,6 +12,7 @@
  *===----------------------------------------------------------------------===*/
 #include "tessel/tessel.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,9 +193,126 @@ static void fuzz_dynamic_shapes(const char *path) {
   tessel_model_close(model);
 }
 
+/* Random values for the shape inputs of a model (x float [2,3,4]; r =
+ * Reshape(x, shape), t = Tile(x, repeats), s = Resize(x, scales), nearest):
+ * sizes negative, zero, huge, too many -1, scales NaN, infinite, tiny,
+ * huge. A run is refused with TESSEL_INVALID_ARGUMENT before anything is
+ * written, or every output has the shape ONNX gives and the right values.
+ * Outputs are caller buffers (a huge size is refused, never allocated). */
+static void fuzz_shape_inputs(const char *path) {
+  enum { kRoom = 2048 };
+  tessel_model *model = NULL;
+  tessel_session *session = NULL;
+  tessel_status *st = tessel_model_open(path, &model);
+  if (!st)
+    st = tessel_session_create(model, NULL, &session);
+  if (st) {
+    printf("FAIL cannot open %s: %s\n", path, tessel_status_message(st));
+    ++failed;
+    tessel_status_free(st);
+    tessel_model_close(model);
+    return;
+  }
+  tessel_tensor_info info = {.struct_size = sizeof info};
+  st = tessel_model_input_info(model, 1, &info);
+  expect_true("shape-input model: input 1 sets sizes", !st && info.sets_sizes == 1);
+  tessel_status_free(st);
+  float x[24];
+  for (int i = 0; i < 24; ++i)
+    x[i] = (float)i;
+  const int64_t sizes[] = {-2, -1, 0, 1, 2, 3, 4, 6, 12, 24, INT64_MAX, INT64_MIN, 1LL << 40};
+  const float scales[] = {0.5f, 1, 2, 1.5f, 0, -1, NAN, INFINITY, 1e30f, 1e-30f, 3.7f, 0.26f};
+  unsigned char *out[3];
+  for (int k = 0; k < 3; ++k)
+    out[k] = guarded(kRoom * sizeof(float));
+  uint64_t seed = 0x5eed;
+  int refused = 0, ran = 0, wrong = 0;
+  for (int trial = 0; trial < 6000 && !wrong; ++trial) {
+    int64_t shape[3], repeats[3];
+    float scale[3];
+    for (int d = 0; d < 3; ++d) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      unsigned r = (unsigned)(seed >> 33);
+      /* Mostly small, so that runs also succeed. */
+      shape[d] = r % 4 ? (int64_t)(r >> 4) % 5 - 1 : sizes[(r >> 4) % 13];
+      repeats[d] = r % 5 ? (int64_t)(r >> 8) % 3 : sizes[(r >> 8) % 13];
+      scale[d] = r % 3 ? (float)((r >> 12) % 5) * 0.5f : scales[(r >> 12) % 12];
+    }
+    int64_t xs[3] = {2, 3, 4}, one[1] = {3}, shapes[3][3] = {{-7, -7, -7}, {-7}, {-7}};
+    tessel_tensor in[4] = {
+        {sizeof(tessel_tensor), TESSEL_FLOAT32, 3, xs, x, sizeof x},
+        {sizeof(tessel_tensor), TESSEL_INT64, 1, one, shape, sizeof shape},
+        {sizeof(tessel_tensor), TESSEL_INT64, 1, one, repeats, sizeof repeats},
+        {sizeof(tessel_tensor), TESSEL_FLOAT32, 1, one, scale, sizeof scale}};
+    tessel_tensor o[3];
+    for (int k = 0; k < 3; ++k) {
+      memset(out[k], 0, kRoom * sizeof(float));
+      o[k] = (tessel_tensor){sizeof(tessel_tensor), TESSEL_FLOAT32, 3, shapes[k], out[k],
+                             kRoom * sizeof(float)};
+    }
+    st = tessel_session_run_tensors(session, in, 4, o, 3);
+    int intact = guard_intact(out[0], kRoom * sizeof(float)) &&
+                 guard_intact(out[1], kRoom * sizeof(float)) &&
+                 guard_intact(out[2], kRoom * sizeof(float));
+    if (st) {
+      ++refused;
+      const char *msg = tessel_status_message(st);
+      if (!intact || tessel_status_get_code(st) != TESSEL_INVALID_ARGUMENT || !msg || !*msg ||
+          ((float *)out[1])[1] != 0)
+        ++wrong;
+    } else {
+      ++ran;
+      const float *r = (const float *)out[0], *t = (const float *)out[1],
+                  *z = (const float *)out[2];
+      /* Reshape: 24 elements in order (0 copies, one -1 inferred). */
+      int64_t count = 1;
+      for (int d = 0; d < 3; ++d)
+        count *= shapes[0][d];
+      wrong += !intact || count != 24;
+      for (int i = 0; !wrong && i < 24; ++i)
+        wrong += r[i] != x[i];
+      /* Tile: dims times repeats, element i from x[i mod dims]. */
+      int64_t n = 1;
+      for (int d = 0; d < 3; ++d) {
+        wrong += shapes[1][d] != xs[d] * repeats[d];
+        n *= shapes[1][d];
+      }
+      for (int64_t i = 0; !wrong && i < n; ++i) {
+        int64_t c2 = i % shapes[1][2], c1 = i / shapes[1][2] % shapes[1][1],
+                c0 = i / shapes[1][2] / shapes[1][1];
+        wrong += t[i] != x[(c0 % 2) * 12 + (c1 % 3) * 4 + c2 % 4];
+      }
+      /* Resize: floor(scale x size) along each axis, each element one of x's. */
+      int64_t m = 1;
+      for (int d = 0; d < 3; ++d) {
+        double size = floor((double)scale[d] * (double)xs[d]); /* kept in [0, 2^62] */
+        wrong += shapes[2][d] != (int64_t)(size < 0 ? 0 : size > 0x1p62 ? 0x1p62 : size);
+        m *= shapes[2][d];
+      }
+      for (int64_t i = 0; !wrong && i < m; ++i)
+        wrong += !(z[i] >= 0 && z[i] <= 23 && z[i] == floorf(z[i]));
+    }
+    if (wrong)
+      printf("FAIL shape-input fuzz: trial %d, shape [%lld,%lld,%lld] repeats [%lld,%lld,%lld] "
+             "scales [%g,%g,%g]: %s\n",
+             trial, (long long)shape[0], (long long)shape[1], (long long)shape[2],
+             (long long)repeats[0], (long long)repeats[1], (long long)repeats[2], scale[0],
+             scale[1], scale[2], st ? tessel_status_message(st) : "ran");
+    tessel_status_free(st);
+  }
+  printf("shape-input fuzz: %d refused, %d ran\n", refused, ran);
+  expect_true("shape-input fuzz: every bad value refused untouched, every good one right",
+              wrong == 0 && refused > 0 && ran > 0);
+  for (int k = 0; k < 3; ++k)
+    free(out[k]);
+  tessel_session_destroy(session);
+  tessel_model_close(model);
+}
+
 int main(int argc, char **argv) {
-  if (argc != 5) {
-    fprintf(stderr, "usage: tessel-runtime-abuse MODEL.so SCRATCH_DIR OTHER.so DYNAMIC.so\n");
+  if (argc != 6) {
+    fprintf(stderr, "usage: tessel-runtime-abuse MODEL.so SCRATCH_DIR OTHER.so DYNAMIC.so "
+                    "SHAPE_INPUTS.so\n");
     return 2;
   }
   tessel_model *model = NULL;
@@ -521,6 +639,7 @@ int main(int argc, char **argv) {
   free(y);
 
   fuzz_dynamic_shapes(argv[4]);
+  fuzz_shape_inputs(argv[5]);
 
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
