@@ -870,25 +870,33 @@ LogicalResult importSplit(NodeImporter &n) {
   if (failed(axis))
     return failure();
   SmallVector<int64_t> sizes;
-  if (n.opset() >= 13 && n.hasInput(1) && n.computedFromRunTimeSizes({1})) {
-    // Sizes read at run time (a graph input): each piece's size along the
-    // axis is dynamic.
-    RankedTensorType splitType = n.inputType(1);
-    if (splitType.getRank() != 1 || splitType.getDimSize(0) != n.numOutputs() ||
-        !splitType.getElementType().isInteger(64))
-      return n.error("split must be an int64 vector of one entry per output (" +
-                     Twine(n.numOutputs()) + "), has " + formatShape(splitType.getShape()));
-    SmallVector<int64_t> shape(type.getShape());
-    shape[*axis] = ShapedType::kDynamic;
-    SmallVector<Type> types(n.numOutputs(), RankedTensorType::get(shape, type.getElementType()));
-    auto split = n.createMultiWithTypes<ComputedSplitOp>(
-        types, ValueRange{n.input(0), n.input(1)},
+  // Sizes read at run time (a graph input), constant sizes of a dynamic
+  // axis, or equal parts of one: a tessel.computed_split, each piece of the
+  // size `known` gives (dynamic where unknown).
+  auto computedSplit = [&](Value split, ArrayRef<int64_t> known) -> LogicalResult {
+    SmallVector<Type> types;
+    for (int64_t size : known) {
+      SmallVector<int64_t> shape(type.getShape());
+      shape[*axis] = size;
+      types.push_back(RankedTensorType::get(shape, type.getElementType()));
+    }
+    auto op = n.createMultiWithTypes<ComputedSplitOp>(
+        types, ValueRange{n.input(0), split},
         {n.named("axis", n.builder().getI64IntegerAttr(*axis))});
-    if (failed(split))
+    if (failed(op))
       return failure();
     for (int i = 0; i < n.numOutputs(); ++i)
-      n.setOutput(i, split->getResult(i));
+      n.setOutput(i, op->getResult(i));
     return success();
+  };
+  int64_t outputs = n.numOutputs();
+  if (n.opset() >= 13 && n.hasInput(1) && n.computedFromRunTimeSizes({1})) {
+    RankedTensorType splitType = n.inputType(1);
+    if (splitType.getRank() != 1 || splitType.getDimSize(0) != outputs ||
+        !splitType.getElementType().isInteger(64))
+      return n.error("split must be an int64 vector of one entry per output (" +
+                     Twine(outputs) + "), has " + formatShape(splitType.getShape()));
+    return computedSplit(n.input(1), SmallVector<int64_t>(outputs, ShapedType::kDynamic));
   }
   if (n.opset() < 13) {
     sizes = n.intsAttr("split");
@@ -899,30 +907,33 @@ LogicalResult importSplit(NodeImporter &n) {
     auto v = (*c)->asInt64();
     sizes.assign(v.begin(), v.end());
   }
-  int64_t dim = type.getDimSize(*axis), outputs = n.numOutputs();
+  int64_t dim = type.getDimSize(*axis);
   if (ShapedType::isDynamic(dim) && !sizes.empty()) {
-    // Constant sizes of a dynamic axis: checked to add up at run time.
     if ((int64_t)sizes.size() != outputs || llvm::any_of(sizes, [](int64_t s) { return s < 0; }))
       return n.error("split needs one non-negative size per output");
-    SmallVector<Type> types;
-    for (int64_t size : sizes) {
-      SmallVector<int64_t> shape(type.getShape());
-      shape[*axis] = size;
-      types.push_back(RankedTensorType::get(shape, type.getElementType()));
-    }
-    auto split = n.createMultiWithTypes<ComputedSplitOp>(
-        types, ValueRange{n.input(0), int64Constant(n, sizes, {(int64_t)sizes.size()})},
-        {n.named("axis", n.builder().getI64IntegerAttr(*axis))});
+    return computedSplit(int64Constant(n, sizes, {(int64_t)sizes.size()}), sizes);
+  }
+  if (ShapedType::isDynamic(dim)) {
+    // Equal parts: the axis's run-time size / outputs each (the split's
+    // check refuses a size they do not add up to).
+    if (outputs == 0)
+      return n.error("needs at least one output");
+    auto i64 = n.builder().getI64Type();
+    auto vector = [&](int64_t k) { return RankedTensorType::get({k}, i64); };
+    auto size = n.createWithType<ShapeOp>(vector(1), ValueRange{n.input(0)},
+                                          {n.named("start", n.builder().getI64IntegerAttr(*axis)),
+                                           n.named("end", n.builder().getI64IntegerAttr(*axis + 1))});
+    auto part = succeeded(size) ? n.createWithType<DivOp>(
+                                      vector(1), ValueRange{*size, int64Constant(n, {outputs}, {1})})
+                                : size;
+    if (failed(part))
+      return failure();
+    auto split = n.createWithType<ConcatOp>(vector(outputs), SmallVector<Value>(outputs, *part),
+                                            {n.named("axis", n.builder().getI64IntegerAttr(0))});
     if (failed(split))
       return failure();
-    for (int64_t i = 0; i < outputs; ++i)
-      n.setOutput(i, split->getResult(i));
-    return success();
+    return computedSplit(*split, SmallVector<int64_t>(outputs, ShapedType::kDynamic));
   }
-  if (ShapedType::isDynamic(dim))
-    return n.error("splits axis " + Twine(*axis) + ", which is dynamic, into equal parts; "
-                   "Split takes a dynamic axis only with sizes yet; fix the model's dynamic "
-                   "dimensions at compile time with --dim SYMBOL=N or --input-shape NAME=DIMS");
   if (sizes.empty()) {
     if (outputs == 0 || dim % outputs != 0)
       return n.error("axis of size " + Twine(dim) + " does not split evenly into " +

@@ -365,6 +365,13 @@ def squeeze_dynamic():
                  [init("axes", np.array([0], np.int64))], opset=13)
 
 
+def split_dynamic():
+    # Split of an axis of run-time size into three equal parts.
+    return model([helper.make_node("Split", ["x"], ["a", "b", "c"], name="sp", axis=1)],
+                 [vi("x", ["batch", "len"])], [vi(o, ["batch", None]) for o in "abc"],
+                 opset=13)
+
+
 def unnamed_dim():
     # A dimension with neither a size nor a name.
     return model([helper.make_node("Relu", ["x"], ["y"], name="r")],
@@ -460,6 +467,7 @@ MODELS = {
     "int_division": int_division,
     "slice_data_bound": slice_data_bound,
     "squeeze_dynamic": squeeze_dynamic,
+    "split_dynamic": split_dynamic,
     "matmul_mismatch": matmul_mismatch,
     "opset_too_new": opset_too_new,
 }
