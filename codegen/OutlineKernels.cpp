@@ -152,8 +152,7 @@ std::string sanitize(StringRef text, size_t limit) {
 /// ShapeArithmetic.h).
 bool isKernelOp(Operation *op) {
   if (!isa<TesselDialect>(op->getDialect()) || op->hasTrait<OpTrait::ConstantLike>() ||
-      isa<ReshapeOp, ComputedReshapeOp, ComputedSqueezeOp, ComputedUnsqueezeOp, ComputedSplitOp>(
-          op) ||
+      isa<ReshapeOp, ComputedReshapeOp, ComputedSqueezeOp, ComputedUnsqueezeOp>(op) ||
       op->getNumResults() == 0 ||
       isShapeArithmetic(op))
     return false;

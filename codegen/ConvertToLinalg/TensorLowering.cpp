@@ -320,7 +320,8 @@ struct ComputedStridedSliceLowering : OpConversionPattern<ComputedStridedSliceOp
 };
 
 /// ONNX Split with sizes read at run time: checked non-negative and adding
-/// up to the axis; each piece an extract_slice (a view).
+/// up to the axis; each piece an extract_slice (copied into the kernel's
+/// destination).
 struct ComputedSplitLowering : OpConversionPattern<ComputedSplitOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(ComputedSplitOp op, OpAdaptor adaptor,

@@ -107,9 +107,11 @@ def Tessel_ComputedSplitOp : Tessel_Op<"computed_split", [Tessel_DynamicShapes]>
   let description = [{
     Consecutive pieces of `input` along `axis`, result i of `split[i]`
     elements there (an int64 vector read at run time, one entry per result:
-    a graph input, or constant sizes of a dynamic axis). The sizes must be
-    non-negative and add up to the axis's size (run-time checks). The
-    pieces are views.
+    a graph input, constant sizes of a dynamic axis, or its equal parts).
+    The sizes must be non-negative and add up to the axis's size (run-time
+    checks). A kernel: its pieces are dense copies (a strided view of
+    run-time strides cannot cross a kernel call, whose buffers are
+    row-major).
   }];
   let arguments = (ins Tessel_Tensor:$input, 1DTensorOf<[I64]>:$split, I64Attr:$axis);
   let results = (outs Variadic<Tessel_Tensor>:$results);
