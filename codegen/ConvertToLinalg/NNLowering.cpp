@@ -732,6 +732,13 @@ struct ComputedPadLowering : OpConversionPattern<ComputedPadOp> {
       Value begin = shapeEntry(b, loc, adaptor.getPads(), d),
             end = shapeEntry(b, loc, adaptor.getPads(), d + rank);
       Value in = dimSize(b, loc, input, d);
+      // Pads within +-2^48, so that the sizes below cannot wrap.
+      for (auto [pad, side] : {std::pair(begin, "begin"), std::pair(end, "end")}) {
+        checkSizeAtLeast(b, loc, pad, cst(-(int64_t(1) << 48)),
+                         "Pad's " + Twine(side) + " pad of axis " + Twine(d) + " is {0}, below {1}");
+        checkSizeAtLeast(b, loc, cst(int64_t(1) << 48), pad,
+                         "Pad's " + Twine(side) + " pad of axis " + Twine(d) + " is {1}, above {0}");
+      }
       Value out = arith::AddIOp::create(b, loc, in, arith::AddIOp::create(b, loc, begin, end));
       checkSizeAtLeast(b, loc, out, cst(0),
                        "Pad's result axis " + Twine(d) + " would have {0} elements");

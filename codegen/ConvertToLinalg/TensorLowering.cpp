@@ -387,6 +387,13 @@ struct ComputedTileLowering : OpConversionPattern<ComputedTileOp> {
       Value repeats = shapeEntry(b, loc, adaptor.getRepeats(), d);
       checkSizeAtLeast(b, loc, repeats, arith::ConstantIndexOp::create(b, loc, 0),
                        "Tile's repeats entry " + Twine(d) + " is {0}, below {1}");
+      // (The size must not wrap: dim x repeats fits in 63 bits.)
+      Value limit = arith::DivUIOp::create(
+          b, loc, arith::ConstantIndexOp::create(b, loc, INT64_MAX),
+          arith::MaxSIOp::create(b, loc, dim, arith::ConstantIndexOp::create(b, loc, 1)));
+      checkSizeAtLeast(b, loc, limit, repeats,
+                       "Tile's repeats entry " + Twine(d) + " is {1}: the result would have "
+                       "more elements than fit in 64 bits (at most {0})");
       inDims.push_back(dim);
       sizes.push_back(arith::MulIOp::create(b, loc, dim, repeats));
     }

@@ -33,6 +33,7 @@
 #include "codegen/Passes.h"
 
 #include "dialects/Tessel/ModelAttributes.h"
+#include "dialects/Tessel/NodeNames.h"
 #include "tessel/abi.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -40,6 +41,7 @@
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 
@@ -67,6 +69,7 @@ struct BuildShapeFunctionPass : impl::BuildShapeFunctionBase<BuildShapeFunctionP
     FunctionType mainType = main.getFunctionType();
     int64_t numInputDims = countDynamicDims(mainType.getInputs());
     int64_t numOutputDims = countDynamicDims(mainType.getResults());
+    addByteCountChecks(main);
     SmallVector<cf::AssertOp> checks(main.getBody().front().getOps<cf::AssertOp>());
     if (numInputDims == 0 && numOutputDims == 0 && checks.empty()) {
       for (unsigned i = 0; i < main.getNumArguments(); ++i)
@@ -80,6 +83,70 @@ struct BuildShapeFunctionPass : impl::BuildShapeFunctionBase<BuildShapeFunctionP
       check.erase();
     if (numOutputDims && failed(addOutputDestinations(main)))
       return signalPassFailure();
+  }
+
+  /// In a model with shape inputs, every buffer of main_graph sized at run
+  /// time must have a byte count that fits: sizes from input values can be
+  /// anything (a Tile by 2^31 whose size wraps to a small allocation would
+  /// be written out of bounds), unlike sizes of input dimensions, which the
+  /// caller's buffers bound. One check per run-time-sized tensor.empty,
+  /// after every other check (those name a bad size more precisely).
+  void addByteCountChecks(func::FuncOp main) {
+    bool shapeInputs = false;
+    for (unsigned i = 0; i < main.getNumArguments(); ++i)
+      shapeInputs |= main.getArgAttr(i, kShapeInputAttr) != nullptr;
+    if (!shapeInputs)
+      return;
+    Block &body = main.getBody().front();
+    SmallVector<tensor::EmptyOp> empties;
+    for (auto empty : body.getOps<tensor::EmptyOp>())
+      if (!empty.getType().hasStaticShape())
+        empties.push_back(empty);
+    if (empties.empty())
+      return;
+    OpBuilder b(body.getTerminator());
+    auto i64 = b.getI64Type();
+    for (tensor::EmptyOp empty : empties) {
+      Location loc = empty.getLoc();
+      RankedTensorType type = empty.getType();
+      Type element = type.getElementType();
+      int64_t elementBytes = std::max<int64_t>(1, element.getIntOrFloatBitWidth() / 8);
+      Value bytes = arith::ConstantIntOp::create(b, loc, i64, elementBytes);
+      Value zero = arith::ConstantIntOp::create(b, loc, i64, 0);
+      Value fits = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
+      auto dynamicSize = empty.getDynamicSizes().begin();
+      for (int64_t d = 0; d < type.getRank(); ++d) {
+        Value size = type.isDynamicDim(d)
+                         ? Value(arith::IndexCastOp::create(b, loc, i64, *dynamicSize++))
+                         : Value(arith::ConstantIntOp::create(b, loc, i64, type.getDimSize(d)));
+        // Unsigned: a negative size (refused by an earlier check) overflows.
+        auto product = arith::MulUIExtendedOp::create(b, loc, bytes, size);
+        bytes = product.getLow();
+        fits = arith::AndIOp::create(
+            b, loc, fits,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, product.getHigh(), zero));
+        fits = arith::AndIOp::create(
+            b, loc, fits, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, bytes, zero));
+      }
+      llvm::SetVector<StringRef> names;
+      collectNodeNames(loc, names);
+      std::string where = names.empty() ? "the model"
+                                        : (names.size() == 1 ? "node '" : "nodes '") +
+                                              llvm::join(names.getArrayRef(), "', '") + "'";
+      cf::AssertOp::create(b, loc, fits,
+                           where + ": a tensor of " + describeType(type) +
+                               " would have more bytes than memory can address");
+    }
+  }
+
+  static std::string describeType(RankedTensorType type) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << "shape [";
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      os << (d ? "x" : "") << (type.isDynamicDim(d) ? std::string("?") : std::to_string(type.getDimSize(d)));
+    os << "]";
+    return text;
   }
 
   LogicalResult buildShapeFunction(ModuleOp module, func::FuncOp main, int64_t numInputDims,

@@ -1092,7 +1092,8 @@ static tessel_status *resolve_run_sizes(const tessel_model *m, const tessel_tens
                                                                         : "NULL");
       goto fail_data;
     }
-    memcpy(shape_data + offset, inputs[i].data, t->byte_size);
+    if (t->byte_size) /* (an empty one may pass NULL) */
+      memcpy(shape_data + offset, inputs[i].data, t->byte_size);
     offset += (t->byte_size + 7) / 8 * 8;
   }
   int64_t check_sizes[2] = {0, 0};

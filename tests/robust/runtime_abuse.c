@@ -274,7 +274,8 @@ static void fuzz_shape_inputs(const char *path) {
       /* Tile: dims times repeats, element i from x[i mod dims]. */
       int64_t n = 1;
       for (int d = 0; d < 3; ++d) {
-        wrong += shapes[1][d] != xs[d] * repeats[d];
+        int64_t size;
+        wrong += __builtin_mul_overflow(xs[d], repeats[d], &size) || shapes[1][d] != size;
         n *= shapes[1][d];
       }
       for (int64_t i = 0; !wrong && i < n; ++i) {

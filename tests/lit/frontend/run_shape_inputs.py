@@ -90,6 +90,19 @@ for reps in ((1, 2, 3), (2, 0, 1)):
     check(so, "tile", "x".join(map(str, reps)), {"x": x, "repeats": i64(*reps)}, [np.tile(x, reps)])
 refuse(so, "tile", "1x-1x1", {"x": x, "repeats": i64(1, -1, 1)})
 
+# A size from data that overflows in an intermediate (a Tile by 2^31 and 2^30
+# into a sum): refused, never allocated short.
+graph = helper.make_graph(
+    [helper.make_node("Tile", ["x", "repeats"], ["t"], name="tile"),
+     helper.make_node("ReduceSum", ["t"], ["y"], name="sum", keepdims=0)],
+    "tile_sum", [vi("x", F, [2, 3, 4]), vi("repeats", I64, [3])], [vi("y", F, [])])
+path = os.path.join(work, "tile_sum.onnx")
+onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
+so = os.path.join(work, "tile_sum.so")
+subprocess.run([tessel_compile, path, "-o", so], check=True)
+check(so, "tile_sum", "2x1x1", {"x": x, "repeats": i64(2, 1, 1)}, [np.sum(np.tile(x, (2, 1, 1)))])
+refuse(so, "tile_sum", "huge", {"x": x, "repeats": i64(1 << 31, 1, 1 << 30)})
+
 for keep in (0, 1):
     name = f"reduce_sum_keepdims{keep}"
     so = model(name, helper.make_node("ReduceSum", ["x", "axes"], ["y"], name="sum", keepdims=keep),
