@@ -104,6 +104,16 @@ FailureOr<const TensorData *> NodeImporter::requireConstantInput(int i,
   std::string name = hasInput(i) ? node_.input(i) : std::string();
   std::string hint;
   if (isa_and_nonnull<BlockArgument>(input(i))) {
+    auto type = cast<RankedTensorType>(input(i).getType());
+    if (!isShapeVectorType(type)) {
+      // A shape input needs a static length: the rank of what it shapes.
+      (void)error("input '" + name + "' (" + what + ") is a graph input of shape [" +
+                  formatShape(type.getShape()) + "]" +
+                  ", read at run time only with a static length of at most " +
+                  Twine(kShapeVectorElements) + " entries; fix its length with --input-shape " +
+                  name + "=N, or its value with --bind-input=" + name + "=FILE (.pb or .npy)");
+      return failure();
+    }
     hint = "; it is a graph input: fix its value at compile time with --bind-input=" + name +
            "=FILE (.pb or .npy)";
   } else if (isSizeComputation(input(i))) {
@@ -130,8 +140,8 @@ FailureOr<const TensorData *> NodeImporter::requireConstantInput(int i,
     }
   }
   (void)error("input '" + name + "' (" + what +
-              ") must be a compile-time constant (Tessel does not size results from tensor "
-              "data yet)" + hint);
+              ") must be a compile-time constant (Tessel sizes results from constants, "
+              "run-time sizes and graph inputs, not from values kernels compute)" + hint);
   return failure();
 }
 
