@@ -202,12 +202,13 @@ LogicalResult importReduce(NodeImporter &n) {
   bool axesFromInput = n.node().op_type() == "ReduceSum" && n.opset() >= 13;
   // Axes read at run time (a graph input): how many is static, which is not.
   // None: decided now, as for constant axes.
-  if (axesFromInput && n.hasInput(1) && n.inputType(1).getNumElements() > 0 &&
-      n.computedFromRunTimeSizes({1}))
+  bool noAxes = n.hasInput(1) && n.inputType(1).hasStaticShape() &&
+                n.inputType(1).getNumElements() == 0;
+  if (axesFromInput && n.hasInput(1) && !noAxes && n.computedFromRunTimeSizes({1}))
     return importRunTimeReduceSum(n);
   if (axesFromInput) {
     // (No axes: whatever the input's data, there are none.)
-    if (n.hasInput(1) && n.inputType(1).getNumElements() > 0) {
+    if (n.hasInput(1) && !noAxes) {
       auto c = n.requireConstantInput(1, "axes");
       if (failed(c))
         return failure();

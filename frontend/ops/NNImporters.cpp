@@ -237,7 +237,7 @@ LogicalResult importPad(NodeImporter &n) {
                      Twine(rank) + " (expected " + Twine(2 * rank) + ")");
     FailureOr<Value> value = n.scalarConstant(type.getElementType(), 0);
     if (n.hasInput(2)) {
-      if (n.inputType(2).getNumElements() != 1 ||
+      if (!n.inputType(2).hasStaticShape() || n.inputType(2).getNumElements() != 1 ||
           n.inputType(2).getElementType() != type.getElementType())
         return n.error("constant_value must hold one value of the input's type");
       value = n.reshape(n.input(2), {});
@@ -281,7 +281,10 @@ LogicalResult importComputedResize(NodeImporter &n, StringRef mode, bool legacy,
   auto &b = n.builder();
   // An empty input (an omitted optional one, or a tensor of no elements)
   // does not count.
-  auto given = [&](int i) { return n.hasInput(i) && n.inputType(i).getNumElements() != 0; };
+  auto given = [&](int i) {
+    return n.hasInput(i) &&
+           !(n.inputType(i).hasStaticShape() && n.inputType(i).getNumElements() == 0);
+  };
   bool bySizes = !legacy && given(3);
   int index = bySizes ? 3 : scalesIndex;
   if (!given(index))
